@@ -1,0 +1,104 @@
+/* libtlsrpt — the _smtp._tls TXT record (RFC 8460 §3): parse, build, serialize, zone output, lint.
+ * SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_RECORD_H
+#define TLSRPT_RECORD_H
+
+#include <tlsrpt/common.h>
+#include <tlsrpt/uri.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tlsrpt_record tlsrpt_record;
+
+/**
+ * tlsrpt_record_parse - parse the text of a TLSRPT TXT record (character-strings already joined).
+ * @out:  receives the new record (free with tlsrpt_record_free); NULL on failure.
+ * @text, @len: the record bytes, no NUL needed; embedded NULs are a syntax error.
+ * @diag: findings are appended here; may be NULL.
+ * Implements the RFC 8460 ABNF exactly. Grammar violations and a missing rua are TLSRPT_ESYNTAX with the byte
+ * offset. A record whose destinations all use unsupported schemes is TLSRPT_ESEMANTIC ("rua-none-usable").
+ * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH, or too many destinations/extensions), TLSRPT_EINVAL,
+ * TLSRPT_ENOMEM. Warnings and notes do not fail the parse. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t len, tlsrpt_diag *diag);
+
+/**
+ * tlsrpt_record_is_candidate - 1 if the text starts with "v=TLSRPTv1" *WSP ";" (the test that selects TLSRPT
+ * records among a name's TXT records), else 0. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_is_candidate(const char *text, size_t len);
+
+/** tlsrpt_record_new - an empty builder: v=TLSRPTv1 and no destination yet. Since: 1.0 */
+TLSRPT_API int tlsrpt_record_new(tlsrpt_record **out);
+
+/**
+ * tlsrpt_record_add_rua - append a destination. @uri is a mailto: or https: URI as text (percent-encoded as in a
+ * record) or a bare e-mail address, which is taken as mailto:.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument), TLSRPT_ESYNTAX (with diagnostics), TLSRPT_EUNSUPPORTED (a
+ * scheme other than mailto: or https:), TLSRPT_ELIMIT (TLSRPT_MAX_RUA_COUNT reached) or TLSRPT_ENOMEM. On failure
+ * the record is unchanged. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_add_rua(tlsrpt_record *r, const char *uri, tlsrpt_diag *diag);
+
+/**
+ * tlsrpt_record_add_extension - append an extension field name=value. The name must match
+ * (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".") and must not be "v" or "rua"; the value 1*(%x21-3A / %x3C /
+ * %x3E-7E). Returns TLSRPT_OK, TLSRPT_EINVAL (NULL or a value outside the grammar), TLSRPT_ELIMIT, TLSRPT_ENOMEM.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_add_extension(tlsrpt_record *r, const char *name, const char *value);
+
+/** tlsrpt_record_rua_count - number of destinations (0 for NULL). Since: 1.0 */
+TLSRPT_API size_t tlsrpt_record_rua_count(const tlsrpt_record *r);
+
+/** tlsrpt_record_rua - destination i (borrowed), in record order; NULL when out of range. Since: 1.0 */
+TLSRPT_API const tlsrpt_uri *tlsrpt_record_rua(const tlsrpt_record *r, size_t i);
+
+/** tlsrpt_record_extension_count - number of extension fields (0 for NULL). Since: 1.0 */
+TLSRPT_API size_t tlsrpt_record_extension_count(const tlsrpt_record *r);
+
+/** tlsrpt_record_extension_name - name of extension i (borrowed); NULL when out of range. Since: 1.0 */
+TLSRPT_API const char *tlsrpt_record_extension_name(const tlsrpt_record *r, size_t i);
+
+/** tlsrpt_record_extension_value - value of extension i (borrowed); NULL when out of range. Since: 1.0 */
+TLSRPT_API const char *tlsrpt_record_extension_value(const tlsrpt_record *r, size_t i);
+
+/**
+ * tlsrpt_record_serialize - the canonical text "v=TLSRPTv1; rua=URI,URI[; name=value]...".
+ * @out: receives a new NUL-terminated string (free with tlsrpt_free); @out_len its length, may be NULL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL, TLSRPT_ESEMANTIC (no destination yet) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_serialize(const tlsrpt_record *r, char **out, size_t *out_len);
+
+/**
+ * tlsrpt_record_to_zone - one RFC 1035 master-file line:
+ *   _smtp._tls.<domain>. <ttl> IN TXT "..." "..."
+ * '"' and '\' escaped, other bytes outside 0x20-0x7E as \DDD, character-strings of at most 255 bytes, never split
+ * inside an escape. @domain may be a U-label name (converted to A-labels) and may end in '.'; ttl 0 omits the TTL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL, or not a domain name), TLSRPT_ESEMANTIC (no destination) or
+ * TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_to_zone(const tlsrpt_record *r, const char *domain, uint32_t ttl, char **out,
+                                     size_t *out_len);
+
+/**
+ * tlsrpt_record_lint - what a careful checker says about a valid record, appended to @diag (not NULL).
+ * @policy_domain: the domain publishing the record, or NULL (then findings that need it are skipped).
+ * Returns TLSRPT_OK (findings are in diag, none of them fails the record), TLSRPT_EINVAL or TLSRPT_ENOMEM.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_record_lint(const tlsrpt_record *r, const char *policy_domain, tlsrpt_diag *diag);
+
+/** tlsrpt_record_dup - deep copy. Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. Since: 1.0 */
+TLSRPT_API int tlsrpt_record_dup(tlsrpt_record **out, const tlsrpt_record *r);
+
+/** tlsrpt_record_free - free a record and everything it owns. NULL is a no-op. Since: 1.0 */
+TLSRPT_API void tlsrpt_record_free(tlsrpt_record *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,87 @@
+/* libtlsrpt — private helpers shared by the library's files. Never installed.
+ * SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_INTERNAL_H
+#define TLSRPT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tlsrpt/tlsrpt.h>
+
+#if defined(__GNUC__)
+#define TRPT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define TRPT_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define TRPT_PRINTF(f, a)
+#define TRPT_WARN_UNUSED
+#endif
+
+/* ---- Growable byte buffer ------------------------------------------------------------------------------------
+ * Appends never fail loudly: the first allocation failure sets `failed`, later appends are no-ops, and the caller
+ * checks once at the end with trpt_buf_finish(). The data is always NUL-terminated once anything was appended. */
+typedef struct trpt_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed;
+} trpt_buf;
+
+void trpt_buf_init(trpt_buf *b);
+void trpt_buf_free(trpt_buf *b);
+void trpt_buf_append(trpt_buf *b, const void *data, size_t len);
+void trpt_buf_puts(trpt_buf *b, const char *s);
+void trpt_buf_putc(trpt_buf *b, char c);
+void trpt_buf_printf(trpt_buf *b, const char *fmt, ...) TRPT_PRINTF(2, 3);
+/* Hands the NUL-terminated data to *out (caller frees with free()/tlsrpt_free()) and its length to *out_len (may
+ * be NULL). Returns TLSRPT_OK or TLSRPT_ENOMEM (then the buffer is released and *out is NULL). */
+int trpt_buf_finish(trpt_buf *b, char **out, size_t *out_len) TRPT_WARN_UNUSED;
+
+/* Appends `len` bytes of untrusted text for use inside a diagnostic message: printable ASCII as is, everything
+ * else as \xHH, cut after `max` bytes with "...". */
+void trpt_buf_put_quoted(trpt_buf *b, const char *text, size_t len, size_t max);
+
+/* ---- Strings ------------------------------------------------------------------------------------------------- */
+char *trpt_strdup(const char *s);
+char *trpt_strndup(const char *s, size_t n);
+int trpt_ascii_lower(int c);
+int trpt_ascii_strcasecmp(const char *a, const char *b);
+int trpt_ascii_strncasecmp(const char *a, const char *b, size_t n);
+
+/* ---- Diagnostics --------------------------------------------------------------------------------------------- */
+/* Appends one finding to d (a NULL d is allowed and ignored). The message is printf-formatted. `path` may be NULL
+ * (stored as ""). Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_diag_add(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, const char *fmt,
+                  ...) TRPT_PRINTF(6, 7);
+int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, const char *fmt,
+                   va_list ap) TRPT_PRINTF(6, 0);
+/* Number of ERROR entries in d from index `from` on. */
+size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
+
+/* ---- Domain names (lib/domain.c) ----------------------------------------------------------------------------
+ * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
+ * lint, zone output, DNS lookups, the authorization check and report validation all agree. */
+
+/* Longest name in presentation form without the trailing dot, and longest label (RFC 1035). */
+#define TRPT_DOMAIN_MAX_LENGTH 253u
+#define TRPT_LABEL_MAX_LENGTH 63u
+
+/* Converts a host/domain name (U-labels or A-labels, any case, optional single trailing dot) to lower-case A-labels
+ * without the trailing dot, using IDNA2008 non-transitional processing (libidn2). The result must be a host name:
+ * labels of 1..63 letters, digits and hyphens, no leading or trailing hyphen, at most 253 octets in all.
+ * `allow_underscore` also admits '_' in labels (service names such as _smtp._tls, and the wider set of names that
+ * occur in DNS). Returns TLSRPT_OK (*out is new, free()), TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. */
+int trpt_domain_to_alabel(const char *name, int allow_underscore, char **out);
+
+/* 1 if `name` (already lower-case A-labels, no trailing dot) is a syntactically valid host name as above. */
+int trpt_domain_is_valid_alabel(const char *name, size_t len, int allow_underscore);
+
+/* The organizational domain of an A-label name: its registrable domain under the Public Suffix List (libpsl), or
+ * the name itself when the name is a public suffix or has no registrable part. Returns TLSRPT_OK (*out is new,
+ * free()), TLSRPT_EINVAL or TLSRPT_ENOMEM. */
+int trpt_org_domain(const char *alabel_name, char **out);
+
+/* Compares the organizational domains of two A-label names: 1 same, 0 different, negative TLSRPT_E* on error. */
+int trpt_same_org_domain(const char *a, const char *b);
+
+#endif

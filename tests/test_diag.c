@@ -1,0 +1,160 @@
+/* The common layer: status strings, versions, the diagnostics list. SPDX-License-Identifier: MIT */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+START_TEST(status_strings_cover_every_code)
+{
+    for (int c = -9; c <= 0; c++) {
+        const char *s = tlsrpt_status_string(c);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_str_ne(s, "Unknown status code.");
+        ck_assert_int_eq(s[strlen(s) - 1], '.');
+    }
+    ck_assert_str_eq(tlsrpt_status_string(-10), "Unknown status code.");
+    ck_assert_str_eq(tlsrpt_status_string(1), "Unknown status code.");
+    ck_assert_str_eq(tlsrpt_status_string(INT32_MIN), "Unknown status code.");
+    ck_assert_str_eq(tlsrpt_status_string(TLSRPT_ETEMPFAIL), "Temporary DNS failure; try again later.");
+}
+END_TEST
+
+START_TEST(codes_are_never_renumbered)
+{
+    ck_assert_int_eq(TLSRPT_OK, 0);
+    ck_assert_int_eq(TLSRPT_ENOMEM, -1);
+    ck_assert_int_eq(TLSRPT_EINVAL, -2);
+    ck_assert_int_eq(TLSRPT_ESYNTAX, -3);
+    ck_assert_int_eq(TLSRPT_ESEMANTIC, -4);
+    ck_assert_int_eq(TLSRPT_ELIMIT, -5);
+    ck_assert_int_eq(TLSRPT_ENOTFOUND, -6);
+    ck_assert_int_eq(TLSRPT_EMULTIPLE, -7);
+    ck_assert_int_eq(TLSRPT_ETEMPFAIL, -8);
+    ck_assert_int_eq(TLSRPT_EUNSUPPORTED, -9);
+    ck_assert_int_eq(TLSRPT_SEVERITY_ERROR, 2);
+    ck_assert_int_eq(TLSRPT_SEVERITY_WARNING, 1);
+    ck_assert_int_eq(TLSRPT_SEVERITY_INFO, 0);
+}
+END_TEST
+
+START_TEST(version_matches_headers)
+{
+    ck_assert_int_eq(tlsrpt_version_number(), TLSRPT_VERSION_NUMBER);
+    ck_assert_int_eq(TLSRPT_VERSION_NUMBER, 10000);
+    ck_assert_str_eq(tlsrpt_version_string(), TLSRPT_VERSION_STRING);
+    ck_assert_str_eq(tlsrpt_version_string(), "1.0.0");
+}
+END_TEST
+
+START_TEST(diag_lifecycle_and_getters)
+{
+    tlsrpt_diag *d = (tlsrpt_diag *)0x1;
+    ck_assert_int_eq(tlsrpt_diag_new(NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "some-id", 7, NULL, "Found %s at %d.", "x", 7),
+                     TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "other-id", TLSRPT_NO_OFFSET, "/policies/0", "Bad."),
+                     TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    ck_assert_int_eq(tlsrpt_diag_severity(d, 0), TLSRPT_SEVERITY_WARNING);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "some-id");
+    ck_assert_str_eq(tlsrpt_diag_message(d, 0), "Found x at 7.");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 0), 7);
+    ck_assert_str_eq(tlsrpt_diag_path(d, 0), "");
+    ck_assert_str_eq(tlsrpt_diag_path(d, 1), "/policies/0");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1), TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(trpt_diag_errors_since(d, 0), 1);
+    ck_assert_uint_eq(trpt_diag_errors_since(d, 2), 0);
+
+    /* Out of range and NULL. */
+    ck_assert_int_eq(tlsrpt_diag_severity(d, 2), TLSRPT_EINVAL);
+    ck_assert_ptr_null(tlsrpt_diag_id(d, 2));
+    ck_assert_ptr_null(tlsrpt_diag_message(d, 99));
+    ck_assert_ptr_null(tlsrpt_diag_path(d, 2));
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 2), TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(tlsrpt_diag_count(NULL), 0);
+    ck_assert_ptr_null(tlsrpt_diag_id(NULL, 0));
+    ck_assert_int_eq(tlsrpt_diag_severity(NULL, 0), TLSRPT_EINVAL);
+
+    tlsrpt_diag_clear(d);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "again", 0, NULL, "Again."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    tlsrpt_diag_clear(NULL);
+    tlsrpt_diag_free(d);
+    tlsrpt_diag_free(NULL);
+    /* A NULL list is allowed everywhere a function appends. */
+    ck_assert_int_eq(trpt_diag_add(NULL, TLSRPT_SEVERITY_ERROR, "x", 0, NULL, "X."), TLSRPT_OK);
+}
+END_TEST
+
+START_TEST(diag_long_message_is_kept_whole)
+{
+    tlsrpt_diag *d;
+    char big[2000];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "long", 0, NULL, "<%s>", big), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(tlsrpt_diag_message(d, 0)), sizeof big + 1);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(diag_list_is_bounded)
+{
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    for (int i = 0; i < 5000; i++)
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "flood", (size_t)i, NULL, "Flood %d.", i), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1000);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 999), "too-many-findings");
+    ck_assert_int_eq(tlsrpt_diag_severity(d, 999), TLSRPT_SEVERITY_ERROR);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 998), "flood");
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(buffer_quoting_and_finish)
+{
+    trpt_buf b;
+    char *s;
+    size_t n;
+    trpt_buf_init(&b);
+    trpt_buf_put_quoted(&b, "a\x01\\b\xff", 5, 100);
+    trpt_buf_puts(&b, "|");
+    trpt_buf_put_quoted(&b, "abcdef", 6, 3);
+    trpt_buf_printf(&b, "|%05d", 42);
+    ck_assert_int_eq(trpt_buf_finish(&b, &s, &n), TLSRPT_OK);
+    ck_assert_str_eq(s, "a\\x01\\\\b\\xFF|abc...|00042");
+    ck_assert_uint_eq(n, strlen(s));
+    free(s);
+    trpt_buf_init(&b);
+    ck_assert_int_eq(trpt_buf_finish(&b, &s, &n), TLSRPT_OK);
+    ck_assert_str_eq(s, "");
+    ck_assert_uint_eq(n, 0);
+    free(s);
+    ck_assert_int_eq(trpt_ascii_strcasecmp("MailTo", "mailto"), 0);
+    ck_assert_int_ne(trpt_ascii_strncasecmp("https", "http:", 5), 0);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("common");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, status_strings_cover_every_code);
+    tcase_add_test(tc, codes_are_never_renumbered);
+    tcase_add_test(tc, version_matches_headers);
+    tcase_add_test(tc, diag_lifecycle_and_getters);
+    tcase_add_test(tc, diag_long_message_is_kept_whole);
+    tcase_add_test(tc, diag_list_is_bounded);
+    tcase_add_test(tc, buffer_quoting_and_finish);
+    suite_add_tcase(s, tc);
+    return s;
+}
