@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Docs in step with the code: every exported function has a man page that names it, every man page in doc/ is
+installed, and every diagnostic id the library can emit is listed in doc/diagnostics.md.
+
+usage: docs-test.py SOURCE_ROOT
+"""
+import os
+import re
+import sys
+
+
+def main():
+    root = sys.argv[1]
+    errors = []
+    mapfile = open(os.path.join(root, "lib", "libtlsrpt.map")).read()
+    mapfile = re.sub(r"/\*.*?\*/", "", mapfile, flags=re.S)
+    symbols = sorted(set(re.findall(r"\b(tlsrpt_[a-z0-9_]+)\s*;", mapfile)))
+    docdir = os.path.join(root, "doc")
+    pages = {f: open(os.path.join(docdir, f)).read() for f in os.listdir(docdir) if re.search(r"\.[13]$", f)}
+    for sym in symbols:
+        # The synopsis line of a man page: .BI "type name(" or .BR name ( ...
+        if not any(re.search(r"\b" + re.escape(sym) + r"\s*\(", text) for text in pages.values()):
+            errors.append(f"{sym} is exported but no man page in doc/ shows its synopsis")
+    installed = open(os.path.join(docdir, "meson.build")).read()
+    for page in sorted(pages):
+        if f"'{page}'" not in installed:
+            errors.append(f"doc/{page} is not in doc/meson.build's man_pages")
+
+    # Diagnostic ids: string literals passed as the id argument of trpt_diag_add, or listed in a table of ids.
+    ids = set()
+    libdir = os.path.join(root, "lib")
+    for fn in sorted(os.listdir(libdir)):
+        if not fn.endswith(".c"):
+            continue
+        text = open(os.path.join(libdir, fn)).read()
+        for m in re.finditer(r"trpt_diag_add\s*\([^,]+,[^,]+,\s*\"([a-z0-9-]+)\"", text):
+            ids.add(m.group(1))
+        # Helpers that wrap trpt_diag_add mark their id argument as DIAG_ID("...").
+        for m in re.finditer(r"DIAG_ID\(\s*\"([a-z0-9-]+)\"\s*\)", text):
+            ids.add(m.group(1))
+    diagdoc_path = os.path.join(docdir, "diagnostics.md")
+    diagdoc = open(diagdoc_path).read() if os.path.exists(diagdoc_path) else ""
+    for i in sorted(ids):
+        if f"`{i}`" not in diagdoc:
+            errors.append(f"diagnostic id {i} is emitted by lib/ but not listed in doc/diagnostics.md")
+
+    for e in errors:
+        print("FAIL:", e)
+    print(f"{len(symbols)} symbols, {len(pages)} man pages, {len(ids)} diagnostic ids; {len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
