@@ -1,5 +1,6 @@
 /* The _smtp._tls TXT record: RFC 8460 §3 grammar, builder, serializer, zone output, lint.
  * SPDX-License-Identifier: MIT */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,6 +553,73 @@ START_TEST(parse_bad_arguments)
 }
 END_TEST
 
+/* Deterministic mutations of valid records: every outcome is either a record that round-trips or a failure with
+ * at least one ERROR and no record (the sanitizer and valgrind runs check memory on all paths). */
+START_TEST(mutations_hold_the_contract)
+{
+    static const char *seeds[] = {
+        "v=TLSRPTv1; rua=mailto:a@x.example,https://r.example:8443/p?q=%2C#f; ext=1",
+        "v=TLSRPTv1 ;rua=MAILTO:%22a%20b%22@b%C3%BCcher.example?subject=x;rua=https://[2001:db8::1]/;v=x",
+    };
+    static const char alphabet[] = "v=TLSRPTv1;rua:,!%@[]\"/?# \t\x00\x7f\xc3\xa9" "aZ09-._~";
+    uint32_t state = 12345;
+    char buf[256];
+    unsigned parsed = 0, failed = 0;
+    for (unsigned iter = 0; iter < 20000; iter++) {
+        const char *seed = seeds[iter % 2];
+        size_t len = strlen(seed);
+        memcpy(buf, seed, len);
+        unsigned edits = 1 + iter % 4;
+        for (unsigned e = 0; e < edits; e++) {
+            state = state * 1103515245u + 12345u;
+            size_t pos = (state >> 8) % (len + 1);
+            char c = alphabet[(state >> 20) % (sizeof alphabet - 1)];
+            switch ((state >> 4) % 3) {
+            case 0: /* replace */
+                if (pos < len)
+                    buf[pos] = c;
+                break;
+            case 1: /* insert */
+                if (len < sizeof buf - 1) {
+                    memmove(buf + pos + 1, buf + pos, len - pos);
+                    buf[pos] = c;
+                    len++;
+                }
+                break;
+            default: /* delete */
+                if (pos < len) {
+                    memmove(buf + pos, buf + pos + 1, len - pos - 1);
+                    len--;
+                }
+            }
+        }
+        tlsrpt_diag *d = NULL;
+        tlsrpt_diag_new(&d);
+        tlsrpt_record *r = (tlsrpt_record *)d;
+        int rc = tlsrpt_record_parse(&r, buf, len, d);
+        if (rc == TLSRPT_OK) {
+            ck_assert_uint_eq(trpt_diag_errors_since(d, 0), 0);
+            assert_round_trip(r);
+            tlsrpt_record_free(r);
+            parsed++;
+        } else {
+            failed++;
+            ck_assert_ptr_null(r);
+            ck_assert_msg(rc == TLSRPT_ESYNTAX || rc == TLSRPT_ESEMANTIC, "rc %d", rc);
+            ck_assert_uint_ge(trpt_diag_errors_since(d, 0), 1);
+            for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+                size_t o = tlsrpt_diag_offset(d, i);
+                ck_assert(o == TLSRPT_NO_OFFSET || o <= len);
+            }
+        }
+        tlsrpt_diag_free(d);
+    }
+    /* Both outcomes must be exercised for the test to mean anything. */
+    ck_assert_uint_gt(parsed, 1000);
+    ck_assert_uint_gt(failed, 1000);
+}
+END_TEST
+
 /* ---- building -------------------------------------------------------------------------------------------------- */
 
 START_TEST(builder)
@@ -1086,6 +1154,7 @@ Suite *make_suite(void)
     tcase_add_test(p, extension_count_limit);
     tcase_add_test(p, is_candidate);
     tcase_add_test(p, parse_bad_arguments);
+    tcase_add_test(p, mutations_hold_the_contract);
     suite_add_tcase(s, p);
     TCase *b = tcase_create("build");
     tcase_add_test(b, builder);
