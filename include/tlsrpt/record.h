@@ -19,6 +19,10 @@ typedef struct tlsrpt_record tlsrpt_record;
  * @diag: findings are appended here; may be NULL.
  * Implements the RFC 8460 ABNF exactly. Grammar violations and a missing rua are TLSRPT_ESYNTAX with the byte
  * offset. A record whose destinations all use unsupported schemes is TLSRPT_ESEMANTIC ("rua-none-usable").
+ * Accepted with a WARNING: whitespace before the first ';' (erratum 6285), whitespace after the last field,
+ * repeated rua= fields (merged in order), a second v= field (kept as an extension named "v"), destinations with
+ * unsupported schemes next to a usable one (kept as TLSRPT_URI_OTHER). Unknown extensions are kept in order
+ * (INFO). URI diagnostics carry offsets in @text. The parse stops at the first error.
  * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH, or too many destinations/extensions), TLSRPT_EINVAL,
  * TLSRPT_ENOMEM. Warnings and notes do not fail the parse. Since: 1.0
  */
@@ -37,15 +41,18 @@ TLSRPT_API int tlsrpt_record_new(tlsrpt_record **out);
  * tlsrpt_record_add_rua - append a destination. @uri is a mailto: or https: URI as text (percent-encoded as in a
  * record) or a bare e-mail address, which is taken as mailto:.
  * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument), TLSRPT_ESYNTAX (with diagnostics), TLSRPT_EUNSUPPORTED (a
- * scheme other than mailto: or https:), TLSRPT_ELIMIT (TLSRPT_MAX_RUA_COUNT reached) or TLSRPT_ENOMEM. On failure
- * the record is unchanged. Since: 1.0
+ * scheme other than mailto: or https:; ERROR "rua-scheme-unsupported"), TLSRPT_ELIMIT (TLSRPT_MAX_RUA_COUNT
+ * reached, "rua-too-many", or the serialized record would exceed TLSRPT_MAX_RECORD_LENGTH, "record-too-long") or
+ * TLSRPT_ENOMEM. Offsets are byte indexes in @uri. On failure the record is unchanged. Since: 1.0
  */
 TLSRPT_API int tlsrpt_record_add_rua(tlsrpt_record *r, const char *uri, tlsrpt_diag *diag);
 
 /**
  * tlsrpt_record_add_extension - append an extension field name=value. The name must match
  * (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".") and must not be "v" or "rua"; the value 1*(%x21-3A / %x3C /
- * %x3E-7E). Returns TLSRPT_OK, TLSRPT_EINVAL (NULL or a value outside the grammar), TLSRPT_ELIMIT, TLSRPT_ENOMEM.
+ * %x3E-7E). Returns TLSRPT_OK, TLSRPT_EINVAL (NULL or a value outside the grammar), TLSRPT_ELIMIT
+ * (TLSRPT_MAX_EXTENSION_COUNT reached, or the serialized record would exceed TLSRPT_MAX_RECORD_LENGTH),
+ * TLSRPT_ENOMEM. On failure the record is unchanged.
  * Since: 1.0
  */
 TLSRPT_API int tlsrpt_record_add_extension(tlsrpt_record *r, const char *name, const char *value);
@@ -75,8 +82,10 @@ TLSRPT_API int tlsrpt_record_serialize(const tlsrpt_record *r, char **out, size_
 /**
  * tlsrpt_record_to_zone - one RFC 1035 master-file line:
  *   _smtp._tls.<domain>. <ttl> IN TXT "..." "..."
- * '"' and '\' escaped, other bytes outside 0x20-0x7E as \DDD, character-strings of at most 255 bytes, never split
- * inside an escape. @domain may be a U-label name (converted to A-labels) and may end in '.'; ttl 0 omits the TTL.
+ * '"' and '\' escaped, other bytes outside 0x20-0x7E as \DDD, character-strings of at most 255 bytes (counted
+ * unescaped), never split inside an escape. @domain may be a U-label name (converted to A-labels) and may end in
+ * '.'; ttl 0 omits the TTL. @out receives a new NUL-terminated string without a trailing newline (free with
+ * tlsrpt_free); @out_len its length, may be NULL.
  * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL, or not a domain name), TLSRPT_ESEMANTIC (no destination) or
  * TLSRPT_ENOMEM. Since: 1.0
  */
@@ -84,9 +93,14 @@ TLSRPT_API int tlsrpt_record_to_zone(const tlsrpt_record *r, const char *domain,
                                      size_t *out_len);
 
 /**
- * tlsrpt_record_lint - what a careful checker says about a valid record, appended to @diag (not NULL).
- * @policy_domain: the domain publishing the record, or NULL (then findings that need it are skipped).
- * Returns TLSRPT_OK (findings are in diag, none of them fails the record), TLSRPT_EINVAL or TLSRPT_ENOMEM.
+ * tlsrpt_record_lint - what a careful checker says about a valid record, appended to @diag (not NULL):
+ * lint-rua-duplicate and lint-rua-scheme-unsupported (WARNING); lint-rua-many (more than 2 destinations),
+ * lint-no-mailto, lint-rua-external (destination host outside @policy_domain's organizational domain under the
+ * Public Suffix List; the message names the TXT record <policy-domain>._report._tls.<host> "v=TLSRPTv1") and
+ * lint-record-long (serialized form over 255 bytes) (INFO). Findings have no offset.
+ * @policy_domain: the domain publishing the record (U-labels allowed), or NULL (then lint-rua-external is skipped).
+ * Returns TLSRPT_OK (findings are in diag, none of them fails the record), TLSRPT_EINVAL (NULL record or diag,
+ * policy_domain not a domain name; nothing is appended then) or TLSRPT_ENOMEM.
  * Since: 1.0
  */
 TLSRPT_API int tlsrpt_record_lint(const tlsrpt_record *r, const char *policy_domain, tlsrpt_diag *diag);
