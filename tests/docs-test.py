@@ -33,11 +33,13 @@ def main():
         if not fn.endswith(".c"):
             continue
         text = open(os.path.join(libdir, fn)).read()
-        for m in re.finditer(r"trpt_diag_add\s*\([^,]+,[^,]+,\s*\"([a-z0-9-]+)\"", text):
-            ids.add(m.group(1))
-        # Helpers that wrap trpt_diag_add mark their id argument as DIAG_ID("...").
-        for m in re.finditer(r"DIAG_ID\(\s*\"([a-z0-9-]+)\"\s*\)", text):
-            ids.add(m.group(1))
+        # The id is the first string literal of any call to a function whose name contains "diag"
+        # (trpt_diag_add and the files' own wrappers); ids are kebab-case.
+        for m in re.finditer(r"\b\w*diag\w*\s*\(", text):
+            call = text[m.end():text.find(";", m.end())]
+            lit = re.search(r'"([^"]*)"', call)
+            if lit and re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)+", lit.group(1)):
+                ids.add(lit.group(1))
     diagdoc_path = os.path.join(docdir, "diagnostics.md")
     diagdoc = open(diagdoc_path).read() if os.path.exists(diagdoc_path) else ""
     for i in sorted(ids):
