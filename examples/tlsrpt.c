@@ -371,17 +371,17 @@ static int usage_error(const char *command, const char *problem, const char *det
 }
 
 /* The usage error for getopt_long's return value '?' (unknown option) or ':' (missing argument), with opterr 0
- * and an optstring starting with ':'. */
+ * and an optstring starting with ':'. glibc sets optopt to the option character of an unknown short option and to 0
+ * for an unknown long one, which is then the last argument it consumed. */
 static int option_error(const char *command, int ch, char **argv)
 {
-    const char *arg = argv[optind - 1];
     if (ch == ':')
-        return usage_error(command, "option requires an argument:", arg);
-    if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
+        return usage_error(command, "option requires an argument:", argv[optind - 1]);
+    if (optopt != 0) {
         char shortopt[3] = {'-', (char)optopt, '\0'};
         return usage_error(command, "unknown option", shortopt);
     }
-    return usage_error(command, "unknown option", arg);
+    return usage_error(command, "unknown option", argv[optind - 1]);
 }
 
 /* ---- generate ----------------------------------------------------------------------------------------------- */
