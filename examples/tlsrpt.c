@@ -23,7 +23,9 @@
 #define MAX_TTL 2147483647u
 /* A DNS character-string holds at most 255 bytes (RFC 1035 §3.3). */
 #define DNS_STRING_MAX 255u
-/* The name part a finding of the external-destination lint check names, "<policy domain>._report._tls.<host>". */
+/* The lint finding about a destination outside the policy domain's organizational domain, and the part of the
+ * authorization name "<policy domain>._report._tls.<host>" that its message names. */
+#define EXTERNAL_FINDING_ID "lint-rua-external"
 #define AUTHORIZATION_INFIX "._report._tls."
 /* The record the owner of an external destination publishes. */
 #define AUTHORIZATION_VALUE "v=TLSRPTv1"
@@ -432,18 +434,20 @@ static void generated_free(struct generated *g)
 static int is_name_byte(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '*';
+           c == '_';
 }
 
-/* The authorization name a lint finding names: the run of domain-name bytes around "._report._tls." in its
- * message, with one final '.'; *out is NULL when the finding names none. The library's lint check computes which
+/* The authorization name an external-destination lint finding names: the run of domain-name bytes around
+ * "._report._tls." in its message, with one final '.'; *out is NULL for other findings. The library's lint check computes which
  * destinations are external (organizational domains, Public Suffix List); the program does not decide that again.
  * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
 static int authorization_name_of(const tlsrpt_diag *d, size_t i, char **out)
 {
-    const char *message = tlsrpt_diag_message(d, i);
-    const char *infix = message ? strstr(message, AUTHORIZATION_INFIX) : NULL;
+    const char *id = tlsrpt_diag_id(d, i), *message = tlsrpt_diag_message(d, i);
     *out = NULL;
+    if (id == NULL || message == NULL || strcmp(id, EXTERNAL_FINDING_ID) != 0)
+        return TLSRPT_OK;
+    const char *infix = strstr(message, AUTHORIZATION_INFIX);
     if (infix == NULL)
         return TLSRPT_OK;
     const char *start = infix, *after = infix + strlen(AUTHORIZATION_INFIX), *end = after;
