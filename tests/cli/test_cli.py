@@ -242,6 +242,17 @@ class Generate(unittest.TestCase):
                                  "  a b@example.com\n"
                                  "   ^\n"))
 
+    def test_too_many_destinations(self):
+        args = ["generate"]
+        for i in range(129):
+            args += ["--rua", "r%d@example.com" % i]
+        self.assertEqual(run(args), (1, "", "tlsrpt generate: too many destinations or destination too long:"
+                                            " 'r128@example.com'\n"
+                                            "error: The record already has 128 destinations, the most it may hold."
+                                            " [rua-too-many]\n"))
+        rc, out, err = run(args[:-2])
+        self.assertEqual((rc, err, out.count(",")), (0, "", 127))
+
     def test_unsupported_scheme(self):
         self.assertEqual(run(["generate", "--rua", "http://reports.example.com/tlsrpt"]),
                          (1, "", "tlsrpt generate: unsupported scheme (only mailto: and https:) in destination"
@@ -339,6 +350,10 @@ class Check(unittest.TestCase):
                              " example.org; receivers that verify external destinations expect the TXT record"
                              ' example.org._report._tls.example.com "v=TLSRPTv1". [lint-rua-external]\n'
                              + VALID_SUMMARY + "valid: 0 errors, 0 warnings, 1 info\n", ""))
+
+    def test_bad_domain_is_a_usage_error(self):
+        self.assertEqual(run(["check", "--domain", "exa mple", VALID]),
+                         (2, "", "tlsrpt check: not a domain name: 'exa mple'\nTry 'tlsrpt check --help'.\n"))
 
     def test_syntax_error_caret(self):
         self.assertEqual(run(["check", "v=TLSRPTv1;rua=mailto:a@exa mple.com"]),
