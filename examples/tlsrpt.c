@@ -1,0 +1,969 @@
+/* tlsrpt — the command-line face of libtlsrpt, and its worked example.
+ * SPDX-License-Identifier: MIT
+ *
+ * It uses only the public API (<tlsrpt/tlsrpt.h>). Each command is one handler in the command table below; the
+ * output helpers (finding printer, caret line, JSON writer) are shared, so a new command is one more handler.
+ *
+ * Exit status: 0 success, 1 the input is invalid or unusable, 2 usage or I/O error (see tlsrpt(1)). */
+#include <tlsrpt/tlsrpt.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_OK 0
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+/* generate: the TTL of the zone line unless --ttl says otherwise; the largest TTL RFC 2181 §8 allows. */
+#define DEFAULT_TTL 3600u
+#define MAX_TTL 2147483647u
+/* A DNS character-string holds at most 255 bytes (RFC 1035 §3.3). */
+#define DNS_STRING_MAX 255u
+/* The lint finding about a destination outside the policy domain's organizational domain, and the part of the
+ * authorization name "<policy domain>._report._tls.<host>" that its message names. */
+#define EXTERNAL_FINDING_ID "lint-rua-external"
+#define AUTHORIZATION_INFIX "._report._tls."
+/* The record the owner of an external destination publishes. */
+#define AUTHORIZATION_VALUE "v=TLSRPTv1"
+
+static const char PROGRAM[] = "tlsrpt";
+
+/* ---- Terminal output ---------------------------------------------------------------------------------------- */
+
+#define COLOUR_ERROR "\033[1;31m"
+#define COLOUR_WARNING "\033[1;35m"
+#define COLOUR_INFO "\033[1;36m"
+#define COLOUR_CARET "\033[1;32m"
+#define COLOUR_RESET "\033[0m"
+
+/* Colour only when stdout is a terminal, the stream itself is one, and NO_COLOR is not set (CLI.md). */
+static int stream_wants_colour(FILE *f)
+{
+    return isatty(STDOUT_FILENO) && isatty(fileno(f)) && getenv("NO_COLOR") == NULL;
+}
+
+/* Writes untrusted bytes so that every byte takes a predictable number of columns: printable ASCII as itself (one
+ * column), a backslash as "\\" (two), anything else as "\xHH" (four). Returns the column at which byte `mark`
+ * starts (mark may equal len: the column just past the text). */
+static size_t put_escaped(FILE *f, const char *text, size_t len, size_t mark)
+{
+    size_t column = 0, mark_column = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i == mark)
+            mark_column = column;
+        if (c == '\\') {
+            fputs("\\\\", f);
+            column += 2;
+        } else if (c >= 0x20 && c < 0x7f) {
+            fputc(c, f);
+            column += 1;
+        } else {
+            fprintf(f, "\\x%02X", c);
+            column += 4;
+        }
+    }
+    if (mark >= len)
+        mark_column = column;
+    return mark_column;
+}
+
+static void put_escaped_string(FILE *f, const char *s)
+{
+    put_escaped(f, s, strlen(s), 0);
+}
+
+/* Library messages already quote the offending text; only control bytes are escaped here, so that a message can
+ * never drive the terminal. */
+static void put_message(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\x%02X", c);
+        else
+            fputc(c, f);
+    }
+}
+
+static const char *severity_name(int severity)
+{
+    switch (severity) {
+    case TLSRPT_SEVERITY_ERROR: return "error";
+    case TLSRPT_SEVERITY_WARNING: return "warning";
+    default: return "info";
+    }
+}
+
+static const char *severity_colour(int severity)
+{
+    switch (severity) {
+    case TLSRPT_SEVERITY_ERROR: return COLOUR_ERROR;
+    case TLSRPT_SEVERITY_WARNING: return COLOUR_WARNING;
+    default: return COLOUR_INFO;
+    }
+}
+
+/* Prints finding i of d as "SEVERITY: MESSAGE [ID]". When the finding has an offset into `subject` (the text the
+ * finding is about; may be NULL), two more lines follow: the subject, escaped, and a caret under the offending
+ * byte. Both are indented by two columns. */
+static void print_finding(FILE *f, int colour, const tlsrpt_diag *d, size_t i, const char *subject,
+                          size_t subject_len)
+{
+    int severity = tlsrpt_diag_severity(d, i);
+    if (colour)
+        fprintf(f, "%s%s:%s ", severity_colour(severity), severity_name(severity), COLOUR_RESET);
+    else
+        fprintf(f, "%s: ", severity_name(severity));
+    put_message(f, tlsrpt_diag_message(d, i));
+    fprintf(f, " [%s]\n", tlsrpt_diag_id(d, i));
+
+    size_t offset = tlsrpt_diag_offset(d, i);
+    if (subject == NULL || offset == TLSRPT_NO_OFFSET || offset > subject_len)
+        return;
+    fputs("  ", f);
+    size_t column = put_escaped(f, subject, subject_len, offset);
+    fprintf(f, "\n  %*s%s^%s\n", (int)column, "", colour ? COLOUR_CARET : "", colour ? COLOUR_RESET : "");
+}
+
+static void print_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *subject, size_t subject_len)
+{
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++)
+        print_finding(f, colour, d, i, subject, subject_len);
+}
+
+struct finding_counts {
+    size_t errors, warnings, infos;
+};
+
+static void count_findings(const tlsrpt_diag *d, struct finding_counts *c)
+{
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        switch (tlsrpt_diag_severity(d, i)) {
+        case TLSRPT_SEVERITY_ERROR: c->errors++; break;
+        case TLSRPT_SEVERITY_WARNING: c->warnings++; break;
+        default: c->infos++; break;
+        }
+    }
+}
+
+static void put_count(FILE *f, size_t n, const char *singular, const char *plural)
+{
+    fprintf(f, "%zu %s", n, n == 1 ? singular : plural);
+}
+
+/* ---- JSON output -------------------------------------------------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence (RFC 3629) at p, or 0 when the bytes there are not one. */
+static size_t utf8_sequence_length(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
+    } else
+        return 0;
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t k = 2; k < n; k++)
+        if (p[k] < 0x80 || p[k] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* Writes a JSON string (RFC 8259): '"' and '\' escaped, control characters and DEL as \u00XX, well-formed UTF-8
+ * copied, and every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so the output is always valid
+ * JSON whatever the input bytes. */
+static void json_string(FILE *f, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    fputc('"', f);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(f, "\\u%04x", c);
+            i++;
+        } else {
+            size_t n = utf8_sequence_length(p + i, len - i);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+                i++;
+            } else {
+                fwrite(p + i, 1, n, f);
+                i += n;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+/* A JSON string, or null for NULL. */
+static void json_cstring(FILE *f, const char *s)
+{
+    if (s == NULL)
+        fputs("null", f);
+    else
+        json_string(f, s, strlen(s));
+}
+
+static void json_key(FILE *f, int *first, const char *key)
+{
+    if (!*first)
+        fputc(',', f);
+    *first = 0;
+    json_cstring(f, key);
+    fputc(':', f);
+}
+
+/* "findings": [{"severity", "id", "message", "offset"}...] for every entry of each list in order. */
+static void json_findings(FILE *f, const tlsrpt_diag *const *lists, size_t n_lists)
+{
+    int first = 1;
+    fputc('[', f);
+    for (size_t l = 0; l < n_lists; l++) {
+        for (size_t i = 0; i < tlsrpt_diag_count(lists[l]); i++) {
+            if (!first)
+                fputc(',', f);
+            first = 0;
+            int k = 1;
+            fputc('{', f);
+            json_key(f, &k, "severity");
+            json_cstring(f, severity_name(tlsrpt_diag_severity(lists[l], i)));
+            json_key(f, &k, "id");
+            json_cstring(f, tlsrpt_diag_id(lists[l], i));
+            json_key(f, &k, "message");
+            json_cstring(f, tlsrpt_diag_message(lists[l], i));
+            json_key(f, &k, "offset");
+            size_t offset = tlsrpt_diag_offset(lists[l], i);
+            if (offset == TLSRPT_NO_OFFSET)
+                fputs("null", f);
+            else
+                fprintf(f, "%zu", offset);
+            fputc('}', f);
+        }
+    }
+    fputc(']', f);
+}
+
+static const char *scheme_name(int scheme)
+{
+    switch (scheme) {
+    case TLSRPT_URI_MAILTO: return "mailto";
+    case TLSRPT_URI_HTTPS: return "https";
+    default: return "other";
+    }
+}
+
+/* "rua": [...] and "extensions": [...] of a parsed record (empty arrays for NULL). */
+static void json_record_fields(FILE *f, int *first, const tlsrpt_record *r)
+{
+    json_key(f, first, "rua");
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_record_rua_count(r); i++) {
+        const tlsrpt_uri *u = tlsrpt_record_rua(r, i);
+        int k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_key(f, &k, "uri");
+        json_cstring(f, tlsrpt_uri_string(u));
+        json_key(f, &k, "scheme");
+        json_cstring(f, scheme_name(tlsrpt_uri_scheme(u)));
+        json_key(f, &k, "mailbox");
+        json_cstring(f, tlsrpt_uri_mailbox(u));
+        json_key(f, &k, "host");
+        json_cstring(f, tlsrpt_uri_host(u));
+        fputc('}', f);
+    }
+    fputc(']', f);
+    json_key(f, first, "extensions");
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_record_extension_count(r); i++) {
+        int k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_key(f, &k, "name");
+        json_cstring(f, tlsrpt_record_extension_name(r, i));
+        json_key(f, &k, "value");
+        json_cstring(f, tlsrpt_record_extension_value(r, i));
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+/* ---- Shared helpers ----------------------------------------------------------------------------------------- */
+
+/* Reports a failed library call that is not about the input (ENOMEM, EINVAL) and returns the exit status 2. */
+static int fail_library(const char *command, const char *what, int code)
+{
+    fprintf(stderr, "%s %s: %s: %s\n", PROGRAM, command, what, tlsrpt_status_string(code));
+    return EXIT_USAGE;
+}
+
+/* Prints the parsed record: its canonical text, every destination and every extension. */
+static int print_record_summary(FILE *f, const tlsrpt_record *r)
+{
+    char *canonical = NULL;
+    int rc = tlsrpt_record_serialize(r, &canonical, NULL);
+    if (rc != TLSRPT_OK)
+        return rc;
+    fputs("record: ", f);
+    put_escaped_string(f, canonical);
+    fputc('\n', f);
+    tlsrpt_free(canonical);
+    for (size_t i = 0; i < tlsrpt_record_rua_count(r); i++) {
+        const tlsrpt_uri *u = tlsrpt_record_rua(r, i);
+        fputs("rua: ", f);
+        put_escaped_string(f, tlsrpt_uri_string(u));
+        fprintf(f, " (%s", scheme_name(tlsrpt_uri_scheme(u)));
+        if (tlsrpt_uri_mailbox(u)) {
+            fputs(", mailbox ", f);
+            put_escaped_string(f, tlsrpt_uri_mailbox(u));
+        }
+        if (tlsrpt_uri_host(u)) {
+            fputs(", host ", f);
+            put_escaped_string(f, tlsrpt_uri_host(u));
+        }
+        fputs(")\n", f);
+    }
+    for (size_t i = 0; i < tlsrpt_record_extension_count(r); i++) {
+        fputs("extension: ", f);
+        put_escaped_string(f, tlsrpt_record_extension_name(r, i));
+        fputc('=', f);
+        put_escaped_string(f, tlsrpt_record_extension_value(r, i));
+        fputc('\n', f);
+    }
+    return TLSRPT_OK;
+}
+
+/* Usage errors: one line naming the problem, one pointing at --help; exit status 2. */
+static int usage_error(const char *command, const char *problem, const char *detail)
+{
+    if (command)
+        fprintf(stderr, "%s %s: %s", PROGRAM, command, problem);
+    else
+        fprintf(stderr, "%s: %s", PROGRAM, problem);
+    if (detail) {
+        fputs(" '", stderr);
+        put_escaped_string(stderr, detail);
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", PROGRAM, command ? " " : "", command ? command : "");
+    return EXIT_USAGE;
+}
+
+/* The usage error for getopt_long's return value '?' (unknown option) or ':' (missing argument), with opterr 0
+ * and an optstring starting with ':'. glibc sets optopt to the option character of an unknown short option and to 0
+ * for an unknown long one, which is then the last argument it consumed. */
+static int option_error(const char *command, int ch, char **argv)
+{
+    if (ch == ':')
+        return usage_error(command, "option requires an argument:", argv[optind - 1]);
+    if (optopt != 0) {
+        char shortopt[3] = {'-', (char)optopt, '\0'};
+        return usage_error(command, "unknown option", shortopt);
+    }
+    return usage_error(command, "unknown option", argv[optind - 1]);
+}
+
+/* ---- generate ----------------------------------------------------------------------------------------------- */
+
+static const char GENERATE_HELP[] =
+    "Usage: tlsrpt generate --rua DEST [--rua DEST]... [--domain DOMAIN] [--ttl SECONDS]\n"
+    "                       [--format record|zone|json]\n"
+    "Build a TLSRPT record (RFC 8460) for _smtp._tls.DOMAIN from report destinations.\n"
+    "\n"
+    "  --rua DEST         a mailto: or https: URI, or a bare e-mail address (taken as mailto:);\n"
+    "                     repeat for several destinations, kept in the order given\n"
+    "  --domain DOMAIN    the policy domain: also list the authorization records that external\n"
+    "                     destinations must publish, and the checker's findings\n"
+    "  --ttl SECONDS      TTL of the zone line, 0 to 2147483647 (default 3600; 0 omits it)\n"
+    "  --format FORMAT    record: the record text (default); zone: a master-file line for\n"
+    "                     _smtp._tls.DOMAIN (needs --domain); json: name, type, ttl, value, strings\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 record generated, 1 a destination is invalid, 2 usage error.\n";
+
+enum generate_format { FORMAT_RECORD, FORMAT_ZONE, FORMAT_JSON };
+
+/* Everything generate prints, gathered before printing so that a failure prints nothing on stdout. */
+struct generated {
+    const char *domain;
+    uint32_t ttl;
+    char *value;       /* the record text */
+    size_t value_len;
+    char *zone;        /* the master-file line, when there is a domain */
+    size_t zone_len;
+    char *owner;       /* the owner name "_smtp._tls.<a-label domain>.", when there is a domain */
+    tlsrpt_diag *lint; /* the checker's findings, when there is a domain */
+    char **authorizations; /* distinct names "<domain>._report._tls.<host>." to publish */
+    size_t n_authorizations;
+};
+
+static void generated_free(struct generated *g)
+{
+    tlsrpt_free(g->value);
+    tlsrpt_free(g->zone);
+    free(g->owner);
+    tlsrpt_diag_free(g->lint);
+    for (size_t i = 0; i < g->n_authorizations; i++)
+        free(g->authorizations[i]);
+    free(g->authorizations);
+}
+
+static int is_name_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_';
+}
+
+/* The authorization name an external-destination lint finding names: the run of domain-name bytes around
+ * "._report._tls." in its message, with one final '.'; *out is NULL for other findings. The library's lint check computes which
+ * destinations are external (organizational domains, Public Suffix List); the program does not decide that again.
+ * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+static int authorization_name_of(const tlsrpt_diag *d, size_t i, char **out)
+{
+    const char *id = tlsrpt_diag_id(d, i), *message = tlsrpt_diag_message(d, i);
+    *out = NULL;
+    if (id == NULL || message == NULL || strcmp(id, EXTERNAL_FINDING_ID) != 0)
+        return TLSRPT_OK;
+    const char *infix = strstr(message, AUTHORIZATION_INFIX);
+    if (infix == NULL)
+        return TLSRPT_OK;
+    const char *start = infix, *after = infix + strlen(AUTHORIZATION_INFIX), *end = after;
+    while (start > message && is_name_byte(start[-1]))
+        start--;
+    while (is_name_byte(*end))
+        end++;
+    while (end > after && end[-1] == '.') /* a final '.' may end the sentence or the name: added back below */
+        end--;
+    if (start == infix || end == after)
+        return TLSRPT_OK;
+    size_t len = (size_t)(end - start);
+    char *name = malloc(len + 2);
+    if (name == NULL)
+        return TLSRPT_ENOMEM;
+    memcpy(name, start, len);
+    name[len++] = '.';
+    name[len] = '\0';
+    *out = name;
+    return TLSRPT_OK;
+}
+
+static int collect_authorizations(struct generated *g)
+{
+    size_t n = tlsrpt_diag_count(g->lint);
+    g->authorizations = calloc(n ? n : 1, sizeof *g->authorizations);
+    if (g->authorizations == NULL)
+        return TLSRPT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        char *name = NULL;
+        if (authorization_name_of(g->lint, i, &name) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+        if (name == NULL)
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < g->n_authorizations && !seen; k++)
+            seen = strcmp(g->authorizations[k], name) == 0;
+        if (seen)
+            free(name);
+        else
+            g->authorizations[g->n_authorizations++] = name;
+    }
+    return TLSRPT_OK;
+}
+
+/* The owner name is the first field of the library's zone line (it did the IDNA conversion). */
+static int owner_from_zone(struct generated *g)
+{
+    size_t n = strcspn(g->zone, " \t");
+    g->owner = malloc(n + 1);
+    if (g->owner == NULL)
+        return TLSRPT_ENOMEM;
+    memcpy(g->owner, g->zone, n);
+    g->owner[n] = '\0';
+    while (g->zone_len > 0 && (g->zone[g->zone_len - 1] == '\n' || g->zone[g->zone_len - 1] == '\r'))
+        g->zone[--g->zone_len] = '\0';
+    return TLSRPT_OK;
+}
+
+static void print_generated_text(const struct generated *g, enum generate_format format)
+{
+    FILE *f = stdout;
+    if (format == FORMAT_ZONE)
+        fprintf(f, "%s\n", g->zone);
+    else
+        fprintf(f, "%s\n", g->value);
+    if (g->domain == NULL)
+        return;
+    if (g->n_authorizations > 0) {
+        fputs("\nEach external destination's owner must publish:\n", f);
+        for (size_t i = 0; i < g->n_authorizations; i++) {
+            put_escaped_string(f, g->authorizations[i]);
+            fputs(" TXT \"" AUTHORIZATION_VALUE "\"\n", f);
+        }
+    }
+    if (tlsrpt_diag_count(g->lint) > 0) {
+        fputc('\n', f);
+        print_findings(f, stream_wants_colour(f), g->lint, g->value, g->value_len);
+    }
+}
+
+static void print_generated_json(const struct generated *g)
+{
+    FILE *f = stdout;
+    int first = 1;
+    fputc('{', f);
+    json_key(f, &first, "name");
+    json_cstring(f, g->owner);
+    json_key(f, &first, "type");
+    json_cstring(f, "TXT");
+    json_key(f, &first, "ttl");
+    fprintf(f, "%lu", (unsigned long)g->ttl);
+    json_key(f, &first, "value");
+    json_string(f, g->value, g->value_len);
+    json_key(f, &first, "strings");
+    fputc('[', f);
+    for (size_t off = 0; off < g->value_len || off == 0; off += DNS_STRING_MAX) {
+        size_t n = g->value_len - off < DNS_STRING_MAX ? g->value_len - off : DNS_STRING_MAX;
+        if (off)
+            fputc(',', f);
+        json_string(f, g->value + off, n);
+        if (g->value_len == 0)
+            break;
+    }
+    fputc(']', f);
+    json_key(f, &first, "authorizations");
+    fputc('[', f);
+    for (size_t i = 0; i < g->n_authorizations; i++) {
+        int k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_key(f, &k, "name");
+        json_cstring(f, g->authorizations[i]);
+        json_key(f, &k, "type");
+        json_cstring(f, "TXT");
+        json_key(f, &k, "value");
+        json_cstring(f, AUTHORIZATION_VALUE);
+        fputc('}', f);
+    }
+    fputc(']', f);
+    json_key(f, &first, "findings");
+    const tlsrpt_diag *lists[] = {g->lint};
+    json_findings(f, lists, 1);
+    fputs("}\n", f);
+}
+
+/* Adds one --rua destination; on failure explains on stderr and returns the exit status. */
+static int generate_add_destination(tlsrpt_record *r, const char *dest)
+{
+    tlsrpt_diag *diag = NULL;
+    int rc = tlsrpt_diag_new(&diag);
+    if (rc != TLSRPT_OK)
+        return fail_library("generate", "diagnostics", rc);
+    rc = tlsrpt_record_add_rua(r, dest, diag);
+    int status = EXIT_OK;
+    if (rc != TLSRPT_OK) {
+        if (rc == TLSRPT_ENOMEM || rc == TLSRPT_EINVAL) {
+            status = fail_library("generate", "adding a destination", rc);
+        } else {
+            fprintf(stderr, "%s generate: ", PROGRAM);
+            if (rc == TLSRPT_EUNSUPPORTED)
+                fputs("unsupported scheme (only mailto: and https:) in destination '", stderr);
+            else if (rc == TLSRPT_ELIMIT)
+                fputs("too many destinations or destination too long: '", stderr);
+            else
+                fputs("invalid destination '", stderr);
+            put_escaped_string(stderr, dest);
+            fputs("'\n", stderr);
+            print_findings(stderr, stream_wants_colour(stderr), diag, dest, strlen(dest));
+            status = EXIT_INVALID;
+        }
+    }
+    tlsrpt_diag_free(diag);
+    return status;
+}
+
+static int parse_ttl(const char *text, uint32_t *ttl)
+{
+    if (*text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v > MAX_TTL)
+        return -1;
+    *ttl = (uint32_t)v;
+    return 0;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"rua", required_argument, NULL, 'r'},
+        {"domain", required_argument, NULL, 'd'},
+        {"ttl", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct generated g = {.ttl = DEFAULT_TTL};
+    enum generate_format format = FORMAT_RECORD;
+    tlsrpt_record *r = NULL;
+    int rc = tlsrpt_record_new(&r);
+    if (rc != TLSRPT_OK)
+        return fail_library("generate", "new record", rc);
+
+    int status = EXIT_OK, ch;
+    size_t destinations = 0;
+    /* Destinations are added after option parsing, so that --help and usage errors win over input errors. */
+    char **dests = calloc((size_t)argc, sizeof *dests);
+    if (dests == NULL) {
+        tlsrpt_record_free(r);
+        return fail_library("generate", "options", TLSRPT_ENOMEM);
+    }
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'r': dests[destinations++] = optarg; break;
+        case 'd': g.domain = optarg; break;
+        case 't':
+            if (parse_ttl(optarg, &g.ttl) != 0) {
+                status = usage_error("generate", "invalid TTL (0 to 2147483647 seconds):", optarg);
+                goto done;
+            }
+            break;
+        case 'f':
+            if (strcmp(optarg, "record") == 0)
+                format = FORMAT_RECORD;
+            else if (strcmp(optarg, "zone") == 0)
+                format = FORMAT_ZONE;
+            else if (strcmp(optarg, "json") == 0)
+                format = FORMAT_JSON;
+            else {
+                status = usage_error("generate", "unknown format (record, zone or json):", optarg);
+                goto done;
+            }
+            break;
+        case 'h':
+            fputs(GENERATE_HELP, stdout);
+            goto done;
+        default:
+            status = option_error("generate", ch, argv);
+            goto done;
+        }
+    }
+    if (optind < argc) {
+        status = usage_error("generate", "unexpected argument", argv[optind]);
+        goto done;
+    }
+    if (destinations == 0) {
+        status = usage_error("generate", "at least one --rua DEST is required", NULL);
+        goto done;
+    }
+    if (format == FORMAT_ZONE && g.domain == NULL) {
+        status = usage_error("generate", "--format zone needs --domain", NULL);
+        goto done;
+    }
+    for (size_t i = 0; i < destinations && status == EXIT_OK; i++)
+        status = generate_add_destination(r, dests[i]);
+    if (status != EXIT_OK)
+        goto done;
+
+    rc = tlsrpt_record_serialize(r, &g.value, &g.value_len);
+    if (rc != TLSRPT_OK) {
+        status = fail_library("generate", "serializing the record", rc);
+        goto done;
+    }
+    if (g.domain != NULL) {
+        rc = tlsrpt_record_to_zone(r, g.domain, g.ttl, &g.zone, &g.zone_len);
+        if (rc == TLSRPT_EINVAL) {
+            status = usage_error("generate", "not a domain name:", g.domain);
+            goto done;
+        }
+        if (rc == TLSRPT_OK)
+            rc = owner_from_zone(&g);
+        if (rc == TLSRPT_OK)
+            rc = tlsrpt_diag_new(&g.lint);
+        if (rc == TLSRPT_OK)
+            rc = tlsrpt_record_lint(r, g.domain, g.lint);
+        if (rc == TLSRPT_OK)
+            rc = collect_authorizations(&g);
+        if (rc != TLSRPT_OK) {
+            status = fail_library("generate", "checking the record", rc);
+            goto done;
+        }
+    }
+    if (format == FORMAT_JSON)
+        print_generated_json(&g);
+    else
+        print_generated_text(&g, format);
+done:
+    free(dests);
+    generated_free(&g);
+    tlsrpt_record_free(r);
+    return status;
+}
+
+/* ---- check -------------------------------------------------------------------------------------------------- */
+
+static const char CHECK_HELP[] =
+    "Usage: tlsrpt check [--domain DOMAIN] [--strict] [--json] RECORD|-\n"
+    "Check the syntax of a TLSRPT record (RFC 8460) and lint it; '-' reads the record from standard input\n"
+    "(one trailing newline is removed).\n"
+    "\n"
+    "  --domain DOMAIN    the policy domain publishing the record (enables the external-destination check)\n"
+    "  --strict           warnings make the record fail (exit status 1)\n"
+    "  --json             print one JSON document instead of text\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 valid (warnings allowed unless --strict), 1 invalid or unusable, 2 usage or I/O error.\n";
+
+/* Reads standard input, at most TLSRPT_MAX_RECORD_LENGTH + 2 bytes: enough for the library to see that a longer
+ * input is over its limit, without reading an unbounded stream. */
+static int read_stdin_record(char **out, size_t *out_len)
+{
+    size_t cap = TLSRPT_MAX_RECORD_LENGTH + 2, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return -1;
+    while (len < cap) {
+        size_t n = fread(buf + len, 1, cap - len, stdin);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        free(buf);
+        return -1;
+    }
+    if (len > 0 && buf[len - 1] == '\n')
+        len--;
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* status: the outcome of parsing, by the library's return code. */
+static const char *parse_status_name(int rc)
+{
+    switch (rc) {
+    case TLSRPT_OK: return "valid";
+    case TLSRPT_ESEMANTIC: return "unusable";
+    case TLSRPT_ELIMIT: return "over-limit";
+    default: return "syntax-error";
+    }
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"domain", required_argument, NULL, 'd'},
+        {"strict", no_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *domain = NULL;
+    int strict = 0, json = 0, ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'd': domain = optarg; break;
+        case 's': strict = 1; break;
+        case 'j': json = 1; break;
+        case 'h': fputs(CHECK_HELP, stdout); return EXIT_OK;
+        default: return option_error("check", ch, argv);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("check", "missing RECORD (or '-' for standard input)", NULL);
+    if (argc - optind > 1)
+        return usage_error("check", "unexpected argument", argv[optind + 1]);
+
+    char *input = NULL;
+    size_t input_len;
+    if (strcmp(argv[optind], "-") == 0) {
+        if (read_stdin_record(&input, &input_len) != 0) {
+            fprintf(stderr, "%s check: cannot read standard input: %s\n", PROGRAM, strerror(errno));
+            return EXIT_USAGE;
+        }
+    } else {
+        input_len = strlen(argv[optind]);
+        input = malloc(input_len + 1);
+        if (input == NULL)
+            return fail_library("check", "reading the record", TLSRPT_ENOMEM);
+        memcpy(input, argv[optind], input_len + 1);
+    }
+
+    int status = EXIT_OK;
+    tlsrpt_record *r = NULL;
+    tlsrpt_diag *parse_diag = NULL, *lint_diag = NULL;
+    char *canonical = NULL;
+    size_t canonical_len = 0;
+    int rc = tlsrpt_diag_new(&parse_diag);
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_diag_new(&lint_diag);
+    if (rc != TLSRPT_OK) {
+        status = fail_library("check", "diagnostics", rc);
+        goto done;
+    }
+    int parsed = tlsrpt_record_parse(&r, input, input_len, parse_diag);
+    if (parsed == TLSRPT_ENOMEM || parsed == TLSRPT_EINVAL) {
+        status = fail_library("check", "parsing", parsed);
+        goto done;
+    }
+    if (parsed == TLSRPT_OK) {
+        rc = tlsrpt_record_lint(r, domain, lint_diag);
+        if (rc == TLSRPT_EINVAL) {
+            status = usage_error("check", "not a domain name:", domain);
+            goto done;
+        }
+        if (rc == TLSRPT_OK)
+            rc = tlsrpt_record_serialize(r, &canonical, &canonical_len);
+        if (rc != TLSRPT_OK) {
+            status = fail_library("check", "checking the record", rc);
+            goto done;
+        }
+    }
+
+    struct finding_counts counts = {0, 0, 0};
+    count_findings(parse_diag, &counts);
+    count_findings(lint_diag, &counts);
+    int valid = parsed == TLSRPT_OK && counts.errors == 0 && !(strict && counts.warnings > 0);
+    status = valid ? EXIT_OK : EXIT_INVALID;
+
+    if (json) {
+        FILE *f = stdout;
+        int first = 1;
+        fputc('{', f);
+        json_key(f, &first, "valid");
+        fputs(valid ? "true" : "false", f);
+        json_key(f, &first, "status");
+        json_cstring(f, parse_status_name(parsed));
+        json_key(f, &first, "strict");
+        fputs(strict ? "true" : "false", f);
+        json_key(f, &first, "domain");
+        json_cstring(f, domain);
+        json_key(f, &first, "input");
+        json_string(f, input, input_len);
+        json_key(f, &first, "record");
+        if (canonical)
+            json_string(f, canonical, canonical_len);
+        else
+            fputs("null", f);
+        json_record_fields(f, &first, r);
+        json_key(f, &first, "findings");
+        const tlsrpt_diag *lists[] = {parse_diag, lint_diag};
+        json_findings(f, lists, 2);
+        json_key(f, &first, "errors");
+        fprintf(f, "%zu", counts.errors);
+        json_key(f, &first, "warnings");
+        fprintf(f, "%zu", counts.warnings);
+        json_key(f, &first, "infos");
+        fprintf(f, "%zu", counts.infos);
+        fputs("}\n", f);
+    } else {
+        FILE *f = stdout;
+        int colour = stream_wants_colour(f);
+        print_findings(f, colour, parse_diag, input, input_len);
+        print_findings(f, colour, lint_diag, canonical, canonical_len);
+        if (r != NULL && (rc = print_record_summary(f, r)) != TLSRPT_OK) {
+            status = fail_library("check", "printing the record", rc);
+            goto done;
+        }
+        fputs(valid ? "valid" : counts.errors == 0 && parsed == TLSRPT_OK ? "invalid (--strict)" : "invalid", f);
+        fputs(": ", f);
+        put_count(f, counts.errors, "error", "errors");
+        fputs(", ", f);
+        put_count(f, counts.warnings, "warning", "warnings");
+        fputs(", ", f);
+        put_count(f, counts.infos, "info", "infos");
+        fputc('\n', f);
+    }
+done:
+    tlsrpt_free(canonical);
+    tlsrpt_record_free(r);
+    tlsrpt_diag_free(parse_diag);
+    tlsrpt_diag_free(lint_diag);
+    free(input);
+    return status;
+}
+
+/* ---- The command table and main ----------------------------------------------------------------------------- */
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;
+};
+
+static const struct command COMMANDS[] = {
+    {"generate", cmd_generate, "build a TLSRPT record from report destinations"},
+    {"check", cmd_check, "check the syntax of a TLSRPT record and lint it"},
+};
+
+static void print_main_help(FILE *f)
+{
+    fprintf(f, "Usage: %s COMMAND [OPTIONS] ARGS\n", PROGRAM);
+    fprintf(f, "       %s COMMAND --help\n", PROGRAM);
+    fprintf(f, "       %s --help | --version\n", PROGRAM);
+    fputs("SMTP TLS Reporting (RFC 8460) records, from the command line.\n\nCommands:\n", f);
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        fprintf(f, "  %-10s  %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fputs("\nExit status: 0 success, 1 invalid input, 2 usage or I/O error.\n"
+          "Colour is used only when standard output is a terminal and NO_COLOR is not set.\n",
+          f);
+}
+
+/* Flushes stdout: a write error (a full disk, a closed pipe) is an I/O error, exit status 2. */
+static int finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: write error on standard output\n", PROGRAM);
+        return EXIT_USAGE;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(NULL, "missing COMMAND", NULL);
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        print_main_help(stdout);
+        return finish(EXIT_OK);
+    }
+    if (strcmp(first, "--version") == 0) {
+        printf("%s (libtlsrpt) %s\n", PROGRAM, tlsrpt_version_string());
+        return finish(EXIT_OK);
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (strcmp(first, COMMANDS[i].name) == 0)
+            return finish(COMMANDS[i].run(argc - 1, argv + 1));
+    if (first[0] == '-')
+        return usage_error(NULL, "unknown option", first);
+    return usage_error(NULL, "unknown command", first);
+}
