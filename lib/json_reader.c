@@ -217,6 +217,8 @@ static int grow(char **buf, size_t *cap, size_t need)
 /* Appends n bytes at scratch[*used]. */
 static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_t n)
 {
+    if (n == 0) /* the scratch buffer may not exist yet */
+        return TLSRPT_OK;
     if (r->scratch_cap - *used < n && grow(&r->scratch, &r->scratch_cap, *used + n) != TLSRPT_OK)
         return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), r->pos, "Out of memory while decoding a string.");
     memcpy(r->scratch + *used, src, n);
