@@ -675,6 +675,71 @@ START_TEST(sticky_and_end)
 }
 END_TEST
 
+START_TEST(escaped_names_and_long_strings)
+{
+    /* 40 members whose names need decoding (kept in the name arena, found through the hash index), the last one
+     * a duplicate of member 3 written differently. */
+    char *s = malloc(4096);
+    size_t k = 0;
+    s[k++] = '{';
+    for (int i = 0; i < 40; i++)
+        k += (size_t)sprintf(s + k, "%s\"\\u00%02x-%d\":%d", i ? "," : "", 0x41 + i % 26, i, i);
+    size_t off = k + 1;
+    k += (size_t)sprintf(s + k, ",\"D-3\":true}");
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    trpt_json_reader *r;
+    ck_assert_int_eq(trpt_json_reader_new(&r, s, k, 0, k, d), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_OBJECT_START);
+    for (int i = 0; i < 40; i++) {
+        char want[16];
+        sprintf(want, "%c-%d", 'A' + i % 26, i);
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME);
+        ck_assert(trpt_json_string_equals(r, want));
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+    }
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME); /* lenient: the duplicate is delivered */
+    ck_assert(trpt_json_string_equals(r, "D-3"));
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_TRUE);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_OBJECT_END);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_END);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_entry(d, 0, "json-duplicate-name", TLSRPT_SEVERITY_WARNING, off, "/D-3");
+    trpt_json_reader_free(r);
+    tlsrpt_diag_free(d);
+    free(s);
+
+    /* A long string with escapes grows the scratch buffer; then a short one reuses it. */
+    size_t n = 20000;
+    s = malloc(n * 6 + 16);
+    k = 0;
+    s[k++] = '[';
+    s[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        memcpy(s + k, i % 2 ? "\\u00e9" : "x\\n", i % 2 ? 6 : 3);
+        k += i % 2 ? 6 : 3;
+    }
+    memcpy(s + k, "\",\"\\t\"]", 7);
+    k += 7;
+    ck_assert_int_eq(trpt_json_reader_new(&r, s, k, TRPT_JSON_STRICT, k, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    size_t len;
+    const char *v = trpt_json_string(r, &len);
+    ck_assert_uint_eq(len, n / 2 * 4);
+    for (size_t i = 0; i < n / 2; i++)
+        ck_assert_mem_eq(v + 4 * i, "x\n\xc3\xa9", 4);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    v = trpt_json_string(r, &len);
+    ck_assert_uint_eq(len, 1);
+    ck_assert_int_eq(v[0], '\t');
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_END);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_END);
+    trpt_json_reader_free(r);
+    free(s);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("json_reader");
@@ -691,6 +756,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, paths_and_offsets);
     tcase_add_test(tc, many_members);
     tcase_add_test(tc, sticky_and_end);
+    tcase_add_test(tc, escaped_names_and_long_strings);
     suite_add_tcase(s, tc);
     return s;
 }
