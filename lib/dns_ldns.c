@@ -615,7 +615,7 @@ int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_t
         if (found_txt || !followed)
             break;
     }
-    if (ignored && rc != TLSRPT_ENOMEM)
+    if (ignored && (rc == TLSRPT_OK || rc == TLSRPT_ENOTFOUND))
         trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "dns-answer-rr-ignored", TLSRPT_NO_OFFSET, NULL,
                       "%zu resource record(s) in the answer section were not on the path from the query name to its "
                       "TXT records and were ignored.",
