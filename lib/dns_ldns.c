@@ -329,7 +329,6 @@ static int tcp_exchange(query_state *s, const trpt_nameserver *ns, const uint8_t
         goto out;
     }
     if (r < 0) {
-        err = errno ? errno : ECONNRESET;
         snprintf(s->network_error, sizeof s->network_error, "%s (TCP): the connection closed before a full answer",
                  server);
         close(fd);

@@ -127,7 +127,7 @@ TLSRPT_API void tlsrpt_resolver_free(tlsrpt_resolver *res);
  *   TLSRPT_ESYNTAX / TLSRPT_ESEMANTIC / TLSRPT_ELIMIT  the single candidate failed to parse (see the diagnostics);
  *                    TLSRPT_ELIMIT also when the answer was over TLSRPT_MAX_TXT_RRS or TLSRPT_MAX_TXT_ANSWER_SIZE;
  *   TLSRPT_ETEMPFAIL SERVFAIL, REFUSED, timeout, network error, unusable replies, no resolver configuration;
- *   TLSRPT_EINVAL    NULL argument, or @domain cannot be a domain name;
+ *   TLSRPT_EINVAL    NULL argument, or @domain is not a host name (or "_smtp._tls." + it exceeds 253 octets);
  *   TLSRPT_ENOMEM.
  * Since: 1.0
  */
