@@ -1,0 +1,200 @@
+/* libtlsrpt — DNS: finding a domain's TLSRPT record (RFC 8460 §3) and checking external report destinations.
+ * SPDX-License-Identifier: MIT
+ *
+ * A tlsrpt_resolver sends TXT queries, by default over UDP/TCP to the name servers of the system configuration
+ * (resolv.conf, read through ldns), or through a lookup function the caller provides (an MTA's own resolver).
+ * tlsrpt_lookup() applies RFC 8460 §3 to what it finds; tlsrpt_check_authorization() checks the optional
+ * external-destination authorization record (the DMARC RFC 7489 §7.1 mechanism transposed to TLSRPT).
+ *
+ * Thread safety: one resolver must not be used from several threads at the same time (lookups use and update its
+ * state); use one resolver per thread. Results are independent objects.
+ */
+#ifndef TLSRPT_DNS_H
+#define TLSRPT_DNS_H
+
+#include <tlsrpt/common.h>
+#include <tlsrpt/record.h>
+#include <tlsrpt/uri.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tlsrpt_resolver tlsrpt_resolver;
+typedef struct tlsrpt_txt_answer tlsrpt_txt_answer;
+typedef struct tlsrpt_lookup_result tlsrpt_lookup_result;
+
+/* Limits on one TXT answer, whoever produced it (the network or a lookup function). An answer over a limit is
+ * never evaluated: the lookup fails with TLSRPT_ELIMIT. Since: 1.0 */
+#define TLSRPT_MAX_TXT_RRS 256u             /* TXT resource records in one answer */
+#define TLSRPT_MAX_TXT_ANSWER_SIZE 262144u  /* bytes of TXT text in one answer, all strings of all RRs */
+#define TLSRPT_MAX_RESOLVER_RETRIES 10u     /* tlsrpt_resolver_set_retries() */
+
+/* Defaults of a new resolver. Since: 1.0 */
+#define TLSRPT_RESOLVER_DEFAULT_TIMEOUT_MS 5000u /* wait for one answer */
+#define TLSRPT_RESOLVER_DEFAULT_RETRIES 1u       /* further rounds over all name servers after the first */
+
+/* Verdicts of tlsrpt_check_authorization(). Since: 1.0 */
+#define TLSRPT_AUTH_NOT_REQUIRED 0   /* destination in the policy domain's organizational domain */
+#define TLSRPT_AUTH_AUTHORIZED 1     /* the destination published the authorization record */
+#define TLSRPT_AUTH_NOT_AUTHORIZED 2 /* it did not (or it cannot: an IP-literal host) */
+
+/**
+ * tlsrpt_resolver_new - a resolver using the system's name servers (resolv.conf, read with ldns).
+ * @out: receives the new resolver (free with tlsrpt_resolver_free); NULL on failure.
+ * A missing or unusable resolv.conf does not fail here: the resolver is created and every lookup through the
+ * system configuration then fails with TLSRPT_ETEMPFAIL and the diagnostic "dns-no-resolver-config", until
+ * tlsrpt_resolver_set_nameserver() or tlsrpt_resolver_set_lookup() gives it another way to resolve.
+ * Queries ask for the AD bit (RFC 6840 §5.7), use EDNS0 with a 1232-byte UDP buffer and fall back to TCP when an
+ * answer is truncated. Defaults: TLSRPT_RESOLVER_DEFAULT_TIMEOUT_MS, TLSRPT_RESOLVER_DEFAULT_RETRIES.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out is NULL) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_resolver_new(tlsrpt_resolver **out);
+
+/**
+ * tlsrpt_resolver_set_nameserver - replace the list of name servers with one server.
+ * @address: an IPv4 ("192.0.2.53") or IPv6 ("2001:db8::53") literal, without brackets or zone index.
+ * @port: the UDP/TCP port; 0 means the DNS port 53.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL, or not an IP literal; the resolver is then unchanged) or
+ * TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_resolver_set_nameserver(tlsrpt_resolver *res, const char *address, uint16_t port);
+
+/**
+ * tlsrpt_resolver_set_timeout - how long to wait for each answer, in milliseconds (> 0).
+ * A lookup takes at most about (retries + 1) × servers × timeout. Returns TLSRPT_OK or TLSRPT_EINVAL (NULL or 0).
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_resolver_set_timeout(tlsrpt_resolver *res, uint32_t milliseconds);
+
+/**
+ * tlsrpt_resolver_set_retries - further rounds over all name servers after the first one fails (timeout, network
+ * error, bad reply, SERVFAIL, REFUSED). 0..TLSRPT_MAX_RESOLVER_RETRIES.
+ * Returns TLSRPT_OK or TLSRPT_EINVAL. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_resolver_set_retries(tlsrpt_resolver *res, unsigned retries);
+
+/**
+ * tlsrpt_txt_lookup_fn - the caller's own TXT lookup (see tlsrpt_resolver_set_lookup).
+ * @qname: the absolute query name in A-labels with the trailing dot, e.g. "_smtp._tls.example.com.".
+ * @answer: add each TXT RR found at qname with tlsrpt_txt_answer_add() (after following CNAMEs); borrowed, valid
+ *          only during the call.
+ * Returns TLSRPT_OK (answer filled; no RR added means the name exists without TXT records), TLSRPT_ENOTFOUND
+ * (NXDOMAIN) or TLSRPT_ETEMPFAIL (SERVFAIL, timeout, ...). Any other value is treated as TLSRPT_ETEMPFAIL.
+ * Since: 1.0
+ */
+typedef int (*tlsrpt_txt_lookup_fn)(const char *qname, tlsrpt_txt_answer *answer, void *userdata);
+
+/**
+ * tlsrpt_resolver_set_lookup - send every query of this resolver to @fn instead of the network.
+ * @fn: the lookup function, or NULL to go back to the name servers. @userdata is passed to it unchanged.
+ * Returns TLSRPT_OK or TLSRPT_EINVAL (res is NULL). Since: 1.0
+ */
+TLSRPT_API int tlsrpt_resolver_set_lookup(tlsrpt_resolver *res, tlsrpt_txt_lookup_fn fn, void *userdata);
+
+/**
+ * tlsrpt_txt_answer_add - add one TXT resource record to an answer (inside a tlsrpt_txt_lookup_fn).
+ * @strings, @lens: the record's @n character-strings and their lengths (copied; binary-safe, no NUL needed).
+ *                  n may be 0 (an empty record); then strings and lens may be NULL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument), TLSRPT_ELIMIT (over TLSRPT_MAX_TXT_RRS or
+ * TLSRPT_MAX_TXT_ANSWER_SIZE: the answer is then marked incomplete and the lookup fails with TLSRPT_ELIMIT,
+ * whatever the function returns) or TLSRPT_ENOMEM (the lookup fails with TLSRPT_ENOMEM). Since: 1.0
+ */
+TLSRPT_API int tlsrpt_txt_answer_add(tlsrpt_txt_answer *a, const char *const *strings, const size_t *lens, size_t n);
+
+/**
+ * tlsrpt_txt_answer_set_authenticated - say that the caller's resolver validated the answer with DNSSEC
+ * (nonzero) or not (0, the default). Reported by tlsrpt_lookup_result_authenticated().
+ * Returns TLSRPT_OK or TLSRPT_EINVAL. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_txt_answer_set_authenticated(tlsrpt_txt_answer *a, int authenticated);
+
+/** tlsrpt_resolver_free - free a resolver. NULL is a no-op. Since: 1.0 */
+TLSRPT_API void tlsrpt_resolver_free(tlsrpt_resolver *res);
+
+/**
+ * tlsrpt_lookup - find and parse the TLSRPT record of @domain (RFC 8460 §3).
+ * @res: the resolver (its state is used and updated: not from two threads at once).
+ * @domain: the policy domain, U-labels or A-labels, optional trailing dot. The query goes to
+ *          "_smtp._tls.<A-label domain>." (IDNA2008, non-transitional).
+ * @out: receives the result (free with tlsrpt_lookup_result_free) for every status but TLSRPT_ENOMEM and
+ *       TLSRPT_EINVAL, when it is NULL.
+ * Strings of one TXT RR are joined without spaces; RRs that do not start "v=TLSRPTv1" *WSP ";" are ignored (kept
+ * in the txt list, with an INFO diagnostic). Returns the result's status:
+ *   TLSRPT_OK        exactly one candidate record, and it parsed;
+ *   TLSRPT_ENOTFOUND NXDOMAIN, no TXT records, or no candidate among them;
+ *   TLSRPT_EMULTIPLE two or more candidates (the domain then has no TLSRPT policy);
+ *   TLSRPT_ESYNTAX / TLSRPT_ESEMANTIC / TLSRPT_ELIMIT  the single candidate failed to parse (see the diagnostics);
+ *                    TLSRPT_ELIMIT also when the answer was over TLSRPT_MAX_TXT_RRS or TLSRPT_MAX_TXT_ANSWER_SIZE;
+ *   TLSRPT_ETEMPFAIL SERVFAIL, REFUSED, timeout, network error, unusable replies, no resolver configuration;
+ *   TLSRPT_EINVAL    NULL argument, or @domain is not a host name (or "_smtp._tls." + it exceeds 253 octets);
+ *   TLSRPT_ENOMEM.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_lookup(tlsrpt_resolver *res, const char *domain, tlsrpt_lookup_result **out);
+
+/**
+ * tlsrpt_lookup_result_status - the status tlsrpt_lookup() returned; TLSRPT_EINVAL for NULL. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_lookup_result_status(const tlsrpt_lookup_result *l);
+
+/** tlsrpt_lookup_result_qname - the query name "_smtp._tls.<a-label domain>." (borrowed); NULL for NULL. Since: 1.0 */
+TLSRPT_API const char *tlsrpt_lookup_result_qname(const tlsrpt_lookup_result *l);
+
+/**
+ * tlsrpt_lookup_result_txt_count - number of TXT RRs found at the name (candidates and others), in answer order.
+ * 0 for NULL. Since: 1.0
+ */
+TLSRPT_API size_t tlsrpt_lookup_result_txt_count(const tlsrpt_lookup_result *l);
+
+/**
+ * tlsrpt_lookup_result_txt - TXT RR i, its strings joined without spaces, NUL-terminated (borrowed). The text
+ * may itself contain NUL bytes: use tlsrpt_lookup_result_txt_length(). NULL when out of range. Since: 1.0
+ */
+TLSRPT_API const char *tlsrpt_lookup_result_txt(const tlsrpt_lookup_result *l, size_t i);
+
+/** tlsrpt_lookup_result_txt_length - length in bytes of TXT RR i (joined); 0 when out of range. Since: 1.0 */
+TLSRPT_API size_t tlsrpt_lookup_result_txt_length(const tlsrpt_lookup_result *l, size_t i);
+
+/**
+ * tlsrpt_lookup_result_record - the parsed record (borrowed), non-NULL only when the status is TLSRPT_OK.
+ * Since: 1.0
+ */
+TLSRPT_API const tlsrpt_record *tlsrpt_lookup_result_record(const tlsrpt_lookup_result *l);
+
+/**
+ * tlsrpt_lookup_result_authenticated - 1 if the answer came with the AD bit (the resolver validated it with
+ * DNSSEC; trust it only as far as the path to that resolver), or the lookup function said so; else 0.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_lookup_result_authenticated(const tlsrpt_lookup_result *l);
+
+/**
+ * tlsrpt_lookup_result_diag - every finding of the lookup and of the record parse (borrowed; never NULL for a
+ * non-NULL result). Since: 1.0
+ */
+TLSRPT_API const tlsrpt_diag *tlsrpt_lookup_result_diag(const tlsrpt_lookup_result *l);
+
+/** tlsrpt_lookup_result_free - free a result and everything it owns. NULL is a no-op. Since: 1.0 */
+TLSRPT_API void tlsrpt_lookup_result_free(tlsrpt_lookup_result *l);
+
+/**
+ * tlsrpt_check_authorization - may @policy_domain send its reports to @destination? (optional local policy; RFC
+ * 8460 does not require it, see tlsrpt_check_authorization(3)).
+ * @verdict: receives TLSRPT_AUTH_NOT_REQUIRED when the destination host is in the policy domain's organizational
+ *           domain (Public Suffix List); otherwise TLSRPT_AUTH_AUTHORIZED when a TXT RR at
+ *           "<policy-domain>._report._tls.<destination host>." (a DNS wildcard answers too) starts with
+ *           "v=TLSRPTv1" followed by the end or *WSP ";", else TLSRPT_AUTH_NOT_AUTHORIZED.
+ *           On failure it is set to TLSRPT_AUTH_NOT_AUTHORIZED.
+ * @diag: findings are appended here (why a destination is or is not authorized, DNS problems); may be NULL.
+ * Returns TLSRPT_OK (verdict set), TLSRPT_ETEMPFAIL (temporary DNS failure: decide later), TLSRPT_EINVAL (NULL
+ * argument, policy domain not a domain name, destination without a host) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *policy_domain,
+                                          const tlsrpt_uri *destination, int *verdict, tlsrpt_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,86 @@
+/* libtlsrpt — the narrow interface between the DNS policy (dns.c, authz.c) and the transport (dns_ldns.c).
+ * Private, never installed. SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_DNS_INTERNAL_H
+#define TLSRPT_DNS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+/* One TXT resource record: its character-strings, each with its length (binary-safe, each also NUL-terminated). */
+typedef struct trpt_txt_rr {
+    size_t n_strings;
+    char **strings;
+    size_t *lens;
+    size_t total_len; /* sum of lens: the length of the joined text */
+} trpt_txt_rr;
+
+/* What one TXT query found. Filled by the ldns transport or by the caller's lookup function. */
+struct tlsrpt_txt_answer {
+    trpt_txt_rr *rrs;
+    size_t n_rrs;
+    size_t cap_rrs;
+    size_t total_bytes;  /* sum of all RRs' total_len, bounded by TLSRPT_MAX_TXT_ANSWER_SIZE */
+    int authenticated;   /* AD bit of the answer, or what the lookup function said */
+    int rcode;           /* DNS rcode of the final answer, or -1 when unknown (lookup function, no answer) */
+    int over_limit;      /* an add was refused with TLSRPT_ELIMIT: the answer is incomplete */
+    int out_of_memory;   /* an add failed with TLSRPT_ENOMEM */
+};
+
+void trpt_txt_answer_init(tlsrpt_txt_answer *a);
+void trpt_txt_answer_clear(tlsrpt_txt_answer *a);
+
+/* Default EDNS0 UDP payload size announced in queries (the DNS flag day 2020 value). */
+#define TRPT_DNS_EDNS_UDP_SIZE 1232u
+/* CNAMEs followed from the query name to the TXT RRset, over all queries of one lookup. */
+#define TRPT_DNS_MAX_CNAME_CHAIN 8u
+/* Name servers taken from resolv.conf (glibc's MAXNS is 3; ldns reads more). */
+#define TRPT_DNS_MAX_SERVERS 8u
+
+typedef struct trpt_nameserver {
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+} trpt_nameserver;
+
+/* How to reach the name servers: what the transport needs from the resolver object. */
+typedef struct trpt_dns_transport {
+    const trpt_nameserver *servers;
+    size_t n_servers;
+    uint32_t timeout_ms;
+    unsigned retries;
+    uint16_t edns_udp_size; /* 0: no EDNS0 (queries are then limited to 512-byte UDP answers) */
+} trpt_dns_transport;
+
+/* Reads a resolv.conf through ldns (path NULL: the system's /etc/resolv.conf). Fills up to TRPT_DNS_MAX_SERVERS
+ * servers into `servers` (caller-provided array) and their number into *n, and the port ldns reports.
+ * Returns TLSRPT_OK, TLSRPT_ETEMPFAIL (the file is missing or unusable; *error receives a new message, free()) or
+ * TLSRPT_ENOMEM. */
+int trpt_ldns_read_config(const char *path, trpt_nameserver *servers, size_t *n, char **error);
+
+/* Sends a TXT/IN query for `qname` (absolute, trailing dot, A-labels) to the servers of `t`, following CNAMEs in the
+ * answers (and querying a CNAME target again when the server did not follow it), verifying every reply (id,
+ * question, QR, class, owner names along the chain) and falling back to TCP when a UDP answer is truncated.
+ * Returns TLSRPT_OK (answer filled; no RR = no data), TLSRPT_ENOTFOUND (NXDOMAIN), TLSRPT_ETEMPFAIL (with an ERROR
+ * in diag saying why), TLSRPT_ELIMIT (answer over the limits, ERROR in diag) or TLSRPT_ENOMEM. `answer` must be
+ * initialized and empty. */
+int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_txt_answer *answer,
+                        tlsrpt_diag *diag);
+
+/* ---- Resolver internals used by dns.c, authz.c and white-box tests ---------------------------------------- */
+
+/* Like tlsrpt_resolver_new(), reading `resolv_conf` instead of the system file (tests of a missing file). */
+int trpt_resolver_new_from_file(tlsrpt_resolver **out, const char *resolv_conf);
+
+/* Changes the EDNS0 UDP size announced in queries (0 = no EDNS0); for tests of the truncation path. */
+int trpt_resolver_set_edns_udp_size(tlsrpt_resolver *res, uint16_t size);
+
+/* One TXT query through the resolver's backend (lookup function or network), with the same result codes as
+ * trpt_ldns_query_txt(); the callback's other codes become TLSRPT_ETEMPFAIL with a diagnostic. */
+int trpt_resolver_query_txt(tlsrpt_resolver *res, const char *qname, tlsrpt_txt_answer *answer, tlsrpt_diag *diag);
+
+/* Joins the strings of one RR into a new NUL-terminated buffer (free()); its length in *len. NULL on ENOMEM. */
+char *trpt_txt_rr_join(const trpt_txt_rr *rr, size_t *len);
+
+#endif

@@ -1,0 +1,765 @@
+/* DNS: the resolver object, lookup functions, RFC 8460 §3 policy and the authorization check, without a network
+ * (every query goes to a lookup function, or to a loopback port). SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dns_internal.h"
+#include "testutil.h"
+
+/* ---- a scripted lookup function -------------------------------------------------------------------------------- */
+
+#define MAX_FAKE_RRS 8
+#define MAX_FAKE_STRINGS 4
+
+typedef struct fake_rr {
+    const char *strings[MAX_FAKE_STRINGS];
+    size_t lens[MAX_FAKE_STRINGS];
+    size_t n;
+} fake_rr;
+
+typedef struct fake {
+    int rc;                 /* what the function returns */
+    fake_rr rrs[MAX_FAKE_RRS];
+    size_t n_rrs;
+    int authenticated;
+    int calls;
+    char qname[300];        /* the last query name */
+    int add_rc[MAX_FAKE_RRS]; /* what tlsrpt_txt_answer_add returned */
+} fake;
+
+static int fake_lookup(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
+{
+    fake *f = userdata;
+    f->calls++;
+    snprintf(f->qname, sizeof f->qname, "%s", qname);
+    for (size_t i = 0; i < f->n_rrs; i++)
+        f->add_rc[i] = tlsrpt_txt_answer_add(answer, f->rrs[i].strings, f->rrs[i].lens, f->rrs[i].n);
+    if (f->authenticated)
+        ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(answer, 1), TLSRPT_OK);
+    return f->rc;
+}
+
+/* Adds an RR of C strings (NULL-terminated list). */
+static void fake_add(fake *f, const char *s0, const char *s1, const char *s2)
+{
+    fake_rr *rr = &f->rrs[f->n_rrs++];
+    const char *in[3] = {s0, s1, s2};
+    rr->n = 0;
+    for (size_t i = 0; i < 3 && in[i]; i++) {
+        rr->strings[rr->n] = in[i];
+        rr->lens[rr->n] = strlen(in[i]);
+        rr->n++;
+    }
+}
+
+static tlsrpt_resolver *fake_resolver(fake *f)
+{
+    tlsrpt_resolver *res = NULL;
+    /* Never the system configuration: a file that does not exist, then the lookup function. */
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/tlsrpt-test/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, fake_lookup, f), TLSRPT_OK);
+    return res;
+}
+
+/* Runs tlsrpt_lookup through the fake and checks return == status and the qname. */
+static tlsrpt_lookup_result *run_lookup(fake *f, const char *domain, int want)
+{
+    tlsrpt_resolver *res = fake_resolver(f);
+    tlsrpt_lookup_result *l = NULL;
+    int rc = tlsrpt_lookup(res, domain, &l);
+    ck_assert_int_eq(rc, want);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(tlsrpt_lookup_result_status(l), want);
+    ck_assert_int_eq(f->calls, 1);
+    ck_assert_str_eq(tlsrpt_lookup_result_qname(l), f->qname);
+    if (want == TLSRPT_OK)
+        ck_assert_ptr_nonnull(tlsrpt_lookup_result_record(l));
+    else
+        ck_assert_ptr_null(tlsrpt_lookup_result_record(l));
+    tlsrpt_resolver_free(res);
+    return l;
+}
+
+static size_t count_id(const tlsrpt_diag *d, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++)
+        if (strcmp(tlsrpt_diag_id(d, i), id) == 0)
+            n++;
+    return n;
+}
+
+/* ---- the resolver object ----------------------------------------------------------------------------------------- */
+
+START_TEST(resolver_arguments)
+{
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(tlsrpt_resolver_new(NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_ptr_nonnull(res);
+
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(res, "127.0.0.1", 5353), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(res, "::1", 0), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(res, "2001:db8::53", 53), TLSRPT_OK);
+    const char *bad[] = {"", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "[::1]", "::1%lo", "fe80::1%eth0",
+                         "127.0.0.1:53", " 127.0.0.1", "ns.example.com"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(tlsrpt_resolver_set_nameserver(res, bad[i], 53) == TLSRPT_EINVAL, "'%s' accepted", bad[i]);
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(res, NULL, 53), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(NULL, "127.0.0.1", 53), TLSRPT_EINVAL);
+
+    ck_assert_int_eq(tlsrpt_resolver_set_timeout(res, 1), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_timeout(res, UINT32_MAX), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_timeout(res, 0), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_timeout(NULL, 100), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_retries(res, 0), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_retries(res, TLSRPT_MAX_RESOLVER_RETRIES), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_retries(res, TLSRPT_MAX_RESOLVER_RETRIES + 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_retries(NULL, 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(NULL, fake_lookup, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, NULL, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_resolver_set_edns_udp_size(res, 511), TLSRPT_EINVAL);
+    ck_assert_int_eq(trpt_resolver_set_edns_udp_size(res, 0), TLSRPT_OK);
+
+    tlsrpt_lookup_result *l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup(NULL, "example.com", &l), TLSRPT_EINVAL);
+    ck_assert_ptr_null(l);
+    l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup(res, NULL, &l), TLSRPT_EINVAL);
+    ck_assert_ptr_null(l);
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", NULL), TLSRPT_EINVAL);
+
+    tlsrpt_resolver_free(res);
+    tlsrpt_resolver_free(NULL);
+    tlsrpt_lookup_result_free(NULL);
+    ck_assert_int_eq(tlsrpt_lookup_result_status(NULL), TLSRPT_EINVAL);
+    ck_assert_ptr_null(tlsrpt_lookup_result_qname(NULL));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(NULL), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_txt(NULL, 0));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(NULL, 0), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_record(NULL));
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(NULL), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_diag(NULL));
+}
+END_TEST
+
+/* resolv.conf missing: the resolver is created, lookups fail with ETEMPFAIL and say why, and a name server or a
+ * lookup function set afterwards is used. */
+START_TEST(missing_resolv_conf_fails_at_lookup)
+{
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/tlsrpt-test/resolv.conf"), TLSRPT_OK);
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_ETEMPFAIL);
+    ck_assert_int_eq(tlsrpt_lookup_result_status(l), TLSRPT_ETEMPFAIL);
+    ck_assert_str_eq(tlsrpt_lookup_result_qname(l), "_smtp._tls.example.com.");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_diag(d, "dns-no-resolver-config", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "/nonexistent/tlsrpt-test/resolv.conf"));
+    tlsrpt_lookup_result_free(l);
+
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, fake_lookup, &f), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_OK);
+    tlsrpt_lookup_result_free(l);
+
+    /* Back to the network: the configuration error again. */
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, NULL, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_ETEMPFAIL);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-no-resolver-config", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+START_TEST(resolv_conf_without_nameserver)
+{
+    char path[] = "/tmp/tlsrpt-test-resolv-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char text[] = "search example.com\noptions ndots:1\n";
+    ck_assert_int_eq(write(fd, text, sizeof text - 1), (int)(sizeof text - 1));
+    close(fd);
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, path), TLSRPT_OK);
+    unlink(path);
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_ETEMPFAIL);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-no-resolver-config", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(tlsrpt_lookup_result_diag(l), 0), "no usable name server"));
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+/* A closed loopback port: UDP gets ICMP port unreachable, the lookup fails at once with a network error, and the
+ * configuration error is gone because set_nameserver replaced the list. */
+START_TEST(closed_port_is_a_network_error)
+{
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_nameserver(res, "127.0.0.1", 9), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_timeout(res, 2000), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_retries(res, 0), TLSRPT_OK);
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_ETEMPFAIL);
+    const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_diag(d, "dns-network-error", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "127.0.0.1 port 9"));
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+/* ---- RFC 8460 §3 through a lookup function ---------------------------------------------------------------------- */
+
+START_TEST(one_record)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "Example.COM.", TLSRPT_OK);
+    ck_assert_str_eq(f.qname, "_smtp._tls.example.com.");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 1);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "v=TLSRPTv1;rua=mailto:tlsrpt@example.com");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(l, 0), 40);
+    ck_assert_ptr_null(tlsrpt_lookup_result_txt(l, 1));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(l, 1), 0);
+    const tlsrpt_record *r = tlsrpt_lookup_result_record(l);
+    ck_assert_uint_eq(tlsrpt_record_rua_count(r), 1);
+    ck_assert_str_eq(tlsrpt_uri_string(tlsrpt_record_rua(r, 0)), "mailto:tlsrpt@example.com");
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 0);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(authenticated_answer)
+{
+    fake f = {.rc = TLSRPT_OK, .authenticated = 1};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    tlsrpt_lookup_result_free(l);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(NULL, 1), TLSRPT_EINVAL);
+}
+END_TEST
+
+START_TEST(strings_joined_without_spaces)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tls", "rpt@exa", "mple.com");
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "v=TLSRPTv1;rua=mailto:tlsrpt@example.com");
+    ck_assert_str_eq(tlsrpt_uri_mailbox(tlsrpt_record_rua(tlsrpt_lookup_result_record(l), 0)), "tlsrpt@example.com");
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(two_records_are_multiple)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:a@example.com", NULL, NULL);
+    fake_add(&f, "v=spf1 -all", NULL, NULL);
+    fake_add(&f, "v=TLSRPTv1 ; rua=https://r.example.net/x", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_EMULTIPLE);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 3);
+    const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+    ck_assert_diag(d, "dns-multiple-records", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_diag(d, "dns-txt-not-tlsrpt", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(other_txt_ignored)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=spf1 include:_spf.example.com -all", NULL, NULL);
+    fake_add(&f, "google-site-verification=abc", NULL, NULL);
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    fake_add(&f, "v=TLSRPTv10;rua=mailto:x@example.com", NULL, NULL);
+    fake_add(&f, "V=TLSRPTv1;rua=mailto:x@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 5);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "v=spf1 include:_spf.example.com -all");
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 3), "v=TLSRPTv10;rua=mailto:x@example.com");
+    const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+    ck_assert_uint_eq(count_id(d, "dns-txt-not-tlsrpt"), 4);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 4);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(tlsrpt_diag_severity(d, i), TLSRPT_SEVERITY_INFO);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "\"v=spf1 include:_spf.example.com -all\""));
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(only_other_txt_is_not_found)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=spf1 -all", NULL, NULL);
+    fake_add(&f, "v=TLSRPTv1", NULL, NULL); /* no ';': not a candidate */
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 2);
+    const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+    ck_assert_diag(d, "dns-no-tlsrpt-record", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(count_id(d, "dns-txt-not-tlsrpt"), 2);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 3);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(no_data_and_nxdomain)
+{
+    fake f = {.rc = TLSRPT_OK};
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-no-data", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+
+    fake g = {.rc = TLSRPT_ENOTFOUND};
+    fake_add(&g, "v=TLSRPTv1;rua=mailto:ignored@example.com", NULL, NULL); /* NXDOMAIN wins over added RRs */
+    l = run_lookup(&g, "example.com", TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-nxdomain", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(callback_failures_are_tempfail)
+{
+    fake f = {.rc = TLSRPT_ETEMPFAIL};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ETEMPFAIL);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-lookup-tempfail", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+
+    const int others[] = {42, -100, TLSRPT_ESYNTAX, TLSRPT_EMULTIPLE, TLSRPT_ENOMEM, TLSRPT_EINVAL};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        fake g = {.rc = others[i]};
+        l = run_lookup(&g, "example.com", TLSRPT_ETEMPFAIL);
+        ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+        ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-lookup-callback-error", TLSRPT_SEVERITY_ERROR,
+                       TLSRPT_NO_OFFSET);
+        tlsrpt_lookup_result_free(l);
+    }
+}
+END_TEST
+
+START_TEST(malformed_single_candidate)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1;", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ESYNTAX);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 1);
+    ck_assert_int_ge(diag_find(tlsrpt_lookup_result_diag(l), "record-rua-missing"), 0);
+    tlsrpt_lookup_result_free(l);
+
+    fake g = {.rc = TLSRPT_OK};
+    fake_add(&g, "v=TLSRPTv1;rua=ftp://example.com/x", NULL, NULL);
+    l = run_lookup(&g, "example.com", TLSRPT_ESEMANTIC);
+    ck_assert_int_ge(diag_find(tlsrpt_lookup_result_diag(l), "rua-none-usable"), 0);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(whitespace_before_semicolon_is_a_candidate)
+{
+    fake f = {.rc = TLSRPT_OK};
+    fake_add(&f, "v=TLSRPTv1 \t;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_OK);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "record-space-before-semicolon", TLSRPT_SEVERITY_WARNING, 10);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+START_TEST(nul_byte_in_record)
+{
+    static const char with_nul[] = "v=TLSRPTv1;rua=mailto:tlsrpt@example.com\0x";
+    fake f = {.rc = TLSRPT_OK};
+    f.rrs[0].strings[0] = with_nul;
+    f.rrs[0].lens[0] = sizeof with_nul - 1;
+    f.rrs[0].n = 1;
+    f.n_rrs = 1;
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ESYNTAX);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(l, 0), sizeof with_nul - 1);
+    ck_assert_int_eq(memcmp(tlsrpt_lookup_result_txt(l, 0), with_nul, sizeof with_nul), 0);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "record-nul", TLSRPT_SEVERITY_ERROR, 40);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+/* A joined record over TLSRPT_MAX_RECORD_LENGTH reaches the parser, which says ELIMIT. */
+START_TEST(record_over_length_limit)
+{
+    size_t len = TLSRPT_MAX_RECORD_LENGTH + 1;
+    char *big = malloc(len);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'a', len);
+    memcpy(big, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com;x=", 43);
+    fake f = {.rc = TLSRPT_OK};
+    f.rrs[0].strings[0] = big;
+    f.rrs[0].lens[0] = len;
+    f.rrs[0].n = 1;
+    f.n_rrs = 1;
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ELIMIT);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(l, 0), len);
+    ck_assert_int_ge(diag_find(tlsrpt_lookup_result_diag(l), "record-too-long"), 0);
+    tlsrpt_lookup_result_free(l);
+    free(big);
+}
+END_TEST
+
+/* Answer limits: TLSRPT_MAX_TXT_RRS records and TLSRPT_MAX_TXT_ANSWER_SIZE bytes are accepted, one more is not,
+ * and a lookup whose answer overflowed is ELIMIT whatever the function returns. */
+static size_t limit_rrs;
+static size_t limit_bytes;
+static int limit_last_rc;
+
+static int limit_lookup(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
+{
+    (void)qname;
+    (void)userdata;
+    static const char spf[] = "v=spf1 -all";
+    const char *s = spf;
+    size_t len = sizeof spf - 1;
+    for (size_t i = 0; i < limit_rrs; i++) {
+        limit_last_rc = tlsrpt_txt_answer_add(answer, &s, &len, 1);
+        if (i + 1 < limit_rrs)
+            ck_assert_int_eq(limit_last_rc, TLSRPT_OK);
+    }
+    if (limit_bytes) {
+        char *big = calloc(1, limit_bytes);
+        const char *strings[2] = {big, big + 1};
+        size_t lens[2] = {1, limit_bytes - 1};
+        limit_last_rc = tlsrpt_txt_answer_add(answer, strings, lens, 2);
+        free(big);
+    }
+    return TLSRPT_OK;
+}
+
+static int limit_run(size_t rrs, size_t bytes, int *add_rc)
+{
+    limit_rrs = rrs;
+    limit_bytes = bytes;
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, limit_lookup, NULL), TLSRPT_OK);
+    tlsrpt_lookup_result *l = NULL;
+    int rc = tlsrpt_lookup(res, "example.com", &l);
+    ck_assert_int_eq(tlsrpt_lookup_result_status(l), rc);
+    if (rc == TLSRPT_ELIMIT) {
+        ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-answer-too-large", TLSRPT_SEVERITY_ERROR,
+                       TLSRPT_NO_OFFSET);
+        ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    }
+    *add_rc = limit_last_rc;
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+    return rc;
+}
+
+START_TEST(answer_limits)
+{
+    int add_rc;
+    ck_assert_int_eq(limit_run(TLSRPT_MAX_TXT_RRS, 0, &add_rc), TLSRPT_ENOTFOUND);
+    ck_assert_int_eq(add_rc, TLSRPT_OK);
+    ck_assert_int_eq(limit_run(TLSRPT_MAX_TXT_RRS + 1, 0, &add_rc), TLSRPT_ELIMIT);
+    ck_assert_int_eq(add_rc, TLSRPT_ELIMIT);
+    ck_assert_int_eq(limit_run(0, TLSRPT_MAX_TXT_ANSWER_SIZE, &add_rc), TLSRPT_ENOTFOUND);
+    ck_assert_int_eq(add_rc, TLSRPT_OK);
+    ck_assert_int_eq(limit_run(0, TLSRPT_MAX_TXT_ANSWER_SIZE + 1, &add_rc), TLSRPT_ELIMIT);
+    ck_assert_int_eq(add_rc, TLSRPT_ELIMIT);
+    /* 11 bytes already in the answer: the big RR then fits only up to the remaining size. */
+    ck_assert_int_eq(limit_run(1, TLSRPT_MAX_TXT_ANSWER_SIZE - 11, &add_rc), TLSRPT_ENOTFOUND);
+    ck_assert_int_eq(add_rc, TLSRPT_OK);
+    ck_assert_int_eq(limit_run(1, TLSRPT_MAX_TXT_ANSWER_SIZE - 10, &add_rc), TLSRPT_ELIMIT);
+    ck_assert_int_eq(add_rc, TLSRPT_ELIMIT);
+}
+END_TEST
+
+static int bad_args_lookup(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
+{
+    (void)qname;
+    (void)userdata;
+    const char *s = "x";
+    size_t one = 1;
+    const char *null_string = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_add(NULL, &s, &one, 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(answer, NULL, &one, 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(answer, &s, NULL, 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(answer, &null_string, &one, 1), TLSRPT_EINVAL);
+    /* An empty RR (no strings), and a NULL string of length 0. */
+    ck_assert_int_eq(tlsrpt_txt_answer_add(answer, NULL, NULL, 0), TLSRPT_OK);
+    size_t zero = 0;
+    ck_assert_int_eq(tlsrpt_txt_answer_add(answer, &null_string, &zero, 1), TLSRPT_OK);
+    return TLSRPT_OK;
+}
+
+START_TEST(answer_add_arguments)
+{
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, bad_args_lookup, NULL), TLSRPT_OK);
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_length(l, 1), 0);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-no-tlsrpt-record", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+START_TEST(domain_names)
+{
+    fake f = {.rc = TLSRPT_ENOTFOUND};
+    tlsrpt_lookup_result *l = run_lookup(&f, "bücher.example", TLSRPT_ENOTFOUND);
+    ck_assert_str_eq(f.qname, "_smtp._tls.xn--bcher-kva.example.");
+    tlsrpt_lookup_result_free(l);
+    fake g = {.rc = TLSRPT_ENOTFOUND};
+    l = run_lookup(&g, "faß.de", TLSRPT_ENOTFOUND); /* IDNA2008 non-transitional */
+    ck_assert_str_eq(g.qname, "_smtp._tls.xn--fa-hia.de.");
+    tlsrpt_lookup_result_free(l);
+
+    /* 242 octets is the longest domain whose _smtp._tls name fits in 253. */
+    char longest[300];
+    memset(longest, 0, sizeof longest);
+    for (int i = 0; i < 4; i++) {
+        memset(longest + i * 61, 'a', 60);
+        longest[i * 61 + 60] = '.';
+    }
+    longest[242] = '\0';
+    ck_assert_uint_eq(strlen(longest), 242);
+    fake h = {.rc = TLSRPT_ENOTFOUND};
+    l = run_lookup(&h, longest, TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(strlen(h.qname), 254); /* 253 + the root dot */
+    tlsrpt_lookup_result_free(l);
+    strcat(longest, "a");
+
+    const char *bad[] = {"", ".", "exa mple.com", "a..b", "-a.example", "_smtp._tls.example.com", "a@b.example",
+                         "xn--zz-\xff.example", longest};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fake b = {.rc = TLSRPT_OK};
+        tlsrpt_resolver *res = fake_resolver(&b);
+        l = (tlsrpt_lookup_result *)&b;
+        ck_assert_msg(tlsrpt_lookup(res, bad[i], &l) == TLSRPT_EINVAL, "'%s' accepted", bad[i]);
+        ck_assert_ptr_null(l);
+        ck_assert_int_eq(b.calls, 0);
+        tlsrpt_resolver_free(res);
+    }
+}
+END_TEST
+
+/* ---- authorization --------------------------------------------------------------------------------------------- */
+
+static int check_authz(fake *f, const char *policy, const char *uri, int want_rc, int want_verdict,
+                       tlsrpt_diag *d)
+{
+    tlsrpt_resolver *res = fake_resolver(f);
+    tlsrpt_uri *u = NULL;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, uri, strlen(uri), NULL), TLSRPT_OK);
+    int verdict = -1;
+    int rc = tlsrpt_check_authorization(res, policy, u, &verdict, d);
+    ck_assert_msg(rc == want_rc, "%s -> %s: rc %d, want %d", policy, uri, rc, want_rc);
+    ck_assert_msg(verdict == want_verdict, "%s -> %s: verdict %d, want %d", policy, uri, verdict, want_verdict);
+    tlsrpt_uri_free(u);
+    tlsrpt_resolver_free(res);
+    return rc;
+}
+
+START_TEST(authorization_not_required_in_same_organization)
+{
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    fake f = {.rc = TLSRPT_ETEMPFAIL};
+    check_authz(&f, "example.com", "mailto:tlsrpt@reports.example.com", TLSRPT_OK, TLSRPT_AUTH_NOT_REQUIRED, d);
+    check_authz(&f, "mail.example.co.uk", "https://example.co.uk/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_REQUIRED, d);
+    check_authz(&f, "EXAMPLE.com.", "mailto:x@Example.COM", TLSRPT_OK, TLSRPT_AUTH_NOT_REQUIRED, d);
+    ck_assert_int_eq(f.calls, 0); /* no DNS at all */
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 3);
+    ck_assert_diag(d, "authz-not-required", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(authorization_records)
+{
+    static const struct {
+        const char *txt;
+        int verdict;
+    } cases[] = {
+        {"v=TLSRPTv1", TLSRPT_AUTH_AUTHORIZED},
+        {"v=TLSRPTv1;", TLSRPT_AUTH_AUTHORIZED},
+        {"v=TLSRPTv1 ;", TLSRPT_AUTH_AUTHORIZED},
+        {"v=TLSRPTv1\t; rua=mailto:x@example.net", TLSRPT_AUTH_AUTHORIZED},
+        {"v=TLSRPTv1  ", TLSRPT_AUTH_AUTHORIZED},
+        {"v=TLSRPTv10", TLSRPT_AUTH_NOT_AUTHORIZED},
+        {"v=TLSRPTv1x;", TLSRPT_AUTH_NOT_AUTHORIZED},
+        {"v=tlsrptv1", TLSRPT_AUTH_NOT_AUTHORIZED},
+        {" v=TLSRPTv1", TLSRPT_AUTH_NOT_AUTHORIZED},
+        {"v=DMARC1", TLSRPT_AUTH_NOT_AUTHORIZED},
+        {"", TLSRPT_AUTH_NOT_AUTHORIZED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tlsrpt_diag *d = NULL;
+        ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+        fake f = {.rc = TLSRPT_OK};
+        fake_add(&f, "v=spf1 -all", NULL, NULL);
+        fake_add(&f, cases[i].txt, NULL, NULL);
+        check_authz(&f, "example.com", "mailto:tlsrpt@reports.example.net", TLSRPT_OK, cases[i].verdict, d);
+        ck_assert_int_eq(f.calls, 1);
+        ck_assert_str_eq(f.qname, "example.com._report._tls.reports.example.net.");
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+        if (cases[i].verdict == TLSRPT_AUTH_AUTHORIZED)
+            ck_assert_diag(d, "authz-authorized", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
+        else
+            ck_assert_diag(d, "authz-no-tlsrpt-txt", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
+        tlsrpt_diag_free(d);
+    }
+    /* Strings of one RR are joined. */
+    fake g = {.rc = TLSRPT_OK};
+    fake_add(&g, "v=TLS", "RPTv1", NULL);
+    check_authz(&g, "example.com", "https://collector.example.net/r", TLSRPT_OK, TLSRPT_AUTH_AUTHORIZED, NULL);
+    ck_assert_str_eq(g.qname, "example.com._report._tls.collector.example.net.");
+}
+END_TEST
+
+START_TEST(authorization_absent_and_failures)
+{
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    fake f = {.rc = TLSRPT_ENOTFOUND};
+    check_authz(&f, "example.co.uk", "mailto:r@other.co.uk", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    ck_assert_str_eq(f.qname, "example.co.uk._report._tls.other.co.uk.");
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_diag(d, "authz-record-missing", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "NXDOMAIN"));
+    tlsrpt_diag_clear(d);
+
+    fake g = {.rc = TLSRPT_OK};
+    check_authz(&g, "example.com", "mailto:r@example.net", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    ck_assert_diag(d, "authz-record-missing", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "no data"));
+    tlsrpt_diag_clear(d);
+
+    fake h = {.rc = TLSRPT_ETEMPFAIL};
+    check_authz(&h, "example.com", "mailto:r@example.net", TLSRPT_ETEMPFAIL, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    ck_assert_diag(d, "dns-lookup-tempfail", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_diag_clear(d);
+
+    fake i = {.rc = 7};
+    check_authz(&i, "example.com", "mailto:r@example.net", TLSRPT_ETEMPFAIL, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    ck_assert_diag(d, "dns-lookup-callback-error", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_diag_clear(d);
+
+    /* A U-label policy domain becomes A-labels in the query name. */
+    fake j = {.rc = TLSRPT_OK};
+    fake_add(&j, "v=TLSRPTv1", NULL, NULL);
+    check_authz(&j, "bücher.example", "mailto:r@XN--RPORTS-BVA.example.net", TLSRPT_OK, TLSRPT_AUTH_AUTHORIZED, NULL);
+    ck_assert_str_eq(j.qname, "xn--bcher-kva.example._report._tls.xn--rports-bva.example.net.");
+
+    /* An IP-literal host can never publish the record. */
+    fake k = {.rc = TLSRPT_OK};
+    check_authz(&k, "example.com", "https://192.0.2.1/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    check_authz(&k, "example.com", "https://[2001:db8::1]/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    ck_assert_int_eq(k.calls, 0);
+    ck_assert_uint_eq(count_id(d, "authz-ip-literal-host"), 2);
+    ck_assert_diag(d, "authz-ip-literal-host", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(authorization_arguments)
+{
+    fake f = {.rc = TLSRPT_OK};
+    tlsrpt_resolver *res = fake_resolver(&f);
+    tlsrpt_uri *u = NULL, *nohost = NULL;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, TEXT("mailto:r@example.net"), NULL), TLSRPT_OK);
+    int verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(NULL, "example.com", u, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(res, NULL, u, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    ck_assert_int_eq(tlsrpt_check_authorization(res, "example.com", NULL, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_check_authorization(res, "example.com", u, NULL, NULL), TLSRPT_EINVAL);
+    verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(res, "not a domain", u, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    /* A URI without a host. */
+    ck_assert_int_eq(tlsrpt_uri_parse(&nohost, TEXT("urn:example:tlsrpt"), NULL), TLSRPT_OK);
+    ck_assert_ptr_null(tlsrpt_uri_host(nohost));
+    verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(res, "example.com", nohost, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    ck_assert_int_eq(f.calls, 0);
+
+    /* A query name over 253 octets cannot exist. */
+    char policy[260];
+    memset(policy, 0, sizeof policy);
+    for (int i = 0; i < 3; i++) {
+        memset(policy + i * 61, 'p', 60);
+        policy[i * 61 + 60] = '.';
+    }
+    memset(policy + 183, 'q', 40);
+    strcpy(policy + 223, ".example"); /* 231 octets: with "._report._tls.example.net" 256 */
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(res, policy, u, &verdict, d), TLSRPT_OK);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    ck_assert_diag(d, "authz-name-too-long", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
+    ck_assert_int_eq(f.calls, 0);
+    tlsrpt_diag_free(d);
+    tlsrpt_uri_free(u);
+    tlsrpt_uri_free(nohost);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("dns");
+    TCase *tc = tcase_create("resolver");
+    tcase_add_test(tc, resolver_arguments);
+    tcase_add_test(tc, missing_resolv_conf_fails_at_lookup);
+    tcase_add_test(tc, resolv_conf_without_nameserver);
+    tcase_add_test(tc, closed_port_is_a_network_error);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("rfc8460-section3");
+    tcase_add_test(tc, one_record);
+    tcase_add_test(tc, authenticated_answer);
+    tcase_add_test(tc, strings_joined_without_spaces);
+    tcase_add_test(tc, two_records_are_multiple);
+    tcase_add_test(tc, other_txt_ignored);
+    tcase_add_test(tc, only_other_txt_is_not_found);
+    tcase_add_test(tc, no_data_and_nxdomain);
+    tcase_add_test(tc, callback_failures_are_tempfail);
+    tcase_add_test(tc, malformed_single_candidate);
+    tcase_add_test(tc, whitespace_before_semicolon_is_a_candidate);
+    tcase_add_test(tc, nul_byte_in_record);
+    tcase_add_test(tc, record_over_length_limit);
+    tcase_add_test(tc, answer_limits);
+    tcase_add_test(tc, answer_add_arguments);
+    tcase_add_test(tc, domain_names);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("authorization");
+    tcase_add_test(tc, authorization_not_required_in_same_organization);
+    tcase_add_test(tc, authorization_records);
+    tcase_add_test(tc, authorization_absent_and_failures);
+    tcase_add_test(tc, authorization_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}
