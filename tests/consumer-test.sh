@@ -4,6 +4,10 @@
 set -eu
 builddir=$1
 src=$2
+# A sanitizer build of the library needs the consumer built with the same runtime (ASan must come first).
+sanitize=${3:-none}
+san_flags=""
+if [ "$sanitize" != none ] && [ -n "$sanitize" ]; then san_flags="-fsanitize=$sanitize"; fi
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 meson install -C "$builddir" --destdir "$dest" --no-rebuild --quiet >/dev/null
@@ -16,7 +20,7 @@ export PKG_CONFIG_SYSROOT_DIR="$dest"
 cflags=$(pkg-config --cflags tlsrpt)
 libs=$(pkg-config --libs tlsrpt)
 echo "pkg-config: $cflags $libs"
-${CC:-cc} -std=c99 -Wall -Wextra -Werror $cflags "$src" -o "$dest/consumer" $libs
+${CC:-cc} -std=c99 -Wall -Wextra -Werror $san_flags $cflags "$src" -o "$dest/consumer" $libs
 libdir=$(dirname "$(dirname "$pcfile")")
 LD_LIBRARY_PATH="$libdir" "$dest/consumer"
 # The program must have resolved libtlsrpt from the DESTDIR, by SONAME libtlsrpt.so.1.
