@@ -7,5 +7,6 @@
 #include <tlsrpt/common.h>
 #include <tlsrpt/uri.h>
 #include <tlsrpt/record.h>
+#include <tlsrpt/report.h>
 
 #endif
