@@ -1,0 +1,1139 @@
+/* libtlsrpt — the streaming JSON reader: RFC 8259 grammar, I-JSON (RFC 7493) checks, byte offsets and JSON
+ * pointers in every finding. The interface and its rules are in json_reader.h.
+ * SPDX-License-Identifier: MIT
+ *
+ * Design notes (why, not what):
+ * - An iterative state machine with a fixed stack of TLSRPT_MAX_JSON_DEPTH frames: hostile nesting can never
+ *   recurse the C stack, and going one level deeper is a clean ELIMIT.
+ * - Strings are scanned 8 bytes at a time for the four things that stop a plain run ('"', '\\', a control byte,
+ *   a non-ASCII byte); a string that has none of those except valid UTF-8 is returned as a span of the input.
+ *   Only a string with an escape (or, in lenient mode, an invalid byte) is decoded, into one reusable scratch
+ *   buffer.
+ * - Duplicate names: the names of every open object live on one stack (an inner object's names are pushed after
+ *   its parent's and popped when it closes, so each open object's names are contiguous). Small objects scan their
+ *   names; larger ones get a hash index that is reused per depth and dropped when big.
+ * - The JSON pointer is not kept as text: each frame keeps its current member (an index into the name stack) or
+ *   element index, and trpt_json_path() renders it on demand.
+ */
+#include "json_reader.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* What the reader expects next. */
+enum {
+    ST_VALUE,         /* a value (top level, after ':' or after ',' in an array) */
+    ST_FIRST_MEMBER,  /* a name or '}' (just after '{') */
+    ST_MEMBER,        /* a name (after ',' in an object) */
+    ST_FIRST_ELEMENT, /* a value or ']' (just after '[') */
+    ST_AFTER_VALUE,   /* ',' or the container's closing bracket */
+    ST_DONE,          /* the top-level value is complete: only whitespace may follow */
+    ST_END            /* TRPT_JSON_END was returned */
+};
+
+/* One member name of an open object. Offsets and lengths fit 32 bits because the input is capped below 4 GiB. */
+typedef struct name_entry {
+    uint32_t off; /* into the input, or into the arena when in_arena */
+    uint32_t len;
+    uint32_t hash;
+    uint32_t in_arena; /* the name had escapes or replacements: its decoded bytes are in the arena */
+} name_entry;
+
+typedef struct frame {
+    unsigned char is_object;
+    unsigned char has_current; /* an element has started (array) / a name was read (object) */
+    size_t index;              /* array: index of the current element */
+    size_t cur_name;           /* object: name stack index of the current member */
+    size_t names_start;        /* object: first name stack entry of this object */
+    size_t arena_start;        /* object: arena length when the object opened */
+    uint32_t *table;           /* hash index (name stack index - names_start + 1; 0 empty), kept per depth */
+    size_t table_cap;          /* slots, a power of two */
+    int table_live;            /* the table indexes this object */
+} frame;
+
+struct trpt_json_reader {
+    const unsigned char *in;
+    size_t len;
+    size_t pos;
+    unsigned flags;
+    tlsrpt_diag *diag;
+    int status; /* sticky error, TLSRPT_OK while reading */
+    int state;
+    int token;
+    size_t tok_off;
+    const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
+    size_t str_len;
+    unsigned depth;
+    frame frames[TLSRPT_MAX_JSON_DEPTH];
+
+    char *scratch;
+    size_t scratch_cap;
+
+    name_entry *names;
+    size_t names_len;
+    size_t names_cap;
+    char *arena;
+    size_t arena_len;
+    size_t arena_cap;
+
+    char *path;
+    size_t path_len;
+    size_t path_cap;
+    int path_valid;
+};
+
+/* Largest input the 32-bit name offsets can address. */
+#define JSON_MAX_INPUT ((size_t)UINT32_MAX - 1u)
+/* A per-depth hash index bigger than this is freed when its object closes, so that later small objects at that
+ * depth never pay for clearing a big table. */
+#define TABLE_KEEP_MAX 256u
+
+/* Byte classes inside a string: 0 plain, 1 '"', 2 '\\', 3 control, 4 non-ASCII. */
+enum { C_PLAIN, C_QUOTE, C_ESCAPE, C_CONTROL, C_UTF8 };
+static const unsigned char string_class[256] = {
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+/* RFC 8259 whitespace: space, tab, LF, CR. */
+static const unsigned char is_ws[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
+};
+
+/* Hex digit values, 16 for anything else. */
+static const unsigned char hex_value[256] = {
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 0,  1,  2,  3,
+    4,  5,  6,  7,  8,  9,  16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+};
+
+static const char replacement_char[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
+
+/* ---- Findings ---------------------------------------------------------------------------------------------- */
+
+/* A byte for a message: 'x' when printable ASCII, else 0xNN. */
+static void describe_byte(char out[8], unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (c > 0x20 && c < 0x7f && c != '\'') {
+        out[0] = '\'';
+        out[1] = (char)c;
+        out[2] = '\'';
+        out[3] = '\0';
+    } else {
+        out[0] = '0';
+        out[1] = 'x';
+        out[2] = hex[c >> 4];
+        out[3] = hex[c & 15];
+        out[4] = '\0';
+    }
+}
+
+static int add_finding(trpt_json_reader *r, int severity, const char *id, size_t off, const char *fmt, va_list ap)
+    TRPT_PRINTF(5, 0);
+static int add_finding(trpt_json_reader *r, int severity, const char *id, size_t off, const char *fmt, va_list ap)
+{
+    if (!r->diag)
+        return TLSRPT_OK;
+    return trpt_diag_vadd(r->diag, severity, id, off, trpt_json_path(r), fmt, ap);
+}
+
+/* Records an error (sticky) and returns its status. */
+static int fail(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...) TRPT_PRINTF(5, 6);
+static int fail(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    (void)add_finding(r, TLSRPT_SEVERITY_ERROR, id, off, fmt, ap); /* the parse error outranks a lost message */
+    va_end(ap);
+    r->status = status;
+    r->token = 0;
+    r->str = NULL;
+    r->str_len = 0;
+    return status;
+}
+
+/* An I-JSON finding: an error in strict mode, else a warning. Returns TLSRPT_OK when reading may go on. */
+static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
+    TRPT_PRINTF(5, 6);
+static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int strict = (r->flags & TRPT_JSON_STRICT) != 0;
+    int rc = add_finding(r, strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, off, fmt, ap);
+    va_end(ap);
+    if (strict) {
+        r->status = status;
+        r->token = 0;
+        r->str = NULL;
+        r->str_len = 0;
+        return status;
+    }
+    if (rc != TLSRPT_OK) {
+        r->status = rc;
+        return rc;
+    }
+    return TLSRPT_OK;
+}
+
+static int unexpected_end(trpt_json_reader *r, const char *what)
+{
+    return fail(r, TLSRPT_ESYNTAX, "json-unexpected-end", r->len, "The JSON text ends inside %s.", what);
+}
+
+/* ---- Buffers ----------------------------------------------------------------------------------------------- */
+
+/* Grows *buf (capacity *cap) to hold at least need bytes. */
+static int grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return TLSRPT_OK;
+    size_t ncap = *cap ? *cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    char *p = realloc(*buf, ncap);
+    if (!p)
+        return TLSRPT_ENOMEM;
+    *buf = p;
+    *cap = ncap;
+    return TLSRPT_OK;
+}
+
+/* Appends n bytes at scratch[*used]. */
+static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_t n)
+{
+    if (r->scratch_cap - *used < n && grow(&r->scratch, &r->scratch_cap, *used + n) != TLSRPT_OK)
+        return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", r->pos, "Out of memory while decoding a string.");
+    memcpy(r->scratch + *used, src, n);
+    *used += n;
+    return TLSRPT_OK;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------------------------------------- */
+
+/* Checks the UTF-8 sequence that starts with the non-ASCII byte s[0] (RFC 3629 §4: no overlongs, no surrogates,
+ * nothing above U+10FFFF). Returns its length when well-formed, else 0 with *bad set to the length of its maximal
+ * ill-formed subpart (at least 1): Unicode's "U+FFFD substitution of maximal subparts". */
+static inline size_t utf8_sequence(const unsigned char *s, size_t avail, size_t *bad)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    if (avail < 2 || s[1] < lo || s[1] > hi) {
+        *bad = 1;
+        return 0;
+    }
+    for (size_t i = 2; i < need; i++) {
+        if (i >= avail || (s[i] & 0xC0) != 0x80) {
+            *bad = i;
+            return 0;
+        }
+    }
+    return need;
+}
+
+static size_t utf8_encode(char out[4], uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* ---- Strings ----------------------------------------------------------------------------------------------- */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Reads the 4 hex digits of a \u escape whose backslash is at p. Returns the code unit, -1 when truncated, -2
+ * when a digit is not hex. */
+static long read_u_escape(const unsigned char *in, size_t len, size_t p)
+{
+    if (len - p < 6)
+        return -1;
+    unsigned a = hex_value[in[p + 2]], b = hex_value[in[p + 3]], c = hex_value[in[p + 4]], d = hex_value[in[p + 5]];
+    if ((a | b | c | d) & 16)
+        return -2;
+    return (long)((a << 12) | (b << 8) | (c << 4) | d);
+}
+
+/* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
+ * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
+static int scan_string(trpt_json_reader *r, int *decoded)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    const size_t start = r->pos + 1;
+    size_t p = start;
+    size_t run = start; /* first input byte not yet copied (when copying) */
+    size_t used = 0;    /* bytes in scratch */
+    int copying = 0;
+    int warned = 0;
+    int rc;
+
+    for (;;) {
+        while (len - p >= 8) {
+            uint64_t w;
+            memcpy(&w, in + p, 8);
+            uint64_t q = w ^ (ONES * '"');
+            uint64_t b = w ^ (ONES * '\\');
+            /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
+             * byte that matches, so there are no false alarms without a real match. */
+            uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+            if (m)
+                break;
+            p += 8;
+        }
+        while (p < len && string_class[in[p]] == C_PLAIN)
+            p++;
+        if (p >= len)
+            return unexpected_end(r, "a string");
+        switch (string_class[in[p]]) {
+        case C_QUOTE:
+            if (copying) {
+                if ((rc = scratch_put(r, &used, in + run, p - run)) != TLSRPT_OK)
+                    return rc;
+                r->str = r->scratch;
+                r->str_len = used;
+            } else {
+                r->str = (const char *)in + start;
+                r->str_len = p - start;
+            }
+            *decoded = copying;
+            r->pos = p + 1;
+            return TLSRPT_OK;
+        case C_CONTROL: {
+            char b[8];
+            describe_byte(b, in[p]);
+            return fail(r, TLSRPT_ESYNTAX, "json-control-character", p,
+                        "Control character %s in a string; it must be escaped.", b);
+        }
+        case C_UTF8: {
+            size_t bad;
+            size_t n = utf8_sequence(in + p, len - p, &bad);
+            if (n) {
+                p += n;
+                break;
+            }
+            if (!warned) {
+                char b[8];
+                describe_byte(b, in[p]);
+                rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-invalid-utf8", p,
+                                   (r->flags & TRPT_JSON_STRICT) ? "Invalid UTF-8 in a string (byte %s)."
+                                                                 : "Invalid UTF-8 in a string (byte %s); replaced "
+                                                                   "by U+FFFD.",
+                                   b);
+                if (rc != TLSRPT_OK)
+                    return rc;
+                warned = 1;
+            }
+            if ((rc = scratch_put(r, &used, in + run, p - run)) != TLSRPT_OK ||
+                (rc = scratch_put(r, &used, replacement_char, 3)) != TLSRPT_OK)
+                return rc;
+            copying = 1;
+            p += bad;
+            run = p;
+            break;
+        }
+        case C_ESCAPE: {
+            char out[4];
+            size_t n = 1;
+            size_t esc = p;
+            if ((rc = scratch_put(r, &used, in + run, p - run)) != TLSRPT_OK)
+                return rc;
+            copying = 1;
+            if (len - p < 2)
+                return unexpected_end(r, "a string");
+            switch (in[p + 1]) {
+            case '"': out[0] = '"'; break;
+            case '\\': out[0] = '\\'; break;
+            case '/': out[0] = '/'; break;
+            case 'b': out[0] = '\b'; break;
+            case 'f': out[0] = '\f'; break;
+            case 'n': out[0] = '\n'; break;
+            case 'r': out[0] = '\r'; break;
+            case 't': out[0] = '\t'; break;
+            case 'u': {
+                long u = read_u_escape(in, len, p);
+                if (u == -1)
+                    return unexpected_end(r, "a string");
+                if (u == -2)
+                    return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", esc,
+                                "A \\u escape needs four hexadecimal digits.");
+                uint32_t cp = (uint32_t)u;
+                size_t consumed = 6;
+                int lone = 0;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (len - p < 7)
+                        return unexpected_end(r, "a string");
+                    long lo = -3;
+                    if (in[p + 6] == '\\' && len - p < 8)
+                        return unexpected_end(r, "a string");
+                    if (in[p + 6] == '\\' && in[p + 7] == 'u') {
+                        lo = read_u_escape(in, len, p + 6);
+                        if (lo == -1)
+                            return unexpected_end(r, "a string");
+                        if (lo == -2)
+                            return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", p + 6,
+                                        "A \\u escape needs four hexadecimal digits.");
+                    }
+                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+                        consumed = 12;
+                    } else {
+                        lone = 1;
+                    }
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    lone = 1;
+                }
+                if (lone) {
+                    if (!warned) {
+                        rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-lone-surrogate", esc,
+                                           (r->flags & TRPT_JSON_STRICT)
+                                               ? "Escape \\u%04lX is a lone UTF-16 surrogate."
+                                               : "Escape \\u%04lX is a lone UTF-16 surrogate; replaced by U+FFFD.",
+                                           (unsigned long)cp);
+                        if (rc != TLSRPT_OK)
+                            return rc;
+                        warned = 1;
+                    }
+                    memcpy(out, replacement_char, 3);
+                    n = 3;
+                } else {
+                    n = utf8_encode(out, cp);
+                }
+                p += consumed - 2; /* the common "p += 2" below covers the backslash and the 'u' */
+                break;
+            }
+            default: {
+                char b[8];
+                describe_byte(b, in[p + 1]);
+                return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", esc, "Invalid escape \\%s in a string.",
+                            b);
+            }
+            }
+            if ((rc = scratch_put(r, &used, out, n)) != TLSRPT_OK)
+                return rc;
+            p += 2;
+            run = p;
+            break;
+        }
+        }
+    }
+}
+
+/* ---- Duplicate names --------------------------------------------------------------------------------------- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * UINT64_C(0xC4CEB9FE1A85EC53);
+        h ^= h >> 29;
+    }
+    h *= UINT64_C(0x9E3779B97F4A7C15);
+    return (uint32_t)(h >> 32);
+}
+
+static const char *name_bytes(const trpt_json_reader *r, const name_entry *e)
+{
+    return e->in_arena ? r->arena + e->off : (const char *)r->in + e->off;
+}
+
+static int same_name(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
+{
+    return a->hash == b->hash && a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+}
+
+/* Inserts name stack entry idx of frame f into its hash index; returns the earlier equal entry or SIZE_MAX. */
+static size_t table_insert(trpt_json_reader *r, frame *f, size_t idx)
+{
+    size_t mask = f->table_cap - 1;
+    const name_entry *e = &r->names[idx];
+    for (size_t slot = e->hash & mask;; slot = (slot + 1) & mask) {
+        uint32_t v = f->table[slot];
+        if (v == 0) {
+            f->table[slot] = (uint32_t)(idx - f->names_start + 1);
+            return SIZE_MAX;
+        }
+        size_t other = f->names_start + v - 1;
+        if (same_name(r, &r->names[other], e))
+            return other; /* keep the first; the duplicate stays findable through it */
+    }
+}
+
+/* (Re)builds the hash index of f for its current names with room for at least `want` names. */
+static int table_build(trpt_json_reader *r, frame *f, size_t want)
+{
+    size_t cap = 64;
+    while (cap < want * 2)
+        cap *= 2;
+    if (cap > f->table_cap) {
+        uint32_t *t = realloc(f->table, cap * sizeof *t);
+        if (!t)
+            return TLSRPT_ENOMEM;
+        f->table = t;
+        f->table_cap = cap;
+    }
+    memset(f->table, 0, f->table_cap * sizeof *f->table);
+    f->table_live = 1;
+    for (size_t i = f->names_start; i < r->names_len; i++)
+        (void)table_insert(r, f, i); /* duplicates among them were already reported */
+    return TLSRPT_OK;
+}
+
+/* Records the name just scanned (r->str) as the current member of the innermost object and reports it when the
+ * object already has a member of that name. */
+static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+{
+    if (r->names_len == r->names_cap) {
+        size_t cap = r->names_cap ? r->names_cap * 2 : 64;
+        name_entry *n = realloc(r->names, cap * sizeof *n);
+        if (!n)
+            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+        r->names = n;
+        r->names_cap = cap;
+    }
+    name_entry *e = &r->names[r->names_len];
+    e->len = (uint32_t)r->str_len;
+    e->hash = hash_bytes(r->str, r->str_len);
+    e->in_arena = (uint32_t)decoded;
+    if (decoded) {
+        if (r->arena_cap - r->arena_len < r->str_len &&
+            grow(&r->arena, &r->arena_cap, r->arena_len + r->str_len) != TLSRPT_OK)
+            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+        if (r->str_len)
+            memcpy(r->arena + r->arena_len, r->str, r->str_len);
+        e->off = (uint32_t)r->arena_len;
+        r->arena_len += r->str_len;
+    } else {
+        e->off = (uint32_t)((const unsigned char *)r->str - r->in);
+    }
+    size_t idx = r->names_len++;
+    f->cur_name = idx;
+    f->has_current = 1;
+    r->path_valid = 0;
+
+    size_t count = r->names_len - f->names_start;
+    size_t dup = SIZE_MAX;
+    if (f->table_live) {
+        if (count * 2 > f->table_cap) {
+            if (table_build(r, f, count) != TLSRPT_OK)
+                return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+            /* The rebuild inserted this name too (without telling whether it was new): find an earlier equal
+             * name by a scan, which costs no more than the rebuild itself. */
+            for (size_t i = f->names_start; i < idx && dup == SIZE_MAX; i++)
+                if (r->names[i].hash == e->hash && same_name(r, &r->names[i], e))
+                    dup = i;
+        } else {
+            dup = table_insert(r, f, idx);
+        }
+    } else {
+        for (size_t i = f->names_start; i < idx; i++) {
+            if (same_name(r, &r->names[i], e)) {
+                dup = i;
+                break;
+            }
+        }
+        if (count > TRPT_JSON_LINEAR_NAMES && table_build(r, f, count) != TLSRPT_OK)
+            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+    }
+    if (dup != SIZE_MAX) {
+        trpt_buf b;
+        trpt_buf_init(&b);
+        trpt_buf_put_quoted(&b, r->str, r->str_len, 64);
+        char *quoted = NULL;
+        if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
+            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+        int rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-duplicate-name", name_off,
+                               "Member name \"%s\" occurs more than once in this object.", quoted);
+        free(quoted);
+        return rc;
+    }
+    return TLSRPT_OK;
+}
+
+/* ---- Reader ------------------------------------------------------------------------------------------------ */
+
+int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, unsigned flags, size_t max_size,
+                         tlsrpt_diag *diag)
+{
+    if (out)
+        *out = NULL;
+    if (!out || (!data && len > 0) || (flags & ~TRPT_JSON_STRICT))
+        return TLSRPT_EINVAL;
+    if (max_size > JSON_MAX_INPUT)
+        max_size = JSON_MAX_INPUT;
+    if (len > max_size) {
+        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "json-size-limit", max_size, NULL,
+                            "The JSON text is %zu bytes, more than the limit of %zu.", len, max_size);
+        return TLSRPT_ELIMIT;
+    }
+    trpt_json_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return TLSRPT_ENOMEM;
+    r->in = (const unsigned char *)(data ? data : "");
+    r->len = len;
+    r->flags = flags;
+    r->diag = diag;
+    r->state = ST_VALUE;
+    if (len >= 3 && r->in[0] == 0xEF && r->in[1] == 0xBB && r->in[2] == 0xBF) {
+        int rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-bom", 0,
+                               (flags & TRPT_JSON_STRICT)
+                                   ? "The JSON text starts with a UTF-8 byte order mark (RFC 8259 §8.1)."
+                                   : "The JSON text starts with a UTF-8 byte order mark (RFC 8259 §8.1); skipped.");
+        if (rc == TLSRPT_ENOMEM) {
+            trpt_json_reader_free(r);
+            return rc;
+        }
+        r->pos = 3;
+    }
+    *out = r;
+    return TLSRPT_OK;
+}
+
+void trpt_json_reader_free(trpt_json_reader *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < TLSRPT_MAX_JSON_DEPTH; i++)
+        free(r->frames[i].table);
+    free(r->scratch);
+    free(r->names);
+    free(r->arena);
+    free(r->path);
+    free(r);
+}
+
+static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
+{
+    char b[8];
+    if (p >= r->len)
+        return unexpected_end(r, expected);
+    describe_byte(b, r->in[p]);
+    return fail(r, TLSRPT_ESYNTAX, "json-syntax", p, "Expected %s, found %s.", expected, b);
+}
+
+static int after_value_state(const trpt_json_reader *r)
+{
+    return r->depth ? ST_AFTER_VALUE : ST_DONE;
+}
+
+static int read_number(trpt_json_reader *r, size_t p)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    const size_t s = p;
+    if (in[p] == '-') {
+        p++;
+        if (p >= len)
+            return unexpected_end(r, "a number");
+    }
+    if (in[p] == '0') {
+        p++;
+        if (p < len && in[p] >= '0' && in[p] <= '9')
+            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A number must not have a leading zero.");
+    } else if (in[p] >= '1' && in[p] <= '9') {
+        p++;
+        while (p < len && in[p] >= '0' && in[p] <= '9')
+            p++;
+    } else {
+        return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A minus sign must be followed by a digit.");
+    }
+    if (p < len && in[p] == '.') {
+        p++;
+        if (p >= len)
+            return unexpected_end(r, "a number");
+        if (!(in[p] >= '0' && in[p] <= '9'))
+            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A decimal point must be followed by a digit.");
+        while (p < len && in[p] >= '0' && in[p] <= '9')
+            p++;
+    }
+    if (p < len && (in[p] == 'e' || in[p] == 'E')) {
+        p++;
+        if (p < len && (in[p] == '+' || in[p] == '-'))
+            p++;
+        if (p >= len)
+            return unexpected_end(r, "a number");
+        if (!(in[p] >= '0' && in[p] <= '9'))
+            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "An exponent must have digits.");
+        while (p < len && in[p] >= '0' && in[p] <= '9')
+            p++;
+    }
+    r->str = (const char *)in + s;
+    r->str_len = p - s;
+    r->pos = p;
+    r->token = TRPT_JSON_NUMBER;
+    r->state = after_value_state(r);
+    return TRPT_JSON_NUMBER;
+}
+
+static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t wlen, int token)
+{
+    for (size_t i = 0; i < wlen; i++) {
+        if (p + i >= r->len)
+            return unexpected_end(r, "a literal");
+        if (r->in[p + i] != (unsigned char)word[i]) {
+            char b[8];
+            describe_byte(b, r->in[p + i]);
+            return fail(r, TLSRPT_ESYNTAX, "json-syntax", p + i, "Invalid literal (expected \"%s\"), found %s.", word,
+                        b);
+        }
+    }
+    r->pos = p + wlen;
+    r->token = token;
+    r->state = after_value_state(r);
+    return token;
+}
+
+/* Reads the value starting at p (whitespace skipped). */
+static int read_value(trpt_json_reader *r, size_t p)
+{
+    if (p >= r->len)
+        return unexpected_end(r, "a value");
+    r->tok_off = p;
+    r->str = NULL;
+    r->str_len = 0;
+    unsigned char c = r->in[p];
+    switch (c) {
+    case '{':
+    case '[': {
+        if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
+            return fail(r, TLSRPT_ELIMIT, "json-depth-limit", p, "Nesting deeper than %u levels.",
+                        (unsigned)TLSRPT_MAX_JSON_DEPTH);
+        frame *f = &r->frames[r->depth++];
+        f->is_object = c == '{';
+        f->has_current = 0;
+        f->index = 0;
+        f->names_start = r->names_len;
+        f->arena_start = r->arena_len;
+        f->table_live = 0;
+        r->path_valid = 0;
+        r->pos = p + 1;
+        r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
+        r->token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
+        return r->token;
+    }
+    case '"': {
+        int decoded;
+        r->pos = p;
+        int rc = scan_string(r, &decoded);
+        if (rc != TLSRPT_OK)
+            return rc;
+        r->token = TRPT_JSON_STRING;
+        r->state = after_value_state(r);
+        return TRPT_JSON_STRING;
+    }
+    case 't':
+        return read_literal(r, p, "true", 4, TRPT_JSON_TRUE);
+    case 'f':
+        return read_literal(r, p, "false", 5, TRPT_JSON_FALSE);
+    case 'n':
+        return read_literal(r, p, "null", 4, TRPT_JSON_NULL);
+    default:
+        if (c == '-' || (c >= '0' && c <= '9'))
+            return read_number(r, p);
+        return syntax_error(r, p, "a value");
+    }
+}
+
+/* Reads a member name and the ':' after it. */
+static int read_name(trpt_json_reader *r, size_t p)
+{
+    if (p >= r->len)
+        return unexpected_end(r, "an object");
+    if (r->in[p] != '"')
+        return syntax_error(r, p, "a member name");
+    frame *f = &r->frames[r->depth - 1];
+    int decoded;
+    r->tok_off = p;
+    r->pos = p;
+    int rc = scan_string(r, &decoded);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if ((rc = add_name(r, f, decoded, p)) != TLSRPT_OK)
+        return rc;
+    size_t q = r->pos;
+    while (q < r->len && is_ws[r->in[q]])
+        q++;
+    if (q >= r->len || r->in[q] != ':')
+        return syntax_error(r, q, "':' after a member name");
+    r->pos = q + 1;
+    r->token = TRPT_JSON_NAME;
+    r->state = ST_VALUE;
+    return TRPT_JSON_NAME;
+}
+
+static int close_container(trpt_json_reader *r, size_t p)
+{
+    frame *f = &r->frames[r->depth - 1];
+    if (f->is_object) {
+        r->names_len = f->names_start;
+        r->arena_len = f->arena_start;
+        f->table_live = 0;
+        if (f->table_cap > TABLE_KEEP_MAX) {
+            free(f->table);
+            f->table = NULL;
+            f->table_cap = 0;
+        }
+    }
+    r->depth--;
+    r->path_valid = 0;
+    r->tok_off = p;
+    r->pos = p + 1;
+    r->str = NULL;
+    r->str_len = 0;
+    r->state = after_value_state(r);
+    r->token = f->is_object ? TRPT_JSON_OBJECT_END : TRPT_JSON_ARRAY_END;
+    return r->token;
+}
+
+int trpt_json_next(trpt_json_reader *r)
+{
+    if (r->status != TLSRPT_OK)
+        return r->status;
+    r->path_valid = 0;
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    for (;;) {
+        while (p < len && is_ws[in[p]])
+            p++;
+        switch (r->state) {
+        case ST_VALUE:
+            return read_value(r, p);
+        case ST_FIRST_ELEMENT: {
+            if (p < len && in[p] == ']')
+                return close_container(r, p);
+            frame *f = &r->frames[r->depth - 1];
+            f->has_current = 1;
+            f->index = 0;
+            r->path_valid = 0;
+            return read_value(r, p);
+        }
+        case ST_FIRST_MEMBER:
+            if (p < len && in[p] == '}')
+                return close_container(r, p);
+            return read_name(r, p);
+        case ST_MEMBER:
+            return read_name(r, p);
+        case ST_AFTER_VALUE: {
+            frame *f = &r->frames[r->depth - 1];
+            if (p >= len)
+                return unexpected_end(r, f->is_object ? "an object" : "an array");
+            unsigned char c = in[p];
+            if (c == ',') {
+                p++;
+                if (f->is_object) {
+                    r->state = ST_MEMBER;
+                } else {
+                    f->index++;
+                    r->state = ST_VALUE;
+                }
+                r->path_valid = 0;
+                continue;
+            }
+            if (c == (f->is_object ? '}' : ']'))
+                return close_container(r, p);
+            return syntax_error(r, p, f->is_object ? "',' or '}'" : "',' or ']'");
+        }
+        case ST_DONE:
+            if (p < len) {
+                char b[8];
+                describe_byte(b, in[p]);
+                return fail(r, TLSRPT_ESYNTAX, "json-trailing-data", p,
+                            "Unexpected %s after the end of the JSON value.", b);
+            }
+            r->pos = p;
+            r->tok_off = p;
+            r->state = ST_END;
+            r->token = TRPT_JSON_END;
+            r->str = NULL;
+            r->str_len = 0;
+            return TRPT_JSON_END;
+        default: /* ST_END */
+            return TRPT_JSON_END;
+        }
+    }
+}
+
+int trpt_json_skip(trpt_json_reader *r)
+{
+    if (r->status != TLSRPT_OK)
+        return r->status;
+    int t = r->token;
+    if (t == TRPT_JSON_NAME && (t = trpt_json_next(r)) < 0)
+        return t;
+    if (t != TRPT_JSON_OBJECT_START && t != TRPT_JSON_ARRAY_START)
+        return TLSRPT_OK;
+    const unsigned target = r->depth - 1;
+    for (;;) {
+        t = trpt_json_next(r);
+        if (t < 0)
+            return t;
+        if ((t == TRPT_JSON_OBJECT_END || t == TRPT_JSON_ARRAY_END) && r->depth == target)
+            return TLSRPT_OK;
+    }
+}
+
+int trpt_json_token_type(const trpt_json_reader *r)
+{
+    return r->token;
+}
+
+const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
+{
+    if (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) {
+        if (len)
+            *len = r->str_len;
+        return r->str;
+    }
+    if (len)
+        *len = 0;
+    return NULL;
+}
+
+int trpt_json_string_equals(const trpt_json_reader *r, const char *s)
+{
+    if (r->token != TRPT_JSON_NAME && r->token != TRPT_JSON_STRING)
+        return 0;
+    size_t n = strlen(s);
+    return n == r->str_len && memcmp(r->str, s, n) == 0;
+}
+
+const char *trpt_json_number_text(const trpt_json_reader *r, size_t *len)
+{
+    if (r->token == TRPT_JSON_NUMBER) {
+        if (len)
+            *len = r->str_len;
+        return r->str;
+    }
+    if (len)
+        *len = 0;
+    return NULL;
+}
+
+trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, uint64_t *out)
+{
+    *out = 0;
+    if (len > 0 && text[0] == '-')
+        return TRPT_JSON_U64_NEGATIVE;
+    if (len == 0)
+        return TRPT_JSON_U64_SYNTAX;
+    uint64_t v = 0;
+    int too_large = 0;
+    size_t i = 0;
+    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+        unsigned d = (unsigned)(text[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            too_large = 1;
+        else
+            v = v * 10 + d;
+    }
+    if (i == 0)
+        return TRPT_JSON_U64_SYNTAX;
+    if (i < len) {
+        if (text[i] == '.')
+            return TRPT_JSON_U64_FRACTION;
+        if (text[i] == 'e' || text[i] == 'E')
+            return TRPT_JSON_U64_EXPONENT;
+        return TRPT_JSON_U64_SYNTAX;
+    }
+    if (too_large)
+        return TRPT_JSON_U64_TOO_LARGE;
+    *out = v;
+    return TRPT_JSON_U64_OK;
+}
+
+int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
+{
+    *out = 0;
+    if (r->token != TRPT_JSON_NUMBER)
+        return TLSRPT_EINVAL;
+    trpt_json_u64_status st = trpt_json_number_to_uint64(r->str, r->str_len, out);
+    const char *id, *why;
+    switch (st) {
+    case TRPT_JSON_U64_OK:
+        return TLSRPT_OK;
+    case TRPT_JSON_U64_NEGATIVE:
+        id = "json-number-negative";
+        why = "is negative";
+        break;
+    case TRPT_JSON_U64_FRACTION:
+        id = "json-number-fraction";
+        why = "has a fraction";
+        break;
+    case TRPT_JSON_U64_EXPONENT:
+        id = "json-number-exponent";
+        why = "has an exponent";
+        break;
+    case TRPT_JSON_U64_TOO_LARGE:
+        id = "json-number-too-large";
+        why = "is larger than 18446744073709551615";
+        break;
+    default: /* the reader only hands out numbers that follow the grammar */
+        id = "json-invalid-number";
+        why = "is not a number";
+        break;
+    }
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_put_quoted(&b, r->str, r->str_len, 40);
+    char *quoted = NULL;
+    if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
+        return TLSRPT_ENOMEM;
+    int rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, id, r->tok_off, trpt_json_path(r),
+                           "The number %s %s; a non-negative integer is required.", quoted, why);
+    free(quoted);
+    return rc == TLSRPT_OK ? TLSRPT_ESEMANTIC : rc;
+}
+
+size_t trpt_json_offset(const trpt_json_reader *r)
+{
+    return r->tok_off;
+}
+
+unsigned trpt_json_depth(const trpt_json_reader *r)
+{
+    return r->depth;
+}
+
+/* ---- JSON pointer ------------------------------------------------------------------------------------------ */
+
+static int path_put(trpt_json_reader *r, const char *s, size_t n)
+{
+    if (r->path_cap - r->path_len <= n && grow(&r->path, &r->path_cap, r->path_len + n + 1) != TLSRPT_OK)
+        return TLSRPT_ENOMEM;
+    memcpy(r->path + r->path_len, s, n);
+    r->path_len += n;
+    return TLSRPT_OK;
+}
+
+static int path_put_name(trpt_json_reader *r, const char *s, size_t n)
+{
+    int cut = 0;
+    if (n > TRPT_JSON_PATH_NAME_MAX) {
+        n = TRPT_JSON_PATH_NAME_MAX;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) /* never split a UTF-8 sequence */
+            n--;
+        cut = 1;
+    }
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep;
+        size_t rlen;
+        if (s[i] == '~') {
+            rep = "~0";
+            rlen = 2;
+        } else if (s[i] == '/') {
+            rep = "~1";
+            rlen = 2;
+        } else if (s[i] == '\0') {
+            rep = replacement_char;
+            rlen = 3;
+        } else {
+            continue;
+        }
+        if (path_put(r, s + run, i - run) != TLSRPT_OK || path_put(r, rep, rlen) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+        run = i + 1;
+    }
+    if (path_put(r, s + run, n - run) != TLSRPT_OK)
+        return TLSRPT_ENOMEM;
+    return cut ? path_put(r, "...", 3) : TLSRPT_OK;
+}
+
+const char *trpt_json_path(trpt_json_reader *r)
+{
+    if (r->path_valid)
+        return r->path;
+    r->path_len = 0;
+    for (unsigned d = 0; d < r->depth; d++) {
+        const frame *f = &r->frames[d];
+        if (!f->has_current)
+            continue;
+        if (path_put(r, "/", 1) != TLSRPT_OK)
+            return NULL;
+        if (f->is_object) {
+            const name_entry *e = &r->names[f->cur_name];
+            if (path_put_name(r, name_bytes(r, e), e->len) != TLSRPT_OK)
+                return NULL;
+        } else {
+            char num[24];
+            size_t i = sizeof num;
+            size_t v = f->index;
+            do {
+                num[--i] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            if (path_put(r, num + i, sizeof num - i) != TLSRPT_OK)
+                return NULL;
+        }
+    }
+    if (path_put(r, "", 0) != TLSRPT_OK)
+        return NULL;
+    r->path[r->path_len] = '\0';
+    r->path_valid = 1;
+    return r->path;
+}
