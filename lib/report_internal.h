@@ -160,4 +160,11 @@ int trpt_ip_parse(const char *s, size_t len, unsigned char addr[16]);
 /* 1 if s is an IP address in its RFC 5952 canonical text form (always 1 for a valid IPv4 address). */
 int trpt_ip_is_canonical(const char *s, size_t len);
 
+/* ---- RFC 3339 date-time (lib/report_parse.c) --------------------------------------------------------------------- */
+/* Parses date-time (RFC 3339 §5.6; 'T' and 'Z' in either case) to Unix seconds: a numeric offset is applied,
+ * fractional seconds are truncated, second 60 (a leap second) is the first second of the next minute. Without a
+ * zone (a deviation real senders commit) the time is taken as UTC and *has_zone is 0. Years 0000-9999, day of
+ * month checked against the month and leap years. Returns TLSRPT_OK or TLSRPT_ESYNTAX (*out 0). */
+int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone);
+
 #endif

@@ -362,8 +362,6 @@ static void check_failure(validator *v, size_t prefix, const tlsrpt_failure *f)
         missing(v, prefix, "/sending-mta-ip", "sending MTA IP address");
     if (!f->receiving_mx_hostname)
         missing(v, prefix, "/receiving-mx-hostname", "receiving MX host name");
-    if (!f->receiving_ip)
-        missing(v, prefix, "/receiving-ip", "receiving IP address");
     check_ip(v, prefix, "/sending-mta-ip", f->sending_mta_ip);
     check_ip(v, prefix, "/receiving-ip", f->receiving_ip);
     check_domain(v, prefix, "/receiving-mx-hostname", f->receiving_mx_hostname, 0);
