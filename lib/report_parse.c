@@ -4,8 +4,8 @@
  * Three kinds of finding (doc/report-parsing.md has the full table):
  *   - fatal in both modes: what cannot be read as a report (not an object, no "policies" array, a member of the
  *     wrong JSON type, a count that is not an exact uint64, a malformed date-time, a NUL in a string, JSON or gzip
- *     errors, limits). The walk goes on where it can, so that one parse shows every finding; the first fatal
- *     error's status is returned.
+ *     errors, limits). The walk goes on where it can, so that one parse shows every finding; the worst status
+ *     is returned (see status_rank()).
  *   - deviations: what real senders do that RFC 8460 does not allow (missing or null members, date-times without a
  *     zone, unknown types, a summary that disagrees with the details, "failure-error-code"). WARNING by default,
  *     ERROR (and TLSRPT_ESEMANTIC) with TLSRPT_PARSE_STRICT.
@@ -29,9 +29,27 @@ typedef struct parser {
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
 
+/* Rank of a failure status: the worst one found is returned (out of memory, then a limit, then grammar — gzip,
+ * JSON, date-time — then semantics), so that a report that is both malformed and deviating fails as malformed. */
+static int status_rank(int rc)
+{
+    switch (rc) {
+    case TLSRPT_ENOMEM:
+        return 4;
+    case TLSRPT_ELIMIT:
+        return 3;
+    case TLSRPT_ESYNTAX:
+        return 2;
+    case TLSRPT_OK:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static void fatal_status(parser *p, int rc)
 {
-    if (p->rc == TLSRPT_OK)
+    if (status_rank(rc) > status_rank(p->rc))
         p->rc = rc;
 }
 
