@@ -23,6 +23,11 @@
 
 #include "internal.h"
 
+/* Marks a diagnostic id passed through a helper, so that tests/docs-test.py finds it. */
+#ifndef DIAG_ID
+#define DIAG_ID(id) (id)
+#endif
+
 /* What the reader expects next. */
 enum {
     ST_VALUE,         /* a value (top level, after ':' or after ',' in an array) */
@@ -109,18 +114,11 @@ static const unsigned char is_ws[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
 };
 
-/* Hex digit values, 16 for anything else. */
-static const unsigned char hex_value[256] = {
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 0,  1,  2,  3,
-    4,  5,  6,  7,  8,  9,  16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+/* Hex digit values plus one; 0 for anything else. */
+static const unsigned char hex_value1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 static const char replacement_char[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
@@ -195,7 +193,7 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
 
 static int unexpected_end(trpt_json_reader *r, const char *what)
 {
-    return fail(r, TLSRPT_ESYNTAX, "json-unexpected-end", r->len, "The JSON text ends inside %s.", what);
+    return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-unexpected-end"), r->len, "The JSON text ends inside %s.", what);
 }
 
 /* ---- Buffers ----------------------------------------------------------------------------------------------- */
@@ -219,8 +217,10 @@ static int grow(char **buf, size_t *cap, size_t need)
 /* Appends n bytes at scratch[*used]. */
 static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_t n)
 {
+    if (n == 0) /* the scratch buffer may not exist yet */
+        return TLSRPT_OK;
     if (r->scratch_cap - *used < n && grow(&r->scratch, &r->scratch_cap, *used + n) != TLSRPT_OK)
-        return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", r->pos, "Out of memory while decoding a string.");
+        return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), r->pos, "Out of memory while decoding a string.");
     memcpy(r->scratch + *used, src, n);
     *used += n;
     return TLSRPT_OK;
@@ -302,10 +302,11 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
 {
     if (len - p < 6)
         return -1;
-    unsigned a = hex_value[in[p + 2]], b = hex_value[in[p + 3]], c = hex_value[in[p + 4]], d = hex_value[in[p + 5]];
-    if ((a | b | c | d) & 16)
+    unsigned a = hex_value1[in[p + 2]], b = hex_value1[in[p + 3]], c = hex_value1[in[p + 4]],
+             d = hex_value1[in[p + 5]];
+    if (!a || !b || !c || !d)
         return -2;
-    return (long)((a << 12) | (b << 8) | (c << 4) | d);
+    return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
 /* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
@@ -356,7 +357,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
         case C_CONTROL: {
             char b[8];
             describe_byte(b, in[p]);
-            return fail(r, TLSRPT_ESYNTAX, "json-control-character", p,
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-control-character"), p,
                         "Control character %s in a string; it must be escaped.", b);
         }
         case C_UTF8: {
@@ -369,7 +370,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
             if (!warned) {
                 char b[8];
                 describe_byte(b, in[p]);
-                rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-invalid-utf8", p,
+                rc = ijson_finding(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-utf8"), p,
                                    (r->flags & TRPT_JSON_STRICT) ? "Invalid UTF-8 in a string (byte %s)."
                                                                  : "Invalid UTF-8 in a string (byte %s); replaced "
                                                                    "by U+FFFD.",
@@ -409,7 +410,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
                 if (u == -1)
                     return unexpected_end(r, "a string");
                 if (u == -2)
-                    return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", esc,
+                    return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-escape"), esc,
                                 "A \\u escape needs four hexadecimal digits.");
                 uint32_t cp = (uint32_t)u;
                 size_t consumed = 6;
@@ -425,7 +426,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
                         if (lo == -1)
                             return unexpected_end(r, "a string");
                         if (lo == -2)
-                            return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", p + 6,
+                            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-escape"), p + 6,
                                         "A \\u escape needs four hexadecimal digits.");
                     }
                     if (lo >= 0xDC00 && lo <= 0xDFFF) {
@@ -439,7 +440,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
                 }
                 if (lone) {
                     if (!warned) {
-                        rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-lone-surrogate", esc,
+                        rc = ijson_finding(r, TLSRPT_ESYNTAX, DIAG_ID("json-lone-surrogate"), esc,
                                            (r->flags & TRPT_JSON_STRICT)
                                                ? "Escape \\u%04lX is a lone UTF-16 surrogate."
                                                : "Escape \\u%04lX is a lone UTF-16 surrogate; replaced by U+FFFD.",
@@ -459,7 +460,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
             default: {
                 char b[8];
                 describe_byte(b, in[p + 1]);
-                return fail(r, TLSRPT_ESYNTAX, "json-invalid-escape", esc, "Invalid escape \\%s in a string.",
+                return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-escape"), esc, "Invalid escape \\%s in a string.",
                             b);
             }
             }
@@ -551,7 +552,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
         size_t cap = r->names_cap ? r->names_cap * 2 : 64;
         name_entry *n = realloc(r->names, cap * sizeof *n);
         if (!n)
-            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
         r->names = n;
         r->names_cap = cap;
     }
@@ -562,7 +563,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     if (decoded) {
         if (r->arena_cap - r->arena_len < r->str_len &&
             grow(&r->arena, &r->arena_cap, r->arena_len + r->str_len) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
         if (r->str_len)
             memcpy(r->arena + r->arena_len, r->str, r->str_len);
         e->off = (uint32_t)r->arena_len;
@@ -580,7 +581,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     if (f->table_live) {
         if (count * 2 > f->table_cap) {
             if (table_build(r, f, count) != TLSRPT_OK)
-                return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+                return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
             /* The rebuild inserted this name too (without telling whether it was new): find an earlier equal
              * name by a scan, which costs no more than the rebuild itself. */
             for (size_t i = f->names_start; i < idx && dup == SIZE_MAX; i++)
@@ -597,7 +598,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             }
         }
         if (count > TRPT_JSON_LINEAR_NAMES && table_build(r, f, count) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
+            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
     }
     if (dup != SIZE_MAX) {
         trpt_buf b;
@@ -605,8 +606,8 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
         trpt_buf_put_quoted(&b, r->str, r->str_len, 64);
         char *quoted = NULL;
         if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, "json-out-of-memory", name_off, "Out of memory while reading a name.");
-        int rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-duplicate-name", name_off,
+            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
+        int rc = ijson_finding(r, TLSRPT_ESYNTAX, DIAG_ID("json-duplicate-name"), name_off,
                                "Member name \"%s\" occurs more than once in this object.", quoted);
         free(quoted);
         return rc;
@@ -626,7 +627,7 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
     if (max_size > JSON_MAX_INPUT)
         max_size = JSON_MAX_INPUT;
     if (len > max_size) {
-        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "json-size-limit", max_size, NULL,
+        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("json-size-limit"), max_size, NULL,
                             "The JSON text is %zu bytes, more than the limit of %zu.", len, max_size);
         return TLSRPT_ELIMIT;
     }
@@ -639,7 +640,7 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
     r->diag = diag;
     r->state = ST_VALUE;
     if (len >= 3 && r->in[0] == 0xEF && r->in[1] == 0xBB && r->in[2] == 0xBF) {
-        int rc = ijson_finding(r, TLSRPT_ESYNTAX, "json-bom", 0,
+        int rc = ijson_finding(r, TLSRPT_ESYNTAX, DIAG_ID("json-bom"), 0,
                                (flags & TRPT_JSON_STRICT)
                                    ? "The JSON text starts with a UTF-8 byte order mark (RFC 8259 §8.1)."
                                    : "The JSON text starts with a UTF-8 byte order mark (RFC 8259 §8.1); skipped.");
@@ -672,7 +673,7 @@ static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
     if (p >= r->len)
         return unexpected_end(r, expected);
     describe_byte(b, r->in[p]);
-    return fail(r, TLSRPT_ESYNTAX, "json-syntax", p, "Expected %s, found %s.", expected, b);
+    return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-syntax"), p, "Expected %s, found %s.", expected, b);
 }
 
 static int after_value_state(const trpt_json_reader *r)
@@ -693,20 +694,20 @@ static int read_number(trpt_json_reader *r, size_t p)
     if (in[p] == '0') {
         p++;
         if (p < len && in[p] >= '0' && in[p] <= '9')
-            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A number must not have a leading zero.");
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A number must not have a leading zero.");
     } else if (in[p] >= '1' && in[p] <= '9') {
         p++;
         while (p < len && in[p] >= '0' && in[p] <= '9')
             p++;
     } else {
-        return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A minus sign must be followed by a digit.");
+        return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A minus sign must be followed by a digit.");
     }
     if (p < len && in[p] == '.') {
         p++;
         if (p >= len)
             return unexpected_end(r, "a number");
         if (!(in[p] >= '0' && in[p] <= '9'))
-            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "A decimal point must be followed by a digit.");
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A decimal point must be followed by a digit.");
         while (p < len && in[p] >= '0' && in[p] <= '9')
             p++;
     }
@@ -717,7 +718,7 @@ static int read_number(trpt_json_reader *r, size_t p)
         if (p >= len)
             return unexpected_end(r, "a number");
         if (!(in[p] >= '0' && in[p] <= '9'))
-            return fail(r, TLSRPT_ESYNTAX, "json-invalid-number", p, "An exponent must have digits.");
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "An exponent must have digits.");
         while (p < len && in[p] >= '0' && in[p] <= '9')
             p++;
     }
@@ -737,7 +738,7 @@ static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t 
         if (r->in[p + i] != (unsigned char)word[i]) {
             char b[8];
             describe_byte(b, r->in[p + i]);
-            return fail(r, TLSRPT_ESYNTAX, "json-syntax", p + i, "Invalid literal (expected \"%s\"), found %s.", word,
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-syntax"), p + i, "Invalid literal (expected \"%s\"), found %s.", word,
                         b);
         }
     }
@@ -760,7 +761,7 @@ static int read_value(trpt_json_reader *r, size_t p)
     case '{':
     case '[': {
         if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
-            return fail(r, TLSRPT_ELIMIT, "json-depth-limit", p, "Nesting deeper than %u levels.",
+            return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-depth-limit"), p, "Nesting deeper than %u levels.",
                         (unsigned)TLSRPT_MAX_JSON_DEPTH);
         frame *f = &r->frames[r->depth++];
         f->is_object = c == '{';
@@ -902,7 +903,7 @@ int trpt_json_next(trpt_json_reader *r)
             if (p < len) {
                 char b[8];
                 describe_byte(b, in[p]);
-                return fail(r, TLSRPT_ESYNTAX, "json-trailing-data", p,
+                return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-trailing-data"), p,
                             "Unexpected %s after the end of the JSON value.", b);
             }
             r->pos = p;
@@ -1017,23 +1018,23 @@ int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
     case TRPT_JSON_U64_OK:
         return TLSRPT_OK;
     case TRPT_JSON_U64_NEGATIVE:
-        id = "json-number-negative";
+        id = DIAG_ID("json-number-negative");
         why = "is negative";
         break;
     case TRPT_JSON_U64_FRACTION:
-        id = "json-number-fraction";
+        id = DIAG_ID("json-number-fraction");
         why = "has a fraction";
         break;
     case TRPT_JSON_U64_EXPONENT:
-        id = "json-number-exponent";
+        id = DIAG_ID("json-number-exponent");
         why = "has an exponent";
         break;
     case TRPT_JSON_U64_TOO_LARGE:
-        id = "json-number-too-large";
+        id = DIAG_ID("json-number-too-large");
         why = "is larger than 18446744073709551615";
         break;
     default: /* the reader only hands out numbers that follow the grammar */
-        id = "json-invalid-number";
+        id = DIAG_ID("json-invalid-number");
         why = "is not a number";
         break;
     }

@@ -101,6 +101,9 @@ typedef struct trpt_json_reader trpt_json_reader;
  * @diag: list that receives every finding (may be NULL); borrowed for the reader's lifetime.
  * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, data NULL with len > 0, unknown flag), TLSRPT_ENOMEM, or
  * TLSRPT_ELIMIT when len > max_size (ERROR json-size-limit at offset max_size).
+ * A UTF-8 byte order mark at the start is handled here: lenient, a WARNING json-bom and the three bytes are
+ * skipped (offsets still count them); strict, an ERROR json-bom and the first trpt_json_next() returns
+ * TLSRPT_ESYNTAX (this function still returns TLSRPT_OK).
  */
 int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, unsigned flags, size_t max_size,
                          tlsrpt_diag *diag);
