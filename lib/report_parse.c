@@ -18,6 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Marks a diagnostic id passed through a helper, so that the docs test finds it. */
+#ifndef DIAG_ID
+#define DIAG_ID(id) (id)
+#endif
+
 typedef struct parser {
     trpt_json_reader *json;
     tlsrpt_diag *diag;
@@ -117,7 +122,7 @@ static const char *member_path(parser *p, const char *fmt, ...)
 
 static void missing(parser *p, size_t container_offset, const char *path, const char *name)
 {
-    deviation_at(p, "report-field-missing", container_offset, path, "The member \"%s\" is missing.", name);
+    deviation_at(p, DIAG_ID("report-field-missing"), container_offset, path, "The member \"%s\" is missing.", name);
 }
 
 /* ---- Values -------------------------------------------------------------------------------------------------------- */
@@ -157,7 +162,7 @@ static int next_value(parser *p)
 /* The current value has the wrong type: an error in both modes; the value is skipped. */
 static void wrong_type(parser *p, int t, const char *expected)
 {
-    fatal(p, TLSRPT_ESEMANTIC, "report-type-mismatch", "Expected %s here, found %s.", expected, token_name(t));
+    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-type-mismatch"), "Expected %s here, found %s.", expected, token_name(t));
     int rc = trpt_json_skip(p->json);
     if (rc != TLSRPT_OK)
         json_failed(p, rc);
@@ -166,7 +171,7 @@ static void wrong_type(parser *p, int t, const char *expected)
 /* null where the schema wants a value: the member counts as absent (a deviation). */
 static void null_value(parser *p)
 {
-    deviation_at(p, "report-field-null", trpt_json_offset(p->json), trpt_json_path(p->json),
+    deviation_at(p, DIAG_ID("report-field-null"), trpt_json_offset(p->json), trpt_json_path(p->json),
                  "The member is null; it is read as absent.");
 }
 
@@ -176,7 +181,7 @@ static void take_string(parser *p, char **field)
     size_t len;
     const char *s = trpt_json_string(p->json, &len);
     if (memchr(s, '\0', len)) {
-        fatal(p, TLSRPT_ESEMANTIC, "report-string-nul", "The string contains a NUL character (\\u0000).");
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         return;
     }
     if (trpt_set_string(field, s, len) != TLSRPT_OK)
@@ -227,7 +232,7 @@ static void unknown_member(parser *p)
     trpt_buf q;
     trpt_buf_init(&q);
     trpt_buf_put_quoted(&q, name, len, 64);
-    if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_INFO, "report-member-unknown", trpt_json_offset(p->json),
+    if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_INFO, DIAG_ID("report-member-unknown"), trpt_json_offset(p->json),
                       trpt_json_path(p->json), "The member \"%s\" is not part of RFC 8460 and is ignored.",
                       q.failed ? "?" : q.data) != TLSRPT_OK)
         fatal_status(p, TLSRPT_ENOMEM);
@@ -375,11 +380,11 @@ static void read_datetime(parser *p, int64_t *field, int *has_field)
     trpt_buf_put_quoted(&q, s, len, 64);
     const char *shown = q.failed ? "?" : q.data;
     if (trpt_datetime_parse(s, len, field, &has_zone) != TLSRPT_OK) {
-        fatal(p, TLSRPT_ESYNTAX, "report-datetime-invalid", "\"%s\" is not an RFC 3339 date-time.", shown);
+        fatal(p, TLSRPT_ESYNTAX, DIAG_ID("report-datetime-invalid"), "\"%s\" is not an RFC 3339 date-time.", shown);
     } else {
         *has_field = 1;
         if (!has_zone)
-            deviation_at(p, "report-datetime-no-zone", trpt_json_offset(p->json), trpt_json_path(p->json),
+            deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
                          "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
     }
     trpt_buf_free(&q);
@@ -434,7 +439,7 @@ static void read_string_array(parser *p, tlsrpt_policy *pol, int (*add)(tlsrpt_p
         size_t len;
         const char *s = trpt_json_string(p->json, &len);
         if (memchr(s, '\0', len))
-            fatal(p, TLSRPT_ESEMANTIC, "report-string-nul", "The string contains a NUL character (\\u0000).");
+            fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         else if (add(pol, s, len) != TLSRPT_OK)
             fatal_status(p, TLSRPT_ENOMEM);
     }
@@ -458,7 +463,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
                     trpt_buf q;
                     trpt_buf_init(&q);
                     trpt_buf_put_quoted(&q, pol->type_name, strlen(pol->type_name), 64);
-                    deviation_at(p, "report-policy-type-unknown", trpt_json_offset(p->json),
+                    deviation_at(p, DIAG_ID("report-policy-type-unknown"), trpt_json_offset(p->json),
                                  trpt_json_path(p->json),
                                  "The policy type \"%s\" is not \"sts\", \"tlsa\" or \"no-policy-found\"; it is "
                                  "kept as written.",
@@ -494,7 +499,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
                 size_t len;
                 const char *s = trpt_json_string(p->json, &len);
                 if (memchr(s, '\0', len))
-                    fatal(p, TLSRPT_ESEMANTIC, "report-string-nul", "The string contains a NUL character (\\u0000).");
+                    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
                 else if (trpt_policy_add_mx_host(pol, s, len) != TLSRPT_OK)
                     fatal_status(p, TLSRPT_ENOMEM);
             } else if (t == TRPT_JSON_NULL) {
@@ -557,7 +562,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                     trpt_buf q;
                     trpt_buf_init(&q);
                     trpt_buf_put_quoted(&q, f->result_type, strlen(f->result_type), 64);
-                    deviation_at(p, "report-result-type-unknown", trpt_json_offset(p->json),
+                    deviation_at(p, DIAG_ID("report-result-type-unknown"), trpt_json_offset(p->json),
                                  trpt_json_path(p->json),
                                  "The result type \"%s\" is not registered (RFC 8460 §4.3); it is kept as written.",
                                  q.failed ? "?" : q.data);
@@ -595,7 +600,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
         } else if (name_is(p, "failure-error-code") && !seen_alias) {
             /* The name Appendix B used before publication (AUTH48); old code still sends it. */
             seen_alias = 1;
-            deviation_at(p, "report-failure-error-code", trpt_json_offset(p->json), trpt_json_path(p->json),
+            deviation_at(p, DIAG_ID("report-failure-error-code"), trpt_json_offset(p->json), trpt_json_path(p->json),
                          "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
                          "as the reason code.");
             char *value = NULL;
@@ -621,7 +626,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
     }
     if (!seen_type) {
         fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, "report-field-missing", at,
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
                             member_path(p, "/policies/%zu/failure-details/%zu/result-type", pi, fi),
                             "The member \"result-type\" is missing.");
     }
@@ -715,12 +720,12 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     }
     if (!seen_policy) {
         fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, "report-field-missing", at,
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
                             member_path(p, "/policies/%zu/policy", pi), "The member \"policy\" is missing.");
     } else if (seen_policy == 1) {
         if (!ps.type) {
             fatal_status(p, TLSRPT_ESEMANTIC);
-            (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, "report-field-missing", policy_at,
+            (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), policy_at,
                                 member_path(p, "/policies/%zu/policy/policy-type", pi),
                                 "The member \"policy-type\" is missing.");
         }
@@ -747,10 +752,10 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
         int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
         const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
         if (over)
-            deviation_at(p, "report-summary-mismatch", ss.failed_offset, path,
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
                          "The failure details add up to more than 2^64-1 failed sessions.");
         else if (sum != pol->failed_sessions)
-            deviation_at(p, "report-summary-mismatch", ss.failed_offset, path,
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
                          "The summary counts %llu failed sessions, but the failure details add up to %llu; both "
                          "are kept as written.",
                          (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
@@ -783,7 +788,7 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
     if (!t)
         return;
     if (t != TRPT_JSON_OBJECT_START) {
-        fatal(p, TLSRPT_ESEMANTIC, "report-not-object", "A report is a JSON object, but this is %s.",
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-not-object"), "A report is a JSON object, but this is %s.",
               token_name(t));
         return;
     }
@@ -824,7 +829,7 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
         missing(p, at, "/report-id", "report-id");
     if (!seen_policies) {
         fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, "report-field-missing", at, "/policies",
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at, "/policies",
                             "The member \"policies\" is missing: this is not a TLS report.");
     }
     /* Only whitespace may follow the report. */
@@ -869,7 +874,7 @@ TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t
     if ((!data && len > 0) || (flags & ~TLSRPT_PARSE_STRICT))
         return TLSRPT_EINVAL;
     if (len > TLSRPT_MAX_REPORT_SIZE) {
-        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "report-too-large", TLSRPT_MAX_REPORT_SIZE, NULL,
+        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-too-large"), TLSRPT_MAX_REPORT_SIZE, NULL,
                             "The report is %zu bytes, more than the limit of %u bytes.", len,
                             (unsigned)TLSRPT_MAX_REPORT_SIZE);
         return TLSRPT_ELIMIT;
