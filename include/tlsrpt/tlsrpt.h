@@ -8,5 +8,6 @@
 #include <tlsrpt/uri.h>
 #include <tlsrpt/record.h>
 #include <tlsrpt/dns.h>
+#include <tlsrpt/report.h>
 
 #endif

@@ -1,0 +1,665 @@
+/* libtlsrpt — the report object model: construction, lookup of equal objects, getters, free.
+ * SPDX-License-Identifier: MIT */
+#include "report_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Small helpers ------------------------------------------------------------------------------------------- */
+
+int trpt_u64_add(uint64_t *acc, uint64_t add)
+{
+    if (add > UINT64_MAX - *acc)
+        return TLSRPT_ELIMIT;
+    *acc += add;
+    return TLSRPT_OK;
+}
+
+int trpt_set_string(char **field, const char *s, size_t len)
+{
+    char *copy = NULL;
+    if (s) {
+        copy = trpt_strndup(s, len);
+        if (!copy)
+            return TLSRPT_ENOMEM;
+    }
+    free(*field);
+    *field = copy;
+    return TLSRPT_OK;
+}
+
+/* Returns array grown so that element n fits (array itself when it already does), updating *cap; NULL when the
+ * allocation fails (array is then unchanged and still owned by the caller). */
+static void *grow_array(void *array, size_t n, size_t *cap, size_t elem_size)
+{
+    if (n < *cap)
+        return array;
+    if (*cap > SIZE_MAX / 2 / elem_size)
+        return NULL;
+    size_t ncap = *cap ? *cap * 2 : 4;
+    void *p = realloc(array, ncap * elem_size);
+    if (p)
+        *cap = ncap;
+    return p;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* ---- Hashing ------------------------------------------------------------------------------------------------------
+ * FNV-1a over the bytes, started from a per-container seed, with the length and a presence marker of each field
+ * mixed in (so that ("ab","c") and ("a","bc"), or NULL and "", differ), and a murmur3 finalizer. It is not a
+ * cryptographic hash: the seed makes collisions depend on the container's address, which an attacker does not
+ * know, and a collision only costs a string comparison. */
+
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t seed_of(const void *container)
+{
+    return mix64((uint64_t)(uintptr_t)container ^ 0x9e3779b97f4a7c15ULL);
+}
+
+static uint64_t hash_u64(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        h ^= (v >> (8 * i)) & 0xffu;
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    if (!s)
+        return hash_u64(h, UINT64_MAX);
+    size_t n = 0;
+    for (; s[n]; n++) {
+        h ^= (unsigned char)s[n];
+        h *= FNV_PRIME;
+    }
+    return hash_u64(h, (uint64_t)n);
+}
+
+static uint64_t hash_str_list(uint64_t h, int present, const char *const *list, size_t n)
+{
+    h = hash_u64(h, present ? (uint64_t)n : UINT64_MAX);
+    for (size_t i = 0; i < n; i++)
+        h = hash_str(h, list[i]);
+    return h;
+}
+
+static uint64_t policy_identity_hash(uint64_t seed, const char *type_name, const char *domain, int has_strings,
+                                     const char *const *strings, size_t n_strings, int has_mx_hosts,
+                                     const char *const *mx_hosts, size_t n_mx_hosts)
+{
+    uint64_t h = seed;
+    h = hash_str(h, type_name);
+    h = hash_str(h, domain);
+    h = hash_str_list(h, has_strings, strings, n_strings);
+    h = hash_str_list(h, has_mx_hosts, mx_hosts, n_mx_hosts);
+    return mix64(h);
+}
+
+static uint64_t policy_hash(uint64_t seed, const tlsrpt_policy *p)
+{
+    return policy_identity_hash(seed, p->type_name, p->domain, p->has_strings, (const char *const *)p->strings,
+                                p->n_strings, p->has_mx_hosts, (const char *const *)p->mx_hosts, p->n_mx_hosts);
+}
+
+static uint64_t failure_hash(uint64_t seed, const tlsrpt_failure *f)
+{
+    uint64_t h = seed;
+    h = hash_str(h, f->result_type);
+    h = hash_str(h, f->sending_mta_ip);
+    h = hash_str(h, f->receiving_mx_hostname);
+    h = hash_str(h, f->receiving_mx_helo);
+    h = hash_str(h, f->receiving_ip);
+    h = hash_str(h, f->additional_information);
+    h = hash_str(h, f->reason_code);
+    return mix64(h);
+}
+
+/* ---- The open-addressing index --------------------------------------------------------------------------------- */
+
+static void index_free(trpt_index *ix)
+{
+    free(ix->slots);
+    ix->slots = NULL;
+    ix->cap = 0;
+}
+
+static void index_place(trpt_index *ix, uint64_t hash, size_t position)
+{
+    size_t mask = ix->cap - 1;
+    size_t i = (size_t)hash & mask;
+    while (ix->slots[i])
+        i = (i + 1) & mask;
+    ix->slots[i] = position + 1;
+}
+
+/* (Re)builds the index over the container's items [0, n) with room for at least n items at load <= 1/2. */
+static int index_rebuild(trpt_index *ix, const void *container, size_t n,
+                         uint64_t (*hash_at)(const void *container, size_t i))
+{
+    size_t cap = 16;
+    while (n > cap / 2) {
+        if (cap > SIZE_MAX / 2 / sizeof(size_t))
+            return TLSRPT_ENOMEM;
+        cap *= 2;
+    }
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return TLSRPT_ENOMEM;
+    free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
+    for (size_t i = 0; i < n; i++)
+        index_place(ix, hash_at(container, i), i);
+    return TLSRPT_OK;
+}
+
+/* Adds item n - 1 (already stored, its hash set) to an existing index, growing it when needed. On failure the
+ * index is unchanged and does not contain the item. */
+static int index_add_last(trpt_index *ix, const void *container, size_t n,
+                          uint64_t (*hash_at)(const void *container, size_t i))
+{
+    if (n > ix->cap / 2)
+        return index_rebuild(ix, container, n, hash_at);
+    index_place(ix, hash_at(container, n - 1), n - 1);
+    return TLSRPT_OK;
+}
+
+static uint64_t stored_policy_hash(const void *report, size_t i)
+{
+    return ((const tlsrpt_report *)report)->policies[i]->hash;
+}
+
+static uint64_t stored_failure_hash(const void *policy, size_t i)
+{
+    return ((const tlsrpt_policy *)policy)->failures[i]->hash;
+}
+
+/* ---- Failure details ---------------------------------------------------------------------------------------------- */
+
+int trpt_failure_create(tlsrpt_failure **out, const char *result_type, size_t len)
+{
+    *out = NULL;
+    tlsrpt_failure *f = calloc(1, sizeof *f);
+    if (!f)
+        return TLSRPT_ENOMEM;
+    f->result_type = trpt_strndup(result_type, len);
+    if (!f->result_type) {
+        free(f);
+        return TLSRPT_ENOMEM;
+    }
+    f->result_code = trpt_result_code_from_name(f->result_type);
+    *out = f;
+    return TLSRPT_OK;
+}
+
+void trpt_failure_destroy(tlsrpt_failure *f)
+{
+    if (!f)
+        return;
+    free(f->result_type);
+    free(f->sending_mta_ip);
+    free(f->receiving_mx_hostname);
+    free(f->receiving_mx_helo);
+    free(f->receiving_ip);
+    free(f->additional_information);
+    free(f->reason_code);
+    free(f);
+}
+
+static int copy_opt(char **dst, const char *src)
+{
+    return src ? trpt_set_string(dst, src, strlen(src)) : TLSRPT_OK;
+}
+
+int trpt_failure_copy(tlsrpt_failure **out, const tlsrpt_failure *f)
+{
+    tlsrpt_failure *c;
+    int rc = trpt_failure_create(&c, f->result_type, strlen(f->result_type));
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (copy_opt(&c->sending_mta_ip, f->sending_mta_ip) || copy_opt(&c->receiving_mx_hostname,
+                                                                     f->receiving_mx_hostname) ||
+        copy_opt(&c->receiving_mx_helo, f->receiving_mx_helo) || copy_opt(&c->receiving_ip, f->receiving_ip) ||
+        copy_opt(&c->additional_information, f->additional_information) ||
+        copy_opt(&c->reason_code, f->reason_code)) {
+        trpt_failure_destroy(c);
+        return TLSRPT_ENOMEM;
+    }
+    c->session_count = f->session_count;
+    *out = c;
+    return TLSRPT_OK;
+}
+
+int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b)
+{
+    return str_eq(a->result_type, b->result_type) && str_eq(a->sending_mta_ip, b->sending_mta_ip) &&
+           str_eq(a->receiving_mx_hostname, b->receiving_mx_hostname) &&
+           str_eq(a->receiving_mx_helo, b->receiving_mx_helo) && str_eq(a->receiving_ip, b->receiving_ip) &&
+           str_eq(a->additional_information, b->additional_information) && str_eq(a->reason_code, b->reason_code);
+}
+
+/* ---- Policies ------------------------------------------------------------------------------------------------------ */
+
+int trpt_policy_create(tlsrpt_policy **out, const char *type_name, size_t type_len)
+{
+    *out = NULL;
+    tlsrpt_policy *p = calloc(1, sizeof *p);
+    if (!p)
+        return TLSRPT_ENOMEM;
+    p->type_name = trpt_strndup(type_name, type_len);
+    if (!p->type_name) {
+        free(p);
+        return TLSRPT_ENOMEM;
+    }
+    p->type = trpt_policy_type_from_name(p->type_name);
+    *out = p;
+    return TLSRPT_OK;
+}
+
+static void free_str_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void trpt_policy_destroy(tlsrpt_policy *p)
+{
+    if (!p)
+        return;
+    free(p->type_name);
+    free(p->domain);
+    free_str_list(p->strings, p->n_strings);
+    free_str_list(p->mx_hosts, p->n_mx_hosts);
+    for (size_t i = 0; i < p->n_failures; i++)
+        trpt_failure_destroy(p->failures[i]);
+    free(p->failures);
+    index_free(&p->failure_index);
+    free(p);
+}
+
+static int add_to_list(char ***list, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    char **grown = grow_array(*list, *n, cap, sizeof **list);
+    if (!grown)
+        return TLSRPT_ENOMEM;
+    *list = grown;
+    char *copy = trpt_strndup(s, len);
+    if (!copy)
+        return TLSRPT_ENOMEM;
+    (*list)[(*n)++] = copy;
+    return TLSRPT_OK;
+}
+
+int trpt_policy_add_string(tlsrpt_policy *p, const char *s, size_t len)
+{
+    p->has_strings = 1;
+    return add_to_list(&p->strings, &p->n_strings, &p->cap_strings, s, len);
+}
+
+int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len)
+{
+    p->has_mx_hosts = 1;
+    return add_to_list(&p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, s, len);
+}
+
+int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
+{
+    tlsrpt_failure **grown = grow_array(p->failures, p->n_failures, &p->cap_failures, sizeof *p->failures);
+    if (!grown) {
+        trpt_failure_destroy(f);
+        return TLSRPT_ENOMEM;
+    }
+    p->failures = grown;
+    if (p->failure_index.slots) {
+        f->hash = failure_hash(seed_of(p), f);
+        p->failures[p->n_failures] = f;
+        if (index_add_last(&p->failure_index, p, p->n_failures + 1,
+                           stored_failure_hash) != TLSRPT_OK) {
+            trpt_failure_destroy(f);
+            return TLSRPT_ENOMEM;
+        }
+    }
+    p->failures[p->n_failures++] = f;
+    p->has_failures = 1;
+    return TLSRPT_OK;
+}
+
+int trpt_policy_find_failure(tlsrpt_policy *p, const tlsrpt_failure *key, tlsrpt_failure **found)
+{
+    *found = NULL;
+    uint64_t seed = seed_of(p);
+    if (!p->failure_index.slots) {
+        for (size_t i = 0; i < p->n_failures; i++)
+            p->failures[i]->hash = failure_hash(seed, p->failures[i]);
+        if (index_rebuild(&p->failure_index, p, p->n_failures, stored_failure_hash) !=
+            TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+    }
+    uint64_t h = failure_hash(seed, key);
+    size_t mask = p->failure_index.cap - 1;
+    for (size_t i = (size_t)h & mask; p->failure_index.slots[i]; i = (i + 1) & mask) {
+        tlsrpt_failure *f = p->failures[p->failure_index.slots[i] - 1];
+        if (f->hash == h && trpt_failure_same_identity(f, key)) {
+            *found = f;
+            return TLSRPT_OK;
+        }
+    }
+    return TLSRPT_OK;
+}
+
+int trpt_policy_details_sum(const tlsrpt_policy *p, uint64_t *sum)
+{
+    uint64_t s = 0;
+    for (size_t i = 0; i < p->n_failures; i++) {
+        if (trpt_u64_add(&s, p->failures[i]->session_count) != TLSRPT_OK) {
+            *sum = UINT64_MAX;
+            return TLSRPT_ELIMIT;
+        }
+    }
+    *sum = s;
+    return TLSRPT_OK;
+}
+
+static int copy_str_list(tlsrpt_policy *dst, const tlsrpt_policy *src)
+{
+    for (size_t i = 0; i < src->n_strings; i++)
+        if (trpt_policy_add_string(dst, src->strings[i], strlen(src->strings[i])) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+    for (size_t i = 0; i < src->n_mx_hosts; i++)
+        if (trpt_policy_add_mx_host(dst, src->mx_hosts[i], strlen(src->mx_hosts[i])) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+    dst->has_strings = src->has_strings;
+    dst->has_mx_hosts = src->has_mx_hosts;
+    return TLSRPT_OK;
+}
+
+static int policy_copy(tlsrpt_policy **out, const tlsrpt_policy *src)
+{
+    tlsrpt_policy *p;
+    int rc = trpt_policy_create(&p, src->type_name, strlen(src->type_name));
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (copy_opt(&p->domain, src->domain) != TLSRPT_OK || copy_str_list(p, src) != TLSRPT_OK)
+        goto nomem;
+    p->successful_sessions = src->successful_sessions;
+    p->failed_sessions = src->failed_sessions;
+    for (size_t i = 0; i < src->n_failures; i++) {
+        tlsrpt_failure *f;
+        if (trpt_failure_copy(&f, src->failures[i]) != TLSRPT_OK)
+            goto nomem;
+        if (trpt_policy_take_failure(p, f) != TLSRPT_OK)
+            goto nomem;
+    }
+    p->has_failures = src->has_failures;
+    *out = p;
+    return TLSRPT_OK;
+nomem:
+    trpt_policy_destroy(p);
+    *out = NULL;
+    return TLSRPT_ENOMEM;
+}
+
+/* ---- Reports --------------------------------------------------------------------------------------------------- */
+
+int trpt_report_create(tlsrpt_report **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? TLSRPT_OK : TLSRPT_ENOMEM;
+}
+
+int trpt_report_take_policy(tlsrpt_report *r, tlsrpt_policy *p)
+{
+    tlsrpt_policy **grown = grow_array(r->policies, r->n_policies, &r->cap_policies, sizeof *r->policies);
+    if (!grown) {
+        trpt_policy_destroy(p);
+        return TLSRPT_ENOMEM;
+    }
+    r->policies = grown;
+    if (r->policy_index.slots) {
+        p->hash = policy_hash(seed_of(r), p);
+        r->policies[r->n_policies] = p;
+        if (index_add_last(&r->policy_index, r, r->n_policies + 1,
+                           stored_policy_hash) != TLSRPT_OK) {
+            trpt_policy_destroy(p);
+            return TLSRPT_ENOMEM;
+        }
+    }
+    r->policies[r->n_policies++] = p;
+    return TLSRPT_OK;
+}
+
+static int str_list_eq(int has_a, char *const *a, size_t na, int has_b, const char *const *b, size_t nb)
+{
+    if (!has_a != !has_b || na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
+int trpt_report_find_policy(tlsrpt_report *r, const char *type_name, const char *domain, int has_strings,
+                            const char *const *strings, size_t n_strings, int has_mx_hosts,
+                            const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **found)
+{
+    *found = NULL;
+    uint64_t seed = seed_of(r);
+    if (!r->policy_index.slots) {
+        for (size_t i = 0; i < r->n_policies; i++)
+            r->policies[i]->hash = policy_hash(seed, r->policies[i]);
+        if (index_rebuild(&r->policy_index, r, r->n_policies, stored_policy_hash) !=
+            TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+    }
+    uint64_t h = policy_identity_hash(seed, type_name, domain, has_strings, strings, n_strings, has_mx_hosts,
+                                      mx_hosts, n_mx_hosts);
+    size_t mask = r->policy_index.cap - 1;
+    for (size_t i = (size_t)h & mask; r->policy_index.slots[i]; i = (i + 1) & mask) {
+        tlsrpt_policy *p = r->policies[r->policy_index.slots[i] - 1];
+        if (p->hash == h && str_eq(p->type_name, type_name) && str_eq(p->domain, domain) &&
+            str_list_eq(p->has_strings, p->strings, p->n_strings, has_strings, strings, n_strings) &&
+            str_list_eq(p->has_mx_hosts, p->mx_hosts, p->n_mx_hosts, has_mx_hosts, mx_hosts, n_mx_hosts)) {
+            *found = p;
+            return TLSRPT_OK;
+        }
+    }
+    return TLSRPT_OK;
+}
+
+int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r)
+{
+    tlsrpt_report *c;
+    if (trpt_report_create(&c) != TLSRPT_OK) {
+        *out = NULL;
+        return TLSRPT_ENOMEM;
+    }
+    if (copy_opt(&c->organization_name, r->organization_name) || copy_opt(&c->contact_info, r->contact_info) ||
+        copy_opt(&c->report_id, r->report_id))
+        goto nomem;
+    c->start_time = r->start_time;
+    c->end_time = r->end_time;
+    c->has_start_time = r->has_start_time;
+    c->has_end_time = r->has_end_time;
+    for (size_t i = 0; i < r->n_policies; i++) {
+        tlsrpt_policy *p;
+        if (policy_copy(&p, r->policies[i]) != TLSRPT_OK || trpt_report_take_policy(c, p) != TLSRPT_OK)
+            goto nomem;
+    }
+    *out = c;
+    return TLSRPT_OK;
+nomem:
+    tlsrpt_report_free(c);
+    *out = NULL;
+    return TLSRPT_ENOMEM;
+}
+
+TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
+{
+    if (!r)
+        return;
+    free(r->organization_name);
+    free(r->contact_info);
+    free(r->report_id);
+    for (size_t i = 0; i < r->n_policies; i++)
+        trpt_policy_destroy(r->policies[i]);
+    free(r->policies);
+    index_free(&r->policy_index);
+    free(r);
+}
+
+/* ---- Getters ------------------------------------------------------------------------------------------------------ */
+
+TLSRPT_API const char *tlsrpt_report_organization_name(const tlsrpt_report *r)
+{
+    return r ? r->organization_name : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_report_contact_info(const tlsrpt_report *r)
+{
+    return r ? r->contact_info : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_report_id(const tlsrpt_report *r)
+{
+    return r ? r->report_id : NULL;
+}
+
+TLSRPT_API int64_t tlsrpt_report_start_time(const tlsrpt_report *r)
+{
+    return r && r->has_start_time ? r->start_time : 0;
+}
+
+TLSRPT_API int64_t tlsrpt_report_end_time(const tlsrpt_report *r)
+{
+    return r && r->has_end_time ? r->end_time : 0;
+}
+
+TLSRPT_API size_t tlsrpt_report_policy_count(const tlsrpt_report *r)
+{
+    return r ? r->n_policies : 0;
+}
+
+TLSRPT_API const tlsrpt_policy *tlsrpt_report_policy(const tlsrpt_report *r, size_t i)
+{
+    return r && i < r->n_policies ? r->policies[i] : NULL;
+}
+
+TLSRPT_API int tlsrpt_policy_type(const tlsrpt_policy *p)
+{
+    return p ? p->type : TLSRPT_EINVAL;
+}
+
+TLSRPT_API const char *tlsrpt_policy_type_name(const tlsrpt_policy *p)
+{
+    return p ? p->type_name : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_policy_domain(const tlsrpt_policy *p)
+{
+    return p ? p->domain : NULL;
+}
+
+TLSRPT_API size_t tlsrpt_policy_string_count(const tlsrpt_policy *p)
+{
+    return p ? p->n_strings : 0;
+}
+
+TLSRPT_API const char *tlsrpt_policy_string(const tlsrpt_policy *p, size_t i)
+{
+    return p && i < p->n_strings ? p->strings[i] : NULL;
+}
+
+TLSRPT_API size_t tlsrpt_policy_mx_host_count(const tlsrpt_policy *p)
+{
+    return p ? p->n_mx_hosts : 0;
+}
+
+TLSRPT_API const char *tlsrpt_policy_mx_host(const tlsrpt_policy *p, size_t i)
+{
+    return p && i < p->n_mx_hosts ? p->mx_hosts[i] : NULL;
+}
+
+TLSRPT_API uint64_t tlsrpt_policy_successful_sessions(const tlsrpt_policy *p)
+{
+    return p ? p->successful_sessions : 0;
+}
+
+TLSRPT_API uint64_t tlsrpt_policy_failed_sessions(const tlsrpt_policy *p)
+{
+    return p ? p->failed_sessions : 0;
+}
+
+TLSRPT_API size_t tlsrpt_policy_failure_count(const tlsrpt_policy *p)
+{
+    return p ? p->n_failures : 0;
+}
+
+TLSRPT_API const tlsrpt_failure *tlsrpt_policy_failure(const tlsrpt_policy *p, size_t i)
+{
+    return p && i < p->n_failures ? p->failures[i] : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_result_type(const tlsrpt_failure *f)
+{
+    return f ? f->result_type : NULL;
+}
+
+TLSRPT_API int tlsrpt_failure_result_code(const tlsrpt_failure *f)
+{
+    return f ? f->result_code : TLSRPT_EINVAL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_sending_mta_ip(const tlsrpt_failure *f)
+{
+    return f ? f->sending_mta_ip : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_receiving_mx_hostname(const tlsrpt_failure *f)
+{
+    return f ? f->receiving_mx_hostname : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_receiving_mx_helo(const tlsrpt_failure *f)
+{
+    return f ? f->receiving_mx_helo : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_receiving_ip(const tlsrpt_failure *f)
+{
+    return f ? f->receiving_ip : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_additional_information(const tlsrpt_failure *f)
+{
+    return f ? f->additional_information : NULL;
+}
+
+TLSRPT_API const char *tlsrpt_failure_reason_code(const tlsrpt_failure *f)
+{
+    return f ? f->reason_code : NULL;
+}
+
+TLSRPT_API uint64_t tlsrpt_failure_session_count(const tlsrpt_failure *f)
+{
+    return f ? f->session_count : 0;
+}

@@ -1,0 +1,170 @@
+/* libtlsrpt — the report object model shared by the parser, the builder, the writer and the validator.
+ * Never installed. SPDX-License-Identifier: MIT
+ *
+ * Ownership: a report owns its policies, a policy owns its failure details, every object owns its strings.
+ * Optional strings are NULL when absent; NULL and "" are different values everywhere (equality, serialization).
+ *
+ * Finding equal objects (the builder's add_policy / add_failures and merge): every policy and failure detail that
+ * sits in a container carries a 64-bit hash of its identity fields, computed with a seed that belongs to the
+ * container (derived from the container's address, so that names chosen by a hostile party — MX host names come
+ * from the receiving domain's DNS — cannot be precomputed to collide). The container keeps an open-addressing
+ * index (slot = item position + 1, 0 = empty, linear probing, load <= 1/2) that is built on the first lookup and
+ * maintained on every append after that; the parser, which never looks anything up, never pays for it. A lookup
+ * hashes the key, probes, and compares the hash before the fields: it allocates nothing (only building or growing
+ * the index allocates).
+ */
+#ifndef TLSRPT_REPORT_INTERNAL_H
+#define TLSRPT_REPORT_INTERNAL_H
+
+#include "internal.h"
+
+/* One open-addressing index over the items of a container. */
+typedef struct trpt_index {
+    size_t *slots; /* item position + 1; 0 = empty; NULL until the first lookup */
+    size_t cap;    /* power of two, or 0 */
+} trpt_index;
+
+struct tlsrpt_failure {
+    char *result_type;            /* never NULL */
+    int result_code;              /* TLSRPT_RESULT_*, derived from result_type */
+    char *sending_mta_ip;         /* each of these: NULL when absent */
+    char *receiving_mx_hostname;
+    char *receiving_mx_helo;
+    char *receiving_ip;
+    char *additional_information;
+    char *reason_code;
+    uint64_t session_count;
+    uint64_t hash; /* identity hash under the owning policy's seed; valid while the policy's index exists */
+};
+
+struct tlsrpt_policy {
+    int type;         /* TLSRPT_POLICY_*, derived from type_name */
+    char *type_name;  /* never NULL */
+    char *domain;     /* NULL when absent */
+    char **strings;   /* "policy-string" entries */
+    size_t n_strings, cap_strings;
+    int has_strings;  /* 0: member absent; 1: present (possibly an empty array) */
+    char **mx_hosts;  /* "mx-host" patterns */
+    size_t n_mx_hosts, cap_mx_hosts;
+    int has_mx_hosts; /* 0: member absent; 1: present (a string, or an array, possibly empty) */
+    uint64_t successful_sessions;
+    uint64_t failed_sessions;
+    tlsrpt_failure **failures;
+    size_t n_failures, cap_failures;
+    int has_failures; /* 0: "failure-details" absent; 1: present (possibly empty) */
+    trpt_index failure_index;
+    uint64_t hash; /* identity hash under the owning report's seed; valid while the report's index exists */
+};
+
+struct tlsrpt_report {
+    char *organization_name; /* each string: NULL when absent */
+    char *contact_info;
+    char *report_id;
+    int64_t start_time, end_time;
+    int has_start_time, has_end_time;
+    tlsrpt_policy **policies;
+    size_t n_policies, cap_policies;
+    trpt_index policy_index;
+};
+
+/* ---- Names of types ----------------------------------------------------------------------------------------- */
+/* TLSRPT_POLICY_* of a policy-type (exact match), TLSRPT_POLICY_OTHER otherwise. */
+int trpt_policy_type_from_name(const char *name);
+/* "sts", "tlsa", "no-policy-found" for the known codes; NULL otherwise. */
+const char *trpt_policy_type_to_name(int type);
+/* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise (lib/result_types.c). */
+int trpt_result_code_from_name(const char *name);
+/* The registered name of a TLSRPT_RESULT_* code 1..11; NULL otherwise. */
+const char *trpt_result_code_to_name(int code);
+
+/* ---- Counts ---------------------------------------------------------------------------------------------------- */
+/* *acc += add. Returns TLSRPT_OK, or TLSRPT_ELIMIT (and leaves *acc unchanged) when the sum exceeds UINT64_MAX. */
+int trpt_u64_add(uint64_t *acc, uint64_t add) TRPT_WARN_UNUSED;
+
+/* ---- Strings --------------------------------------------------------------------------------------------------- */
+/* Replaces *field with a copy of s[0..len) (NUL-terminated); s NULL makes the field absent. Returns TLSRPT_OK or
+ * TLSRPT_ENOMEM (then *field is unchanged). */
+int trpt_set_string(char **field, const char *s, size_t len) TRPT_WARN_UNUSED;
+
+/* ---- Reports --------------------------------------------------------------------------------------------------- */
+/* A new empty report: every string absent, no times, no policies. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_report_create(tlsrpt_report **out);
+
+/* Appends p to r (r takes ownership, also on failure: then p is freed). Keeps the index current if it exists.
+ * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_report_take_policy(tlsrpt_report *r, tlsrpt_policy *p);
+
+/* Finds the first policy of r equal to the given identity: same type_name, domain (NULL equals only NULL),
+ * strings (present flag, count, each entry, in order) and mx-hosts (likewise). The arrays may be NULL when their
+ * count is 0; has_* say whether the member is present. Builds the index on the first call.
+ * Returns TLSRPT_OK (*found is the policy, or NULL when there is none) or TLSRPT_ENOMEM. */
+int trpt_report_find_policy(tlsrpt_report *r, const char *type_name, const char *domain, int has_strings,
+                            const char *const *strings, size_t n_strings, int has_mx_hosts,
+                            const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **found);
+
+/* Deep copy of a report (the copy has no index yet). Returns TLSRPT_OK or TLSRPT_ENOMEM (*out NULL). */
+int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r);
+
+/* ---- Policies -------------------------------------------------------------------------------------------------- */
+/* A new standalone policy of the given type_name (copied; type derived from it), no domain, strings or mx-hosts,
+ * counts 0, no failure details. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_policy_create(tlsrpt_policy **out, const char *type_name, size_t type_len);
+void trpt_policy_destroy(tlsrpt_policy *p);
+/* Append a copy of s[0..len) to the policy strings / mx-hosts and mark the member present.
+ * Returns TLSRPT_OK or TLSRPT_ENOMEM. Only for a policy not yet in a report (identity fields are then frozen). */
+int trpt_policy_add_string(tlsrpt_policy *p, const char *s, size_t len);
+int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len);
+
+/* Appends f to p (p takes ownership, also on failure: then f is freed) and marks failure-details present. Keeps
+ * the index current if it exists. Does not touch the counts. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f);
+
+/* Finds the first failure detail of p whose result type and six optional strings all equal key's (NULL equals
+ * only NULL); counts are not compared. key need not belong to p. Builds the index on the first call.
+ * Returns TLSRPT_OK (*found is the detail or NULL) or TLSRPT_ENOMEM. */
+int trpt_policy_find_failure(tlsrpt_policy *p, const tlsrpt_failure *key, tlsrpt_failure **found);
+
+/* Sum of the failed-session-counts of p's details. Returns TLSRPT_OK or TLSRPT_ELIMIT (sum over UINT64_MAX,
+ * *sum then UINT64_MAX). */
+int trpt_policy_details_sum(const tlsrpt_policy *p, uint64_t *sum);
+
+/* ---- Failure details -------------------------------------------------------------------------------------------- */
+/* A new standalone failure detail with this result type (copied; code derived), every optional field absent,
+ * count 0. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_failure_create(tlsrpt_failure **out, const char *result_type, size_t len);
+/* Deep copy (count included). Returns TLSRPT_OK or TLSRPT_ENOMEM (*out NULL). */
+int trpt_failure_copy(tlsrpt_failure **out, const tlsrpt_failure *f);
+void trpt_failure_destroy(tlsrpt_failure *f);
+/* 1 if a and b have the same result type and optional strings (counts not compared). */
+int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b);
+
+/* ---- gzip (lib/gzip.c) ---------------------------------------------------------------------------------------- */
+/* 1 if data starts with the gzip magic bytes 0x1f 0x8b. */
+int trpt_gzip_detect(const void *data, size_t len);
+
+/* Decompresses every member of a gzip file (RFC 1952: a file is a series of members; their outputs are
+ * concatenated, as gzip -d does). Never allocates more than max_out bytes for the output (plus nothing else that
+ * scales with the input): output over max_out is TLSRPT_ELIMIT ("gzip-too-large"). A corrupt or truncated
+ * member, or bytes after the last member that are not another member, is TLSRPT_ESYNTAX ("gzip-invalid",
+ * "gzip-trailing-data"), with the byte offset of the member. The ISIZE trailer field is only a hint for the first
+ * buffer size. On success *out (free()) holds *out_len bytes (not NUL-terminated; may be 0 bytes with *out
+ * non-NULL). Returns TLSRPT_OK, TLSRPT_ESYNTAX, TLSRPT_ELIMIT or TLSRPT_ENOMEM (*out NULL on failure). */
+int trpt_gzip_decompress(const void *data, size_t len, size_t max_out, unsigned char **out, size_t *out_len,
+                         tlsrpt_diag *diag);
+
+/* ---- IP address text (lib/report_validate.c) -------------------------------------------------------------------- */
+/* Parses IPv4 dotted-quad (RFC 8460 / RFC 3986 dec-octet, no leading zeros) or IPv6 text (RFC 4291 §2.2, with an
+ * optional trailing dotted quad; no zone id, no brackets). Returns 4 or 6 (and the address in network order in
+ * addr[0..3] or addr[0..15]; addr may be NULL), or 0 when the text is not an address. */
+int trpt_ip_parse(const char *s, size_t len, unsigned char addr[16]);
+/* 1 if s is an IP address in its RFC 5952 canonical text form (always 1 for a valid IPv4 address). */
+int trpt_ip_is_canonical(const char *s, size_t len);
+
+/* ---- RFC 3339 date-time (lib/report_parse.c) --------------------------------------------------------------------- */
+/* Parses date-time (RFC 3339 §5.6; 'T' and 'Z' in either case) to Unix seconds: a numeric offset is applied,
+ * fractional seconds are truncated, second 60 (a leap second) is the first second of the next minute. Without a
+ * zone (a deviation real senders commit) the time is taken as UTC and *has_zone is 0. Years 0000-9999, day of
+ * month checked against the month and leap years. Returns TLSRPT_OK or TLSRPT_ESYNTAX (*out 0). */
+int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone);
+
+#endif

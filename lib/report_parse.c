@@ -1,0 +1,892 @@
+/* libtlsrpt — reading an RFC 8460 report: gzip by magic, then a schema-driven walk over the JSON tokens (no DOM).
+ * SPDX-License-Identifier: MIT
+ *
+ * Three kinds of finding (doc/report-parsing.md has the full table):
+ *   - fatal in both modes: what cannot be read as a report (not an object, no "policies" array, a member of the
+ *     wrong JSON type, a count that is not an exact uint64, a malformed date-time, a NUL in a string, JSON or gzip
+ *     errors, limits). The walk goes on where it can, so that one parse shows every finding; the worst status
+ *     is returned (see status_rank()).
+ *   - deviations: what real senders do that RFC 8460 does not allow (missing or null members, date-times without a
+ *     zone, unknown types, a summary that disagrees with the details, "failure-error-code"). WARNING by default,
+ *     ERROR (and TLSRPT_ESEMANTIC) with TLSRPT_PARSE_STRICT.
+ *   - notes: unknown members, ignored (INFO in both modes: RFC 8460 does not forbid extensions).
+ */
+#include "json_reader.h"
+#include "report_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Marks a diagnostic id passed through a helper, so that the docs test finds it. */
+#ifndef DIAG_ID
+#define DIAG_ID(id) (id)
+#endif
+
+typedef struct parser {
+    trpt_json_reader *json;
+    tlsrpt_diag *diag;
+    int strict;
+    int rc;    /* status of the first fatal error, TLSRPT_OK while there is none */
+    int stop;  /* the JSON reader failed (sticky): nothing more can be read */
+    trpt_buf path; /* scratch for paths of members that are not in the input (missing members) */
+} parser;
+
+/* ---- Findings ------------------------------------------------------------------------------------------------------ */
+
+/* Rank of a failure status: the worst one found is returned (out of memory, then a limit, then grammar — gzip,
+ * JSON, date-time — then semantics), so that a report that is both malformed and deviating fails as malformed. */
+static int status_rank(int rc)
+{
+    switch (rc) {
+    case TLSRPT_ENOMEM:
+        return 4;
+    case TLSRPT_ELIMIT:
+        return 3;
+    case TLSRPT_ESYNTAX:
+        return 2;
+    case TLSRPT_OK:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static void fatal_status(parser *p, int rc)
+{
+    if (status_rank(rc) > status_rank(p->rc))
+        p->rc = rc;
+}
+
+/* Records a failure of the JSON reader (its ERROR diagnostic is already in the list). */
+static void json_failed(parser *p, int rc)
+{
+    fatal_status(p, rc);
+    p->stop = 1;
+}
+
+static void add_finding(parser *p, int severity, const char *id, size_t offset, const char *path, const char *fmt,
+                        va_list ap) TRPT_PRINTF(6, 0);
+
+static void add_finding(parser *p, int severity, const char *id, size_t offset, const char *path, const char *fmt,
+                        va_list ap)
+{
+    if (trpt_diag_vadd(p->diag, severity, id, offset, path, fmt, ap) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+}
+
+/* An error in both modes, at the current token. */
+static void fatal(parser *p, int rc, const char *id, const char *fmt, ...) TRPT_PRINTF(4, 5);
+
+static void fatal(parser *p, int rc, const char *id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(p, TLSRPT_SEVERITY_ERROR, id, trpt_json_offset(p->json), trpt_json_path(p->json), fmt, ap);
+    va_end(ap);
+    fatal_status(p, rc);
+}
+
+/* A deviation from RFC 8460: WARNING, or ERROR in strict mode. */
+static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
+    TRPT_PRINTF(5, 6);
+
+static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, offset, path, fmt, ap);
+    va_end(ap);
+    if (p->strict)
+        fatal_status(p, TLSRPT_ESEMANTIC);
+}
+
+/* The path of a member that is not in the input: printf-built into the scratch buffer. */
+static const char *member_path(parser *p, const char *fmt, ...) TRPT_PRINTF(2, 3);
+
+static const char *member_path(parser *p, const char *fmt, ...)
+{
+    va_list ap;
+    p->path.len = 0;
+    if (p->path.data)
+        p->path.data[0] = '\0';
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof small)
+        return NULL; /* member paths are short: indices and fixed names */
+    trpt_buf_append(&p->path, small, (size_t)n);
+    return p->path.failed ? NULL : p->path.data;
+}
+
+static void missing(parser *p, size_t container_offset, const char *path, const char *name)
+{
+    deviation_at(p, DIAG_ID("report-field-missing"), container_offset, path, "The member \"%s\" is missing.", name);
+}
+
+/* ---- Values -------------------------------------------------------------------------------------------------------- */
+
+static const char *token_name(int t)
+{
+    switch (t) {
+    case TRPT_JSON_OBJECT_START:
+        return "an object";
+    case TRPT_JSON_ARRAY_START:
+        return "an array";
+    case TRPT_JSON_STRING:
+        return "a string";
+    case TRPT_JSON_NUMBER:
+        return "a number";
+    case TRPT_JSON_TRUE:
+    case TRPT_JSON_FALSE:
+        return "a boolean";
+    case TRPT_JSON_NULL:
+        return "null";
+    default:
+        return "not a value";
+    }
+}
+
+/* Reads the next token: the value of a member or an array element. Returns the token or 0 after a reader error. */
+static int next_value(parser *p)
+{
+    int t = trpt_json_next(p->json);
+    if (t < 0) {
+        json_failed(p, t);
+        return 0;
+    }
+    return t;
+}
+
+/* The current value has the wrong type: an error in both modes; the value is skipped. */
+static void wrong_type(parser *p, int t, const char *expected)
+{
+    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-type-mismatch"), "Expected %s here, found %s.", expected, token_name(t));
+    int rc = trpt_json_skip(p->json);
+    if (rc != TLSRPT_OK)
+        json_failed(p, rc);
+}
+
+/* null where the schema wants a value: the member counts as absent (a deviation). */
+static void null_value(parser *p)
+{
+    deviation_at(p, DIAG_ID("report-field-null"), trpt_json_offset(p->json), trpt_json_path(p->json),
+                 "The member is null; it is read as absent.");
+}
+
+/* The current token is a STRING: copies it into *field (replacing what was there). A NUL byte is fatal. */
+static void take_string(parser *p, char **field)
+{
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    if (memchr(s, '\0', len)) {
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
+        return;
+    }
+    if (trpt_set_string(field, s, len) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+}
+
+/* Reads a string member's value into *field. Returns 1 when a string was read, 0 otherwise (null, wrong type). */
+static int read_string(parser *p, char **field)
+{
+    int t = next_value(p);
+    if (t == TRPT_JSON_STRING) {
+        take_string(p, field);
+        return 1;
+    }
+    if (t == TRPT_JSON_NULL)
+        null_value(p);
+    else if (t)
+        wrong_type(p, t, "a string");
+    return 0;
+}
+
+/* Reads a count member's value (an exact uint64). Returns 1 when a count was read. */
+static int read_count(parser *p, uint64_t *field)
+{
+    int t = next_value(p);
+    if (t == TRPT_JSON_NUMBER) {
+        uint64_t v;
+        int rc = trpt_json_uint64(p->json, &v);
+        if (rc != TLSRPT_OK) {
+            fatal_status(p, rc == TLSRPT_EINVAL ? TLSRPT_ESEMANTIC : rc);
+            return 0;
+        }
+        *field = v;
+        return 1;
+    }
+    if (t == TRPT_JSON_NULL)
+        null_value(p);
+    else if (t)
+        wrong_type(p, t, "a non-negative integer");
+    return 0;
+}
+
+/* An unknown member: a note, and its value is skipped (validated by the reader). */
+static void unknown_member(parser *p)
+{
+    size_t len;
+    const char *name = trpt_json_string(p->json, &len);
+    trpt_buf q;
+    trpt_buf_init(&q);
+    trpt_buf_put_quoted(&q, name, len, 64);
+    if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_INFO, DIAG_ID("report-member-unknown"), trpt_json_offset(p->json),
+                      trpt_json_path(p->json), "The member \"%s\" is not part of RFC 8460 and is ignored.",
+                      q.failed ? "?" : q.data) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+    trpt_buf_free(&q);
+    int rc = trpt_json_skip(p->json);
+    if (rc != TLSRPT_OK)
+        json_failed(p, rc);
+}
+
+/* A member that occurs a second time in one object (the JSON reader already reported it): the first one counts. */
+static void repeated_member(parser *p)
+{
+    int rc = trpt_json_skip(p->json);
+    if (rc != TLSRPT_OK)
+        json_failed(p, rc);
+}
+
+/* Iterates over the members of the object whose OBJECT_START was just read: returns 1 with the current token a
+ * NAME, or 0 at the end of the object or after a reader error. */
+static int next_member(parser *p)
+{
+    if (p->stop)
+        return 0;
+    int t = trpt_json_next(p->json);
+    if (t == TRPT_JSON_NAME)
+        return 1;
+    if (t < 0)
+        json_failed(p, t);
+    return 0;
+}
+
+/* Iterates over the elements of the array whose ARRAY_START was just read: returns the element's first token, or 0
+ * at the end of the array or after a reader error. */
+static int next_element(parser *p)
+{
+    if (p->stop)
+        return 0;
+    int t = trpt_json_next(p->json);
+    if (t == TRPT_JSON_ARRAY_END)
+        return 0;
+    if (t < 0) {
+        json_failed(p, t);
+        return 0;
+    }
+    return t;
+}
+
+static int name_is(parser *p, const char *name)
+{
+    return trpt_json_string_equals(p->json, name);
+}
+
+/* ---- RFC 3339 date-time -------------------------------------------------------------------------------------------- */
+
+static int digits(const char *s, size_t len, size_t at, size_t n, int *value)
+{
+    if (at + n > len)
+        return 0;
+    int v = 0;
+    for (size_t i = at; i < at + n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *value = v;
+    return 1;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone)
+{
+    int year, month, day, hour, minute, second;
+    *out = 0;
+    *has_zone = 0;
+    if (!digits(s, len, 0, 4, &year) || len < 19 || s[4] != '-' || !digits(s, len, 5, 2, &month) || s[7] != '-' ||
+        !digits(s, len, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') || !digits(s, len, 11, 2, &hour) ||
+        s[13] != ':' || !digits(s, len, 14, 2, &minute) || s[16] != ':' || !digits(s, len, 17, 2, &second))
+        return TLSRPT_ESYNTAX;
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+        second > 60)
+        return TLSRPT_ESYNTAX;
+    size_t i = 19;
+    if (i < len && s[i] == '.') { /* time-secfrac: truncated to whole seconds */
+        size_t start = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == start)
+            return TLSRPT_ESYNTAX;
+    }
+    int64_t offset = 0;
+    if (i < len) {
+        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
+            *has_zone = 1;
+        } else if ((s[i] == '+' || s[i] == '-') && i + 6 == len) {
+            int oh, om;
+            if (!digits(s, len, i + 1, 2, &oh) || s[i + 3] != ':' || !digits(s, len, i + 4, 2, &om) || oh > 23 ||
+                om > 59)
+                return TLSRPT_ESYNTAX;
+            offset = (int64_t)(oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
+            *has_zone = 1;
+        } else {
+            return TLSRPT_ESYNTAX;
+        }
+    }
+    /* A leap second (:60) counts as the first second of the next minute, as POSIX time has no leap seconds. */
+    *out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    return TLSRPT_OK;
+}
+
+static void read_datetime(parser *p, int64_t *field, int *has_field)
+{
+    int t = next_value(p);
+    if (t == TRPT_JSON_NULL) {
+        null_value(p);
+        return;
+    }
+    if (t != TRPT_JSON_STRING) {
+        if (t)
+            wrong_type(p, t, "a date-time string");
+        return;
+    }
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    int has_zone;
+    trpt_buf q;
+    trpt_buf_init(&q);
+    trpt_buf_put_quoted(&q, s, len, 64);
+    const char *shown = q.failed ? "?" : q.data;
+    if (trpt_datetime_parse(s, len, field, &has_zone) != TLSRPT_OK) {
+        fatal(p, TLSRPT_ESYNTAX, DIAG_ID("report-datetime-invalid"), "\"%s\" is not an RFC 3339 date-time.", shown);
+    } else {
+        *has_field = 1;
+        if (!has_zone)
+            deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
+                         "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
+    }
+    trpt_buf_free(&q);
+}
+
+/* ---- The schema ------------------------------------------------------------------------------------------------------ */
+
+static void parse_date_range(parser *p, tlsrpt_report *r)
+{
+    int t = next_value(p);
+    if (t == TRPT_JSON_NULL) {
+        null_value(p);
+        return;
+    }
+    if (t != TRPT_JSON_OBJECT_START) {
+        if (t)
+            wrong_type(p, t, "an object");
+        return;
+    }
+    size_t at = trpt_json_offset(p->json);
+    int seen_start = 0, seen_end = 0;
+    while (next_member(p)) {
+        if (name_is(p, "start-datetime") && !seen_start) {
+            seen_start = 1;
+            read_datetime(p, &r->start_time, &r->has_start_time);
+        } else if (name_is(p, "end-datetime") && !seen_end) {
+            seen_end = 1;
+            read_datetime(p, &r->end_time, &r->has_end_time);
+        } else if (name_is(p, "start-datetime") || name_is(p, "end-datetime")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+    if (p->stop)
+        return;
+    if (!seen_start)
+        missing(p, at, "/date-range/start-datetime", "start-datetime");
+    if (!seen_end)
+        missing(p, at, "/date-range/end-datetime", "end-datetime");
+}
+
+/* Reads an array of strings (policy-string, mx-host) into the policy through add(). */
+static void read_string_array(parser *p, tlsrpt_policy *pol, int (*add)(tlsrpt_policy *, const char *, size_t))
+{
+    int t;
+    while ((t = next_element(p))) {
+        if (t != TRPT_JSON_STRING) {
+            wrong_type(p, t, "a string");
+            continue;
+        }
+        size_t len;
+        const char *s = trpt_json_string(p->json, &len);
+        if (memchr(s, '\0', len))
+            fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
+        else if (add(pol, s, len) != TLSRPT_OK)
+            fatal_status(p, TLSRPT_ENOMEM);
+    }
+}
+
+typedef struct policy_seen {
+    int type, domain, strings, mx;
+} policy_seen;
+
+static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen)
+{
+    int t;
+    while (next_member(p)) {
+        if (name_is(p, "policy-type") && !seen->type) {
+            seen->type = 1;
+            t = next_value(p);
+            if (t == TRPT_JSON_STRING) {
+                take_string(p, &pol->type_name);
+                pol->type = trpt_policy_type_from_name(pol->type_name);
+                if (pol->type == TLSRPT_POLICY_OTHER) {
+                    trpt_buf q;
+                    trpt_buf_init(&q);
+                    trpt_buf_put_quoted(&q, pol->type_name, strlen(pol->type_name), 64);
+                    deviation_at(p, DIAG_ID("report-policy-type-unknown"), trpt_json_offset(p->json),
+                                 trpt_json_path(p->json),
+                                 "The policy type \"%s\" is not \"sts\", \"tlsa\" or \"no-policy-found\"; it is "
+                                 "kept as written.",
+                                 q.failed ? "?" : q.data);
+                    trpt_buf_free(&q);
+                }
+            } else if (t) {
+                seen->type = 2; /* reported as the wrong type */
+                wrong_type(p, t, "a string");
+            }
+        } else if (name_is(p, "policy-domain") && !seen->domain) {
+            seen->domain = 1;
+            read_string(p, &pol->domain);
+        } else if (name_is(p, "policy-string") && !seen->strings) {
+            seen->strings = 1;
+            t = next_value(p);
+            if (t == TRPT_JSON_ARRAY_START) {
+                pol->has_strings = 1;
+                read_string_array(p, pol, trpt_policy_add_string);
+            } else if (t == TRPT_JSON_NULL) {
+                null_value(p);
+            } else if (t) {
+                wrong_type(p, t, "an array of strings");
+            }
+        } else if (name_is(p, "mx-host") && !seen->mx) {
+            /* A string (RFC 8460 §4.4) or an array of strings (erratum 6241): both conform. */
+            seen->mx = 1;
+            t = next_value(p);
+            if (t == TRPT_JSON_ARRAY_START) {
+                pol->has_mx_hosts = 1;
+                read_string_array(p, pol, trpt_policy_add_mx_host);
+            } else if (t == TRPT_JSON_STRING) {
+                size_t len;
+                const char *s = trpt_json_string(p->json, &len);
+                if (memchr(s, '\0', len))
+                    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
+                else if (trpt_policy_add_mx_host(pol, s, len) != TLSRPT_OK)
+                    fatal_status(p, TLSRPT_ENOMEM);
+            } else if (t == TRPT_JSON_NULL) {
+                null_value(p);
+            } else if (t) {
+                wrong_type(p, t, "a string or an array of strings");
+            }
+        } else if (name_is(p, "policy-type") || name_is(p, "policy-domain") || name_is(p, "policy-string") ||
+                   name_is(p, "mx-host")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+}
+
+typedef struct summary_seen {
+    int successful, failed;
+    size_t failed_offset;
+} summary_seen;
+
+static void parse_summary_object(parser *p, tlsrpt_policy *pol, summary_seen *seen)
+{
+    while (next_member(p)) {
+        if (name_is(p, "total-successful-session-count") && !seen->successful) {
+            seen->successful = 1;
+            read_count(p, &pol->successful_sessions);
+        } else if (name_is(p, "total-failure-session-count") && !seen->failed) {
+            seen->failed = 1;
+            if (read_count(p, &pol->failed_sessions))
+                seen->failed_offset = trpt_json_offset(p->json);
+            else
+                seen->failed = 2; /* present but not usable: no consistency check */
+        } else if (name_is(p, "total-successful-session-count") || name_is(p, "total-failure-session-count")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+}
+
+static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_t fi)
+{
+    size_t at = trpt_json_offset(p->json);
+    tlsrpt_failure *f;
+    if (trpt_failure_create(&f, "", 0) != TLSRPT_OK) {
+        fatal_status(p, TLSRPT_ENOMEM);
+        return;
+    }
+    int seen_type = 0, seen_count = 0, seen_smi = 0, seen_rmh = 0, seen_helo = 0, seen_rip = 0, seen_info = 0;
+    int seen_reason = 0, seen_alias = 0;
+    while (next_member(p)) {
+        if (name_is(p, "result-type") && !seen_type) {
+            seen_type = 1;
+            int t = next_value(p);
+            if (t == TRPT_JSON_STRING) {
+                take_string(p, &f->result_type);
+                f->result_code = trpt_result_code_from_name(f->result_type);
+                if (f->result_code == TLSRPT_RESULT_OTHER) {
+                    trpt_buf q;
+                    trpt_buf_init(&q);
+                    trpt_buf_put_quoted(&q, f->result_type, strlen(f->result_type), 64);
+                    deviation_at(p, DIAG_ID("report-result-type-unknown"), trpt_json_offset(p->json),
+                                 trpt_json_path(p->json),
+                                 "The result type \"%s\" is not registered (RFC 8460 §4.3); it is kept as written.",
+                                 q.failed ? "?" : q.data);
+                    trpt_buf_free(&q);
+                }
+            } else if (t) {
+                seen_type = 2; /* reported */
+                wrong_type(p, t, "a string");
+            }
+        } else if (name_is(p, "failed-session-count") && !seen_count) {
+            seen_count = 1;
+            read_count(p, &f->session_count);
+        } else if (name_is(p, "sending-mta-ip") && !seen_smi) {
+            seen_smi = 1;
+            read_string(p, &f->sending_mta_ip);
+        } else if (name_is(p, "receiving-mx-hostname") && !seen_rmh) {
+            seen_rmh = 1;
+            read_string(p, &f->receiving_mx_hostname);
+        } else if (name_is(p, "receiving-mx-helo") && !seen_helo) {
+            seen_helo = 1;
+            read_string(p, &f->receiving_mx_helo);
+        } else if (name_is(p, "receiving-ip") && !seen_rip) {
+            seen_rip = 1;
+            read_string(p, &f->receiving_ip);
+        } else if (name_is(p, "additional-information") && !seen_info) {
+            seen_info = 1;
+            read_string(p, &f->additional_information);
+        } else if (name_is(p, "failure-reason-code") && !seen_reason) {
+            seen_reason = 1;
+            char *value = NULL;
+            if (read_string(p, &value)) {
+                free(f->reason_code); /* a value taken from "failure-error-code" before */
+                f->reason_code = value;
+            }
+        } else if (name_is(p, "failure-error-code") && !seen_alias) {
+            /* The name Appendix B used before publication (AUTH48); old code still sends it. */
+            seen_alias = 1;
+            deviation_at(p, DIAG_ID("report-failure-error-code"), trpt_json_offset(p->json), trpt_json_path(p->json),
+                         "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
+                         "as the reason code.");
+            char *value = NULL;
+            if (read_string(p, &value) && !seen_reason) {
+                free(f->reason_code);
+                f->reason_code = value;
+            } else {
+                free(value);
+            }
+        } else if (name_is(p, "result-type") || name_is(p, "failed-session-count") ||
+                   name_is(p, "sending-mta-ip") || name_is(p, "receiving-mx-hostname") ||
+                   name_is(p, "receiving-mx-helo") || name_is(p, "receiving-ip") ||
+                   name_is(p, "additional-information") || name_is(p, "failure-reason-code") ||
+                   name_is(p, "failure-error-code")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+    if (p->stop) {
+        trpt_failure_destroy(f);
+        return;
+    }
+    if (!seen_type) {
+        fatal_status(p, TLSRPT_ESEMANTIC);
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
+                            member_path(p, "/policies/%zu/failure-details/%zu/result-type", pi, fi),
+                            "The member \"result-type\" is missing.");
+    }
+    if (!seen_count)
+        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/failed-session-count", pi, fi),
+                "failed-session-count");
+    if (!seen_smi)
+        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/sending-mta-ip", pi, fi),
+                "sending-mta-ip");
+    if (!seen_rmh)
+        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/receiving-mx-hostname", pi, fi),
+                "receiving-mx-hostname");
+    /* receiving-ip is not required: RFC 8460's own example (Appendix B) omits it in its first failure detail. */
+    if (trpt_policy_take_failure(pol, f) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+}
+
+static void parse_failure_details(parser *p, tlsrpt_policy *pol, size_t pi)
+{
+    int t = next_value(p);
+    if (t == TRPT_JSON_NULL) {
+        null_value(p);
+        return;
+    }
+    if (t != TRPT_JSON_ARRAY_START) {
+        if (t)
+            wrong_type(p, t, "an array of objects");
+        return;
+    }
+    pol->has_failures = 1;
+    size_t fi = 0;
+    while ((t = next_element(p))) {
+        if (t != TRPT_JSON_OBJECT_START) {
+            wrong_type(p, t, "an object");
+        } else {
+            parse_failure_detail(p, pol, pi, fi);
+        }
+        fi++;
+    }
+}
+
+static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
+{
+    size_t at = trpt_json_offset(p->json);
+    tlsrpt_policy *pol;
+    if (trpt_policy_create(&pol, "", 0) != TLSRPT_OK) {
+        fatal_status(p, TLSRPT_ENOMEM);
+        return;
+    }
+    int seen_policy = 0, seen_summary = 0, seen_details = 0;
+    size_t policy_at = at, summary_at = at;
+    policy_seen ps = {0, 0, 0, 0};
+    summary_seen ss = {0, 0, 0};
+    while (next_member(p)) {
+        int t;
+        if (name_is(p, "policy") && !seen_policy) {
+            seen_policy = 1;
+            t = next_value(p);
+            if (t == TRPT_JSON_OBJECT_START) {
+                policy_at = trpt_json_offset(p->json);
+                parse_policy_object(p, pol, &ps);
+            } else if (t) {
+                seen_policy = 2;
+                wrong_type(p, t, "an object");
+            }
+        } else if (name_is(p, "summary") && !seen_summary) {
+            seen_summary = 1;
+            t = next_value(p);
+            if (t == TRPT_JSON_OBJECT_START) {
+                summary_at = trpt_json_offset(p->json);
+                parse_summary_object(p, pol, &ss);
+            } else if (t == TRPT_JSON_NULL) {
+                seen_summary = 2;
+                null_value(p);
+            } else if (t) {
+                seen_summary = 2;
+                wrong_type(p, t, "an object");
+            }
+        } else if (name_is(p, "failure-details") && !seen_details) {
+            seen_details = 1;
+            parse_failure_details(p, pol, pi);
+        } else if (name_is(p, "policy") || name_is(p, "summary") || name_is(p, "failure-details")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+    if (p->stop) {
+        trpt_policy_destroy(pol);
+        return;
+    }
+    if (!seen_policy) {
+        fatal_status(p, TLSRPT_ESEMANTIC);
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
+                            member_path(p, "/policies/%zu/policy", pi), "The member \"policy\" is missing.");
+    } else if (seen_policy == 1) {
+        if (!ps.type) {
+            fatal_status(p, TLSRPT_ESEMANTIC);
+            (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), policy_at,
+                                member_path(p, "/policies/%zu/policy/policy-type", pi),
+                                "The member \"policy-type\" is missing.");
+        }
+        if (!ps.domain)
+            missing(p, policy_at, member_path(p, "/policies/%zu/policy/policy-domain", pi), "policy-domain");
+        /* policy-string is meaningless for no-policy-found and mx-host exists only in MTA-STS policies. */
+        if (!ps.strings && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA))
+            missing(p, policy_at, member_path(p, "/policies/%zu/policy/policy-string", pi), "policy-string");
+        if (!ps.mx && pol->type == TLSRPT_POLICY_STS)
+            missing(p, policy_at, member_path(p, "/policies/%zu/policy/mx-host", pi), "mx-host");
+    }
+    if (!seen_summary) {
+        missing(p, at, member_path(p, "/policies/%zu/summary", pi), "summary");
+    } else if (seen_summary == 1) {
+        if (!ss.successful)
+            missing(p, summary_at, member_path(p, "/policies/%zu/summary/total-successful-session-count", pi),
+                    "total-successful-session-count");
+        if (!ss.failed)
+            missing(p, summary_at, member_path(p, "/policies/%zu/summary/total-failure-session-count", pi),
+                    "total-failure-session-count");
+    }
+    if (ss.failed == 1 && pol->n_failures > 0) {
+        uint64_t sum;
+        int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
+        const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
+        if (over)
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
+                         "The failure details add up to more than 2^64-1 failed sessions.");
+        else if (sum != pol->failed_sessions)
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
+                         "The summary counts %llu failed sessions, but the failure details add up to %llu; both "
+                         "are kept as written.",
+                         (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
+    }
+    if (trpt_report_take_policy(r, pol) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+}
+
+static void parse_policies(parser *p, tlsrpt_report *r)
+{
+    int t = next_value(p);
+    if (t != TRPT_JSON_ARRAY_START) {
+        if (t)
+            wrong_type(p, t, "an array");
+        return;
+    }
+    size_t pi = 0;
+    while ((t = next_element(p))) {
+        if (t != TRPT_JSON_OBJECT_START)
+            wrong_type(p, t, "an object");
+        else
+            parse_policy_entry(p, r, pi);
+        pi++;
+    }
+}
+
+static void parse_report_object(parser *p, tlsrpt_report *r)
+{
+    int t = next_value(p);
+    if (!t)
+        return;
+    if (t != TRPT_JSON_OBJECT_START) {
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-not-object"), "A report is a JSON object, but this is %s.",
+              token_name(t));
+        return;
+    }
+    size_t at = trpt_json_offset(p->json);
+    int seen_org = 0, seen_range = 0, seen_contact = 0, seen_id = 0, seen_policies = 0;
+    while (next_member(p)) {
+        if (name_is(p, "organization-name") && !seen_org) {
+            seen_org = 1;
+            read_string(p, &r->organization_name);
+        } else if (name_is(p, "date-range") && !seen_range) {
+            seen_range = 1;
+            parse_date_range(p, r);
+        } else if (name_is(p, "contact-info") && !seen_contact) {
+            seen_contact = 1;
+            read_string(p, &r->contact_info);
+        } else if (name_is(p, "report-id") && !seen_id) {
+            seen_id = 1;
+            read_string(p, &r->report_id);
+        } else if (name_is(p, "policies") && !seen_policies) {
+            seen_policies = 1;
+            parse_policies(p, r);
+        } else if (name_is(p, "organization-name") || name_is(p, "date-range") || name_is(p, "contact-info") ||
+                   name_is(p, "report-id") || name_is(p, "policies")) {
+            repeated_member(p);
+        } else {
+            unknown_member(p);
+        }
+    }
+    if (p->stop)
+        return;
+    if (!seen_org)
+        missing(p, at, "/organization-name", "organization-name");
+    if (!seen_range)
+        missing(p, at, "/date-range", "date-range");
+    if (!seen_contact)
+        missing(p, at, "/contact-info", "contact-info");
+    if (!seen_id)
+        missing(p, at, "/report-id", "report-id");
+    if (!seen_policies) {
+        fatal_status(p, TLSRPT_ESEMANTIC);
+        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at, "/policies",
+                            "The member \"policies\" is missing: this is not a TLS report.");
+    }
+    /* Only whitespace may follow the report. */
+    t = trpt_json_next(p->json);
+    if (t < 0)
+        json_failed(p, t);
+}
+
+static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigned flags, tlsrpt_diag *diag)
+{
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.diag = diag;
+    p.strict = (flags & TLSRPT_PARSE_STRICT) != 0;
+    trpt_buf_init(&p.path);
+    int rc = trpt_json_reader_new(&p.json, text, len, p.strict ? TRPT_JSON_STRICT : 0, TLSRPT_MAX_REPORT_SIZE,
+                                  diag);
+    if (rc != TLSRPT_OK)
+        return rc;
+    tlsrpt_report *r;
+    if (trpt_report_create(&r) != TLSRPT_OK) {
+        trpt_json_reader_free(p.json);
+        return TLSRPT_ENOMEM;
+    }
+    parse_report_object(&p, r);
+    trpt_json_reader_free(p.json);
+    trpt_buf_free(&p.path);
+    if (p.rc != TLSRPT_OK) {
+        tlsrpt_report_free(r);
+        return p.rc;
+    }
+    *out = r;
+    return TLSRPT_OK;
+}
+
+TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                   tlsrpt_diag *diag)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if ((!data && len > 0) || (flags & ~TLSRPT_PARSE_STRICT))
+        return TLSRPT_EINVAL;
+    if (len > TLSRPT_MAX_REPORT_SIZE) {
+        (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-too-large"), TLSRPT_MAX_REPORT_SIZE, NULL,
+                            "The report is %zu bytes, more than the limit of %u bytes.", len,
+                            (unsigned)TLSRPT_MAX_REPORT_SIZE);
+        return TLSRPT_ELIMIT;
+    }
+    if (!trpt_gzip_detect(data, len))
+        return parse_json(out, data ? data : "", len, flags, diag);
+    unsigned char *text;
+    size_t text_len;
+    int rc = trpt_gzip_decompress(data, len, TLSRPT_MAX_REPORT_SIZE, &text, &text_len, diag);
+    if (rc != TLSRPT_OK)
+        return rc;
+    rc = parse_json(out, (const char *)text, text_len, flags, diag);
+    free(text);
+    return rc;
+}
