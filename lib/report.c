@@ -419,6 +419,16 @@ nomem:
     return TLSRPT_ENOMEM;
 }
 
+void trpt_policy_truncate_failures(tlsrpt_policy *p, size_t n)
+{
+    if (n >= p->n_failures)
+        return;
+    for (size_t i = n; i < p->n_failures; i++)
+        trpt_failure_destroy(p->failures[i]);
+    p->n_failures = n;
+    index_free(&p->failure_index);
+}
+
 /* ---- Reports --------------------------------------------------------------------------------------------------- */
 
 int trpt_report_create(tlsrpt_report **out)
@@ -511,6 +521,16 @@ nomem:
     tlsrpt_report_free(c);
     *out = NULL;
     return TLSRPT_ENOMEM;
+}
+
+void trpt_report_truncate_policies(tlsrpt_report *r, size_t n)
+{
+    if (n >= r->n_policies)
+        return;
+    for (size_t i = n; i < r->n_policies; i++)
+        trpt_policy_destroy(r->policies[i]);
+    r->n_policies = n;
+    index_free(&r->policy_index);
 }
 
 TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)

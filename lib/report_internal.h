@@ -105,6 +105,9 @@ int trpt_report_find_policy(tlsrpt_report *r, const char *type_name, const char 
 /* Deep copy of a report (the copy has no index yet). Returns TLSRPT_OK or TLSRPT_ENOMEM (*out NULL). */
 int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r);
 
+/* Frees the policies at positions >= n and drops the index (rebuilt on the next lookup): undoes appends (merge). */
+void trpt_report_truncate_policies(tlsrpt_report *r, size_t n);
+
 /* ---- Policies -------------------------------------------------------------------------------------------------- */
 /* A new standalone policy of the given type_name (copied; type derived from it), no domain, strings or mx-hosts,
  * counts 0, no failure details. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
@@ -127,6 +130,9 @@ int trpt_policy_find_failure(tlsrpt_policy *p, const tlsrpt_failure *key, tlsrpt
 /* Sum of the failed-session-counts of p's details. Returns TLSRPT_OK or TLSRPT_ELIMIT (sum over UINT64_MAX,
  * *sum then UINT64_MAX). */
 int trpt_policy_details_sum(const tlsrpt_policy *p, uint64_t *sum);
+
+/* Frees the failure details at positions >= n and drops the index (rebuilt on the next lookup): undoes appends. */
+void trpt_policy_truncate_failures(tlsrpt_policy *p, size_t n);
 
 /* ---- Failure details -------------------------------------------------------------------------------------------- */
 /* A new standalone failure detail with this result type (copied; code derived), every optional field absent,
@@ -166,5 +172,12 @@ int trpt_ip_is_canonical(const char *s, size_t len);
  * zone (a deviation real senders commit) the time is taken as UTC and *has_zone is 0. Years 0000-9999, day of
  * month checked against the month and leap years. Returns TLSRPT_OK or TLSRPT_ESYNTAX (*out 0). */
 int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone);
+
+/* The range of Unix times that RFC 3339 can write in UTC: 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
+#define TRPT_TIME_MIN (-62167219200LL)
+#define TRPT_TIME_MAX 253402300799LL
+/* Writes t as "YYYY-MM-DDTHH:MM:SSZ" plus a NUL into out[21] (lib/report_write.c). Returns TLSRPT_OK or
+ * TLSRPT_EINVAL when t is outside [TRPT_TIME_MIN, TRPT_TIME_MAX]. */
+int trpt_datetime_format(int64_t t, char out[21]);
 
 #endif

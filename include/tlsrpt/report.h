@@ -1,4 +1,4 @@
-/* libtlsrpt — aggregate TLS reports (RFC 8460 §4): reading, result types, validation.
+/* libtlsrpt — aggregate TLS reports (RFC 8460 §4–5): reading, result types, validation, building, writing.
  * SPDX-License-Identifier: MIT
  *
  * A tlsrpt_report holds the report's metadata and an ordered list of policies; each tlsrpt_policy holds the
@@ -44,6 +44,9 @@ typedef struct tlsrpt_failure tlsrpt_failure;
 
 /* Flags of tlsrpt_report_parse(). Since: 1.0 */
 #define TLSRPT_PARSE_STRICT 0x1u /* every deviation from RFC 8460 is an ERROR and fails the parse */
+
+/* Flags of tlsrpt_report_serialize(). Since: 1.0 */
+#define TLSRPT_JSON_PRETTY 0x1u /* line breaks and 2-space indentation instead of compact JSON */
 
 /* ---- Reading ---------------------------------------------------------------------------------------------- */
 
@@ -193,6 +196,204 @@ TLSRPT_API const char *tlsrpt_result_type_description(const char *result_type);
  * least one ERROR was found, TLSRPT_EINVAL (r NULL) or TLSRPT_ENOMEM. Since: 1.0
  */
 TLSRPT_API int tlsrpt_report_validate(const tlsrpt_report *r, tlsrpt_diag *diag);
+
+/* ---- Building (an MTA's daily report) ----------------------------------------------------------------------------
+ * An MTA keeps one report per reporting period, finds or adds the policy it applied for each delivery attempt
+ * (tlsrpt_report_add_policy), and records outcomes on it (tlsrpt_policy_add_successes, tlsrpt_policy_add_failures).
+ * Every value is checked when it is set, so a built report always serializes. Policies and failure details keep
+ * their insertion order. Session counts never wrap: a sum above UINT64_MAX is TLSRPT_ELIMIT and changes nothing.
+ * A report (built or parsed) may be modified by one thread at a time. doc/tlsrpt_report_build.3 has the details. */
+
+/**
+ * tlsrpt_report_new - start an empty report.
+ * @out:               receives the new report (free with tlsrpt_report_free); NULL on failure.
+ * @organization_name: "organization-name", non-empty UTF-8 (copied).
+ * @contact_info:      "contact-info", UTF-8 (copied), usually an addr-spec whose domain is the submitter; NULL
+ *                     leaves the member out (RFC 8460 expects it; tlsrpt_report_validate warns).
+ * @report_id:         "report-id", non-empty UTF-8 (copied); unique per report.
+ * @start_time, @end_time: the period in Unix seconds (UTC), start < end, both within the years 0000..9999 that
+ *                     RFC 3339 can write. RFC 8460 asks for one UTC day: 00:00:00 to 23:59:59 (or to the next
+ *                     00:00:00).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, a required string NULL or empty, a string that is not UTF-8, times
+ * out of range or not in order) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_name, const char *contact_info,
+                                 const char *report_id, int64_t start_time, int64_t end_time);
+
+/**
+ * tlsrpt_report_add_policy - find or add the policy an MTA applied.
+ * @r:              the report (built or parsed).
+ * @policy_type:    TLSRPT_POLICY_STS, TLSRPT_POLICY_TLSA or TLSRPT_POLICY_NO_POLICY_FOUND.
+ * @policy_domain:  the Policy Domain (required); U-labels are converted to lower-case A-labels (IDNA2008).
+ * @policy_strings, @n_strings: "policy-string": the MTA-STS policy lines ("mode: enforce", ...) or the TLSA
+ *                  records in presentation form; UTF-8, copied. n_strings 0 leaves the member out (and
+ *                  policy_strings may be NULL).
+ * @mx_hosts, @n_mx_hosts: "mx-host" patterns of an MTA-STS policy ("mx.example.com" or "*.example.com"), converted
+ *                  to lower-case A-labels; n_mx_hosts 0 leaves the member out. Written as a JSON array.
+ * @policy:         receives the policy, borrowed from r (valid until r is freed; tlsrpt_report_merge keeps it
+ *                  valid). NULL on failure.
+ * When r already has a policy equal in type, domain, strings and mx-hosts (after the conversions, order
+ * significant), that policy is returned and nothing is added; finding it allocates nothing once r has been searched
+ * before. A new policy starts with zero counts and no failure details.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (r or policy NULL, unknown policy_type, a domain or mx-host that is not a host
+ * name, a string that is NULL or not UTF-8, a count > 0 with a NULL array) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const char *policy_domain,
+                                        const char *const *policy_strings, size_t n_strings,
+                                        const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **policy);
+
+/**
+ * tlsrpt_policy_add_successes - add to "total-successful-session-count".
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (p NULL) or TLSRPT_ELIMIT (the sum would exceed UINT64_MAX; the count is
+ * unchanged). Allocates nothing. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_policy_add_successes(tlsrpt_policy *p, uint64_t sessions);
+
+/**
+ * tlsrpt_failure_new - a standalone failure detail to fill and pass to tlsrpt_policy_add_failures().
+ * @out:         receives it (free with tlsrpt_failure_free; it may be reused for many calls); NULL on failure.
+ * @result_type: "result-type", one of the RFC 8460 §4.3 names ("certificate-expired", ...) or another non-empty
+ *               UTF-8 name (kept as written; tlsrpt_failure_result_code() then says TLSRPT_RESULT_OTHER).
+ * Every optional field starts absent. Returns TLSRPT_OK, TLSRPT_EINVAL (out or result_type NULL, empty, not UTF-8)
+ * or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_new(tlsrpt_failure **out, const char *result_type);
+
+/**
+ * tlsrpt_failure_set_sending_mta_ip, tlsrpt_failure_set_receiving_ip - set "sending-mta-ip" / "receiving-ip".
+ * @ip: IPv4 dotted-quad or IPv6 text (inet_pton(3) syntax, no brackets or zone); stored in RFC 5952 canonical form
+ *      (so "2001:DB8:0:0::1" is stored as "2001:db8::1" and equal addresses merge). NULL removes the field.
+ * The setters modify only failures from tlsrpt_failure_new. Each returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, not an
+ * address; f is unchanged) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_set_sending_mta_ip(tlsrpt_failure *f, const char *ip);
+TLSRPT_API int tlsrpt_failure_set_receiving_ip(tlsrpt_failure *f, const char *ip);
+
+/**
+ * tlsrpt_failure_set_receiving_mx_hostname - set "receiving-mx-hostname": a host name, stored as lower-case
+ * A-labels without a trailing dot. NULL removes the field. Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, not a host
+ * name) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_set_receiving_mx_hostname(tlsrpt_failure *f, const char *hostname);
+
+/**
+ * tlsrpt_failure_set_receiving_mx_helo - set "receiving-mx-helo", the name the receiving MX announced: a host
+ * name (stored as lower-case A-labels) or an RFC 5321 address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]", stored
+ * as given). NULL removes the field. Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, anything else) or TLSRPT_ENOMEM.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const char *helo);
+
+/**
+ * tlsrpt_failure_set_additional_information - set "additional-information": an absolute URI (RFC 3986 "URI":
+ * scheme ":" hier-part ["?" query] ["#" fragment], percent-encoded where it must be; no spaces), stored as given.
+ * NULL removes the field. Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, not such a URI, longer than
+ * TLSRPT_MAX_URI_LENGTH) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_set_additional_information(tlsrpt_failure *f, const char *uri);
+
+/**
+ * tlsrpt_failure_set_reason_code - set "failure-reason-code": any UTF-8 text (a TLS library's error name or
+ * message). NULL removes the field. Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, not UTF-8) or TLSRPT_ENOMEM.
+ * Since: 1.0
+ */
+TLSRPT_API int tlsrpt_failure_set_reason_code(tlsrpt_failure *f, const char *reason_code);
+
+/**
+ * tlsrpt_policy_add_failures - record failed sessions.
+ * @p:        the policy (from tlsrpt_report_add_policy).
+ * @f:        the failure detail; only its result type and optional fields are used (its own count is ignored). It
+ *            is copied: the caller keeps ownership and may change and reuse it.
+ * @sessions: the number of failed sessions to add (0 records the detail with a zero count).
+ * If p already has a detail with the same result type and the same optional fields (absent equals only absent),
+ * its "failed-session-count" grows by sessions and nothing is allocated (once p has been searched before);
+ * otherwise a copy of f with that count is appended. In both cases "total-failure-session-count" grows by sessions.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (p or f NULL), TLSRPT_ELIMIT (either count would exceed UINT64_MAX: nothing is
+ * changed) or TLSRPT_ENOMEM (nothing is changed). Since: 1.0
+ */
+TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure *f, uint64_t sessions);
+
+/**
+ * tlsrpt_failure_free - free a failure from tlsrpt_failure_new. NULL is a no-op. Never pass a failure that belongs
+ * to a report (tlsrpt_policy_failure). Since: 1.0
+ */
+TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f);
+
+/**
+ * tlsrpt_report_merge - add src's counts to dst (the MTA's per-process or per-hour reports into the daily one).
+ * Each policy of src is found in dst as tlsrpt_report_add_policy finds it (type name, domain, strings, mx-hosts),
+ * or appended; its success and failure summary counts are added; each of its failure details is found in that
+ * policy as tlsrpt_policy_add_failures finds it, or appended, and its count added. dst's period widens to cover
+ * both (earliest start, latest end). dst keeps its organization name, contact and report id. src is not changed
+ * (src may be dst: every count doubles). Policies of dst that existed before stay at the same address.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument), TLSRPT_ELIMIT (a sum would exceed UINT64_MAX) or
+ * TLSRPT_ENOMEM; on any error dst is unchanged. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src);
+
+/* ---- Writing and delivery (RFC 8460 §5) -------------------------------------------------------------------------- */
+
+/**
+ * tlsrpt_report_serialize - the report as RFC 8460 JSON.
+ * @r:       the report (built or parsed; not modified).
+ * @flags:   0 (compact: no whitespace) or TLSRPT_JSON_PRETTY (2-space indentation, a final newline).
+ * @out:     receives the UTF-8 JSON text, NUL-terminated (free with tlsrpt_free); NULL on failure.
+ * @out_len: receives its length without the NUL (may be NULL).
+ * Members are written in the order of RFC 8460 §4.4; date-times as RFC 3339 UTC ("2024-07-01T00:00:00Z"); absent
+ * optional members are left out (never null); "mx-host" is always an array. The output is deterministic (the same
+ * report gives the same bytes) and tlsrpt_report_parse() reads it back to an equal report (when it is not larger
+ * than TLSRPT_MAX_REPORT_SIZE).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (r or out NULL, unknown flag, a parsed date-time whose UTC form falls outside the
+ * years 0000..9999) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, char **out, size_t *out_len);
+
+/**
+ * tlsrpt_report_serialize_gzip - the compact JSON of tlsrpt_report_serialize(), compressed as one gzip member
+ * (RFC 1952, libdeflate level 9, no file name, MTIME 0, so deterministic for a given libdeflate build).
+ * @out receives the bytes (free with tlsrpt_free), @out_len their number. Returns the codes of
+ * tlsrpt_report_serialize(). Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, size_t *out_len);
+
+/**
+ * tlsrpt_report_filename - the RFC 8460 §5.1 file name:
+ * sender "!" policy-domain "!" begin-timestamp "!" end-timestamp ["!" unique-id] "." ("json" / "json.gz").
+ * @sender_domain: the submitter's domain (the domain of contact-info); U-labels are converted to A-labels.
+ * @policy_domain: the Policy Domain the report is about; likewise.
+ * @unique_id:     1*(ALPHA / DIGIT), or NULL to leave it out.
+ * @gzip:          non-zero for ".json.gz", 0 for ".json".
+ * @out:           receives the name (free with tlsrpt_free); NULL on failure.
+ * The timestamps are the report's start and end time in decimal Unix seconds.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a domain that is not a host name, a unique_id that is empty or
+ * not alphanumeric, a report without a start or end time or with a time before 1970) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender_domain, const char *policy_domain,
+                                      const char *unique_id, int gzip, char **out);
+
+/**
+ * tlsrpt_report_to_message - the complete e-mail of RFC 8460 §5.3, ready for SMTP submission.
+ * @from:          the From address, e.g. "tlsrpt-noreply@mail.example.com" or "TLS Reports <...>".
+ * @to:            the To address, e.g. the mailbox of a mailto: rua (tlsrpt_uri_mailbox()).
+ * @policy_domain: the Policy Domain the report is about (TLS-Report-Domain and the Subject).
+ * @submitter:     the submitter's domain (TLS-Report-Submitter; RFC 8460: it MUST be the domain of contact-info).
+ * @out, @out_len: receive the message (free with tlsrpt_free), NUL-terminated, CRLF line ends, no line longer than
+ *                 998 octets.
+ * The message: From, To, Subject "Report Domain: <policy_domain> Submitter: <submitter> Report-ID: <msg-id>" (the
+ * §5.3 ABNF; the report id becomes a valid RFC 5322 msg-id, see tlsrpt_report_write(3)), Date (the report's end
+ * time, so the bytes are deterministic; the library never reads the clock), Message-ID (a hash of the report and the
+ * two domains, at the submitter), MIME-Version, TLS-Report-Domain, TLS-Report-Submitter, TLS-Required: No,
+ * Auto-Submitted: auto-generated, and a multipart/report; report-type="tlsrpt" body with a short text/plain part and
+ * the report as application/tlsrpt+gzip in base64 (76-character lines), named by tlsrpt_report_filename() without a
+ * unique id. DKIM signing is the MTA's job.
+ * All four strings must be printable ASCII (no CR, LF or other control characters: no header injection); the two
+ * domains must be host names in A-label form. Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a string that breaks
+ * these rules or would make a header line longer than 998 octets, a report without start/end time or with a time
+ * before 1970), TLSRPT_ELIMIT (the report id is too long to fit a Subject line) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
+                                        const char *policy_domain, const char *submitter, char **out,
+                                        size_t *out_len);
 
 /** tlsrpt_report_free - free the report with all its policies and failure details. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r);

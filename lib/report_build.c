@@ -1,0 +1,663 @@
+/* libtlsrpt — building reports: new report, find-or-add policy, record outcomes, failure details, merge.
+ * SPDX-License-Identifier: MIT
+ *
+ * Every value is checked as it comes in, so a built report always serializes and reads back equal. Counts never
+ * wrap: a sum over UINT64_MAX is TLSRPT_ELIMIT ("over a limit", like every other count overflow in the library, see
+ * trpt_u64_add) and leaves everything unchanged. */
+#include "report_internal.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Checks on input text ---------------------------------------------------------------------------------------- */
+
+static int is_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    return trpt_utf8_valid_prefix(s, len) == len;
+}
+
+static int is_nonempty_utf8(const char *s)
+{
+    return s && *s && is_utf8(s);
+}
+
+/* 1 if name is already what trpt_domain_to_alabel() would make of it: lower-case LDH labels, no trailing dot, no
+ * "xn--" label (whose Punycode only libidn2 can check). Lets the common case skip the conversion and its copy. */
+static int is_plain_alabel(const char *name)
+{
+    size_t len = strlen(name);
+    if (!trpt_domain_is_valid_alabel(name, len, 0))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (name[i] >= 'A' && name[i] <= 'Z')
+            return 0;
+    for (const char *p = name; p; p = strchr(p, '.')) {
+        if (*p == '.')
+            p++;
+        if (strncmp(p, "xn--", 4) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The A-label form of a host name: *use points to name itself when it is already in that form (nothing allocated,
+ * *owned NULL), else to a new string in *owned. Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. */
+static int host_alabel(const char *name, const char **use, char **owned)
+{
+    *owned = NULL;
+    *use = NULL;
+    if (!name)
+        return TLSRPT_EINVAL;
+    if (is_plain_alabel(name)) {
+        *use = name;
+        return TLSRPT_OK;
+    }
+    int rc = trpt_domain_to_alabel(name, 0, owned);
+    if (rc != TLSRPT_OK)
+        return rc;
+    *use = *owned;
+    return TLSRPT_OK;
+}
+
+/* An mx-host pattern: a host name, or "*." followed by one (RFC 8461 §4.1: the wildcard is a whole left-most label). */
+static int mx_pattern_alabel(const char *pattern, const char **use, char **owned)
+{
+    *owned = NULL;
+    *use = NULL;
+    if (!pattern)
+        return TLSRPT_EINVAL;
+    if (strncmp(pattern, "*.", 2) != 0)
+        return host_alabel(pattern, use, owned);
+    if (is_plain_alabel(pattern + 2)) {
+        *use = pattern;
+        return TLSRPT_OK;
+    }
+    char *converted;
+    int rc = trpt_domain_to_alabel(pattern + 2, 0, &converted);
+    if (rc != TLSRPT_OK)
+        return rc;
+    size_t n = strlen(converted);
+    *owned = malloc(n + 3);
+    if (!*owned) {
+        free(converted);
+        return TLSRPT_ENOMEM;
+    }
+    memcpy(*owned, "*.", 2);
+    memcpy(*owned + 2, converted, n + 1);
+    free(converted);
+    *use = *owned;
+    return TLSRPT_OK;
+}
+
+/* ---- Reports ------------------------------------------------------------------------------------------------------ */
+
+TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_name, const char *contact_info,
+                                 const char *report_id, int64_t start_time, int64_t end_time)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!is_nonempty_utf8(organization_name) || !is_nonempty_utf8(report_id) ||
+        (contact_info && !is_utf8(contact_info)))
+        return TLSRPT_EINVAL;
+    if (start_time < TRPT_TIME_MIN || end_time > TRPT_TIME_MAX || start_time >= end_time)
+        return TLSRPT_EINVAL;
+    tlsrpt_report *r;
+    if (trpt_report_create(&r) != TLSRPT_OK)
+        return TLSRPT_ENOMEM;
+    if (trpt_set_string(&r->organization_name, organization_name, strlen(organization_name)) != TLSRPT_OK ||
+        trpt_set_string(&r->report_id, report_id, strlen(report_id)) != TLSRPT_OK ||
+        (contact_info && trpt_set_string(&r->contact_info, contact_info, strlen(contact_info)) != TLSRPT_OK)) {
+        tlsrpt_report_free(r);
+        return TLSRPT_ENOMEM;
+    }
+    r->start_time = start_time;
+    r->end_time = end_time;
+    r->has_start_time = 1;
+    r->has_end_time = 1;
+    *out = r;
+    return TLSRPT_OK;
+}
+
+/* Converted mx-host patterns: pointers to use, and the copies to free. Small lists live on the stack. */
+#define MX_STACK 8
+
+TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const char *policy_domain,
+                                        const char *const *policy_strings, size_t n_strings,
+                                        const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **policy)
+{
+    if (!policy)
+        return TLSRPT_EINVAL;
+    *policy = NULL;
+    const char *type_name = trpt_policy_type_to_name(policy_type);
+    if (!r || !type_name || !policy_domain || (n_strings > 0 && !policy_strings) || (n_mx_hosts > 0 && !mx_hosts))
+        return TLSRPT_EINVAL;
+    for (size_t i = 0; i < n_strings; i++)
+        if (!policy_strings[i] || !is_utf8(policy_strings[i]))
+            return TLSRPT_EINVAL;
+
+    const char *mx_stack[MX_STACK];
+    char *owned_stack[MX_STACK];
+    const char **mx_use = mx_stack;
+    char **mx_owned = owned_stack;
+    if (n_mx_hosts > MX_STACK) {
+        if (n_mx_hosts > SIZE_MAX / sizeof(char *))
+            return TLSRPT_ENOMEM;
+        mx_use = malloc(n_mx_hosts * sizeof *mx_use);
+        mx_owned = calloc(n_mx_hosts, sizeof *mx_owned);
+        if (!mx_use || !mx_owned) {
+            free(mx_use);
+            free(mx_owned);
+            return TLSRPT_ENOMEM;
+        }
+    }
+    size_t converted = 0;
+    const char *domain;
+    char *domain_owned;
+    int rc = host_alabel(policy_domain, &domain, &domain_owned);
+    for (; rc == TLSRPT_OK && converted < n_mx_hosts; converted++)
+        rc = mx_pattern_alabel(mx_hosts[converted], &mx_use[converted], &mx_owned[converted]);
+    if (rc != TLSRPT_OK)
+        goto done;
+
+    tlsrpt_policy *found;
+    rc = trpt_report_find_policy(r, type_name, domain, n_strings > 0, policy_strings, n_strings, n_mx_hosts > 0,
+                                 mx_use, n_mx_hosts, &found);
+    if (rc != TLSRPT_OK)
+        goto done;
+    if (found) {
+        *policy = found;
+        goto done;
+    }
+    tlsrpt_policy *p;
+    rc = trpt_policy_create(&p, type_name, strlen(type_name));
+    if (rc != TLSRPT_OK)
+        goto done;
+    rc = trpt_set_string(&p->domain, domain, strlen(domain));
+    for (size_t i = 0; rc == TLSRPT_OK && i < n_strings; i++)
+        rc = trpt_policy_add_string(p, policy_strings[i], strlen(policy_strings[i]));
+    for (size_t i = 0; rc == TLSRPT_OK && i < n_mx_hosts; i++)
+        rc = trpt_policy_add_mx_host(p, mx_use[i], strlen(mx_use[i]));
+    if (rc != TLSRPT_OK) {
+        trpt_policy_destroy(p);
+        goto done;
+    }
+    rc = trpt_report_take_policy(r, p); /* frees p on failure */
+    if (rc == TLSRPT_OK)
+        *policy = p;
+done:
+    free(domain_owned);
+    for (size_t i = 0; i < converted; i++)
+        free(mx_owned[i]);
+    if (mx_use != mx_stack) {
+        free(mx_use);
+        free(mx_owned);
+    }
+    return rc;
+}
+
+TLSRPT_API int tlsrpt_policy_add_successes(tlsrpt_policy *p, uint64_t sessions)
+{
+    if (!p)
+        return TLSRPT_EINVAL;
+    return trpt_u64_add(&p->successful_sessions, sessions);
+}
+
+/* ---- Failure details -------------------------------------------------------------------------------------------- */
+
+TLSRPT_API int tlsrpt_failure_new(tlsrpt_failure **out, const char *result_type)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!is_nonempty_utf8(result_type))
+        return TLSRPT_EINVAL;
+    return trpt_failure_create(out, result_type, strlen(result_type));
+}
+
+TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f)
+{
+    trpt_failure_destroy(f);
+}
+
+/* Stores the RFC 5952 text of an IPv4 or IPv6 address. */
+static int set_ip(char **field, const char *ip)
+{
+    if (!ip)
+        return trpt_set_string(field, NULL, 0);
+    unsigned char addr[16];
+    char text[INET6_ADDRSTRLEN];
+    int family;
+    if (inet_pton(AF_INET, ip, addr) == 1)
+        family = AF_INET;
+    else if (inet_pton(AF_INET6, ip, addr) == 1)
+        family = AF_INET6;
+    else
+        return TLSRPT_EINVAL;
+    if (!inet_ntop(family, addr, text, sizeof text))
+        return TLSRPT_EINVAL;
+    return trpt_set_string(field, text, strlen(text));
+}
+
+TLSRPT_API int tlsrpt_failure_set_sending_mta_ip(tlsrpt_failure *f, const char *ip)
+{
+    return f ? set_ip(&f->sending_mta_ip, ip) : TLSRPT_EINVAL;
+}
+
+TLSRPT_API int tlsrpt_failure_set_receiving_ip(tlsrpt_failure *f, const char *ip)
+{
+    return f ? set_ip(&f->receiving_ip, ip) : TLSRPT_EINVAL;
+}
+
+static int set_host(char **field, const char *name)
+{
+    if (!name)
+        return trpt_set_string(field, NULL, 0);
+    const char *use;
+    char *owned;
+    int rc = host_alabel(name, &use, &owned);
+    if (rc == TLSRPT_OK)
+        rc = trpt_set_string(field, use, strlen(use));
+    free(owned);
+    return rc;
+}
+
+TLSRPT_API int tlsrpt_failure_set_receiving_mx_hostname(tlsrpt_failure *f, const char *hostname)
+{
+    return f ? set_host(&f->receiving_mx_hostname, hostname) : TLSRPT_EINVAL;
+}
+
+/* RFC 5321 §4.1.3 address-literal: "[" IPv4-address-literal "]" or "[IPv6:" IPv6-addr "]" (the general form with
+ * other tags is not used by any MTA and is refused). */
+static int is_address_literal(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 3 || s[0] != '[' || s[len - 1] != ']' || len - 2 >= INET6_ADDRSTRLEN + 5)
+        return 0;
+    char inner[INET6_ADDRSTRLEN + 5];
+    memcpy(inner, s + 1, len - 2);
+    inner[len - 2] = '\0';
+    unsigned char addr[16];
+    if (strncmp(inner, "IPv6:", 5) == 0)
+        return inet_pton(AF_INET6, inner + 5, addr) == 1;
+    return inet_pton(AF_INET, inner, addr) == 1;
+}
+
+TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const char *helo)
+{
+    if (!f)
+        return TLSRPT_EINVAL;
+    if (helo && is_address_literal(helo))
+        return trpt_set_string(&f->receiving_mx_helo, helo, strlen(helo));
+    return set_host(&f->receiving_mx_helo, helo);
+}
+
+/* ---- RFC 3986 URI check (additional-information) --------------------------------------------------------------- */
+
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_hex(int c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int is_unreserved(int c)
+{
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static int is_sub_delim(int c)
+{
+    return c && strchr("!$&'()*+,;=", c) != NULL;
+}
+
+/* Checks s[from, to) against *( unreserved / pct-encoded / sub-delims / extra ). */
+static int all_of(const char *s, size_t from, size_t to, const char *extra)
+{
+    for (size_t i = from; i < to; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            if (to - i < 3 || !is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
+                return 0;
+            i += 2;
+        } else if (!is_unreserved(c) && !is_sub_delim(c) && !(c && strchr(extra, c))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* IP-literal = "[" ( IPv6address / IPvFuture ) "]" — s[from, to) is the text between the brackets. */
+static int is_ip_literal_inner(const char *s, size_t from, size_t to)
+{
+    size_t n = to - from;
+    if (n > 0 && (s[from] == 'v' || s[from] == 'V')) {
+        /* IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ) */
+        size_t i = from + 1;
+        while (i < to && is_hex((unsigned char)s[i]))
+            i++;
+        if (i == from + 1 || i >= to || s[i] != '.' || i + 1 >= to)
+            return 0;
+        for (i++; i < to; i++)
+            if (!is_unreserved((unsigned char)s[i]) && !is_sub_delim((unsigned char)s[i]) && s[i] != ':')
+                return 0;
+        return 1;
+    }
+    char buf[INET6_ADDRSTRLEN];
+    unsigned char addr[16];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s + from, n);
+    buf[n] = '\0';
+    return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ] (RFC 3986 §3). */
+static int is_absolute_uri(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > TLSRPT_MAX_URI_LENGTH || !is_alpha((unsigned char)s[0]))
+        return 0;
+    size_t i = 1;
+    while (i < len && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) || s[i] == '+' ||
+                       s[i] == '-' || s[i] == '.'))
+        i++;
+    if (i >= len || s[i] != ':')
+        return 0;
+    i++;
+    size_t end_hier = i;
+    while (end_hier < len && s[end_hier] != '?' && s[end_hier] != '#')
+        end_hier++;
+    size_t path_from = i;
+    if (end_hier - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+        /* authority = [ userinfo "@" ] host [ ":" port ], up to the next "/" */
+        size_t a = i + 2, a_end = a;
+        while (a_end < end_hier && s[a_end] != '/')
+            a_end++;
+        size_t host_from = a;
+        const char *at = memchr(s + a, '@', a_end - a);
+        if (at) {
+            size_t at_pos = (size_t)(at - s);
+            if (!all_of(s, a, at_pos, ":"))
+                return 0;
+            host_from = at_pos + 1;
+        }
+        size_t host_to;
+        if (host_from < a_end && s[host_from] == '[') {
+            const char *close = memchr(s + host_from, ']', a_end - host_from);
+            if (!close)
+                return 0;
+            host_to = (size_t)(close - s) + 1;
+            if (!is_ip_literal_inner(s, host_from + 1, host_to - 1))
+                return 0;
+        } else {
+            host_to = host_from;
+            while (host_to < a_end && s[host_to] != ':')
+                host_to++;
+            /* reg-name (an IPv4address is a reg-name too, syntactically) */
+            if (!all_of(s, host_from, host_to, ""))
+                return 0;
+        }
+        if (host_to < a_end) {
+            if (s[host_to] != ':')
+                return 0;
+            for (size_t k = host_to + 1; k < a_end; k++)
+                if (!is_digit((unsigned char)s[k]))
+                    return 0;
+        }
+        path_from = a_end; /* path-abempty: empty or starting with "/" */
+    }
+    /* path = segments of pchar separated by "/" (path-absolute / path-rootless / path-empty / path-abempty) */
+    if (!all_of(s, path_from, end_hier, ":@/"))
+        return 0;
+    size_t k = end_hier;
+    if (k < len && s[k] == '?') {
+        size_t q_end = k + 1;
+        while (q_end < len && s[q_end] != '#')
+            q_end++;
+        if (!all_of(s, k + 1, q_end, ":@/?"))
+            return 0;
+        k = q_end;
+    }
+    if (k < len && s[k] == '#') {
+        if (!all_of(s, k + 1, len, ":@/?"))
+            return 0;
+    }
+    return 1;
+}
+
+TLSRPT_API int tlsrpt_failure_set_additional_information(tlsrpt_failure *f, const char *uri)
+{
+    if (!f)
+        return TLSRPT_EINVAL;
+    if (!uri)
+        return trpt_set_string(&f->additional_information, NULL, 0);
+    if (!is_absolute_uri(uri))
+        return TLSRPT_EINVAL;
+    return trpt_set_string(&f->additional_information, uri, strlen(uri));
+}
+
+TLSRPT_API int tlsrpt_failure_set_reason_code(tlsrpt_failure *f, const char *reason_code)
+{
+    if (!f || (reason_code && !is_utf8(reason_code)))
+        return TLSRPT_EINVAL;
+    return trpt_set_string(&f->reason_code, reason_code, reason_code ? strlen(reason_code) : 0);
+}
+
+TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure *f, uint64_t sessions)
+{
+    if (!p || !f)
+        return TLSRPT_EINVAL;
+    if (sessions > UINT64_MAX - p->failed_sessions)
+        return TLSRPT_ELIMIT;
+    tlsrpt_failure *detail;
+    int rc = trpt_policy_find_failure(p, f, &detail);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (detail) {
+        /* The hot path: an outcome seen before. Nothing is allocated. */
+        if (sessions > UINT64_MAX - detail->session_count)
+            return TLSRPT_ELIMIT;
+        detail->session_count += sessions;
+    } else {
+        tlsrpt_failure *copy;
+        rc = trpt_failure_copy(&copy, f);
+        if (rc != TLSRPT_OK)
+            return rc;
+        copy->session_count = sessions;
+        rc = trpt_policy_take_failure(p, copy); /* frees copy on failure */
+        if (rc != TLSRPT_OK)
+            return rc;
+    }
+    p->failed_sessions += sessions;
+    return TLSRPT_OK;
+}
+
+/* ---- Merge ---------------------------------------------------------------------------------------------------------
+ * In two phases so that dst is unchanged on any error. Phase 1 makes the structure: every policy and detail of src
+ * gets a counterpart in dst, appended with zero counts when there is none (ENOMEM undoes the appends). Phase 2 adds
+ * the counts, one counter at a time in a fixed order; when a sum would overflow, the additions done so far are
+ * subtracted again in the same order and the appends are undone. Both phases find counterparts through the indexes,
+ * which phase 1 has built, so phase 2 allocates nothing and cannot fail but for the overflow. */
+
+typedef struct merge_undo {
+    size_t n_policies;      /* dst's policy count before the merge */
+    size_t *n_failures;     /* per original dst policy: its detail count before */
+    unsigned char *has_failures;
+} merge_undo;
+
+static void merge_rollback(tlsrpt_report *dst, const merge_undo *u)
+{
+    for (size_t i = 0; i < u->n_policies; i++) {
+        trpt_policy_truncate_failures(dst->policies[i], u->n_failures[i]);
+        dst->policies[i]->has_failures = u->has_failures[i];
+    }
+    trpt_report_truncate_policies(dst, u->n_policies);
+}
+
+static int find_policy_like(tlsrpt_report *dst, const tlsrpt_policy *sp, tlsrpt_policy **found)
+{
+    return trpt_report_find_policy(dst, sp->type_name, sp->domain, sp->has_strings,
+                                   (const char *const *)sp->strings, sp->n_strings, sp->has_mx_hosts,
+                                   (const char *const *)sp->mx_hosts, sp->n_mx_hosts, found);
+}
+
+/* A policy with sp's identity, zero counts and no details. */
+static int policy_like(tlsrpt_policy **out, const tlsrpt_policy *sp)
+{
+    tlsrpt_policy *p;
+    int rc = trpt_policy_create(&p, sp->type_name, strlen(sp->type_name));
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (sp->domain)
+        rc = trpt_set_string(&p->domain, sp->domain, strlen(sp->domain));
+    for (size_t i = 0; rc == TLSRPT_OK && i < sp->n_strings; i++)
+        rc = trpt_policy_add_string(p, sp->strings[i], strlen(sp->strings[i]));
+    for (size_t i = 0; rc == TLSRPT_OK && i < sp->n_mx_hosts; i++)
+        rc = trpt_policy_add_mx_host(p, sp->mx_hosts[i], strlen(sp->mx_hosts[i]));
+    if (rc != TLSRPT_OK) {
+        trpt_policy_destroy(p);
+        return rc;
+    }
+    p->has_strings = sp->has_strings;
+    p->has_mx_hosts = sp->has_mx_hosts;
+    *out = p;
+    return TLSRPT_OK;
+}
+
+static int merge_structure(tlsrpt_report *dst, const tlsrpt_report *src)
+{
+    for (size_t i = 0; i < src->n_policies; i++) {
+        const tlsrpt_policy *sp = src->policies[i];
+        tlsrpt_policy *dp;
+        int rc = find_policy_like(dst, sp, &dp);
+        if (rc != TLSRPT_OK)
+            return rc;
+        if (!dp) {
+            rc = policy_like(&dp, sp);
+            if (rc != TLSRPT_OK)
+                return rc;
+            rc = trpt_report_take_policy(dst, dp);
+            if (rc != TLSRPT_OK)
+                return rc;
+        }
+        if (sp->has_failures)
+            dp->has_failures = 1;
+        for (size_t k = 0; k < sp->n_failures; k++) {
+            tlsrpt_failure *df;
+            rc = trpt_policy_find_failure(dp, sp->failures[k], &df);
+            if (rc != TLSRPT_OK)
+                return rc;
+            if (!df) {
+                rc = trpt_failure_copy(&df, sp->failures[k]);
+                if (rc != TLSRPT_OK)
+                    return rc;
+                df->session_count = 0;
+                rc = trpt_policy_take_failure(dp, df);
+                if (rc != TLSRPT_OK)
+                    return rc;
+            }
+        }
+    }
+    return TLSRPT_OK;
+}
+
+/* Adds (or, with subtract, takes away) src's counts to/from their counterparts in dst, for the first `limit`
+ * counters in the fixed order. In add mode, stops at the first overflow and returns TLSRPT_ELIMIT with *done the
+ * number of counters already added. */
+static int merge_counts(tlsrpt_report *dst, const tlsrpt_report *src, int subtract, size_t limit, size_t *done)
+{
+    size_t step = 0;
+#define MERGE_COUNTER(acc, add)                                                                                        \
+    do {                                                                                                               \
+        if (step == limit)                                                                                             \
+            goto out;                                                                                                  \
+        if (subtract) {                                                                                                \
+            (acc) -= (add);                                                                                            \
+        } else if (trpt_u64_add(&(acc), (add)) != TLSRPT_OK) {                                                         \
+            *done = step;                                                                                              \
+            return TLSRPT_ELIMIT;                                                                                      \
+        }                                                                                                              \
+        step++;                                                                                                        \
+    } while (0)
+    for (size_t i = 0; i < src->n_policies; i++) {
+        const tlsrpt_policy *sp = src->policies[i];
+        tlsrpt_policy *dp = NULL;
+        (void)find_policy_like(dst, sp, &dp); /* indexes exist: no allocation, always found */
+        MERGE_COUNTER(dp->successful_sessions, sp->successful_sessions);
+        MERGE_COUNTER(dp->failed_sessions, sp->failed_sessions);
+        for (size_t k = 0; k < sp->n_failures; k++) {
+            tlsrpt_failure *df = NULL;
+            (void)trpt_policy_find_failure(dp, sp->failures[k], &df);
+            MERGE_COUNTER(df->session_count, sp->failures[k]->session_count);
+        }
+    }
+#undef MERGE_COUNTER
+out:
+    *done = step;
+    return TLSRPT_OK;
+}
+
+TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src)
+{
+    if (!dst || !src)
+        return TLSRPT_EINVAL;
+    if (dst == src) {
+        /* Counts would change under the walk: merge a copy. */
+        tlsrpt_report *copy;
+        int rc = trpt_report_copy(&copy, src);
+        if (rc != TLSRPT_OK)
+            return rc;
+        rc = tlsrpt_report_merge(dst, copy);
+        tlsrpt_report_free(copy);
+        return rc;
+    }
+    merge_undo u = {dst->n_policies, NULL, NULL};
+    if (u.n_policies > 0) {
+        u.n_failures = malloc(u.n_policies * sizeof *u.n_failures);
+        u.has_failures = malloc(u.n_policies);
+        if (!u.n_failures || !u.has_failures) {
+            free(u.n_failures);
+            free(u.has_failures);
+            return TLSRPT_ENOMEM;
+        }
+        for (size_t i = 0; i < u.n_policies; i++) {
+            u.n_failures[i] = dst->policies[i]->n_failures;
+            u.has_failures[i] = (unsigned char)dst->policies[i]->has_failures;
+        }
+    }
+    int rc = merge_structure(dst, src);
+    if (rc == TLSRPT_OK) {
+        size_t done;
+        rc = merge_counts(dst, src, 0, SIZE_MAX, &done);
+        if (rc != TLSRPT_OK) {
+            size_t undone;
+            (void)merge_counts(dst, src, 1, done, &undone);
+        }
+    }
+    if (rc != TLSRPT_OK) {
+        merge_rollback(dst, &u);
+    } else {
+        if (src->has_start_time && (!dst->has_start_time || src->start_time < dst->start_time)) {
+            dst->start_time = src->start_time;
+            dst->has_start_time = 1;
+        }
+        if (src->has_end_time && (!dst->has_end_time || src->end_time > dst->end_time)) {
+            dst->end_time = src->end_time;
+            dst->has_end_time = 1;
+        }
+    }
+    free(u.n_failures);
+    free(u.has_failures);
+    return rc;
+}

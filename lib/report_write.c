@@ -1,0 +1,542 @@
+/* libtlsrpt — writing reports: JSON (RFC 8460 §4.4 member order), gzip, the §5.1 file name, the §5.3 e-mail.
+ * SPDX-License-Identifier: MIT
+ *
+ * Everything here is a pure function of its arguments: no clock, no randomness, no environment. The same report
+ * gives the same bytes, which makes the output testable byte for byte and lets an MTA retry a delivery with the very
+ * same message (same Message-ID, so the receiver can drop the duplicate). */
+#include "json_writer.h"
+#include "report_internal.h"
+
+#include <libdeflate.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A C string literal as (text, length) for trpt_jw_name(). */
+#define TEXT_NAME(s) (s), (sizeof(s) - 1)
+
+/* gzip level: 9 of libdeflate's 1..12, a good size for mail at a fraction of the time of 12. */
+#define TRPT_GZIP_LEVEL 9
+
+/* Longest Report-ID msg-id (with its angle brackets) that tlsrpt_report_to_message() puts in the Subject: it gets a
+ * folded line of its own, which must stay within RFC 5322's 998 octets with the leading space, with room to spare. */
+#define TRPT_SUBJECT_MSGID_MAX 900u
+
+/* Longest From or To value: "From: " + value must fit one 998-octet line. */
+#define TRPT_ADDRESS_HEADER_MAX (998u - 6u)
+
+/* ---- RFC 3339 date-time ---------------------------------------------------------------------------------------- */
+
+/* Civil date of a day count from 1970-01-01 (Howard Hinnant's civil_from_days, proleptic Gregorian). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+typedef struct broken_time {
+    int64_t days; /* since 1970-01-01 */
+    int64_t year;
+    int month, day, hour, minute, second;
+} broken_time;
+
+static void break_time(int64_t t, broken_time *bt)
+{
+    int64_t days = t / 86400, secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    bt->days = days;
+    civil_from_days(days, &bt->year, &bt->month, &bt->day);
+    bt->hour = (int)(secs / 3600);
+    bt->minute = (int)(secs / 60 % 60);
+    bt->second = (int)(secs % 60);
+}
+
+int trpt_datetime_format(int64_t t, char out[21])
+{
+    if (t < TRPT_TIME_MIN || t > TRPT_TIME_MAX)
+        return TLSRPT_EINVAL;
+    broken_time bt;
+    break_time(t, &bt);
+    snprintf(out, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)bt.year, bt.month, bt.day, bt.hour, bt.minute,
+             bt.second);
+    return TLSRPT_OK;
+}
+
+/* ---- JSON ----------------------------------------------------------------------------------------------------------- */
+
+static void member_opt_string(trpt_json_writer *w, const char *name, const char *value)
+{
+    if (value)
+        trpt_jw_member_string(w, name, value);
+}
+
+static void write_string_array(trpt_json_writer *w, const char *name, char *const *list, size_t n)
+{
+    trpt_jw_name(w, name, strlen(name));
+    trpt_jw_begin_array(w);
+    for (size_t i = 0; i < n; i++)
+        trpt_jw_string(w, list[i], strlen(list[i]));
+    trpt_jw_end_array(w);
+}
+
+static void write_failure(trpt_json_writer *w, const tlsrpt_failure *f)
+{
+    trpt_jw_begin_object(w);
+    trpt_jw_member_string(w, "result-type", f->result_type);
+    member_opt_string(w, "sending-mta-ip", f->sending_mta_ip);
+    member_opt_string(w, "receiving-mx-hostname", f->receiving_mx_hostname);
+    member_opt_string(w, "receiving-mx-helo", f->receiving_mx_helo);
+    member_opt_string(w, "receiving-ip", f->receiving_ip);
+    trpt_jw_member_uint64(w, "failed-session-count", f->session_count);
+    member_opt_string(w, "additional-information", f->additional_information);
+    member_opt_string(w, "failure-reason-code", f->reason_code);
+    trpt_jw_end_object(w);
+}
+
+static void write_policy(trpt_json_writer *w, const tlsrpt_policy *p)
+{
+    trpt_jw_begin_object(w);
+    trpt_jw_name(w, TEXT_NAME("policy"));
+    trpt_jw_begin_object(w);
+    trpt_jw_member_string(w, "policy-type", p->type_name);
+    if (p->has_strings)
+        write_string_array(w, "policy-string", p->strings, p->n_strings);
+    member_opt_string(w, "policy-domain", p->domain);
+    if (p->has_mx_hosts)
+        write_string_array(w, "mx-host", p->mx_hosts, p->n_mx_hosts);
+    trpt_jw_end_object(w);
+    trpt_jw_name(w, TEXT_NAME("summary"));
+    trpt_jw_begin_object(w);
+    trpt_jw_member_uint64(w, "total-successful-session-count", p->successful_sessions);
+    trpt_jw_member_uint64(w, "total-failure-session-count", p->failed_sessions);
+    trpt_jw_end_object(w);
+    if (p->has_failures) {
+        trpt_jw_name(w, TEXT_NAME("failure-details"));
+        trpt_jw_begin_array(w);
+        for (size_t i = 0; i < p->n_failures; i++)
+            write_failure(w, p->failures[i]);
+        trpt_jw_end_array(w);
+    }
+    trpt_jw_end_object(w);
+}
+
+/* Appends the report's JSON to b. Returns TLSRPT_OK, TLSRPT_EINVAL (a time that RFC 3339 cannot write, text that
+ * is not UTF-8) or TLSRPT_ENOMEM. */
+static int write_report(trpt_buf *b, const tlsrpt_report *r, unsigned jw_flags)
+{
+    char start[21], end[21];
+    if ((r->has_start_time && trpt_datetime_format(r->start_time, start) != TLSRPT_OK) ||
+        (r->has_end_time && trpt_datetime_format(r->end_time, end) != TLSRPT_OK))
+        return TLSRPT_EINVAL;
+    trpt_json_writer w;
+    trpt_jw_init(&w, b, jw_flags);
+    trpt_jw_begin_object(&w);
+    member_opt_string(&w, "organization-name", r->organization_name);
+    if (r->has_start_time || r->has_end_time) {
+        trpt_jw_name(&w, TEXT_NAME("date-range"));
+        trpt_jw_begin_object(&w);
+        if (r->has_start_time)
+            trpt_jw_member_string(&w, "start-datetime", start);
+        if (r->has_end_time)
+            trpt_jw_member_string(&w, "end-datetime", end);
+        trpt_jw_end_object(&w);
+    }
+    member_opt_string(&w, "contact-info", r->contact_info);
+    member_opt_string(&w, "report-id", r->report_id);
+    trpt_jw_name(&w, TEXT_NAME("policies"));
+    trpt_jw_begin_array(&w);
+    for (size_t i = 0; i < r->n_policies; i++)
+        write_policy(&w, r->policies[i]);
+    trpt_jw_end_array(&w);
+    trpt_jw_end_object(&w);
+    return trpt_jw_finish(&w);
+}
+
+TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, char **out, size_t *out_len)
+{
+    if (out_len)
+        *out_len = 0;
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!r || (flags & ~TLSRPT_JSON_PRETTY))
+        return TLSRPT_EINVAL;
+    trpt_buf b;
+    trpt_buf_init(&b);
+    int rc = write_report(&b, r, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    if (rc != TLSRPT_OK) {
+        trpt_buf_free(&b);
+        return rc;
+    }
+    return trpt_buf_finish(&b, out, out_len);
+}
+
+/* ---- gzip ------------------------------------------------------------------------------------------------------------ */
+
+static int gzip_bytes(const void *data, size_t len, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(TRPT_GZIP_LEVEL);
+    if (!c)
+        return TLSRPT_ENOMEM;
+    size_t bound = libdeflate_gzip_compress_bound(c, len);
+    unsigned char *buf = malloc(bound ? bound : 1);
+    if (!buf) {
+        libdeflate_free_compressor(c);
+        return TLSRPT_ENOMEM;
+    }
+    size_t n = libdeflate_gzip_compress(c, data, len, buf, bound);
+    libdeflate_free_compressor(c);
+    if (n == 0) { /* cannot happen with a buffer of the bound's size */
+        free(buf);
+        return TLSRPT_ENOMEM;
+    }
+    *out = buf;
+    *out_len = n;
+    return TLSRPT_OK;
+}
+
+TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, size_t *out_len)
+{
+    if (out_len)
+        *out_len = 0;
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!out_len)
+        return TLSRPT_EINVAL;
+    char *json;
+    size_t json_len;
+    int rc = tlsrpt_report_serialize(r, 0, &json, &json_len);
+    if (rc != TLSRPT_OK)
+        return rc;
+    unsigned char *gz;
+    rc = gzip_bytes(json, json_len, &gz, out_len);
+    free(json);
+    if (rc == TLSRPT_OK)
+        *out = gz;
+    return rc;
+}
+
+/* ---- File name (RFC 8460 §5.1) ------------------------------------------------------------------------------------ */
+
+static int is_alnum(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* filename = sender "!" policy-domain "!" begin-timestamp "!" end-timestamp [ "!" unique-id ] "." extension */
+static int make_filename(const tlsrpt_report *r, const char *sender, const char *policy_domain,
+                         const char *unique_id, int gzip, char **out)
+{
+    *out = NULL;
+    if (!r || !sender || !policy_domain || !r->has_start_time || !r->has_end_time || r->start_time < 0 ||
+        r->end_time < 0)
+        return TLSRPT_EINVAL;
+    if (unique_id) {
+        if (!*unique_id)
+            return TLSRPT_EINVAL;
+        for (const char *p = unique_id; *p; p++)
+            if (!is_alnum((unsigned char)*p))
+                return TLSRPT_EINVAL;
+    }
+    char *s = NULL, *d = NULL;
+    int rc = trpt_domain_to_alabel(sender, 0, &s);
+    if (rc == TLSRPT_OK)
+        rc = trpt_domain_to_alabel(policy_domain, 0, &d);
+    if (rc != TLSRPT_OK) {
+        free(s);
+        return rc;
+    }
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_printf(&b, "%s!%s!%lld!%lld", s, d, (long long)r->start_time, (long long)r->end_time);
+    if (unique_id) {
+        trpt_buf_putc(&b, '!');
+        trpt_buf_puts(&b, unique_id);
+    }
+    trpt_buf_puts(&b, gzip ? ".json.gz" : ".json");
+    free(s);
+    free(d);
+    return trpt_buf_finish(&b, out, NULL);
+}
+
+TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender_domain, const char *policy_domain,
+                                      const char *unique_id, int gzip, char **out)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    return make_filename(r, sender_domain, policy_domain, unique_id, gzip, out);
+}
+
+/* ---- E-mail (RFC 8460 §5.3) ------------------------------------------------------------------------------------------ */
+
+/* Non-empty printable US-ASCII (0x20..0x7e): no CR, LF, NUL or other controls, nothing that could start a new
+ * header line or need encoding. */
+static int is_printable_ascii(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* RFC 5322 atext. */
+static int is_atext(int c)
+{
+    return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* 1 if s[0..len) is an RFC 5322 dot-atom-text: 1*atext *("." 1*atext). */
+static int is_dot_atom_text(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.') {
+            if (s[i - 1] == '.')
+                return 0;
+        } else if (!is_atext((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The Report-ID of the Subject, an RFC 5322 msg-id "<" id-left "@" id-right ">":
+ * - a report id that already is id-left "@" id-right (both dot-atom-text) is used as it is;
+ * - otherwise id-left is the report id with every byte that is not atext (and '%' itself, and each '.' that would
+ *   make the dot-atom invalid: first, last, or after another '.') written as %XX (upper-case hex), and id-right is
+ *   the submitter. The mapping is reversible, so distinct report ids give distinct msg-ids. */
+static void append_report_msgid(trpt_buf *b, const char *report_id, const char *submitter)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(report_id);
+    const char *at = strchr(report_id, '@');
+    trpt_buf_putc(b, '<');
+    if (at && strchr(at + 1, '@') == NULL && is_dot_atom_text(report_id, (size_t)(at - report_id)) &&
+        is_dot_atom_text(at + 1, len - (size_t)(at - report_id) - 1)) {
+        trpt_buf_append(b, report_id, len);
+        trpt_buf_putc(b, '>');
+        return;
+    }
+    int prev_dot = 1; /* a '.' at the start must be encoded */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)report_id[i];
+        int keep = (c != '%' && is_atext(c)) || (c == '.' && !prev_dot && i + 1 < len);
+        if (keep) {
+            trpt_buf_putc(b, (char)c);
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 0xf]};
+            trpt_buf_append(b, e, 3);
+        }
+        prev_dot = keep && c == '.';
+    }
+    trpt_buf_putc(b, '@');
+    trpt_buf_puts(b, submitter);
+    trpt_buf_putc(b, '>');
+}
+
+/* 128 bits of a non-cryptographic hash over the message's inputs: two FNV-1a streams with different offsets,
+ * each length-prefixed field mixed in, finished with the murmur3 finalizer. Only used to make the Message-ID and
+ * the MIME boundary unique and reproducible. */
+typedef struct msg_hash {
+    uint64_t a, b;
+} msg_hash;
+
+static void hash_bytes(msg_hash *h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t n = (uint64_t)len;
+    for (int i = 0; i < 8; i++) {
+        unsigned char c = (unsigned char)(n >> (8 * i));
+        h->a = (h->a ^ c) * 0x100000001b3ULL;
+        h->b = (h->b ^ c) * 0x100000001b3ULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        h->a = (h->a ^ p[i]) * 0x100000001b3ULL;
+        h->b = (h->b ^ (unsigned char)(p[i] + 0x55u)) * 0x100000001b3ULL;
+    }
+}
+
+static uint64_t fmix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+/* Appends a header field "name: token token ...", folded (CRLF SP) before a token when the line would pass 78
+ * characters. Every token is at most 997 octets, so no line passes 998. */
+static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
+{
+    size_t line = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(tokens[i]);
+        if (i > 0) {
+            if (line + 1 + len > 78) {
+                trpt_buf_puts(b, "\r\n ");
+                line = 1;
+            } else {
+                trpt_buf_putc(b, ' ');
+                line++;
+            }
+        }
+        trpt_buf_append(b, tokens[i], len);
+        line += len;
+    }
+    trpt_buf_puts(b, "\r\n");
+}
+
+/* RFC 5322 §3.3 date-time in UTC: "Mon, 01 Jul 2024 23:59:59 +0000". */
+static void append_rfc5322_date(trpt_buf *b, int64_t t)
+{
+    static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; /* 1970-01-01: Thursday */
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    broken_time bt;
+    break_time(t, &bt);
+    trpt_buf_printf(b, "%s, %02d %s %04lld %02d:%02d:%02d +0000", wday[bt.days % 7], bt.day, mon[bt.month - 1],
+                    (long long)bt.year, bt.hour, bt.minute, bt.second);
+}
+
+/* Base64 (RFC 2045) in lines of 76 characters, each ended by CRLF. */
+static void append_base64(trpt_buf *b, const unsigned char *data, size_t len)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char line[78];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16;
+        size_t k = len - i;
+        if (k > 1)
+            v |= (uint32_t)data[i + 1] << 8;
+        if (k > 2)
+            v |= data[i + 2];
+        line[n++] = alphabet[(v >> 18) & 63];
+        line[n++] = alphabet[(v >> 12) & 63];
+        line[n++] = k > 1 ? alphabet[(v >> 6) & 63] : '=';
+        line[n++] = k > 2 ? alphabet[v & 63] : '=';
+        if (n == 76) {
+            line[n++] = '\r';
+            line[n++] = '\n';
+            trpt_buf_append(b, line, n);
+            n = 0;
+        }
+    }
+    if (n > 0) {
+        line[n++] = '\r';
+        line[n++] = '\n';
+        trpt_buf_append(b, line, n);
+    }
+}
+
+TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
+                                        const char *policy_domain, const char *submitter, char **out,
+                                        size_t *out_len)
+{
+    if (out_len)
+        *out_len = 0;
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!r || !is_printable_ascii(from) || !is_printable_ascii(to) || !is_printable_ascii(policy_domain) ||
+        !is_printable_ascii(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
+        strlen(to) > TRPT_ADDRESS_HEADER_MAX || !r->report_id || !*r->report_id)
+        return TLSRPT_EINVAL;
+    if (!r->has_start_time || !r->has_end_time || r->start_time < 0 || r->end_time < 0 ||
+        r->end_time > TRPT_TIME_MAX)
+        return TLSRPT_EINVAL;
+
+    char *domain = NULL, *sender = NULL, *filename = NULL, *msgid = NULL;
+    unsigned char *gz = NULL;
+    size_t gz_len = 0;
+    trpt_buf b, id;
+    trpt_buf_init(&b);
+    trpt_buf_init(&id);
+    int rc = trpt_domain_to_alabel(policy_domain, 0, &domain);
+    if (rc == TLSRPT_OK)
+        rc = trpt_domain_to_alabel(submitter, 0, &sender);
+    if (rc != TLSRPT_OK)
+        goto done;
+
+    append_report_msgid(&id, r->report_id, sender);
+    if ((rc = trpt_buf_finish(&id, &msgid, NULL)) != TLSRPT_OK)
+        goto done;
+    if (strlen(msgid) > TRPT_SUBJECT_MSGID_MAX) {
+        rc = TLSRPT_ELIMIT;
+        goto done;
+    }
+    void *gz_out;
+    if ((rc = tlsrpt_report_serialize_gzip(r, &gz_out, &gz_len)) != TLSRPT_OK)
+        goto done;
+    gz = gz_out;
+    if ((rc = make_filename(r, sender, domain, NULL, 1, &filename)) != TLSRPT_OK)
+        goto done;
+
+    msg_hash h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    hash_bytes(&h, from, strlen(from));
+    hash_bytes(&h, to, strlen(to));
+    hash_bytes(&h, domain, strlen(domain));
+    hash_bytes(&h, sender, strlen(sender));
+    hash_bytes(&h, gz, gz_len);
+    uint64_t h1 = fmix64(h.a), h2 = fmix64(h.b ^ h1);
+
+    char start[21], end[21];
+    (void)trpt_datetime_format(r->start_time, start); /* both in range: checked above */
+    (void)trpt_datetime_format(r->end_time, end);
+
+    trpt_buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to);
+    const char *subject[] = {"Subject:", "Report", "Domain:", domain, "Submitter:", sender, "Report-ID:", msgid};
+    append_folded(&b, subject, sizeof subject / sizeof subject[0]);
+    trpt_buf_puts(&b, "Date: ");
+    append_rfc5322_date(&b, r->end_time);
+    trpt_buf_printf(&b, "\r\nMessage-ID: <tlsrpt.%016llx%016llx@%s>\r\n", (unsigned long long)h1,
+                    (unsigned long long)h2, sender);
+    trpt_buf_puts(&b, "MIME-Version: 1.0\r\n");
+    trpt_buf_printf(&b, "TLS-Report-Domain: %s\r\nTLS-Report-Submitter: %s\r\n", domain, sender);
+    trpt_buf_puts(&b, "TLS-Required: No\r\nAuto-Submitted: auto-generated\r\n");
+    /* "=_" never occurs in base64 text or in the text part, so the boundary cannot occur in the body. */
+    char boundary[64];
+    snprintf(boundary, sizeof boundary, "----=_tlsrpt_%016llx", (unsigned long long)h2);
+    trpt_buf_printf(&b, "Content-Type: multipart/report; report-type=\"tlsrpt\";\r\n boundary=\"%s\"\r\n\r\n",
+                    boundary);
+    trpt_buf_puts(&b, "This is a MIME-formatted message.\r\n\r\n");
+    trpt_buf_printf(&b, "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n",
+                    boundary);
+    trpt_buf_puts(&b, "This is an aggregate report of TLS connection results\r\n"
+                      "(SMTP TLS Reporting, RFC 8460).\r\n\r\n");
+    trpt_buf_printf(&b, "Policy domain: %s\r\nSubmitter: %s\r\nPeriod: %s to %s\r\nReport-ID: %s\r\n\r\n", domain,
+                    sender, start, end, msgid);
+    trpt_buf_printf(&b, "--%s\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\n"
+                        "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n\r\n",
+                    boundary, filename);
+    append_base64(&b, gz, gz_len);
+    trpt_buf_printf(&b, "--%s--\r\n", boundary);
+    rc = trpt_buf_finish(&b, out, out_len);
+done:
+    trpt_buf_free(&b);
+    trpt_buf_free(&id);
+    free(domain);
+    free(sender);
+    free(filename);
+    free(msgid);
+    free(gz);
+    return rc;
+}
