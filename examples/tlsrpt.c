@@ -23,10 +23,6 @@
 #define MAX_TTL 2147483647u
 /* A DNS character-string holds at most 255 bytes (RFC 1035 §3.3). */
 #define DNS_STRING_MAX 255u
-/* The lint finding about a destination outside the policy domain's organizational domain, and the part of the
- * authorization name "<policy domain>._report._tls.<host>" that its message names. */
-#define EXTERNAL_FINDING_ID "lint-rua-external"
-#define AUTHORIZATION_INFIX "._report._tls."
 /* The record the owner of an external destination publishes. */
 #define AUTHORIZATION_VALUE "v=TLSRPTv1"
 
@@ -431,64 +427,42 @@ static void generated_free(struct generated *g)
     free(g->authorizations);
 }
 
-static int is_name_byte(char c)
+/* The distinct authorization names "<domain>._report._tls.<host>." of the destinations outside the policy domain's
+ * organization, in record order. The library decides which destinations are external (organizational domains,
+ * Public Suffix List) and builds the name (tlsrpt_authorization_name); hosts that cannot have one (IP addresses) and
+ * names over 253 octets are skipped, and the lint findings say why. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+static int collect_authorizations(struct generated *g, const tlsrpt_record *r)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_';
-}
-
-/* The authorization name an external-destination lint finding names: the run of domain-name bytes around
- * "._report._tls." in its message, with one final '.'; *out is NULL for other findings. The library's lint check computes which
- * destinations are external (organizational domains, Public Suffix List); the program does not decide that again.
- * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
-static int authorization_name_of(const tlsrpt_diag *d, size_t i, char **out)
-{
-    const char *id = tlsrpt_diag_id(d, i), *message = tlsrpt_diag_message(d, i);
-    *out = NULL;
-    if (id == NULL || message == NULL || strcmp(id, EXTERNAL_FINDING_ID) != 0)
-        return TLSRPT_OK;
-    const char *infix = strstr(message, AUTHORIZATION_INFIX);
-    if (infix == NULL)
-        return TLSRPT_OK;
-    const char *start = infix, *after = infix + strlen(AUTHORIZATION_INFIX), *end = after;
-    while (start > message && is_name_byte(start[-1]))
-        start--;
-    while (is_name_byte(*end))
-        end++;
-    while (end > after && end[-1] == '.') /* a final '.' may end the sentence or the name: added back below */
-        end--;
-    if (start == infix || end == after)
-        return TLSRPT_OK;
-    size_t len = (size_t)(end - start);
-    char *name = malloc(len + 2);
-    if (name == NULL)
-        return TLSRPT_ENOMEM;
-    memcpy(name, start, len);
-    name[len++] = '.';
-    name[len] = '\0';
-    *out = name;
-    return TLSRPT_OK;
-}
-
-static int collect_authorizations(struct generated *g)
-{
-    size_t n = tlsrpt_diag_count(g->lint);
+    size_t n = tlsrpt_record_rua_count(r);
     g->authorizations = calloc(n ? n : 1, sizeof *g->authorizations);
     if (g->authorizations == NULL)
         return TLSRPT_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         char *name = NULL;
-        if (authorization_name_of(g->lint, i, &name) != TLSRPT_OK)
-            return TLSRPT_ENOMEM;
-        if (name == NULL)
+        int required = 0;
+        int rc = tlsrpt_authorization_name(&name, g->domain, tlsrpt_record_rua(r, i), &required);
+        if (rc == TLSRPT_ENOMEM)
+            return rc;
+        if (rc != TLSRPT_OK || !required) {
+            tlsrpt_free(name);
             continue;
+        }
+        size_t len = strlen(name);
+        char *absolute = malloc(len + 2);
+        if (absolute != NULL) {
+            memcpy(absolute, name, len);
+            memcpy(absolute + len, ".", 2);
+        }
+        tlsrpt_free(name);
+        if (absolute == NULL)
+            return TLSRPT_ENOMEM;
         int seen = 0;
         for (size_t k = 0; k < g->n_authorizations && !seen; k++)
-            seen = strcmp(g->authorizations[k], name) == 0;
+            seen = strcmp(g->authorizations[k], absolute) == 0;
         if (seen)
-            free(name);
+            free(absolute);
         else
-            g->authorizations[g->n_authorizations++] = name;
+            g->authorizations[g->n_authorizations++] = absolute;
     }
     return TLSRPT_OK;
 }
@@ -708,7 +682,7 @@ static int cmd_generate(int argc, char **argv)
         if (rc == TLSRPT_OK)
             rc = tlsrpt_record_lint(r, g.domain, g.lint);
         if (rc == TLSRPT_OK)
-            rc = collect_authorizations(&g);
+            rc = collect_authorizations(&g, r);
         if (rc != TLSRPT_OK) {
             status = fail_library("generate", "checking the record", rc);
             goto done;
