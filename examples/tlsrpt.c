@@ -1237,30 +1237,28 @@ static int cmd_lookup(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *server = NULL;
+    const char *server = NULL, *timeout_text = NULL;
     uint32_t timeout = 0;
     int skip_dns = 0, json = 0, ch;
     char address[64];
     uint16_t port = 0;
     opterr = 0;
     optind = 1;
+    /* Option values are checked after the loop, so that --help wins over them. */
     while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (ch) {
-        case 's':
-            server = optarg;
-            if (parse_server(server, address, sizeof address, &port) != 0)
-                return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
-            break;
-        case 't':
-            if (parse_timeout(optarg, &timeout) != 0)
-                return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", optarg);
-            break;
+        case 's': server = optarg; break;
+        case 't': timeout_text = optarg; break;
         case 'n': skip_dns = 1; break;
         case 'j': json = 1; break;
         case 'h': fputs(LOOKUP_HELP, stdout); return EXIT_OK;
         default: return option_error("lookup", ch, argv);
         }
     }
+    if (server != NULL && parse_server(server, address, sizeof address, &port) != 0)
+        return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
+    if (timeout_text != NULL && parse_timeout(timeout_text, &timeout) != 0)
+        return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", timeout_text);
     if (optind >= argc)
         return usage_error("lookup", "missing DOMAIN", NULL);
     if (argc - optind > 1)
