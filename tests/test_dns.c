@@ -674,8 +674,9 @@ START_TEST(authorization_absent_and_failures)
     fake k = {.rc = TLSRPT_OK};
     check_authz(&k, "example.com", "https://192.0.2.1/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
     check_authz(&k, "example.com", "https://[2001:db8::1]/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    check_authz(&k, "example.com", "https://192.0.2/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
     ck_assert_int_eq(k.calls, 0);
-    ck_assert_uint_eq(count_id(d, "authz-ip-literal-host"), 2);
+    ck_assert_uint_eq(count_id(d, "authz-ip-literal-host"), 3);
     ck_assert_diag(d, "authz-ip-literal-host", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
     tlsrpt_diag_free(d);
 }
