@@ -1112,17 +1112,17 @@ static void print_failure_text(FILE *f, const tlsrpt_failure *x)
     put_escaped_string(f, type);
     fprintf(f, ", %" PRIu64 " %s\n", n, n == 1 ? "session" : "sessions");
     const char *mx = tlsrpt_failure_receiving_mx_hostname(x), *ip = tlsrpt_failure_receiving_ip(x);
-    if (mx || ip) {
+    if (mx) {
         fputs("    receiving MX: ", f);
-        if (mx)
-            put_escaped_string(f, mx);
-        if (mx && ip)
+        put_escaped_string(f, mx);
+        if (ip) {
             fputs(" (", f);
-        if (ip)
             put_escaped_string(f, ip);
-        if (mx && ip)
             fputc(')', f);
+        }
         fputc('\n', f);
+    } else if (ip) {
+        put_text_field(f, "    receiving IP", ip);
     }
     if (tlsrpt_failure_receiving_mx_helo(x))
         put_text_field(f, "    receiving MX HELO", tlsrpt_failure_receiving_mx_helo(x));
