@@ -27,6 +27,7 @@ Commands:
   generate    build a TLSRPT record from report destinations
   check       check the syntax of a TLSRPT record and lint it
   lookup      look up a domain's TLSRPT record in DNS and check it
+  report      read TLS reports (JSON or gzip) and summarize them
 
 Exit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.
 Colour is used only when standard output is a terminal and NO_COLOR is not set.
@@ -153,8 +154,6 @@ class Usage(unittest.TestCase):
         self.assertEqual(run(["lookup", "--server", "[::1", "--timeout", "0", "--help"]), (0, LOOKUP_HELP, ""))
         self.assertEqual(run(["lookup", "example.com", "--help"]), (0, LOOKUP_HELP, ""))
 
-    def test_report_is_not_a_command_yet(self):
-        self.check_usage(["report", "-"], "tlsrpt: unknown command 'report'\nTry 'tlsrpt --help'.\n")
 
     def test_main_usage_errors(self):
         self.check_usage([], "tlsrpt: missing COMMAND\nTry 'tlsrpt --help'.\n")
