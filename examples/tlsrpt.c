@@ -4,11 +4,13 @@
  * It uses only the public API (<tlsrpt/tlsrpt.h>). Each command is one handler in the command table below; the
  * output helpers (finding printer, caret line, JSON writer) are shared, so a new command is one more handler.
  *
- * Exit status: 0 success, 1 the input is invalid or unusable, 2 usage or I/O error (see tlsrpt(1)). */
+ * Exit status: 0 success, 1 the input is invalid or unusable, 2 usage or I/O error, 3 temporary DNS failure
+ * (see tlsrpt(1)). */
 #include <tlsrpt/tlsrpt.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +19,13 @@
 #define EXIT_OK 0
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
+#define EXIT_TEMPFAIL 3
 
 /* generate: the TTL of the zone line unless --ttl says otherwise; the largest TTL RFC 2181 §8 allows. */
 #define DEFAULT_TTL 3600u
 #define MAX_TTL 2147483647u
 /* A DNS character-string holds at most 255 bytes (RFC 1035 §3.3). */
 #define DNS_STRING_MAX 255u
-/* The lint finding about a destination outside the policy domain's organizational domain, and the part of the
- * authorization name "<policy domain>._report._tls.<host>" that its message names. */
-#define EXTERNAL_FINDING_ID "lint-rua-external"
-#define AUTHORIZATION_INFIX "._report._tls."
 /* The record the owner of an external destination publishes. */
 #define AUTHORIZATION_VALUE "v=TLSRPTv1"
 
@@ -277,8 +276,17 @@ static const char *scheme_name(int scheme)
     }
 }
 
-/* "rua": [...] and "extensions": [...] of a parsed record (empty arrays for NULL). */
-static void json_record_fields(FILE *f, int *first, const tlsrpt_record *r)
+/* What lookup found out about one destination's external authorization. */
+struct destination_check {
+    int external;        /* 1 outside DOMAIN's organizational domain, 0 inside, -1 no host name (not applicable) */
+    char *name;          /* the authorization record name "<domain>._report._tls.<host>.", or NULL */
+    const char *verdict; /* "not-required", "authorized", "not-authorized", "temporary-failure", "not-checked",
+                          * or NULL when not applicable */
+};
+
+/* "rua": [...] and "extensions": [...] of a parsed record (empty arrays for NULL). With `checks` (one per
+ * destination), each destination also gets "external", "authorization_name" and "authorization". */
+static void json_record_fields(FILE *f, int *first, const tlsrpt_record *r, const struct destination_check *checks)
 {
     json_key(f, first, "rua");
     fputc('[', f);
@@ -294,6 +302,14 @@ static void json_record_fields(FILE *f, int *first, const tlsrpt_record *r)
         json_cstring(f, tlsrpt_uri_mailbox(u));
         json_key(f, &k, "host");
         json_cstring(f, tlsrpt_uri_host(u));
+        if (checks != NULL) {
+            json_key(f, &k, "external");
+            fputs(checks[i].external < 0 ? "null" : checks[i].external ? "true" : "false", f);
+            json_key(f, &k, "authorization_name");
+            json_cstring(f, checks[i].name);
+            json_key(f, &k, "authorization");
+            json_cstring(f, checks[i].verdict);
+        }
         fputc('}', f);
     }
     fputc(']', f);
@@ -431,64 +447,42 @@ static void generated_free(struct generated *g)
     free(g->authorizations);
 }
 
-static int is_name_byte(char c)
+/* The distinct authorization names "<domain>._report._tls.<host>." of the destinations outside the policy domain's
+ * organization, in record order. The library decides which destinations are external (organizational domains,
+ * Public Suffix List) and builds the name (tlsrpt_authorization_name); hosts that cannot have one (IP addresses) and
+ * names over 253 octets are skipped, and the lint findings say why. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+static int collect_authorizations(struct generated *g, const tlsrpt_record *r)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_';
-}
-
-/* The authorization name an external-destination lint finding names: the run of domain-name bytes around
- * "._report._tls." in its message, with one final '.'; *out is NULL for other findings. The library's lint check computes which
- * destinations are external (organizational domains, Public Suffix List); the program does not decide that again.
- * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
-static int authorization_name_of(const tlsrpt_diag *d, size_t i, char **out)
-{
-    const char *id = tlsrpt_diag_id(d, i), *message = tlsrpt_diag_message(d, i);
-    *out = NULL;
-    if (id == NULL || message == NULL || strcmp(id, EXTERNAL_FINDING_ID) != 0)
-        return TLSRPT_OK;
-    const char *infix = strstr(message, AUTHORIZATION_INFIX);
-    if (infix == NULL)
-        return TLSRPT_OK;
-    const char *start = infix, *after = infix + strlen(AUTHORIZATION_INFIX), *end = after;
-    while (start > message && is_name_byte(start[-1]))
-        start--;
-    while (is_name_byte(*end))
-        end++;
-    while (end > after && end[-1] == '.') /* a final '.' may end the sentence or the name: added back below */
-        end--;
-    if (start == infix || end == after)
-        return TLSRPT_OK;
-    size_t len = (size_t)(end - start);
-    char *name = malloc(len + 2);
-    if (name == NULL)
-        return TLSRPT_ENOMEM;
-    memcpy(name, start, len);
-    name[len++] = '.';
-    name[len] = '\0';
-    *out = name;
-    return TLSRPT_OK;
-}
-
-static int collect_authorizations(struct generated *g)
-{
-    size_t n = tlsrpt_diag_count(g->lint);
+    size_t n = tlsrpt_record_rua_count(r);
     g->authorizations = calloc(n ? n : 1, sizeof *g->authorizations);
     if (g->authorizations == NULL)
         return TLSRPT_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         char *name = NULL;
-        if (authorization_name_of(g->lint, i, &name) != TLSRPT_OK)
-            return TLSRPT_ENOMEM;
-        if (name == NULL)
+        int required = 0;
+        int rc = tlsrpt_authorization_name(&name, g->domain, tlsrpt_record_rua(r, i), &required);
+        if (rc == TLSRPT_ENOMEM)
+            return rc;
+        if (rc != TLSRPT_OK || !required) {
+            tlsrpt_free(name);
             continue;
+        }
+        size_t len = strlen(name);
+        char *absolute = malloc(len + 2);
+        if (absolute != NULL) {
+            memcpy(absolute, name, len);
+            memcpy(absolute + len, ".", 2);
+        }
+        tlsrpt_free(name);
+        if (absolute == NULL)
+            return TLSRPT_ENOMEM;
         int seen = 0;
         for (size_t k = 0; k < g->n_authorizations && !seen; k++)
-            seen = strcmp(g->authorizations[k], name) == 0;
+            seen = strcmp(g->authorizations[k], absolute) == 0;
         if (seen)
-            free(name);
+            free(absolute);
         else
-            g->authorizations[g->n_authorizations++] = name;
+            g->authorizations[g->n_authorizations++] = absolute;
     }
     return TLSRPT_OK;
 }
@@ -708,7 +702,7 @@ static int cmd_generate(int argc, char **argv)
         if (rc == TLSRPT_OK)
             rc = tlsrpt_record_lint(r, g.domain, g.lint);
         if (rc == TLSRPT_OK)
-            rc = collect_authorizations(&g);
+            rc = collect_authorizations(&g, r);
         if (rc != TLSRPT_OK) {
             status = fail_library("generate", "checking the record", rc);
             goto done;
@@ -873,7 +867,7 @@ static int cmd_check(int argc, char **argv)
             json_string(f, canonical, canonical_len);
         else
             fputs("null", f);
-        json_record_fields(f, &first, r);
+        json_record_fields(f, &first, r, NULL);
         json_key(f, &first, "findings");
         const tlsrpt_diag *lists[] = {parse_diag, lint_diag};
         json_findings(f, lists, 2);
@@ -911,6 +905,1064 @@ done:
     return status;
 }
 
+/* ---- lookup ------------------------------------------------------------------------------------------------- */
+
+/* lookup --timeout: milliseconds per answer, at most one minute. */
+#define MAX_TIMEOUT_MS 60000u
+
+static const char LOOKUP_HELP[] =
+    "Usage: tlsrpt lookup [--server ADDR[:PORT]] [--timeout MS] [--no-authorization] [--json] DOMAIN\n"
+    "Look up the TLSRPT record of DOMAIN (TXT at _smtp._tls.DOMAIN, RFC 8460) and check it, with the\n"
+    "authorization records of destinations outside DOMAIN's organization.\n"
+    "\n"
+    "  --server ADDR[:PORT]  ask this name server instead of the system's: an IPv4 address, or an IPv6\n"
+    "                        address in brackets ([::1]:5353); the port defaults to 53\n"
+    "  --timeout MS          wait at most MS milliseconds for each answer, 1 to 60000 (default 5000)\n"
+    "  --no-authorization    do not query the authorization records of external destinations\n"
+    "  --json                print one JSON document instead of text\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 one valid record, 1 no record, several records, or an invalid or unusable one,\n"
+    "2 usage or I/O error, 3 temporary DNS failure (of the lookup or of an authorization check).\n";
+
+/* Splits --server ADDR[:PORT] into the address and the port (0 when not given: the DNS port). An IPv6 address
+ * with a port is written in brackets; a bare IPv6 address (two ':' or more) is taken whole, without a port.
+ * Whether the address is an IP literal is left to tlsrpt_resolver_set_nameserver(). Returns 0, or -1. */
+static int parse_server(const char *arg, char *addr, size_t addr_size, uint16_t *port)
+{
+    const char *host = arg, *host_end, *port_text = NULL;
+    if (arg[0] == '[') {
+        host = arg + 1;
+        host_end = strchr(host, ']');
+        if (host_end == NULL)
+            return -1;
+        if (host_end[1] == ':')
+            port_text = host_end + 2;
+        else if (host_end[1] != '\0')
+            return -1;
+    } else {
+        const char *colon = strchr(arg, ':');
+        if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+            host_end = colon;
+            port_text = colon + 1;
+        } else {
+            host_end = arg + strlen(arg);
+        }
+    }
+    size_t len = (size_t)(host_end - host);
+    if (len == 0 || len >= addr_size)
+        return -1;
+    memcpy(addr, host, len);
+    addr[len] = '\0';
+    *port = 0;
+    if (port_text != NULL) {
+        unsigned long v = 0;
+        if (*port_text == '\0' || strlen(port_text) > 5)
+            return -1;
+        for (const char *p = port_text; *p; p++) {
+            if (*p < '0' || *p > '9')
+                return -1;
+            v = v * 10 + (unsigned long)(*p - '0');
+        }
+        if (v == 0 || v > 65535)
+            return -1;
+        *port = (uint16_t)v;
+    }
+    return 0;
+}
+
+static int parse_timeout(const char *text, uint32_t *ms)
+{
+    if (*text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v == 0 || v > MAX_TIMEOUT_MS)
+        return -1;
+    *ms = (uint32_t)v;
+    return 0;
+}
+
+/* status: the RFC 8460 §3 verdict of the lookup, by its status. */
+static const char *lookup_status_name(int status)
+{
+    switch (status) {
+    case TLSRPT_ENOTFOUND: return "not-found";
+    case TLSRPT_EMULTIPLE: return "multiple";
+    case TLSRPT_ETEMPFAIL: return "temporary-failure";
+    default: return parse_status_name(status);
+    }
+}
+
+static const char *authorization_verdict_name(int verdict)
+{
+    switch (verdict) {
+    case TLSRPT_AUTH_NOT_REQUIRED: return "not-required";
+    case TLSRPT_AUTH_AUTHORIZED: return "authorized";
+    default: return "not-authorized";
+    }
+}
+
+/* Everything lookup found, gathered before printing. */
+struct looked_up {
+    const char *domain;
+    const tlsrpt_lookup_result *result;
+    const tlsrpt_record *record;   /* the parsed record (status OK), else NULL */
+    char *canonical;               /* its canonical text */
+    size_t canonical_len;
+    tlsrpt_diag *lint;             /* tlsrpt_record_lint() with the domain */
+    tlsrpt_diag *authorization;    /* tlsrpt_check_authorization() findings of every destination */
+    struct destination_check *checks; /* one per destination of the record */
+    size_t n_checks;
+    int authorization_tempfail;    /* an authorization check failed temporarily */
+    const char *subject;           /* the single candidate TXT text (parse finding offsets point into it) */
+    size_t subject_len;
+    struct finding_counts counts;
+    int exit_status;
+};
+
+static void looked_up_free(struct looked_up *q)
+{
+    tlsrpt_free(q->canonical);
+    tlsrpt_diag_free(q->lint);
+    tlsrpt_diag_free(q->authorization);
+    for (size_t i = 0; i < q->n_checks; i++)
+        free(q->checks[i].name);
+    free(q->checks);
+}
+
+/* Classifies destination i and, unless `skip_dns`, checks its authorization. Returns TLSRPT_OK or the library
+ * error that stops the command (ENOMEM, EINVAL). */
+static int check_destination(struct looked_up *q, tlsrpt_resolver *res, size_t i, int skip_dns)
+{
+    const tlsrpt_uri *u = tlsrpt_record_rua(q->record, i);
+    struct destination_check *c = &q->checks[i];
+    c->external = -1;
+    if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER || tlsrpt_uri_host(u) == NULL)
+        return TLSRPT_OK; /* reporters do not deliver there; no host to authorize */
+    char *name = NULL;
+    int required = 0;
+    int rc = tlsrpt_authorization_name(&name, q->domain, u, &required);
+    if (rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) {
+        c->external = required;
+    } else if (rc == TLSRPT_EINVAL) {
+        c->external = 1; /* a destination of a parsed record with a host that has no name: an IP address */
+    } else {
+        return rc;
+    }
+    if (name != NULL) {
+        size_t len = strlen(name);
+        c->name = malloc(len + 2);
+        if (c->name != NULL) {
+            memcpy(c->name, name, len);
+            memcpy(c->name + len, ".", 2);
+        }
+        tlsrpt_free(name);
+        if (c->name == NULL)
+            return TLSRPT_ENOMEM;
+    }
+    if (!c->external) {
+        c->verdict = authorization_verdict_name(TLSRPT_AUTH_NOT_REQUIRED);
+        return TLSRPT_OK;
+    }
+    if (skip_dns) {
+        c->verdict = "not-checked";
+        return TLSRPT_OK;
+    }
+    int verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
+    rc = tlsrpt_check_authorization(res, q->domain, u, &verdict, q->authorization);
+    if (rc == TLSRPT_ETEMPFAIL) {
+        c->verdict = "temporary-failure";
+        q->authorization_tempfail = 1;
+        return TLSRPT_OK;
+    }
+    if (rc == TLSRPT_OK)
+        c->verdict = authorization_verdict_name(verdict);
+    return rc;
+}
+
+static void print_authorization_line(FILE *f, const tlsrpt_uri *u, const struct destination_check *c)
+{
+    fputs("authorization: ", f);
+    put_escaped_string(f, tlsrpt_uri_string(u));
+    fputs(": ", f);
+    if (strcmp(c->verdict, "not-required") == 0)
+        fputs("not required (same organization)", f);
+    else if (strcmp(c->verdict, "authorized") == 0)
+        fputs("authorized by ", f);
+    else if (strcmp(c->verdict, "not-authorized") == 0)
+        fputs("not authorized", f);
+    else if (strcmp(c->verdict, "temporary-failure") == 0)
+        fputs("temporary DNS failure, check again later", f);
+    else
+        fputs("not checked (--no-authorization)", f);
+    if (c->name != NULL && strcmp(c->verdict, "authorized") == 0) {
+        put_escaped_string(f, c->name);
+    } else if (c->name != NULL && strcmp(c->verdict, "not-required") != 0) {
+        fputs("; expects ", f);
+        put_escaped_string(f, c->name);
+        fputs(" TXT \"" AUTHORIZATION_VALUE "\"", f);
+    }
+    fputc('\n', f);
+}
+
+static int print_looked_up_text(const struct looked_up *q)
+{
+    FILE *f = stdout;
+    int colour = stream_wants_colour(f);
+    const tlsrpt_lookup_result *l = q->result;
+    fputs("query: ", f);
+    put_escaped_string(f, tlsrpt_lookup_result_qname(l));
+    fputc('\n', f);
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        fputs("txt: ", f);
+        put_escaped(f, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i), 0);
+        fputc('\n', f);
+    }
+    fputs(tlsrpt_lookup_result_authenticated(l) ? "dnssec: authenticated (the resolver set the AD bit)\n"
+                                                : "dnssec: not authenticated\n",
+          f);
+    print_findings(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
+    if (q->record != NULL) {
+        int rc = print_record_summary(f, q->record);
+        if (rc != TLSRPT_OK)
+            return rc;
+        for (size_t i = 0; i < q->n_checks; i++)
+            if (q->checks[i].verdict != NULL)
+                print_authorization_line(f, tlsrpt_record_rua(q->record, i), &q->checks[i]);
+        print_findings(f, colour, q->lint, q->canonical, q->canonical_len);
+        print_findings(f, colour, q->authorization, NULL, 0);
+    }
+    fputs(lookup_status_name(tlsrpt_lookup_result_status(l)), f);
+    if (q->authorization_tempfail)
+        fputs(" (authorization incomplete: temporary DNS failure)", f);
+    fputs(": ", f);
+    put_count(f, q->counts.errors, "error", "errors");
+    fputs(", ", f);
+    put_count(f, q->counts.warnings, "warning", "warnings");
+    fputs(", ", f);
+    put_count(f, q->counts.infos, "info", "infos");
+    fputc('\n', f);
+    return TLSRPT_OK;
+}
+
+static void print_looked_up_json(const struct looked_up *q)
+{
+    FILE *f = stdout;
+    const tlsrpt_lookup_result *l = q->result;
+    int first = 1;
+    fputc('{', f);
+    json_key(f, &first, "domain");
+    json_cstring(f, q->domain);
+    json_key(f, &first, "qname");
+    json_cstring(f, tlsrpt_lookup_result_qname(l));
+    json_key(f, &first, "status");
+    json_cstring(f, lookup_status_name(tlsrpt_lookup_result_status(l)));
+    json_key(f, &first, "valid");
+    fputs(q->record != NULL ? "true" : "false", f);
+    json_key(f, &first, "authenticated");
+    fputs(tlsrpt_lookup_result_authenticated(l) ? "true" : "false", f);
+    json_key(f, &first, "txt");
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        if (i)
+            fputc(',', f);
+        json_string(f, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i));
+    }
+    fputc(']', f);
+    json_key(f, &first, "record");
+    if (q->canonical)
+        json_string(f, q->canonical, q->canonical_len);
+    else
+        fputs("null", f);
+    json_record_fields(f, &first, q->record, q->checks);
+    json_key(f, &first, "authorization_complete");
+    fputs(q->authorization_tempfail ? "false" : "true", f);
+    json_key(f, &first, "findings");
+    const tlsrpt_diag *lists[] = {tlsrpt_lookup_result_diag(l), q->lint, q->authorization};
+    json_findings(f, lists, 3);
+    json_key(f, &first, "errors");
+    fprintf(f, "%zu", q->counts.errors);
+    json_key(f, &first, "warnings");
+    fprintf(f, "%zu", q->counts.warnings);
+    json_key(f, &first, "infos");
+    fprintf(f, "%zu", q->counts.infos);
+    fputs("}\n", f);
+}
+
+/* The single candidate among the TXT records: the text that parse findings' offsets point into. */
+static void find_candidate(struct looked_up *q)
+{
+    const tlsrpt_lookup_result *l = q->result;
+    size_t candidates = 0;
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        const char *text = tlsrpt_lookup_result_txt(l, i);
+        size_t len = tlsrpt_lookup_result_txt_length(l, i);
+        if (tlsrpt_record_is_candidate(text, len)) {
+            candidates++;
+            q->subject = text;
+            q->subject_len = len;
+        }
+    }
+    if (candidates != 1) {
+        q->subject = NULL;
+        q->subject_len = 0;
+    }
+}
+
+/* Lints the record and checks each destination. Returns TLSRPT_OK or a library error (ENOMEM). */
+static int examine_record(struct looked_up *q, tlsrpt_resolver *res, int skip_dns)
+{
+    int rc = tlsrpt_record_serialize(q->record, &q->canonical, &q->canonical_len);
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_record_lint(q->record, q->domain, q->lint);
+    if (rc != TLSRPT_OK)
+        return rc;
+    q->n_checks = tlsrpt_record_rua_count(q->record);
+    q->checks = calloc(q->n_checks ? q->n_checks : 1, sizeof *q->checks);
+    if (q->checks == NULL)
+        return TLSRPT_ENOMEM;
+    for (size_t i = 0; i < q->n_checks && rc == TLSRPT_OK; i++)
+        rc = check_destination(q, res, i, skip_dns);
+    return rc;
+}
+
+static int cmd_lookup(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"server", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 't'},
+        {"no-authorization", no_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *server = NULL, *timeout_text = NULL;
+    uint32_t timeout = 0;
+    int skip_dns = 0, json = 0, ch;
+    char address[64];
+    uint16_t port = 0;
+    opterr = 0;
+    optind = 1;
+    /* Option values are checked after the loop, so that --help wins over them. */
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 's': server = optarg; break;
+        case 't': timeout_text = optarg; break;
+        case 'n': skip_dns = 1; break;
+        case 'j': json = 1; break;
+        case 'h': fputs(LOOKUP_HELP, stdout); return EXIT_OK;
+        default: return option_error("lookup", ch, argv);
+        }
+    }
+    if (server != NULL && parse_server(server, address, sizeof address, &port) != 0)
+        return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
+    if (timeout_text != NULL && parse_timeout(timeout_text, &timeout) != 0)
+        return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", timeout_text);
+    if (optind >= argc)
+        return usage_error("lookup", "missing DOMAIN", NULL);
+    if (argc - optind > 1)
+        return usage_error("lookup", "unexpected argument", argv[optind + 1]);
+
+    struct looked_up q = {.domain = argv[optind]};
+    tlsrpt_resolver *res = NULL;
+    tlsrpt_lookup_result *l = NULL;
+    int status = EXIT_OK;
+    int rc = tlsrpt_resolver_new(&res);
+    if (rc != TLSRPT_OK) {
+        status = fail_library("lookup", "resolver", rc);
+        goto done;
+    }
+    if (server != NULL) {
+        rc = tlsrpt_resolver_set_nameserver(res, address, port);
+        if (rc == TLSRPT_EINVAL) {
+            status = usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
+            goto done;
+        }
+        if (rc != TLSRPT_OK) {
+            status = fail_library("lookup", "resolver", rc);
+            goto done;
+        }
+    }
+    if (timeout != 0 && (rc = tlsrpt_resolver_set_timeout(res, timeout)) != TLSRPT_OK) {
+        status = fail_library("lookup", "resolver", rc);
+        goto done;
+    }
+    rc = tlsrpt_lookup(res, q.domain, &l);
+    if (l == NULL) {
+        status = rc == TLSRPT_EINVAL ? usage_error("lookup", "not a domain name:", q.domain)
+                                     : fail_library("lookup", "looking up the record", rc);
+        goto done;
+    }
+    q.result = l;
+    q.record = tlsrpt_lookup_result_record(l);
+    find_candidate(&q);
+    rc = tlsrpt_diag_new(&q.lint);
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_diag_new(&q.authorization);
+    if (rc == TLSRPT_OK && q.record != NULL)
+        rc = examine_record(&q, res, skip_dns);
+    if (rc != TLSRPT_OK) {
+        status = fail_library("lookup", "checking the record", rc);
+        goto done;
+    }
+    count_findings(tlsrpt_lookup_result_diag(l), &q.counts);
+    count_findings(q.lint, &q.counts);
+    count_findings(q.authorization, &q.counts);
+
+    int lookup_status = tlsrpt_lookup_result_status(l);
+    if (lookup_status == TLSRPT_ETEMPFAIL || (q.record != NULL && q.authorization_tempfail))
+        status = EXIT_TEMPFAIL;
+    else
+        status = q.record != NULL ? EXIT_OK : EXIT_INVALID;
+    if (json) {
+        print_looked_up_json(&q);
+    } else if ((rc = print_looked_up_text(&q)) != TLSRPT_OK) {
+        status = fail_library("lookup", "printing the record", rc);
+    }
+done:
+    looked_up_free(&q);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+    return status;
+}
+
+/* ---- report ------------------------------------------------------------------------------------------------- */
+
+static const char REPORT_HELP[] =
+    "Usage: tlsrpt report [--strict] [--json] FILE...\n"
+    "Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, and summarize each one: sender, period,\n"
+    "report id, and per policy the sessions, the success rate and every failure explained. '-' reads the\n"
+    "report from standard input.\n"
+    "\n"
+    "  --strict           deviations from RFC 8460 make a report fail (exit status 1)\n"
+    "  --json             print one JSON document instead of text\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 every report parsed (warnings allowed unless --strict), 1 a report failed to parse,\n"
+    "2 usage or I/O error (the worst over all files).\n";
+
+#define SECONDS_PER_DAY 86400
+/* Success rates are printed in hundredths of a percent. */
+#define RATE_SCALE 10000
+
+/* An exact sum of uint64 counts: a report may hold many counts near 2^64. */
+struct count_sum {
+    uint64_t hi, lo;
+};
+
+static void sum_add(struct count_sum *s, uint64_t v)
+{
+    s->lo += v;
+    if (s->lo < v)
+        s->hi++;
+}
+
+/* Writes the decimal text of s into buf (at least 40 bytes: 2^128 has 39 digits). */
+static const char *sum_text(struct count_sum s, char *buf, size_t size)
+{
+    uint32_t limb[4] = {(uint32_t)(s.hi >> 32), (uint32_t)s.hi, (uint32_t)(s.lo >> 32), (uint32_t)s.lo};
+    char *p = buf + size - 1;
+    *p = '\0';
+    do {
+        uint64_t rem = 0;
+        int nonzero = 0;
+        for (size_t i = 0; i < 4; i++) {
+            uint64_t cur = (rem << 32) | limb[i];
+            limb[i] = (uint32_t)(cur / 10);
+            rem = cur % 10;
+            nonzero |= limb[i] != 0;
+        }
+        *--p = (char)('0' + rem);
+        if (!nonzero)
+            break;
+    } while (p > buf);
+    return p;
+}
+
+static long double sum_value(struct count_sum s)
+{
+    return (long double)s.hi * 18446744073709551616.0L + (long double)s.lo;
+}
+
+/* The share of successful sessions in hundredths of a percent, truncated, so that 100.00% means no failed session
+ * and 0.00% no successful one; -1 when there were no sessions at all. */
+static long success_rate(struct count_sum ok, struct count_sum failed)
+{
+    long double s = sum_value(ok), total = s + sum_value(failed);
+    if (total == 0)
+        return -1;
+    long rate = (long)(s * RATE_SCALE / total);
+    if (rate >= RATE_SCALE && (failed.hi | failed.lo) != 0)
+        rate = RATE_SCALE - 1;
+    if (rate <= 0 && (ok.hi | ok.lo) != 0)
+        rate = 0;
+    return rate;
+}
+
+static void put_rate(FILE *f, long rate)
+{
+    fprintf(f, "%ld.%02ld", rate / 100, rate % 100);
+}
+
+/* Unix seconds as an RFC 3339 UTC date-time (proleptic Gregorian calendar, days counted from 1970-01-01). */
+static void put_utc_time(FILE *f, int64_t t)
+{
+    int64_t days = t / SECONDS_PER_DAY, secs = t % SECONDS_PER_DAY;
+    if (secs < 0) {
+        secs += SECONDS_PER_DAY;
+        days--;
+    }
+    /* Shift the epoch to 0000-03-01 and count 400-year eras of 146097 days. */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    fprintf(f, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)year, (long long)month, (long long)day,
+            (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
+}
+
+/* Reads a whole file (or standard input for "-"), at most TLSRPT_MAX_REPORT_SIZE + 1 bytes: enough for the library
+ * to see that a longer input is over its limit, without reading an unbounded stream. Returns 0, or -1 with errno
+ * set. */
+static int read_report_file(const char *name, unsigned char **out, size_t *out_len)
+{
+    const size_t limit = (size_t)TLSRPT_MAX_REPORT_SIZE + 1;
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+    if (f == NULL)
+        return -1;
+    size_t cap = 0, len = 0;
+    unsigned char *buf = NULL;
+    int err = 0;
+    while (len < limit) {
+        if (len == cap) {
+            size_t next = cap ? cap * 2 : 64 * 1024;
+            if (next > limit)
+                next = limit;
+            unsigned char *grown = realloc(buf, next);
+            if (grown == NULL) {
+                err = ENOMEM;
+                break;
+            }
+            buf = grown;
+            cap = next;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    if (err) {
+        free(buf);
+        errno = err;
+        return -1;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* One FILE argument: what was read and what the library made of it. */
+struct report_result {
+    const char *file;
+    int read_errno;       /* nonzero: the file could not be read */
+    int parsed;           /* tlsrpt_report_parse's return code */
+    tlsrpt_report *report;
+    tlsrpt_diag *diag;
+    struct finding_counts counts;
+    int status;           /* exit status for this file */
+};
+
+static const char *report_status_name(const struct report_result *res)
+{
+    return res->read_errno ? "unreadable" : parse_status_name(res->parsed);
+}
+
+/* A text field: escaped, or "(not given)" when the report lacks it. */
+static void put_text_field(FILE *f, const char *label, const char *value)
+{
+    fprintf(f, "%s: ", label);
+    if (value)
+        put_escaped_string(f, value);
+    else
+        fputs("(not given)", f);
+    fputc('\n', f);
+}
+
+/* "SEVERITY: PATH: MESSAGE [ID]"; without a JSON path, the byte offset takes its place when there is one. */
+static void print_report_finding(FILE *f, int colour, const tlsrpt_diag *d, size_t i)
+{
+    int severity = tlsrpt_diag_severity(d, i);
+    if (colour)
+        fprintf(f, "%s%s:%s ", severity_colour(severity), severity_name(severity), COLOUR_RESET);
+    else
+        fprintf(f, "%s: ", severity_name(severity));
+    const char *path = tlsrpt_diag_path(d, i);
+    size_t offset = tlsrpt_diag_offset(d, i);
+    if (path && path[0]) {
+        put_escaped_string(f, path);
+        fputs(": ", f);
+    } else if (offset != TLSRPT_NO_OFFSET) {
+        fprintf(f, "byte %zu: ", offset);
+    }
+    put_message(f, tlsrpt_diag_message(d, i));
+    fprintf(f, " [%s]\n", tlsrpt_diag_id(d, i));
+}
+
+static void print_failure_text(FILE *f, const tlsrpt_failure *x)
+{
+    const char *type = tlsrpt_failure_result_type(x);
+    uint64_t n = tlsrpt_failure_session_count(x);
+    fputs("  failure: ", f);
+    put_escaped_string(f, type);
+    fprintf(f, ", %" PRIu64 " %s\n", n, n == 1 ? "session" : "sessions");
+    const char *mx = tlsrpt_failure_receiving_mx_hostname(x), *ip = tlsrpt_failure_receiving_ip(x);
+    if (mx) {
+        fputs("    receiving MX: ", f);
+        put_escaped_string(f, mx);
+        if (ip) {
+            fputs(" (", f);
+            put_escaped_string(f, ip);
+            fputc(')', f);
+        }
+        fputc('\n', f);
+    } else if (ip) {
+        put_text_field(f, "    receiving IP", ip);
+    }
+    if (tlsrpt_failure_receiving_mx_helo(x))
+        put_text_field(f, "    receiving MX HELO", tlsrpt_failure_receiving_mx_helo(x));
+    if (tlsrpt_failure_sending_mta_ip(x))
+        put_text_field(f, "    sending MTA", tlsrpt_failure_sending_mta_ip(x));
+    if (tlsrpt_failure_reason_code(x))
+        put_text_field(f, "    reason code", tlsrpt_failure_reason_code(x));
+    if (tlsrpt_failure_additional_information(x))
+        put_text_field(f, "    additional information", tlsrpt_failure_additional_information(x));
+    const char *meaning = tlsrpt_result_type_description(type);
+    fputs("    meaning: ", f);
+    fputs(meaning ? meaning : "unknown result type (not registered by RFC 8460 or with IANA)", f);
+    fputc('\n', f);
+}
+
+static void print_report_text(FILE *f, const tlsrpt_report *r)
+{
+    put_text_field(f, "organization", tlsrpt_report_organization_name(r));
+    put_text_field(f, "contact", tlsrpt_report_contact_info(r));
+    int64_t start = tlsrpt_report_start_time(r), end = tlsrpt_report_end_time(r);
+    fputs("period: ", f);
+    if (start)
+        put_utc_time(f, start);
+    else
+        fputs("(not given)", f);
+    fputs(" to ", f);
+    if (end)
+        put_utc_time(f, end);
+    else
+        fputs("(not given)", f);
+    fputc('\n', f);
+    put_text_field(f, "report id", tlsrpt_report_id(r));
+    size_t n = tlsrpt_report_policy_count(r);
+    if (n == 0)
+        fputs("policies: none\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        fprintf(f, "policy %zu of %zu: ", i + 1, n);
+        put_escaped_string(f, tlsrpt_policy_type_name(p));
+        fputc(' ', f);
+        if (tlsrpt_policy_domain(p))
+            put_escaped_string(f, tlsrpt_policy_domain(p));
+        else
+            fputs("(no policy-domain)", f);
+        fputc('\n', f);
+        fputs("  mx-hosts: ", f);
+        if (tlsrpt_policy_mx_host_count(p) == 0)
+            fputs("none", f);
+        for (size_t k = 0; k < tlsrpt_policy_mx_host_count(p); k++) {
+            if (k)
+                fputs(", ", f);
+            put_escaped_string(f, tlsrpt_policy_mx_host(p, k));
+        }
+        fputc('\n', f);
+        struct count_sum ok = {0, tlsrpt_policy_successful_sessions(p)}, bad = {0, tlsrpt_policy_failed_sessions(p)};
+        fprintf(f, "  sessions: %" PRIu64 " successful, %" PRIu64 " failed, success rate ", ok.lo, bad.lo);
+        long rate = success_rate(ok, bad);
+        if (rate < 0)
+            fputs("n/a (no sessions)", f);
+        else {
+            put_rate(f, rate);
+            fputc('%', f);
+        }
+        fputc('\n', f);
+        for (size_t k = 0; k < tlsrpt_policy_failure_count(p); k++)
+            print_failure_text(f, tlsrpt_policy_failure(p, k));
+    }
+}
+
+/* A string member, left out when absent. */
+static void json_optional(FILE *f, int *first, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    json_key(f, first, key);
+    json_cstring(f, value);
+}
+
+static void json_utc_time(FILE *f, int *first, const char *key, int64_t t)
+{
+    if (t == 0)
+        return;
+    json_key(f, first, key);
+    fputc('"', f);
+    put_utc_time(f, t);
+    fputc('"', f);
+}
+
+/* The report with RFC 8460 member names, as the getters read it. */
+static void json_report_object(FILE *f, const tlsrpt_report *r)
+{
+    int first = 1;
+    fputc('{', f);
+    json_optional(f, &first, "organization-name", tlsrpt_report_organization_name(r));
+    int64_t start = tlsrpt_report_start_time(r), end = tlsrpt_report_end_time(r);
+    if (start || end) {
+        json_key(f, &first, "date-range");
+        int k = 1;
+        fputc('{', f);
+        json_utc_time(f, &k, "start-datetime", start);
+        json_utc_time(f, &k, "end-datetime", end);
+        fputc('}', f);
+    }
+    json_optional(f, &first, "contact-info", tlsrpt_report_contact_info(r));
+    json_optional(f, &first, "report-id", tlsrpt_report_id(r));
+    json_key(f, &first, "policies");
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_report_policy_count(r); i++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        int pk = 1, k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_key(f, &pk, "policy");
+        fputc('{', f);
+        json_key(f, &k, "policy-type");
+        json_cstring(f, tlsrpt_policy_type_name(p));
+        json_key(f, &k, "policy-string");
+        fputc('[', f);
+        for (size_t s = 0; s < tlsrpt_policy_string_count(p); s++) {
+            if (s)
+                fputc(',', f);
+            json_cstring(f, tlsrpt_policy_string(p, s));
+        }
+        fputc(']', f);
+        json_optional(f, &k, "policy-domain", tlsrpt_policy_domain(p));
+        json_key(f, &k, "mx-host");
+        fputc('[', f);
+        for (size_t s = 0; s < tlsrpt_policy_mx_host_count(p); s++) {
+            if (s)
+                fputc(',', f);
+            json_cstring(f, tlsrpt_policy_mx_host(p, s));
+        }
+        fputs("]}", f);
+        json_key(f, &pk, "summary");
+        fprintf(f, "{\"total-successful-session-count\":%" PRIu64 ",\"total-failure-session-count\":%" PRIu64 "}",
+                tlsrpt_policy_successful_sessions(p), tlsrpt_policy_failed_sessions(p));
+        json_key(f, &pk, "failure-details");
+        fputc('[', f);
+        for (size_t d = 0; d < tlsrpt_policy_failure_count(p); d++) {
+            const tlsrpt_failure *x = tlsrpt_policy_failure(p, d);
+            int fk = 1;
+            fputs(d ? ",{" : "{", f);
+            json_key(f, &fk, "result-type");
+            json_cstring(f, tlsrpt_failure_result_type(x));
+            json_optional(f, &fk, "sending-mta-ip", tlsrpt_failure_sending_mta_ip(x));
+            json_optional(f, &fk, "receiving-mx-hostname", tlsrpt_failure_receiving_mx_hostname(x));
+            json_optional(f, &fk, "receiving-mx-helo", tlsrpt_failure_receiving_mx_helo(x));
+            json_optional(f, &fk, "receiving-ip", tlsrpt_failure_receiving_ip(x));
+            json_key(f, &fk, "failed-session-count");
+            fprintf(f, "%" PRIu64, tlsrpt_failure_session_count(x));
+            json_optional(f, &fk, "additional-information", tlsrpt_failure_additional_information(x));
+            json_optional(f, &fk, "failure-reason-code", tlsrpt_failure_reason_code(x));
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+}
+
+static void json_sessions(FILE *f, int *first, struct count_sum ok, struct count_sum bad)
+{
+    char buf[40];
+    json_key(f, first, "successful-sessions");
+    fputs(sum_text(ok, buf, sizeof buf), f);
+    json_key(f, first, "failed-sessions");
+    fputs(sum_text(bad, buf, sizeof buf), f);
+    json_key(f, first, "success-rate");
+    long rate = success_rate(ok, bad);
+    if (rate < 0)
+        fputs("null", f);
+    else
+        put_rate(f, rate);
+}
+
+/* The failed sessions of every failure detail of r whose result type is `type`, from policy i, detail d on. */
+static struct count_sum failed_sessions_of_type(const tlsrpt_report *r, const char *type, size_t i, size_t d)
+{
+    struct count_sum sum = {0, 0};
+    for (; i < tlsrpt_report_policy_count(r); i++, d = 0) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        for (; d < tlsrpt_policy_failure_count(p); d++)
+            if (strcmp(tlsrpt_failure_result_type(tlsrpt_policy_failure(p, d)), type) == 0)
+                sum_add(&sum, tlsrpt_failure_session_count(tlsrpt_policy_failure(p, d)));
+    }
+    return sum;
+}
+
+/* Whether a failure detail before policy i, detail d has the result type `type`. */
+static int result_type_seen_before(const tlsrpt_report *r, const char *type, size_t i, size_t d)
+{
+    for (size_t pi = 0; pi <= i; pi++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, pi);
+        size_t end = pi == i ? d : tlsrpt_policy_failure_count(p);
+        for (size_t k = 0; k < end; k++)
+            if (strcmp(tlsrpt_failure_result_type(tlsrpt_policy_failure(p, k)), type) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Session totals of the report and of each policy, and the failed sessions per result type (in order of first
+ * appearance) with their explanations. Allocates nothing: a report has few distinct result types, and each scan
+ * stops at the first earlier detail of the same type. */
+static void json_report_stats(FILE *f, const tlsrpt_report *r)
+{
+    struct count_sum ok = {0, 0}, bad = {0, 0};
+    for (size_t i = 0; i < tlsrpt_report_policy_count(r); i++) {
+        sum_add(&ok, tlsrpt_policy_successful_sessions(tlsrpt_report_policy(r, i)));
+        sum_add(&bad, tlsrpt_policy_failed_sessions(tlsrpt_report_policy(r, i)));
+    }
+    int first = 1;
+    char buf[40];
+    fputc('{', f);
+    json_key(f, &first, "policy-count");
+    fprintf(f, "%zu", tlsrpt_report_policy_count(r));
+    json_sessions(f, &first, ok, bad);
+    json_key(f, &first, "policies");
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_report_policy_count(r); i++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        int k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_sessions(f, &k, (struct count_sum){0, tlsrpt_policy_successful_sessions(p)},
+                      (struct count_sum){0, tlsrpt_policy_failed_sessions(p)});
+        json_key(f, &k, "failure-detail-count");
+        fprintf(f, "%zu", tlsrpt_policy_failure_count(p));
+        fputc('}', f);
+    }
+    fputc(']', f);
+    json_key(f, &first, "failure-types");
+    fputc('[', f);
+    int first_type = 1;
+    for (size_t i = 0; i < tlsrpt_report_policy_count(r); i++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        for (size_t d = 0; d < tlsrpt_policy_failure_count(p); d++) {
+            const char *type = tlsrpt_failure_result_type(tlsrpt_policy_failure(p, d));
+            if (result_type_seen_before(r, type, i, d))
+                continue;
+            const char *meaning = tlsrpt_result_type_description(type);
+            int k = 1;
+            fputs(first_type ? "{" : ",{", f);
+            first_type = 0;
+            json_key(f, &k, "result-type");
+            json_cstring(f, type);
+            json_key(f, &k, "failed-sessions");
+            fputs(sum_text(failed_sessions_of_type(r, type, i, d), buf, sizeof buf), f);
+            json_key(f, &k, "registered");
+            fputs(meaning ? "true" : "false", f);
+            json_key(f, &k, "description");
+            json_cstring(f, meaning);
+            fputc('}', f);
+        }
+    }
+    fputs("]}", f);
+}
+
+/* "findings": [{"severity", "id", "message", "offset", "path"}...]. */
+static void json_report_findings(FILE *f, const tlsrpt_diag *d)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        int k = 1;
+        fputs(i ? ",{" : "{", f);
+        json_key(f, &k, "severity");
+        json_cstring(f, severity_name(tlsrpt_diag_severity(d, i)));
+        json_key(f, &k, "id");
+        json_cstring(f, tlsrpt_diag_id(d, i));
+        json_key(f, &k, "message");
+        json_cstring(f, tlsrpt_diag_message(d, i));
+        json_key(f, &k, "offset");
+        size_t offset = tlsrpt_diag_offset(d, i);
+        if (offset == TLSRPT_NO_OFFSET)
+            fputs("null", f);
+        else
+            fprintf(f, "%zu", offset);
+        json_key(f, &k, "path");
+        json_cstring(f, tlsrpt_diag_path(d, i));
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+/* Reads and parses one FILE. Returns 0, or the exit status 2 when the library failed (out of memory). */
+static int report_load(struct report_result *res, unsigned flags)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (read_report_file(res->file, &data, &len) != 0) {
+        res->read_errno = errno;
+        res->status = EXIT_USAGE;
+        fprintf(stderr, "%s report: cannot read '", PROGRAM);
+        put_escaped_string(stderr, res->file);
+        fprintf(stderr, "': %s\n", strerror(res->read_errno));
+        return 0;
+    }
+    int rc = tlsrpt_diag_new(&res->diag);
+    if (rc == TLSRPT_OK)
+        rc = res->parsed = tlsrpt_report_parse(&res->report, data, len, flags, res->diag);
+    free(data);
+    if (rc == TLSRPT_ENOMEM || rc == TLSRPT_EINVAL)
+        return fail_library("report", "parsing", rc);
+    count_findings(res->diag, &res->counts);
+    int valid = res->parsed == TLSRPT_OK && res->counts.errors == 0 &&
+                !((flags & TLSRPT_PARSE_STRICT) && res->counts.warnings > 0);
+    res->status = valid ? EXIT_OK : EXIT_INVALID;
+    return 0;
+}
+
+static void print_report_result_text(FILE *f, const struct report_result *res)
+{
+    fputs("file: ", f);
+    put_escaped_string(f, res->file);
+    fputc('\n', f);
+    if (res->read_errno) {
+        fprintf(f, "unreadable: %s\n", strerror(res->read_errno));
+        return;
+    }
+    int colour = stream_wants_colour(f);
+    for (size_t i = 0; i < tlsrpt_diag_count(res->diag); i++)
+        print_report_finding(f, colour, res->diag, i);
+    if (res->report)
+        print_report_text(f, res->report);
+    fputs(res->status == EXIT_OK                                     ? "valid"
+          : res->parsed == TLSRPT_OK && res->counts.errors == 0      ? "invalid (--strict)"
+                                                                     : "invalid",
+          f);
+    fputs(": ", f);
+    put_count(f, res->counts.errors, "error", "errors");
+    fputs(", ", f);
+    put_count(f, res->counts.warnings, "warning", "warnings");
+    fputs(", ", f);
+    put_count(f, res->counts.infos, "info", "infos");
+    fputc('\n', f);
+}
+
+static void print_report_result_json(FILE *f, const struct report_result *res)
+{
+    int first = 1;
+    fputc('{', f);
+    json_key(f, &first, "file");
+    json_cstring(f, res->file);
+    json_key(f, &first, "status");
+    json_cstring(f, report_status_name(res));
+    json_key(f, &first, "valid");
+    fputs(res->status == EXIT_OK ? "true" : "false", f);
+    if (res->read_errno) {
+        json_key(f, &first, "error");
+        json_cstring(f, strerror(res->read_errno));
+    }
+    json_key(f, &first, "report");
+    if (res->report)
+        json_report_object(f, res->report);
+    else
+        fputs("null", f);
+    json_key(f, &first, "stats");
+    if (res->report)
+        json_report_stats(f, res->report);
+    else
+        fputs("null", f);
+    json_key(f, &first, "findings");
+    json_report_findings(f, res->diag);
+    json_key(f, &first, "errors");
+    fprintf(f, "%zu", res->counts.errors);
+    json_key(f, &first, "warnings");
+    fprintf(f, "%zu", res->counts.warnings);
+    json_key(f, &first, "infos");
+    fprintf(f, "%zu", res->counts.infos);
+    fputc('}', f);
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"strict", no_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int strict = 0, json = 0, ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 's': strict = 1; break;
+        case 'j': json = 1; break;
+        case 'h': fputs(REPORT_HELP, stdout); return EXIT_OK;
+        default: return option_error("report", ch, argv);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("report", "missing FILE (or '-' for standard input)", NULL);
+
+    /* One file at a time: read, parse, print, free. The exit status is the worst over all files. */
+    FILE *f = stdout;
+    int status = EXIT_OK;
+    if (json)
+        fprintf(f, "{\"strict\":%s,\"reports\":[", strict ? "true" : "false");
+    for (int i = optind; i < argc; i++) {
+        struct report_result res = {.file = argv[i]};
+        int failed = report_load(&res, strict ? TLSRPT_PARSE_STRICT : 0);
+        if (failed == 0) {
+            if (json) {
+                if (i > optind)
+                    fputc(',', f);
+                print_report_result_json(f, &res);
+            } else {
+                if (i > optind)
+                    fputc('\n', f);
+                print_report_result_text(f, &res);
+            }
+        }
+        tlsrpt_report_free(res.report);
+        tlsrpt_diag_free(res.diag);
+        if (failed) {
+            status = failed; /* the library ran out of memory: stop here */
+            break;
+        }
+        if (res.status > status)
+            status = res.status;
+    }
+    if (json)
+        fputs("]}\n", f);
+    return status;
+}
+
 /* ---- The command table and main ----------------------------------------------------------------------------- */
 
 struct command {
@@ -922,6 +1974,8 @@ struct command {
 static const struct command COMMANDS[] = {
     {"generate", cmd_generate, "build a TLSRPT record from report destinations"},
     {"check", cmd_check, "check the syntax of a TLSRPT record and lint it"},
+    {"lookup", cmd_lookup, "look up a domain's TLSRPT record in DNS and check it"},
+    {"report", cmd_report, "read TLS reports (JSON or gzip) and summarize them"},
 };
 
 static void print_main_help(FILE *f)
@@ -932,7 +1986,7 @@ static void print_main_help(FILE *f)
     fputs("SMTP TLS Reporting (RFC 8460) records, from the command line.\n\nCommands:\n", f);
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-10s  %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fputs("\nExit status: 0 success, 1 invalid input, 2 usage or I/O error.\n"
+    fputs("\nExit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.\n"
           "Colour is used only when standard output is a terminal and NO_COLOR is not set.\n",
           f);
 }

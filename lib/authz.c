@@ -21,10 +21,71 @@ static int authorizes(const char *text, size_t len)
     return i == len || text[i] == ';';
 }
 
+/* The labels between the policy domain and the destination host in an authorization record name. */
+#define AUTHZ_INFIX "._report._tls."
+
+/* 1 if the host is an IP address rather than a domain name: a bracketed literal, an IPv4 or IPv6 address, or any
+ * name whose last label is all digits (no top-level domain is numeric, RFC 3696 §2), such as "192.0.2". */
 static int is_ip_literal(const char *host)
 {
     unsigned char buf[sizeof(struct in6_addr)];
-    return host[0] == '[' || inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+    if (host[0] == '[' || inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1)
+        return 1;
+    size_t len = strlen(host);
+    if (len > 1 && host[len - 1] == '.')
+        len--;
+    size_t start = len;
+    while (start > 0 && host[start - 1] != '.')
+        start--;
+    if (start == len)
+        return 0;
+    for (size_t i = start; i < len; i++)
+        if (host[i] < '0' || host[i] > '9')
+            return 0;
+    return 1;
+}
+
+TLSRPT_API int tlsrpt_authorization_name(char **out, const char *policy_domain, const tlsrpt_uri *destination,
+                                         int *required)
+{
+    if (required)
+        *required = 0;
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!policy_domain || !destination)
+        return TLSRPT_EINVAL;
+    const char *host = tlsrpt_uri_host(destination);
+    if (!host || !*host || is_ip_literal(host))
+        return TLSRPT_EINVAL;
+
+    char *policy = NULL, *dest = NULL;
+    int rc = trpt_domain_to_alabel(policy_domain, 1, &policy);
+    if (rc == TLSRPT_OK)
+        rc = trpt_domain_to_alabel(host, 1, &dest);
+    int same = 0;
+    if (rc == TLSRPT_OK) {
+        same = trpt_same_org_domain(policy, dest);
+        if (same < 0)
+            rc = same;
+    }
+    if (rc == TLSRPT_OK && required)
+        *required = !same;
+    if (rc == TLSRPT_OK && strlen(policy) + strlen(AUTHZ_INFIX) + strlen(dest) > TRPT_DOMAIN_MAX_LENGTH)
+        rc = TLSRPT_ELIMIT; /* *required stays set: only the name cannot exist */
+    if (rc == TLSRPT_OK) {
+        trpt_buf b;
+        trpt_buf_init(&b);
+        trpt_buf_puts(&b, policy);
+        trpt_buf_puts(&b, AUTHZ_INFIX);
+        trpt_buf_puts(&b, dest);
+        rc = trpt_buf_finish(&b, out, NULL);
+    }
+    if (rc != TLSRPT_OK && rc != TLSRPT_ELIMIT && required)
+        *required = 0;
+    free(policy);
+    free(dest);
+    return rc;
 }
 
 TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *policy_domain,
@@ -39,7 +100,7 @@ TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *poli
     if (!host || !*host)
         return TLSRPT_EINVAL;
 
-    char *policy = NULL, *dest = NULL, *qname = NULL;
+    char *policy = NULL, *name = NULL, *qname = NULL;
     int rc = trpt_domain_to_alabel(policy_domain, 0, &policy);
     if (rc != TLSRPT_OK)
         return rc;
@@ -52,36 +113,33 @@ TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *poli
         free(policy);
         return rc;
     }
-    rc = trpt_domain_to_alabel(host, 1, &dest);
-    if (rc != TLSRPT_OK) {
-        free(policy);
-        return rc;
-    }
-    int same = trpt_same_org_domain(policy, dest);
-    if (same < 0) {
-        rc = same;
-        goto out;
-    }
-    if (same == 1) {
+    int required = 0;
+    rc = tlsrpt_authorization_name(&name, policy, destination, &required);
+    if ((rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) && !required) {
         *verdict = TLSRPT_AUTH_NOT_REQUIRED;
         rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "authz-not-required", TLSRPT_NO_OFFSET, NULL,
-                           "%s is in the organizational domain of %s: no authorization record is needed.", dest,
+                           "%s is in the organizational domain of %s: no authorization record is needed.", host,
                            policy);
         goto out;
     }
-
+    if (rc == TLSRPT_ELIMIT) {
+        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-name-too-long", TLSRPT_NO_OFFSET, NULL,
+                           "The authorization record name for %s at %s would be longer than %u octets and cannot "
+                           "exist.",
+                           policy, host, TRPT_DOMAIN_MAX_LENGTH);
+        goto out;
+    }
+    if (rc != TLSRPT_OK)
+        goto out;
+    /* The host as the name spells it (A-labels): what follows the policy domain and the infix. */
+    const char *dest = name + strlen(policy) + strlen(AUTHZ_INFIX);
     trpt_buf q;
     trpt_buf_init(&q);
-    trpt_buf_printf(&q, "%s._report._tls.%s.", policy, dest);
+    trpt_buf_puts(&q, name);
+    trpt_buf_putc(&q, '.');
     rc = trpt_buf_finish(&q, &qname, NULL);
     if (rc != TLSRPT_OK)
         goto out;
-    if (strlen(qname) - 1 > TRPT_DOMAIN_MAX_LENGTH) {
-        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-name-too-long", TLSRPT_NO_OFFSET, NULL,
-                           "The authorization record name %s is longer than %u octets and cannot exist.", qname,
-                           TRPT_DOMAIN_MAX_LENGTH);
-        goto out;
-    }
 
     tlsrpt_txt_answer answer;
     trpt_txt_answer_init(&answer);
@@ -128,7 +186,7 @@ out:
     if (rc != TLSRPT_OK)
         *verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
     free(policy);
-    free(dest);
+    tlsrpt_free(name);
     free(qname);
     return rc;
 }

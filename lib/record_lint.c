@@ -13,35 +13,35 @@
 /* One DNS character-string (RFC 1035 §3.3); a longer record must be published as several. */
 #define LINT_TXT_STRING_MAX 255u
 
-/* 1 if the host is an IP address (IPv4 dotted quad or bracketed literal), which can hold no authorization record. */
-static int host_is_ip(const char *host)
-{
-    if (host[0] == '[')
-        return 1;
-    for (const char *p = host; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || *p == '.'))
-            return 0;
-    return 1;
-}
-
+/* One lint-rua-external per destination outside the policy domain's organizational domain, naming the record
+ * tlsrpt_authorization_name() computes (the one that tlsrpt_check_authorization() looks up). */
 static int lint_external(const tlsrpt_record *r, const char *policy, tlsrpt_diag *diag)
 {
     for (size_t i = 0; i < tlsrpt_record_rua_count(r); i++) {
         const tlsrpt_uri *u = tlsrpt_record_rua(r, i);
-        const char *host = tlsrpt_uri_host(u);
-        if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER || !host || host_is_ip(host) ||
-            !trpt_domain_is_valid_alabel(host, strlen(host), 1))
+        if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER)
             continue;
-        int same = trpt_same_org_domain(policy, host);
-        if (same < 0)
-            return same;
-        if (same)
-            continue;
-        int rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-external", TLSRPT_NO_OFFSET, NULL,
+        char *name = NULL;
+        int required = 0;
+        int rc = tlsrpt_authorization_name(&name, policy, u, &required);
+        if (rc == TLSRPT_EINVAL)
+            continue; /* no host, or an IP address: no record can authorize it */
+        if (rc == TLSRPT_ENOMEM)
+            return rc;
+        if (required && rc == TLSRPT_OK)
+            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-external", TLSRPT_NO_OFFSET, NULL,
                                "Destination %zu (%s) is outside the organizational domain of %s; receivers that "
-                               "verify external destinations expect the TXT record %s._report._tls.%s "
-                               "\"v=TLSRPTv1\".",
-                               i + 1, tlsrpt_uri_string(u), policy, policy, host);
+                               "verify external destinations expect the TXT record %s \"v=TLSRPTv1\".",
+                               i + 1, tlsrpt_uri_string(u), policy, name);
+        else if (required)
+            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-external", TLSRPT_NO_OFFSET, NULL,
+                               "Destination %zu (%s) is outside the organizational domain of %s; the authorization "
+                               "record that receivers verifying external destinations look for would have a name "
+                               "longer than %u octets, so it cannot be published.",
+                               i + 1, tlsrpt_uri_string(u), policy, TRPT_DOMAIN_MAX_LENGTH);
+        else
+            rc = TLSRPT_OK;
+        tlsrpt_free(name);
         if (rc != TLSRPT_OK)
             return rc;
     }

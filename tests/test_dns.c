@@ -674,8 +674,9 @@ START_TEST(authorization_absent_and_failures)
     fake k = {.rc = TLSRPT_OK};
     check_authz(&k, "example.com", "https://192.0.2.1/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
     check_authz(&k, "example.com", "https://[2001:db8::1]/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
+    check_authz(&k, "example.com", "https://192.0.2/tlsrpt", TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, d);
     ck_assert_int_eq(k.calls, 0);
-    ck_assert_uint_eq(count_id(d, "authz-ip-literal-host"), 2);
+    ck_assert_uint_eq(count_id(d, "authz-ip-literal-host"), 3);
     ck_assert_diag(d, "authz-ip-literal-host", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
     tlsrpt_diag_free(d);
 }
@@ -729,6 +730,173 @@ START_TEST(authorization_arguments)
 }
 END_TEST
 
+/* ---- authorization name ---------------------------------------------------------------------------------------- */
+
+/* tlsrpt_authorization_name(policy, uri): returns the status; *name is a copy of the result or "" (caller frees). */
+static int authz_name(const char *policy, const char *uri, char **name, int *required)
+{
+    tlsrpt_uri *u = NULL;
+    ck_assert_msg(tlsrpt_uri_parse(&u, uri, strlen(uri), NULL) == TLSRPT_OK, "%s does not parse", uri);
+    char *out = (char *)1;
+    int rc = tlsrpt_authorization_name(&out, policy, u, required);
+    if (rc != TLSRPT_OK)
+        ck_assert_ptr_null(out);
+    *name = out;
+    tlsrpt_uri_free(u);
+    return rc;
+}
+
+START_TEST(authorization_name_values)
+{
+    static const struct {
+        const char *policy, *uri, *name;
+        int required;
+    } cases[] = {
+        {"example.com", "mailto:tlsrpt@Reports.Example.NET", "example.com._report._tls.reports.example.net", 1},
+        {"example.com", "https://collector.example.org/v1/tlsrpt", "example.com._report._tls.collector.example.org", 1},
+        {"example.com", "mailto:tlsrpt@example.com", "example.com._report._tls.example.com", 0},
+        {"EXAMPLE.com.", "https://tlsrpt.mail.example.com/r", "example.com._report._tls.tlsrpt.mail.example.com", 0},
+        /* Organizational domains from the Public Suffix List, not the last two labels. */
+        {"mine.co.uk", "mailto:r@other.co.uk", "mine.co.uk._report._tls.other.co.uk", 1},
+        {"a.example.co.uk", "mailto:r@b.example.co.uk", "a.example.co.uk._report._tls.b.example.co.uk", 0},
+        /* U-labels become A-labels; underscore labels are DNS names too. */
+        {"Bücher.Example", "mailto:r@xn--rports-bva.example.net",
+         "xn--bcher-kva.example._report._tls.xn--rports-bva.example.net", 1},
+        {"_tenant.example.com", "mailto:r@example.net", "_tenant.example.com._report._tls.example.net", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *name = NULL;
+        int required = -1;
+        ck_assert_int_eq(authz_name(cases[i].policy, cases[i].uri, &name, &required), TLSRPT_OK);
+        ck_assert_str_eq(name, cases[i].name);
+        ck_assert_msg(required == cases[i].required, "%s -> %s: required %d", cases[i].policy, cases[i].uri,
+                      required);
+        tlsrpt_free(name);
+        /* required may be NULL. */
+        ck_assert_int_eq(authz_name(cases[i].policy, cases[i].uri, &name, NULL), TLSRPT_OK);
+        ck_assert_str_eq(name, cases[i].name);
+        tlsrpt_free(name);
+    }
+}
+END_TEST
+
+START_TEST(authorization_name_invalid)
+{
+    char *name = NULL;
+    int required = -1;
+    static const char *const no_name[] = {
+        "https://192.0.2.1/r", "https://[2001:db8::1]/r", "mailto:r@192.0.2.1", "https://192.0.2/r",
+        "urn:example:tlsrpt",
+    };
+    for (size_t i = 0; i < sizeof no_name / sizeof no_name[0]; i++) {
+        required = -1;
+        ck_assert_msg(authz_name("example.com", no_name[i], &name, &required) == TLSRPT_EINVAL, "%s", no_name[i]);
+        ck_assert_int_eq(required, 0);
+    }
+    required = -1;
+    ck_assert_int_eq(authz_name("not a domain", "mailto:r@example.net", &name, &required), TLSRPT_EINVAL);
+    ck_assert_int_eq(required, 0);
+    ck_assert_int_eq(authz_name("", "mailto:r@example.net", &name, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(authz_name("a..example", "mailto:r@example.net", &name, NULL), TLSRPT_EINVAL);
+
+    tlsrpt_uri *u = NULL;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, TEXT("mailto:r@example.net"), NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_authorization_name(NULL, "example.com", u, &required), TLSRPT_EINVAL);
+    name = (char *)1;
+    required = -1;
+    ck_assert_int_eq(tlsrpt_authorization_name(&name, NULL, u, &required), TLSRPT_EINVAL);
+    ck_assert_ptr_null(name);
+    ck_assert_int_eq(required, 0);
+    name = (char *)1;
+    ck_assert_int_eq(tlsrpt_authorization_name(&name, "example.com", NULL, NULL), TLSRPT_EINVAL);
+    ck_assert_ptr_null(name);
+    tlsrpt_uri_free(u);
+}
+END_TEST
+
+/* A policy domain of `len` octets: three 60-octet labels, a filler label, then `suffix`. */
+static void long_policy(char *buf, size_t len, const char *suffix)
+{
+    size_t slen = strlen(suffix);
+    memset(buf, 0, len + 1);
+    for (int i = 0; i < 3; i++) {
+        memset(buf + i * 61, 'p', 60);
+        buf[i * 61 + 60] = '.';
+    }
+    ck_assert_uint_gt(len, 183 + slen + 1);
+    memset(buf + 183, 'q', len - 183 - slen);
+    memcpy(buf + len - slen, suffix, slen);
+}
+
+START_TEST(authorization_name_length_limit)
+{
+    /* "<policy>._report._tls.example.net": 14 + 11 octets around the policy domain. */
+    char policy[260], *name = NULL;
+    int required = -1;
+    long_policy(policy, 253 - 25, ".example");
+    ck_assert_int_eq(authz_name(policy, "mailto:r@example.net", &name, &required), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(name), 253);
+    ck_assert_int_eq(required, 1);
+    tlsrpt_free(name);
+
+    long_policy(policy, 254 - 25, ".example");
+    required = -1;
+    ck_assert_int_eq(authz_name(policy, "mailto:r@example.net", &name, &required), TLSRPT_ELIMIT);
+    ck_assert_int_eq(required, 1); /* still known */
+    /* In the destination's own organization: over the limit, and not required. */
+    long_policy(policy, 254 - 25, ".example.net");
+    required = -1;
+    ck_assert_int_eq(authz_name(policy, "mailto:r@example.net", &name, &required), TLSRPT_ELIMIT);
+    ck_assert_int_eq(required, 0);
+}
+END_TEST
+
+/* The lint finding and the authorization check use the same name. */
+START_TEST(authorization_name_shared)
+{
+    static const char rec[] = "v=TLSRPTv1; rua=mailto:r@Collector.Example.NET,https://192.0.2.1/r";
+    tlsrpt_record *r = NULL;
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_record_parse(&r, rec, strlen(rec), NULL), TLSRPT_OK);
+    char *name = NULL;
+    ck_assert_int_eq(tlsrpt_authorization_name(&name, "Bücher.example", tlsrpt_record_rua(r, 0), NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_record_lint(r, "Bücher.example", d), TLSRPT_OK);
+    ck_assert_uint_eq(count_id(d, "lint-rua-external"), 1);
+    char expect[512];
+    snprintf(expect, sizeof expect, "expect the TXT record %s \"v=TLSRPTv1\".", name);
+    ck_assert_str_eq(name, "xn--bcher-kva.example._report._tls.collector.example.net");
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++)
+        if (strcmp(tlsrpt_diag_id(d, i), "lint-rua-external") == 0)
+            ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, i), expect));
+
+    fake f = {.rc = TLSRPT_ENOTFOUND};
+    tlsrpt_resolver *res = fake_resolver(&f);
+    int verdict = -1;
+    ck_assert_int_eq(tlsrpt_check_authorization(res, "Bücher.example", tlsrpt_record_rua(r, 0), &verdict, NULL),
+                     TLSRPT_OK);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    snprintf(expect, sizeof expect, "%s.", name);
+    ck_assert_str_eq(f.qname, expect);
+    tlsrpt_resolver_free(res);
+    tlsrpt_free(name);
+    tlsrpt_record_free(r);
+
+    /* Over the name limit: lint still reports the external destination, without a name. */
+    char policy[260], text[400];
+    long_policy(policy, 254 - 25, ".example");
+    snprintf(text, sizeof text, "v=TLSRPTv1; rua=mailto:r@example.net");
+    ck_assert_int_eq(tlsrpt_record_parse(&r, text, strlen(text), NULL), TLSRPT_OK);
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_record_lint(r, policy, d), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_diag(d, "lint-rua-external", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "longer than 253 octets, so it cannot be published"));
+    tlsrpt_record_free(r);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("dns");
@@ -760,6 +928,10 @@ Suite *make_suite(void)
     tcase_add_test(tc, authorization_records);
     tcase_add_test(tc, authorization_absent_and_failures);
     tcase_add_test(tc, authorization_arguments);
+    tcase_add_test(tc, authorization_name_values);
+    tcase_add_test(tc, authorization_name_invalid);
+    tcase_add_test(tc, authorization_name_length_limit);
+    tcase_add_test(tc, authorization_name_shared);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -179,6 +179,23 @@ TLSRPT_API const tlsrpt_diag *tlsrpt_lookup_result_diag(const tlsrpt_lookup_resu
 TLSRPT_API void tlsrpt_lookup_result_free(tlsrpt_lookup_result *l);
 
 /**
+ * tlsrpt_authorization_name - the name of the external-authorization record for reports of @policy_domain sent to
+ * @destination: "<policy-domain A-label>._report._tls.<destination host A-label>" (no trailing dot), the owner of
+ * the TXT record "v=TLSRPTv1" that tlsrpt_check_authorization() looks for. No DNS query is made.
+ * @out: receives the new name (free with tlsrpt_free); NULL on failure.
+ * @policy_domain: U-labels or A-labels, optional trailing dot ('_' is allowed in labels).
+ * @destination: a destination with a host name (mailto: or https:; tlsrpt_uri_host()).
+ * @required: may be NULL; receives 1 when the destination host is outside the organizational domain of the policy
+ *            domain (Public Suffix List), so that receivers that verify external destinations expect the record,
+ *            else 0. It is also set when the result is TLSRPT_ELIMIT; it is 0 on every other failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out, policy_domain or destination NULL; the policy domain is not a domain name;
+ * the destination has no host, or its host is an IP address or not a domain name), TLSRPT_ELIMIT (the name would
+ * be longer than 253 octets, so no such record can exist) or TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_authorization_name(char **out, const char *policy_domain, const tlsrpt_uri *destination,
+                                         int *required);
+
+/**
  * tlsrpt_check_authorization - may @policy_domain send its reports to @destination? (optional local policy; RFC
  * 8460 does not require it, see tlsrpt_check_authorization(3)).
  * @verdict: receives TLSRPT_AUTH_NOT_REQUIRED when the destination host is in the policy domain's organizational

@@ -26,8 +26,10 @@ SMTP TLS Reporting (RFC 8460) records, from the command line.
 Commands:
   generate    build a TLSRPT record from report destinations
   check       check the syntax of a TLSRPT record and lint it
+  lookup      look up a domain's TLSRPT record in DNS and check it
+  report      read TLS reports (JSON or gzip) and summarize them
 
-Exit status: 0 success, 1 invalid input, 2 usage or I/O error.
+Exit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.
 Colour is used only when standard output is a terminal and NO_COLOR is not set.
 """
 
@@ -59,6 +61,22 @@ Check the syntax of a TLSRPT record (RFC 8460) and lint it; '-' reads the record
   -h, --help         show this help
 
 Exit status: 0 valid (warnings allowed unless --strict), 1 invalid or unusable, 2 usage or I/O error.
+"""
+
+LOOKUP_HELP = """\
+Usage: tlsrpt lookup [--server ADDR[:PORT]] [--timeout MS] [--no-authorization] [--json] DOMAIN
+Look up the TLSRPT record of DOMAIN (TXT at _smtp._tls.DOMAIN, RFC 8460) and check it, with the
+authorization records of destinations outside DOMAIN's organization.
+
+  --server ADDR[:PORT]  ask this name server instead of the system's: an IPv4 address, or an IPv6
+                        address in brackets ([::1]:5353); the port defaults to 53
+  --timeout MS          wait at most MS milliseconds for each answer, 1 to 60000 (default 5000)
+  --no-authorization    do not query the authorization records of external destinations
+  --json                print one JSON document instead of text
+  -h, --help            show this help
+
+Exit status: 0 one valid record, 1 no record, several records, or an invalid or unusable one,
+2 usage or I/O error, 3 temporary DNS failure (of the lookup or of an authorization check).
 """
 
 
@@ -131,10 +149,11 @@ class Usage(unittest.TestCase):
         # --help wins over the other arguments, even invalid ones given before it.
         self.assertEqual(run(["generate", "--rua", "http:x", "--help"]), (0, GENERATE_HELP, ""))
         self.assertEqual(run(["check", "v=TLSRPTv1", "--help"]), (0, CHECK_HELP, ""))
+        self.assertEqual(run(["lookup", "--help"]), (0, LOOKUP_HELP, ""))
+        self.assertEqual(run(["lookup", "-h"]), (0, LOOKUP_HELP, ""))
+        self.assertEqual(run(["lookup", "--server", "[::1", "--timeout", "0", "--help"]), (0, LOOKUP_HELP, ""))
+        self.assertEqual(run(["lookup", "example.com", "--help"]), (0, LOOKUP_HELP, ""))
 
-    def test_lookup_and_report_are_not_commands_yet(self):
-        self.check_usage(["lookup", "example.com"], "tlsrpt: unknown command 'lookup'\nTry 'tlsrpt --help'.\n")
-        self.check_usage(["report", "-"], "tlsrpt: unknown command 'report'\nTry 'tlsrpt --help'.\n")
 
     def test_main_usage_errors(self):
         self.check_usage([], "tlsrpt: missing COMMAND\nTry 'tlsrpt --help'.\n")
@@ -158,6 +177,27 @@ class Usage(unittest.TestCase):
         for ttl in ["", "-1", "+5", " 5", "5s", "2147483648", "99999999999999999999999"]:
             self.check_usage(["generate", "--rua", "a@example.com", "--ttl", ttl],
                              "tlsrpt generate: invalid TTL (0 to 2147483647 seconds): '%s'" % ttl + tail)
+
+    def test_lookup_usage_errors(self):
+        # None of these reaches the network: they fail before any query.
+        tail = "\nTry 'tlsrpt lookup --help'.\n"
+        self.check_usage(["lookup"], "tlsrpt lookup: missing DOMAIN" + tail)
+        self.check_usage(["lookup", "--json"], "tlsrpt lookup: missing DOMAIN" + tail)
+        self.check_usage(["lookup", "a.example", "b.example"], "tlsrpt lookup: unexpected argument 'b.example'" + tail)
+        self.check_usage(["lookup", "--server"], "tlsrpt lookup: option requires an argument: '--server'" + tail)
+        self.check_usage(["lookup", "--strict", "example.com"], "tlsrpt lookup: unknown option '--strict'" + tail)
+        for server in ["", "ns.example.com", "ns.example.com:53", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+                       "127.0.0.1:5x", "127.0.0.1:123456", "[::1", "[::1]53", "[::1]:", "[]:53", "::1:53:x",
+                       "[127.0.0.1:53", "1.2.3.4.5", "[fe80::1%eth0]:53"]:
+            self.check_usage(["lookup", "--server", server, "example.com"],
+                             "tlsrpt lookup: invalid server (ADDR, ADDR:PORT or [IPv6]:PORT): '%s'" % server + tail)
+        for timeout in ["", "0", "-1", "60001", "5s", " 5", "99999999999999999999999"]:
+            self.check_usage(["lookup", "--timeout", timeout, "example.com"],
+                             "tlsrpt lookup: invalid timeout (1 to 60000 milliseconds): '%s'" % timeout + tail)
+        self.check_usage(["lookup", "--server", "127.0.0.1:9", "not a domain"],
+                         "tlsrpt lookup: not a domain name: 'not a domain'" + tail)
+        self.check_usage(["lookup", "--server", "127.0.0.1:9", "a..example"],
+                         "tlsrpt lookup: not a domain name: 'a..example'" + tail)
 
     def test_check_usage_errors(self):
         tail = "\nTry 'tlsrpt check --help'.\n"

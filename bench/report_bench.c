@@ -1,0 +1,239 @@
+/* "gzip (or JSON) bytes -> report object with every field read" with libtlsrpt, through the public API only:
+ * tlsrpt_report_parse() on the file's bytes, then every getter on the report, folded into a checksum that the
+ * Python, Node and jansson benchmarks compute the same way (bench/README.md). Not a test: no timed assertions.
+ *
+ *   report_bench [--seconds S] FILE...   one line per FILE: impl, file, JSON bytes, best µs per report, checksum
+ *   report_heap --heap FILE              (the same source built with -DCOUNT_HEAP) peak heap above the baseline
+ *                                        during one parse + walk, by a counting allocator (glibc: interposes
+ *                                        malloc/calloc/realloc/free for the whole process, libdeflate included)
+ * SPDX-License-Identifier: MIT */
+#include <tlsrpt/tlsrpt.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The counting allocator is compiled only into report_heap (meson: -DCOUNT_HEAP), so that it never slows the timed
+ * runs of report_bench. */
+#if defined(COUNT_HEAP) && defined(__GLIBC__)
+#include <malloc.h>
+#define COUNTING_ALLOCATOR 1
+#endif
+
+#define BATCHES 5
+
+/* ---- Counting allocator --------------------------------------------------------------------------------------- */
+
+#ifdef COUNTING_ALLOCATOR
+/* glibc's own entry points, so that the wrappers below can replace malloc & co. for the whole process (the library
+ * and libdeflate included). Sizes are the usable sizes of the blocks, as the heap really spends them. */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static size_t heap_current, heap_peak;
+
+static void heap_grew(void *p)
+{
+    if (p) {
+        heap_current += malloc_usable_size(p);
+        if (heap_current > heap_peak)
+            heap_peak = heap_current;
+    }
+}
+
+void *malloc(size_t n)
+{
+    void *p = __libc_malloc(n);
+    heap_grew(p);
+    return p;
+}
+
+void *calloc(size_t n, size_t m)
+{
+    void *p = __libc_calloc(n, m);
+    heap_grew(p);
+    return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+    size_t before = old ? malloc_usable_size(old) : 0;
+    void *p = __libc_realloc(old, n);
+    if (p || n == 0) {
+        heap_current -= before;
+        heap_grew(p);
+    }
+    return p;
+}
+
+void free(void *p)
+{
+    if (p)
+        heap_current -= malloc_usable_size(p);
+    __libc_free(p);
+}
+#endif
+
+/* ---- The walk --------------------------------------------------------------------------------------------------- */
+
+static uint64_t len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* Reads every field of the report: string lengths, counts, times and type codes, summed. */
+static uint64_t walk(const tlsrpt_report *r)
+{
+    uint64_t c = len(tlsrpt_report_organization_name(r)) + len(tlsrpt_report_contact_info(r)) +
+                 len(tlsrpt_report_id(r)) + (uint64_t)tlsrpt_report_start_time(r) +
+                 (uint64_t)tlsrpt_report_end_time(r);
+    size_t np = tlsrpt_report_policy_count(r);
+    c += np;
+    for (size_t i = 0; i < np; i++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, i);
+        c += (uint64_t)tlsrpt_policy_type(p) + len(tlsrpt_policy_type_name(p)) + len(tlsrpt_policy_domain(p));
+        for (size_t k = 0; k < tlsrpt_policy_string_count(p); k++)
+            c += len(tlsrpt_policy_string(p, k));
+        for (size_t k = 0; k < tlsrpt_policy_mx_host_count(p); k++)
+            c += len(tlsrpt_policy_mx_host(p, k));
+        c += tlsrpt_policy_successful_sessions(p) + tlsrpt_policy_failed_sessions(p);
+        size_t nf = tlsrpt_policy_failure_count(p);
+        c += nf;
+        for (size_t k = 0; k < nf; k++) {
+            const tlsrpt_failure *f = tlsrpt_policy_failure(p, k);
+            c += (uint64_t)tlsrpt_failure_result_code(f) + len(tlsrpt_failure_result_type(f)) +
+                 len(tlsrpt_failure_sending_mta_ip(f)) + len(tlsrpt_failure_receiving_mx_hostname(f)) +
+                 len(tlsrpt_failure_receiving_mx_helo(f)) + len(tlsrpt_failure_receiving_ip(f)) +
+                 len(tlsrpt_failure_additional_information(f)) + len(tlsrpt_failure_reason_code(f)) +
+                 tlsrpt_failure_session_count(f);
+        }
+    }
+    return c;
+}
+
+/* ---- Driver ------------------------------------------------------------------------------------------------------ */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned char *read_file(const char *name, size_t *out_len)
+{
+    FILE *f = fopen(name, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *grown = realloc(buf, cap * 2);
+            if (grown == NULL)
+                free(buf);
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    *out_len = n;
+    return buf;
+}
+
+/* One parse + walk; returns the checksum, or exits on a parse failure (the benchmark inputs are valid reports). */
+static uint64_t once(const unsigned char *data, size_t n, const char *name)
+{
+    tlsrpt_report *r = NULL;
+    int rc = tlsrpt_report_parse(&r, data, n, 0, NULL);
+    if (rc != TLSRPT_OK) {
+        fprintf(stderr, "%s: %s\n", name, tlsrpt_status_string(rc));
+        exit(1);
+    }
+    uint64_t c = walk(r);
+    tlsrpt_report_free(r);
+    return c;
+}
+
+/* The size of the JSON text: the file itself, or the ISIZE trailer of a (single-member) gzip file. */
+static size_t json_size(const unsigned char *data, size_t n)
+{
+    if (n >= 18 && data[0] == 0x1f && data[1] == 0x8b)
+        return (size_t)data[n - 4] | (size_t)data[n - 3] << 8 | (size_t)data[n - 2] << 16 | (size_t)data[n - 1] << 24;
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = 1.0;
+    int i = 1;
+    if (argc == 3 && strcmp(argv[1], "--heap") == 0) {
+#ifdef COUNTING_ALLOCATOR
+        size_t n;
+        unsigned char *data = read_file(argv[2], &n);
+        if (data == NULL) {
+            perror(argv[2]);
+            return 1;
+        }
+        size_t base = heap_current;
+        heap_peak = heap_current;
+        uint64_t c = once(data, n, argv[2]);
+        printf("libtlsrpt\t%s\t%zu\tpeak-heap\t%zu\t%llu\n", argv[2], json_size(data, n), heap_peak - base,
+               (unsigned long long)c);
+        free(data);
+        return 0;
+#else
+        fputs("--heap needs the report_heap build (-DCOUNT_HEAP, glibc)\n", stderr);
+        return 2;
+#endif
+    }
+    if (argc > 2 && strcmp(argv[1], "--seconds") == 0) {
+        seconds = atof(argv[2]);
+        i = 3;
+    }
+    if (i >= argc) {
+        fputs("usage: report_bench [--seconds S] FILE... | report_bench --heap FILE\n", stderr);
+        return 2;
+    }
+    for (; i < argc; i++) {
+        size_t n;
+        unsigned char *data = read_file(argv[i], &n);
+        if (data == NULL) {
+            perror(argv[i]);
+            return 1;
+        }
+        uint64_t sum = once(data, n, argv[i]);
+        /* Calibrate: a batch lasts about seconds / BATCHES; report the best batch. */
+        long iters = 1;
+        for (;;) {
+            double t0 = now();
+            for (long k = 0; k < iters; k++)
+                once(data, n, argv[i]);
+            if (now() - t0 >= seconds / BATCHES / 4 || iters > (1L << 40))
+                break;
+            iters *= 2;
+        }
+        iters *= 4;
+        double best = 1e30;
+        for (int b = 0; b < BATCHES; b++) {
+            double t0 = now();
+            uint64_t c = 0;
+            for (long k = 0; k < iters; k++)
+                c += once(data, n, argv[i]);
+            double t = (now() - t0) / (double)iters;
+            if (c != sum * (uint64_t)iters) {
+                fprintf(stderr, "%s: checksum changed\n", argv[i]);
+                return 1;
+            }
+            if (t < best)
+                best = t;
+        }
+        printf("libtlsrpt\t%s\t%zu\t%.3f\t%llu\n", argv[i], json_size(data, n), best * 1e6, (unsigned long long)sum);
+        free(data);
+    }
+    return 0;
+}

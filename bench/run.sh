@@ -1,0 +1,52 @@
+#!/bin/sh
+# Runs every report benchmark on the same generated files and prints one table (bench/README.md explains it).
+#   bench/run.sh [BUILD-DIR] [SECONDS-PER-FILE]      (default: build-bench, 1 second per file and implementation)
+# BUILD-DIR is configured if it does not exist (release build); the benchmark programs are built there. Needs
+# python3 and, for the comparisons, node and libjansson-dev + zlib1g-dev (a missing one is skipped, and said).
+# SPDX-License-Identifier: MIT
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${1:-$src/build-bench}
+seconds=${2:-1}
+
+if [ ! -d "$build" ]; then
+    meson setup "$build" "$src" --buildtype=release -Dtests=false >/dev/null
+fi
+targets="bench/report_bench bench/report_heap"
+if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^bench/jansson_bench:'; then
+    targets="$targets bench/jansson_bench"
+fi
+ninja -C "$build" -j2 $targets >/dev/null
+
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+python3 "$here/gen_reports.py" "$data"
+gz="$data/small.json.gz $data/medium.json.gz $data/large.json.gz"
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+{
+    "$build/bench/report_bench" --seconds "$seconds" $gz "$data/medium.json"
+    python3 "$here/bench_py.py" --seconds "$seconds" $gz
+    if command -v node >/dev/null 2>&1; then
+        node "$here/bench_node.js" --seconds "$seconds" $gz
+    else
+        echo "node not found: skipped" >&2
+    fi
+    if [ -x "$build/bench/jansson_bench" ]; then
+        "$build/bench/jansson_bench" --seconds "$seconds" $gz
+    else
+        echo "jansson_bench not built (libjansson-dev or zlib1g-dev missing): skipped" >&2
+    fi
+    "$build/bench/report_heap" --heap "$data/large.json.gz"
+} > "$data/results.tsv"
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$here/summarize.py" < "$data/results.tsv"
+
+# Cross-check of the peak heap with valgrind's massif (heap blocks only, including the input buffer).
+if command -v valgrind >/dev/null 2>&1; then
+    valgrind --tool=massif --massif-out-file="$data/massif.out" "$build/bench/report_heap" --heap \
+        "$data/large.json.gz" >/dev/null 2>&1
+    peak=$(sed -n 's/^mem_heap_B=//p' "$data/massif.out" | sort -n | tail -1)
+    echo "massif: peak heap of the whole process $peak bytes (includes the $(wc -c < "$data/large.json.gz")-byte input)"
+fi

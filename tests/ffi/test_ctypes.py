@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""FFI test: Python's ctypes drives libtlsrpt.so.1 through nothing but its public C API, as a binding would.
+
+Every function used is declared with its argtypes and restype from the public headers (doc/bindings.md explains
+the rules this follows: opaque handles as c_void_p, borrowed strings as c_char_p results, new strings as c_void_p
+results released with tlsrpt_free, length-delimited input as a pointer plus a size_t).
+
+usage: test_ctypes.py PATH/TO/libtlsrpt.so.1   (meson passes the built library)
+"""
+import ctypes
+import sys
+import unittest
+from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_size_t, c_uint, c_uint16, c_uint32, c_void_p)
+
+LIB_PATH = sys.argv.pop(1) if len(sys.argv) > 1 else "libtlsrpt.so.1"
+lib = ctypes.CDLL(LIB_PATH)
+
+# ---- constants, copied from include/tlsrpt/*.h (they are ABI: never renumbered) ------------------------------------
+OK, ENOMEM, EINVAL, ESYNTAX, ESEMANTIC, ELIMIT, ENOTFOUND, EMULTIPLE, ETEMPFAIL, EUNSUPPORTED = 0, -1, -2, -3, -4, \
+    -5, -6, -7, -8, -9
+SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR = 0, 1, 2
+NO_OFFSET = ctypes.c_size_t(-1).value
+URI_OTHER, URI_MAILTO, URI_HTTPS = 0, 1, 2
+AUTH_NOT_REQUIRED, AUTH_AUTHORIZED, AUTH_NOT_AUTHORIZED = 0, 1, 2
+
+
+def declare(name, restype, *argtypes):
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+H = c_void_p               # every opaque handle (tlsrpt_record *, tlsrpt_diag *, ...)
+PH = POINTER(c_void_p)     # an out-parameter receiving a handle
+PSTR = POINTER(c_void_p)   # "char **out": a new string, kept as an address so that tlsrpt_free can release it
+
+# common.h
+status_string = declare("tlsrpt_status_string", c_char_p, c_int)
+tlsrpt_free = declare("tlsrpt_free", None, c_void_p)
+version_number = declare("tlsrpt_version_number", c_int)
+version_string = declare("tlsrpt_version_string", c_char_p)
+diag_new = declare("tlsrpt_diag_new", c_int, PH)
+diag_free = declare("tlsrpt_diag_free", None, H)
+diag_clear = declare("tlsrpt_diag_clear", None, H)
+diag_count = declare("tlsrpt_diag_count", c_size_t, H)
+diag_severity = declare("tlsrpt_diag_severity", c_int, H, c_size_t)
+diag_id = declare("tlsrpt_diag_id", c_char_p, H, c_size_t)
+diag_message = declare("tlsrpt_diag_message", c_char_p, H, c_size_t)
+diag_offset = declare("tlsrpt_diag_offset", c_size_t, H, c_size_t)
+diag_path = declare("tlsrpt_diag_path", c_char_p, H, c_size_t)
+# uri.h
+uri_parse = declare("tlsrpt_uri_parse", c_int, PH, c_char_p, c_size_t, H)
+uri_scheme = declare("tlsrpt_uri_scheme", c_int, H)
+uri_string = declare("tlsrpt_uri_string", c_char_p, H)
+uri_mailbox = declare("tlsrpt_uri_mailbox", c_char_p, H)
+uri_host = declare("tlsrpt_uri_host", c_char_p, H)
+uri_free = declare("tlsrpt_uri_free", None, H)
+# record.h
+record_parse = declare("tlsrpt_record_parse", c_int, PH, c_char_p, c_size_t, H)
+record_is_candidate = declare("tlsrpt_record_is_candidate", c_int, c_char_p, c_size_t)
+record_new = declare("tlsrpt_record_new", c_int, PH)
+record_add_rua = declare("tlsrpt_record_add_rua", c_int, H, c_char_p, H)
+record_add_extension = declare("tlsrpt_record_add_extension", c_int, H, c_char_p, c_char_p)
+record_rua_count = declare("tlsrpt_record_rua_count", c_size_t, H)
+record_rua = declare("tlsrpt_record_rua", H, H, c_size_t)
+record_extension_count = declare("tlsrpt_record_extension_count", c_size_t, H)
+record_extension_name = declare("tlsrpt_record_extension_name", c_char_p, H, c_size_t)
+record_extension_value = declare("tlsrpt_record_extension_value", c_char_p, H, c_size_t)
+record_serialize = declare("tlsrpt_record_serialize", c_int, H, PSTR, POINTER(c_size_t))
+record_to_zone = declare("tlsrpt_record_to_zone", c_int, H, c_char_p, c_uint32, PSTR, POINTER(c_size_t))
+record_lint = declare("tlsrpt_record_lint", c_int, H, c_char_p, H)
+record_free = declare("tlsrpt_record_free", None, H)
+# dns.h
+TXT_LOOKUP_FN = CFUNCTYPE(c_int, c_char_p, c_void_p, c_void_p)  # tlsrpt_txt_lookup_fn
+resolver_new = declare("tlsrpt_resolver_new", c_int, PH)
+resolver_set_nameserver = declare("tlsrpt_resolver_set_nameserver", c_int, H, c_char_p, c_uint16)
+resolver_set_timeout = declare("tlsrpt_resolver_set_timeout", c_int, H, c_uint32)
+resolver_set_retries = declare("tlsrpt_resolver_set_retries", c_int, H, c_uint)
+resolver_set_lookup = declare("tlsrpt_resolver_set_lookup", c_int, H, TXT_LOOKUP_FN, c_void_p)
+txt_answer_add = declare("tlsrpt_txt_answer_add", c_int, H, POINTER(c_char_p), POINTER(c_size_t), c_size_t)
+txt_answer_set_authenticated = declare("tlsrpt_txt_answer_set_authenticated", c_int, H, c_int)
+resolver_free = declare("tlsrpt_resolver_free", None, H)
+lookup = declare("tlsrpt_lookup", c_int, H, c_char_p, PH)
+result_status = declare("tlsrpt_lookup_result_status", c_int, H)
+result_qname = declare("tlsrpt_lookup_result_qname", c_char_p, H)
+result_txt_count = declare("tlsrpt_lookup_result_txt_count", c_size_t, H)
+result_txt = declare("tlsrpt_lookup_result_txt", c_void_p, H, c_size_t)  # may hold NUL bytes: read with length
+result_txt_length = declare("tlsrpt_lookup_result_txt_length", c_size_t, H, c_size_t)
+result_record = declare("tlsrpt_lookup_result_record", H, H)
+result_authenticated = declare("tlsrpt_lookup_result_authenticated", c_int, H)
+result_diag = declare("tlsrpt_lookup_result_diag", H, H)
+result_free = declare("tlsrpt_lookup_result_free", None, H)
+check_authorization = declare("tlsrpt_check_authorization", c_int, H, c_char_p, H, POINTER(c_int), H)
+
+
+def take_string(ptr, length):
+    """Copies a new "char **out" string (length-delimited) and releases the library's copy with tlsrpt_free."""
+    try:
+        return ctypes.string_at(ptr, length)
+    finally:
+        tlsrpt_free(ptr)
+
+
+def diags(d):
+    """The whole diagnostics list as (id, severity, offset, path) tuples."""
+    return [(diag_id(d, i).decode(), diag_severity(d, i), diag_offset(d, i), diag_path(d, i).decode())
+            for i in range(diag_count(d))]
+
+
+class Diag:
+    """A tlsrpt_diag owned by Python: freed with tlsrpt_diag_free when the with-block ends."""
+    def __enter__(self):
+        self.h = c_void_p()
+        assert diag_new(byref(self.h)) == OK and self.h.value
+        return self.h
+
+    def __exit__(self, *exc):
+        diag_free(self.h)
+
+
+class CommonTest(unittest.TestCase):
+    def test_versions_and_status_strings(self):
+        self.assertEqual(version_string().decode().count("."), 2)
+        major, minor, patch = (int(x) for x in version_string().decode().split("."))
+        self.assertEqual(major, 1)
+        self.assertEqual(version_number(), major * 10000 + minor * 100 + patch)
+        for code in (OK, ENOMEM, EINVAL, ESYNTAX, ESEMANTIC, ELIMIT, ENOTFOUND, EMULTIPLE, ETEMPFAIL, EUNSUPPORTED,
+                     12345, -12345):
+            s = status_string(code)
+            self.assertIsInstance(s, bytes)
+            self.assertGreater(len(s), 0)
+        self.assertNotEqual(status_string(ESYNTAX), status_string(ESEMANTIC))
+
+    def test_free_null_is_noop(self):
+        tlsrpt_free(None)
+        diag_free(None)
+        record_free(None)
+        uri_free(None)
+        resolver_free(None)
+        result_free(None)
+        self.assertEqual(diag_count(None), 0)
+
+
+class RecordTest(unittest.TestCase):
+    def test_parse_serialize_and_diagnostics(self):
+        text = b"v=TLSRPTv1 ;rua=mailto:tlsrpt@example.com,https://r.example.net/x;ext=1"
+        rec = c_void_p(12345)  # must be replaced by the new handle
+        with Diag() as d:
+            self.assertEqual(record_parse(byref(rec), text, len(text), d), OK)
+            self.assertEqual(diags(d), [("record-space-before-semicolon", SEVERITY_WARNING, 10, ""),
+                                        ("record-extension-unknown", SEVERITY_INFO, 66, "")])
+            self.assertGreater(len(diag_message(d, 0)), 0)
+            self.assertIsNone(diag_id(d, 2))                 # out of range: NULL
+            self.assertEqual(diag_offset(d, 2), NO_OFFSET)
+        try:
+            self.assertEqual(record_rua_count(rec), 2)
+            u0, u1 = record_rua(rec, 0), record_rua(rec, 1)      # borrowed: never freed
+            self.assertIsNone(record_rua(rec, 2))
+            self.assertEqual(uri_scheme(u0), URI_MAILTO)
+            self.assertEqual(uri_mailbox(u0), b"tlsrpt@example.com")
+            self.assertEqual(uri_host(u0), b"example.com")
+            self.assertEqual(uri_scheme(u1), URI_HTTPS)
+            self.assertEqual(uri_string(u1), b"https://r.example.net/x")
+            self.assertIsNone(uri_mailbox(u1))
+            self.assertEqual(record_extension_count(rec), 1)
+            self.assertEqual(record_extension_name(rec, 0), b"ext")
+            self.assertEqual(record_extension_value(rec, 0), b"1")
+            out, n = c_void_p(), c_size_t()
+            self.assertEqual(record_serialize(rec, byref(out), byref(n)), OK)
+            self.assertEqual(take_string(out, n.value),
+                             b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://r.example.net/x; ext=1")
+            with Diag() as d:
+                self.assertEqual(record_lint(rec, b"example.com", d), OK)
+                self.assertEqual(diags(d), [("lint-rua-external", SEVERITY_INFO, NO_OFFSET, "")])
+                self.assertIn(b"example.com._report._tls.r.example.net", diag_message(d, 0))
+        finally:
+            record_free(rec)
+
+    def test_length_delimited_input_with_embedded_nul(self):
+        text = b"v=TLSRPTv1;rua=mailto:a@example.com\0;x=y"
+        rec = c_void_p(12345)
+        with Diag() as d:
+            # The whole buffer is read, NUL included: the NUL is found at its offset.
+            self.assertEqual(record_parse(byref(rec), text, len(text), d), ESYNTAX)
+            self.assertIsNone(rec.value)                         # *out = NULL on failure
+            self.assertEqual(diags(d), [("record-nul", SEVERITY_ERROR, 35, "")])
+            diag_clear(d)
+            # The same bytes up to the NUL are a valid record: only len bytes are read.
+            self.assertEqual(record_parse(byref(rec), text, 35, d), OK)
+            self.assertEqual(diag_count(d), 0)
+            record_free(rec)
+        self.assertEqual(record_is_candidate(b"v=TLSRPTv1 ;", 12), 1)
+        self.assertEqual(record_is_candidate(b"v=TLSRPTv1 ;", 11), 0)
+        self.assertEqual(record_is_candidate(b"v=spf1 -all", 11), 0)
+
+    def test_parse_error_offset(self):
+        rec = c_void_p()
+        with Diag() as d:
+            text = b"v=TLSRPTv1;rua=mailto:a@example.com,ftp://x.example/;;"
+            self.assertEqual(record_parse(byref(rec), text, len(text), d), ESYNTAX)
+            self.assertIsNone(rec.value)
+            self.assertEqual(diags(d)[-1], ("record-field-empty", SEVERITY_ERROR, 53, ""))
+        # diag may be NULL
+        self.assertEqual(record_parse(byref(rec), b"v=TLSRPTv1", 10, None), ESYNTAX)
+        self.assertIsNone(rec.value)
+
+    def test_build_and_zone(self):
+        rec = c_void_p()
+        self.assertEqual(record_new(byref(rec)), OK)
+        try:
+            out = c_void_p()
+            self.assertEqual(record_serialize(rec, byref(out), None), ESEMANTIC)   # no destination yet
+            self.assertIsNone(out.value)
+            self.assertEqual(record_add_rua(rec, b"tlsrpt@example.com", None), OK)  # bare address: mailto:
+            self.assertEqual(record_add_rua(rec, b"https://reports.example.com/v1", None), OK)
+            with Diag() as d:
+                self.assertEqual(record_add_rua(rec, b"mailto:a@b.example,c@d.example", d), ESYNTAX)
+                self.assertEqual(diags(d), [("uri-unencoded-delimiter", SEVERITY_ERROR, 18, "")])
+            self.assertEqual(record_add_extension(rec, b"note", b"ffi"), OK)
+            self.assertEqual(record_add_extension(rec, b"rua", b"x"), EINVAL)
+            self.assertEqual(record_rua_count(rec), 2)
+            n = c_size_t()
+            self.assertEqual(record_serialize(rec, byref(out), byref(n)), OK)
+            want = b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://reports.example.com/v1; note=ffi"
+            self.assertEqual(take_string(out, n.value), want)
+            self.assertEqual(record_to_zone(rec, "b\u00fccher.example.".encode(), 3600, byref(out), byref(n)), OK)
+            self.assertEqual(take_string(out, n.value),
+                             b'_smtp._tls.xn--bcher-kva.example. 3600 IN TXT "' + want + b'"')
+            self.assertEqual(record_to_zone(rec, b"example.com", 0, byref(out), None), OK)
+            zone = ctypes.string_at(out)                        # NUL-terminated when out_len is NULL
+            tlsrpt_free(out)
+            self.assertEqual(zone, b'_smtp._tls.example.com. IN TXT "' + want + b'"')
+            self.assertEqual(record_to_zone(rec, b"not a domain", 60, byref(out), None), EINVAL)
+            self.assertIsNone(out.value)
+        finally:
+            record_free(rec)
+
+
+class UriTest(unittest.TestCase):
+    def test_uri_parse(self):
+        u = c_void_p()
+        text = b"mailto:Tls%2Brpt@B%C3%BCcher.example?subject=x"
+        with Diag() as d:
+            self.assertEqual(uri_parse(byref(u), text, len(text), d), OK)
+            self.assertEqual(diags(d), [("mailto-hfields-ignored", SEVERITY_INFO, 36, "")])
+        try:
+            self.assertEqual(uri_scheme(u), URI_MAILTO)
+            self.assertEqual(uri_host(u), b"xn--bcher-kva.example")
+            self.assertEqual(uri_mailbox(u), "Tls+rpt@B\u00fccher.example".encode())   # percent-decoded
+            self.assertEqual(uri_string(u), text)
+        finally:
+            uri_free(u)
+        with Diag() as d:
+            self.assertEqual(uri_parse(byref(u), b"https:x", 7, d), ESYNTAX)
+            self.assertIsNone(u.value)
+            self.assertEqual(diags(d)[0][0:2], ("https-no-host", SEVERITY_ERROR))
+
+
+class LookupTest(unittest.TestCase):
+    def make_resolver(self, fn):
+        res = c_void_p()
+        self.assertEqual(resolver_new(byref(res)), OK)
+        self.addCleanup(resolver_free, res)
+        self.assertEqual(resolver_set_lookup(res, fn, None), OK)
+        return res
+
+    def test_lookup_through_ctypes_callback(self):
+        seen = []
+
+        def py_lookup(qname, answer, userdata):
+            seen.append(qname)
+            if qname != b"_smtp._tls.xn--bcher-kva.example.":
+                return ENOTFOUND
+            rrs = [[b"v=TLSRPTv1; rua=mailto:tls@", b"example.com"],
+                   [b"v=spf1 -all"],
+                   [b"bin\0ary"]]                                # TXT data may hold NUL bytes
+            for rr in rrs:
+                strings = (c_char_p * len(rr))(*rr)
+                lens = (c_size_t * len(rr))(*(len(s) for s in rr))
+                if txt_answer_add(answer, strings, lens, len(rr)) != OK:
+                    return ETEMPFAIL
+            self.assertEqual(txt_answer_set_authenticated(answer, 1), OK)
+            return OK
+
+        # The CFUNCTYPE object must stay alive as long as the resolver may call it: keep a reference.
+        callback = TXT_LOOKUP_FN(py_lookup)
+        res = self.make_resolver(callback)
+
+        result = c_void_p()
+        self.assertEqual(lookup(res, "B\u00fccher.example".encode(), byref(result)), OK)
+        try:
+            self.assertEqual(seen, [b"_smtp._tls.xn--bcher-kva.example."])
+            self.assertEqual(result_status(result), OK)
+            self.assertEqual(result_qname(result), b"_smtp._tls.xn--bcher-kva.example.")
+            self.assertEqual(result_txt_count(result), 3)
+            txt = [ctypes.string_at(result_txt(result, i), result_txt_length(result, i)) for i in range(3)]
+            self.assertEqual(txt, [b"v=TLSRPTv1; rua=mailto:tls@example.com", b"v=spf1 -all", b"bin\0ary"])
+            self.assertIsNone(result_txt(result, 3))
+            self.assertEqual(result_authenticated(result), 1)
+            rec = result_record(result)                          # borrowed from the result
+            self.assertEqual(record_rua_count(rec), 1)
+            self.assertEqual(uri_mailbox(record_rua(rec, 0)), b"tls@example.com")
+            self.assertEqual(diags(result_diag(result)),
+                             [("dns-txt-not-tlsrpt", SEVERITY_INFO, NO_OFFSET, ""),
+                              ("dns-txt-not-tlsrpt", SEVERITY_INFO, NO_OFFSET, "")])
+        finally:
+            result_free(result)
+
+        self.assertEqual(lookup(res, b"missing.example", byref(result)), ENOTFOUND)
+        try:
+            self.assertEqual(result_status(result), ENOTFOUND)
+            self.assertIsNone(result_record(result))
+            self.assertEqual(diags(result_diag(result)), [("dns-nxdomain", SEVERITY_ERROR, NO_OFFSET, "")])
+        finally:
+            result_free(result)
+
+        self.assertEqual(lookup(res, b"bad domain", byref(result)), EINVAL)
+        self.assertIsNone(result.value)
+
+    def test_callback_temporary_failure(self):
+        # A binding must catch its own exceptions in the callback and return TLSRPT_ETEMPFAIL: ctypes would print
+        # the exception and return 0 (TLSRPT_OK, "no records") for an int callback.
+        def failing(qname, answer, userdata):
+            return ETEMPFAIL
+
+        callback = TXT_LOOKUP_FN(failing)
+        res = self.make_resolver(callback)
+        result = c_void_p()
+        self.assertEqual(lookup(res, b"example.com", byref(result)), ETEMPFAIL)
+        self.assertEqual(result_status(result), ETEMPFAIL)
+        result_free(result)
+
+    def test_check_authorization(self):
+        def authz(qname, answer, userdata):
+            if qname == b"example.com._report._tls.reports.example.net.":
+                s = (c_char_p * 1)(b"v=TLSRPTv1")
+                n = (c_size_t * 1)(10)
+                return txt_answer_add(answer, s, n, 1)
+            return ENOTFOUND
+
+        callback = TXT_LOOKUP_FN(authz)
+        res = self.make_resolver(callback)
+        verdict = c_int(-1)
+        for text, want in ((b"mailto:tls@reports.example.net", AUTH_AUTHORIZED),
+                           (b"mailto:tls@mail.example.com", AUTH_NOT_REQUIRED),
+                           (b"https://other.example.org/r", AUTH_NOT_AUTHORIZED)):
+            u = c_void_p()
+            self.assertEqual(uri_parse(byref(u), text, len(text), None), OK)
+            try:
+                self.assertEqual(check_authorization(res, b"example.com", u, byref(verdict), None), OK)
+                self.assertEqual(verdict.value, want, text)
+            finally:
+                uri_free(u)
+
+    def test_resolver_settings(self):
+        res = c_void_p()
+        self.assertEqual(resolver_new(byref(res)), OK)
+        try:
+            self.assertEqual(resolver_set_nameserver(res, b"127.0.0.1", 53), OK)
+            self.assertEqual(resolver_set_timeout(res, 0), EINVAL)
+            self.assertEqual(resolver_set_timeout(res, 250), OK)
+            self.assertEqual(resolver_set_retries(res, 11), EINVAL)
+            self.assertEqual(resolver_set_retries(res, 0), OK)
+            self.assertEqual(resolver_set_lookup(res, TXT_LOOKUP_FN(), None), OK)  # NULL: back to the network
+        finally:
+            resolver_free(res)
+
+
+# EXTENSION POINT — reports (RFC 8460 §4). When report parsing and building land on main, declare their functions
+# above (argtypes/restype from include/tlsrpt/report.h) and add a ReportTest class here: parse a report from bytes
+# (JSON and gzip), walk it with the getters (policies, summary counts, failure details, each string compared),
+# read its diagnostics (ids, severities, JSON paths via tlsrpt_diag_path), build one with the builder, serialize it
+# (a new string: take_string) and parse the output back; free every handle with its own *_free.
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
