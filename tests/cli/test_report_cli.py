@@ -23,12 +23,17 @@ MAX_REPORT_SIZE = 20 * 1024 * 1024
 
 REPORT_HELP = """\
 Usage: tlsrpt report [--strict] [--json] FILE...
+       tlsrpt report --merge [--strict] [--gzip] FILE...
 Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, and summarize each one: sender, period,
 report id, and per policy the sessions, the success rate and every failure explained. '-' reads the
 report from standard input.
 
   --strict           deviations from RFC 8460 make a report fail (exit status 1)
   --json             print one JSON document instead of text
+  --merge            add up the reports into the first one (equal policies and failure details summed,
+                     the period widened) and write it as RFC 8460 JSON; nothing is written if a report
+                     fails to parse or a count would pass 2^64-1 (exit status 1)
+  --gzip             with --merge: write the merged report gzip-compressed
   -h, --help         show this help
 
 Exit status: 0 every report parsed (warnings allowed unless --strict), 1 a report failed to parse,
@@ -465,6 +470,107 @@ REAL_WORLD_STRICT = {
     "stalwart-rpt02.json": ("report-field-missing", "/policies/0/policy/mx-host"),
     "stalwart-rpt03.json": ("report-policy-type-unknown", "/policies/1/policy/policy-type"),
 }
+
+
+MERGE_A = {"organization-name": "Sender", "date-range": {"start-datetime": "2024-07-01T00:00:00Z",
+                                                          "end-datetime": "2024-07-01T11:59:59Z"},
+           "contact-info": "tlsrpt@sender.example", "report-id": "part-1",
+           "policies": [{"policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: enforce"],
+                                    "policy-domain": "example.net", "mx-host": "mx.example.net"},
+                         "summary": {"total-successful-session-count": 10, "total-failure-session-count": 3},
+                         "failure-details": [{"result-type": "certificate-expired", "sending-mta-ip": "192.0.2.1",
+                                              "receiving-mx-hostname": "mx.example.net",
+                                              "failed-session-count": 3}]}]}
+MERGE_B = {"organization-name": "Sender (process 2)", "date-range": {"start-datetime": "2024-07-01T12:00:00Z",
+                                                                      "end-datetime": "2024-07-01T23:59:59Z"},
+           "contact-info": "tlsrpt@sender.example", "report-id": "part-2",
+           "policies": [{"policy": {"policy-type": "no-policy-found", "policy-domain": "other.example"},
+                         "summary": {"total-successful-session-count": 4, "total-failure-session-count": 0}},
+                        {"policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: enforce"],
+                                    "policy-domain": "example.net", "mx-host": ["mx.example.net"]},
+                         "summary": {"total-successful-session-count": 5, "total-failure-session-count": 9},
+                         "failure-details": [{"result-type": "starttls-not-supported", "sending-mta-ip": "192.0.2.2",
+                                              "receiving-mx-hostname": "mx.example.net", "failed-session-count": 2},
+                                             {"result-type": "certificate-expired", "sending-mta-ip": "192.0.2.1",
+                                              "receiving-mx-hostname": "mx.example.net",
+                                              "failed-session-count": 7}]}]}
+MERGED = {"organization-name": "Sender", "date-range": {"start-datetime": "2024-07-01T00:00:00Z",
+                                                         "end-datetime": "2024-07-01T23:59:59Z"},
+          "contact-info": "tlsrpt@sender.example", "report-id": "part-1",
+          "policies": [{"policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: enforce"],
+                                   "policy-domain": "example.net", "mx-host": ["mx.example.net"]},
+                        "summary": {"total-successful-session-count": 15, "total-failure-session-count": 12},
+                        "failure-details": [{"result-type": "certificate-expired", "sending-mta-ip": "192.0.2.1",
+                                             "receiving-mx-hostname": "mx.example.net", "failed-session-count": 10},
+                                            {"result-type": "starttls-not-supported", "sending-mta-ip": "192.0.2.2",
+                                             "receiving-mx-hostname": "mx.example.net", "failed-session-count": 2}]},
+                       {"policy": {"policy-type": "no-policy-found", "policy-domain": "other.example"},
+                        "summary": {"total-successful-session-count": 4, "total-failure-session-count": 0}}]}
+
+
+class Merge(TempDir):
+    def files(self):
+        a = self.write("a.json", json.dumps(MERGE_A).encode())
+        b = self.write("b.json.gz", gzip.compress(json.dumps(MERGE_B).encode()))
+        return a, b
+
+    def test_merge_pretty_json(self):
+        a, b = self.files()
+        rc, out, err = run(["report", "--merge", a, b])
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out, json.dumps(MERGED, indent=2) + "\n")  # same layout as Python's indent=2
+        # The order matters: the first file gives the metadata, the rest is appended in order.
+        rc, out, err = run(["report", "--merge", b, a])
+        self.assertEqual(rc, 0)
+        self.assertEqual(json.loads(out)["report-id"], "part-2")
+
+    def test_merge_gzip_and_stdin(self):
+        a, b = self.files()
+        p = subprocess.run([EXE, "report", "--merge", "--gzip", a, "-"], input=read_file(b),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual((p.returncode, p.stderr), (0, b""))
+        self.assertEqual(p.stdout[:4], b"\x1f\x8b\x08\x00")
+        self.assertEqual(p.stdout[4:8], b"\0\0\0\0")  # MTIME 0: deterministic
+        self.assertEqual(json.loads(gzip.decompress(p.stdout)), MERGED)
+
+    def test_single_file_is_rewritten(self):
+        rc, out, err = run(["report", "--merge", data("report-full.json")])
+        self.assertEqual((rc, err), (0, ""))
+        expect = json.loads(read("report-full.json"))
+        for entry in expect["policies"]:  # mx-host is always written as an array
+            mx = entry["policy"].get("mx-host")
+            if isinstance(mx, str):
+                entry["policy"]["mx-host"] = [mx]
+        self.assertEqual(json.loads(out), expect)
+
+    def test_overflow_writes_nothing(self):
+        path = data("report-full.json")  # 2^64-1 successful sessions: twice is too many
+        self.assertEqual(run(["report", "--merge", path, path]),
+                         (1, "", "tlsrpt report: cannot merge '%s': a session count would exceed 2^64-1\n" % path))
+
+    def test_bad_report_writes_nothing(self):
+        a, _ = self.files()
+        bad = self.write("bad.json", b'{"policies": 5}')
+        rc, out, err = run(["report", "--merge", a, bad])
+        self.assertEqual((rc, out), (1, ""))
+        self.assertTrue(err.startswith("tlsrpt report: %s:\nerror: " % bad), err)
+        missing = os.path.join(self.tmp.name, "missing.json")
+        rc, out, err = run(["report", "--merge", a, missing])
+        self.assertEqual((rc, out), (2, ""))
+
+    def test_usage(self):
+        tail = "\nTry 'tlsrpt report --help'.\n"
+        a, _ = self.files()
+        self.assertEqual(run(["report", "--gzip", a]), (2, "", "tlsrpt report: --gzip needs --merge" + tail))
+        self.assertEqual(run(["report", "--merge", "--json", a]),
+                         (2, "", "tlsrpt report: --json and --merge cannot be combined (--merge writes JSON)" + tail))
+        self.assertEqual(run(["report", "--merge"]),
+                         (2, "", "tlsrpt report: missing FILE (or '-' for standard input)" + tail))
+
+
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
 
 
 class RealWorld(unittest.TestCase):
