@@ -4,8 +4,9 @@
  * THREADS threads start together (a barrier) and each runs ITERATIONS rounds of: record parse (good and bad input),
  * serialize, URI parse (with IDNA), the record builder and tlsrpt_record_to_zone, a lookup through its own resolver
  * and tlsrpt_resolver_set_lookup callback (found and NXDOMAIN), and diagnostics lists. All threads also read one
- * shared const record: getters, serialize, dup and lint, compared with what the main thread saw before the threads
- * started. Every result is asserted in the thread; the process fails if any assertion failed in any thread.
+ * shared const record (getters, serialize, dup and lint, compared with what the main thread saw before the threads
+ * started) and one shared const report (getters, serialize, validate); each thread also builds, serializes (JSON
+ * and gzip), parses back and merges a report of its own. Every result is asserted in the thread; the process fails if any assertion failed in any thread.
  * Built against the public API only (the shared library), so `.ci/tsan` checks what a caller would run.
  *
  * usage: test_threads [ITERATIONS]   (default 200; .ci/tsan runs this under ThreadSanitizer)
@@ -332,11 +333,109 @@ static void diag_lists(worker *w, unsigned it)
     tlsrpt_diag_free(d);
 }
 
-/* EXTENSION POINT — reports (RFC 8460 §4). When report parsing and building land on main, add here, per thread:
- * parse a report (JSON and gzip, each thread its own bytes, e.g. a report whose policy-domain names the thread),
- * walk it with the getters and assert every field; build one with the report builder, serialize it and parse the
- * result back; and add a shared const report (parsed in main next to shared_record) read by every thread in
- * read_shared(). Call the new function from run() below. */
+/* ---- reports (RFC 8460 §4) ------------------------------------------------------------------------------------ */
+
+/* A report parsed once in main() before the threads start; every thread reads it (const) at the same time. */
+static const char shared_report_json[] =
+    "{\"organization-name\":\"Shared Org\",\"date-range\":{\"start-datetime\":\"2024-07-01T00:00:00Z\","
+    "\"end-datetime\":\"2024-07-01T23:59:59Z\"},\"contact-info\":\"tls@shared.example\",\"report-id\":\"shared-1\","
+    "\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\",\"mode: enforce\"],"
+    "\"policy-domain\":\"shared.example\",\"mx-host\":[\"mx.shared.example\"]},\"summary\":{"
+    "\"total-successful-session-count\":100,\"total-failure-session-count\":7},\"failure-details\":[{"
+    "\"result-type\":\"certificate-expired\",\"sending-mta-ip\":\"192.0.2.1\",\"receiving-ip\":\"198.51.100.2\","
+    "\"receiving-mx-hostname\":\"mx.shared.example\",\"failed-session-count\":7}]}]}";
+static const tlsrpt_report *shared_report;
+
+static void read_shared_report(worker *w)
+{
+    const tlsrpt_report *r = shared_report;
+    CHECK_STR(w, tlsrpt_report_organization_name(r), "Shared Org");
+    CHECK_STR(w, tlsrpt_report_contact_info(r), "tls@shared.example");
+    CHECK(w, tlsrpt_report_start_time(r) == 1719792000);
+    CHECK(w, tlsrpt_report_end_time(r) == 1719878399);
+    CHECK(w, tlsrpt_report_policy_count(r) == 1);
+    const tlsrpt_policy *p = tlsrpt_report_policy(r, 0);
+    CHECK(w, tlsrpt_policy_type(p) == TLSRPT_POLICY_STS);
+    CHECK_STR(w, tlsrpt_policy_string(p, 1), "mode: enforce");
+    CHECK(w, tlsrpt_policy_successful_sessions(p) == 100);
+    CHECK(w, tlsrpt_policy_failed_sessions(p) == 7);
+    const tlsrpt_failure *f = tlsrpt_policy_failure(p, 0);
+    CHECK(w, tlsrpt_failure_result_code(f) == TLSRPT_RESULT_CERTIFICATE_EXPIRED);
+    CHECK_STR(w, tlsrpt_failure_receiving_ip(f), "198.51.100.2");
+    CHECK(w, tlsrpt_failure_session_count(f) == 7);
+    /* Serializing and validating a const report from many threads at once. */
+    char *json = NULL;
+    size_t len = 0;
+    CHECK(w, tlsrpt_report_serialize(r, 0, &json, &len) == TLSRPT_OK);
+    tlsrpt_report *again = NULL;
+    CHECK(w, tlsrpt_report_parse(&again, json, len, TLSRPT_PARSE_STRICT, NULL) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_policy_count(again) == 1);
+    tlsrpt_report_free(again);
+    tlsrpt_free(json);
+    tlsrpt_diag *d = NULL;
+    CHECK(w, tlsrpt_diag_new(&d) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_validate(r, d) == TLSRPT_OK);
+    tlsrpt_diag_free(d);
+}
+
+/* Each thread builds its own report (its policy domain names the thread), records outcomes, serializes it plain
+ * and gzip, parses both back and checks every count; then merges it into a second report. */
+static void build_and_parse_report(worker *w, unsigned it)
+{
+    char domain[64], mx[80];
+    snprintf(domain, sizeof domain, "t%d.example", w->index);
+    snprintf(mx, sizeof mx, "mx%u.t%d.example", it % 3, w->index);
+    const char *strings[] = {"version: STSv1", "mode: testing"};
+    const char *mxs[] = {mx};
+    tlsrpt_report *r = NULL;
+    CHECK(w, tlsrpt_report_new(&r, "Thread Org", "tls@thread.example", "thread-report", 1719792000, 1719878399) ==
+                 TLSRPT_OK);
+    tlsrpt_policy *p = NULL, *same = NULL;
+    CHECK(w, tlsrpt_report_add_policy(r, TLSRPT_POLICY_STS, domain, strings, 2, mxs, 1, &p) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_add_policy(r, TLSRPT_POLICY_STS, domain, strings, 2, mxs, 1, &same) == TLSRPT_OK);
+    CHECK(w, p == same);
+    CHECK(w, tlsrpt_policy_add_successes(p, 10u + it) == TLSRPT_OK);
+    tlsrpt_failure *f = NULL;
+    CHECK(w, tlsrpt_failure_new(&f, "starttls-not-supported") == TLSRPT_OK);
+    CHECK(w, tlsrpt_failure_set_receiving_mx_hostname(f, mx) == TLSRPT_OK);
+    CHECK(w, tlsrpt_failure_set_receiving_ip(f, "2001:db8::25") == TLSRPT_OK);
+    /* RFC 8460 §4.4 lists sending-mta-ip without marking it optional: without it a strict parse rejects the report. */
+    CHECK(w, tlsrpt_failure_set_sending_mta_ip(f, "192.0.2.10") == TLSRPT_OK);
+    CHECK(w, tlsrpt_policy_add_failures(p, f, 2) == TLSRPT_OK);
+    CHECK(w, tlsrpt_policy_add_failures(p, f, 3) == TLSRPT_OK); /* merges into the same detail */
+    tlsrpt_failure_free(f);
+    CHECK(w, tlsrpt_policy_failure_count(p) == 1);
+
+    char *json = NULL;
+    size_t len = 0;
+    void *gz = NULL;
+    size_t gz_len = 0;
+    CHECK(w, tlsrpt_report_serialize(r, it % 2 ? TLSRPT_JSON_PRETTY : 0, &json, &len) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_serialize_gzip(r, &gz, &gz_len) == TLSRPT_OK);
+    const void *inputs[] = {json, gz};
+    const size_t lens[] = {len, gz_len};
+    for (int k = 0; k < 2; k++) {
+        tlsrpt_report *back = NULL;
+        CHECK(w, tlsrpt_report_parse(&back, inputs[k], lens[k], TLSRPT_PARSE_STRICT, NULL) == TLSRPT_OK);
+        const tlsrpt_policy *bp = tlsrpt_report_policy(back, 0);
+        CHECK_STR(w, tlsrpt_policy_domain(bp), domain);
+        CHECK_STR(w, tlsrpt_policy_mx_host(bp, 0), mx);
+        CHECK(w, tlsrpt_policy_successful_sessions(bp) == 10u + it);
+        CHECK(w, tlsrpt_policy_failed_sessions(bp) == 5);
+        CHECK(w, tlsrpt_failure_session_count(tlsrpt_policy_failure(bp, 0)) == 5);
+        CHECK_STR(w, tlsrpt_failure_receiving_ip(tlsrpt_policy_failure(bp, 0)), "2001:db8::25");
+        tlsrpt_report_free(back);
+    }
+    tlsrpt_report *sum = NULL;
+    CHECK(w, tlsrpt_report_new(&sum, "Thread Org", "tls@thread.example", "sum", 1719792000, 1719878399) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_merge(sum, r) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_merge(sum, r) == TLSRPT_OK);
+    CHECK(w, tlsrpt_policy_failed_sessions(tlsrpt_report_policy(sum, 0)) == 10);
+    tlsrpt_report_free(sum);
+    tlsrpt_free(gz);
+    tlsrpt_free(json);
+    tlsrpt_report_free(r);
+}
 
 static pthread_barrier_t start;
 
@@ -354,6 +453,8 @@ static void *run(void *arg)
         lookup(w, res, it);
         diag_lists(w, it);
         read_shared(w);
+        build_and_parse_report(w, it);
+        read_shared_report(w);
     }
     tlsrpt_resolver_free(res);
     return NULL;
@@ -373,6 +474,13 @@ int main(int argc, char **argv)
         return 1;
     }
     shared_record = shared;
+    tlsrpt_report *report = NULL;
+    if (tlsrpt_report_parse(&report, shared_report_json, sizeof shared_report_json - 1, TLSRPT_PARSE_STRICT, NULL) !=
+        TLSRPT_OK) {
+        fprintf(stderr, "setup: the shared report did not parse\n");
+        return 1;
+    }
+    shared_report = report;
 
     worker workers[THREADS];
     pthread_t tids[THREADS];
@@ -399,6 +507,7 @@ int main(int argc, char **argv)
     }
     pthread_barrier_destroy(&start);
     tlsrpt_record_free(shared);
+    tlsrpt_report_free(report);
     tlsrpt_diag_free(shared_lint);
     printf("%d threads x %u iterations: %u checks, %u failed\n", THREADS, iterations, checks, failures);
     return failures == 0 ? 0 : 1;

@@ -71,6 +71,53 @@ record_serialize = declare("tlsrpt_record_serialize", c_int, H, PSTR, POINTER(c_
 record_to_zone = declare("tlsrpt_record_to_zone", c_int, H, c_char_p, c_uint32, PSTR, POINTER(c_size_t))
 record_lint = declare("tlsrpt_record_lint", c_int, H, c_char_p, H)
 record_free = declare("tlsrpt_record_free", None, H)
+# report.h
+c_int64, c_uint64 = ctypes.c_int64, ctypes.c_uint64
+POLICY_STS, RESULT_CERTIFICATE_EXPIRED, RESULT_OTHER, PARSE_STRICT, JSON_PRETTY = 1, 3, 0, 1, 1
+report_parse = declare("tlsrpt_report_parse", c_int, PH, c_char_p, c_size_t, c_uint, H)
+report_organization_name = declare("tlsrpt_report_organization_name", c_char_p, H)
+report_contact_info = declare("tlsrpt_report_contact_info", c_char_p, H)
+report_id = declare("tlsrpt_report_id", c_char_p, H)
+report_start_time = declare("tlsrpt_report_start_time", c_int64, H)
+report_end_time = declare("tlsrpt_report_end_time", c_int64, H)
+report_policy_count = declare("tlsrpt_report_policy_count", c_size_t, H)
+report_policy = declare("tlsrpt_report_policy", H, H, c_size_t)
+policy_type = declare("tlsrpt_policy_type", c_int, H)
+policy_type_name = declare("tlsrpt_policy_type_name", c_char_p, H)
+policy_domain = declare("tlsrpt_policy_domain", c_char_p, H)
+policy_string_count = declare("tlsrpt_policy_string_count", c_size_t, H)
+policy_string = declare("tlsrpt_policy_string", c_char_p, H, c_size_t)
+policy_mx_host_count = declare("tlsrpt_policy_mx_host_count", c_size_t, H)
+policy_mx_host = declare("tlsrpt_policy_mx_host", c_char_p, H, c_size_t)
+policy_successful_sessions = declare("tlsrpt_policy_successful_sessions", c_uint64, H)
+policy_failed_sessions = declare("tlsrpt_policy_failed_sessions", c_uint64, H)
+policy_failure_count = declare("tlsrpt_policy_failure_count", c_size_t, H)
+policy_failure = declare("tlsrpt_policy_failure", H, H, c_size_t)
+failure_result_type = declare("tlsrpt_failure_result_type", c_char_p, H)
+failure_result_code = declare("tlsrpt_failure_result_code", c_int, H)
+failure_sending_mta_ip = declare("tlsrpt_failure_sending_mta_ip", c_char_p, H)
+failure_receiving_ip = declare("tlsrpt_failure_receiving_ip", c_char_p, H)
+failure_receiving_mx_hostname = declare("tlsrpt_failure_receiving_mx_hostname", c_char_p, H)
+failure_reason_code = declare("tlsrpt_failure_reason_code", c_char_p, H)
+failure_session_count = declare("tlsrpt_failure_session_count", c_uint64, H)
+result_type_description = declare("tlsrpt_result_type_description", c_char_p, c_char_p)
+report_validate = declare("tlsrpt_report_validate", c_int, H, H)
+report_new = declare("tlsrpt_report_new", c_int, PH, c_char_p, c_char_p, c_char_p, c_int64, c_int64)
+report_add_policy = declare("tlsrpt_report_add_policy", c_int, H, c_int, c_char_p, POINTER(c_char_p), c_size_t,
+                            POINTER(c_char_p), c_size_t, PH)
+policy_add_successes = declare("tlsrpt_policy_add_successes", c_int, H, c_uint64)
+failure_new = declare("tlsrpt_failure_new", c_int, PH, c_char_p)
+failure_set_sending_mta_ip = declare("tlsrpt_failure_set_sending_mta_ip", c_int, H, c_char_p)
+failure_set_receiving_ip = declare("tlsrpt_failure_set_receiving_ip", c_int, H, c_char_p)
+failure_set_receiving_mx_hostname = declare("tlsrpt_failure_set_receiving_mx_hostname", c_int, H, c_char_p)
+failure_set_reason_code = declare("tlsrpt_failure_set_reason_code", c_int, H, c_char_p)
+policy_add_failures = declare("tlsrpt_policy_add_failures", c_int, H, H, c_uint64)
+failure_free = declare("tlsrpt_failure_free", None, H)
+report_merge = declare("tlsrpt_report_merge", c_int, H, H)
+report_serialize = declare("tlsrpt_report_serialize", c_int, H, c_uint, PSTR, POINTER(c_size_t))
+report_serialize_gzip = declare("tlsrpt_report_serialize_gzip", c_int, H, PSTR, POINTER(c_size_t))
+report_filename = declare("tlsrpt_report_filename", c_int, H, c_char_p, c_char_p, c_char_p, c_int, PSTR)
+report_free = declare("tlsrpt_report_free", None, H)
 # dns.h
 TXT_LOOKUP_FN = CFUNCTYPE(c_int, c_char_p, c_void_p, c_void_p)  # tlsrpt_txt_lookup_fn
 resolver_new = declare("tlsrpt_resolver_new", c_int, PH)
@@ -367,11 +414,149 @@ class LookupTest(unittest.TestCase):
             resolver_free(res)
 
 
-# EXTENSION POINT — reports (RFC 8460 §4). When report parsing and building land on main, declare their functions
-# above (argtypes/restype from include/tlsrpt/report.h) and add a ReportTest class here: parse a report from bytes
-# (JSON and gzip), walk it with the getters (policies, summary counts, failure details, each string compared),
-# read its diagnostics (ids, severities, JSON paths via tlsrpt_diag_path), build one with the builder, serialize it
-# (a new string: take_string) and parse the output back; free every handle with its own *_free.
+REPORT_JSON = (b'{"organization-name":"FFI Org","date-range":{"start-datetime":"2024-07-01T00:00:00Z",'
+               b'"end-datetime":"2024-07-01T23:59:59Z"},"contact-info":"tls@ffi.example","report-id":"ffi-1",'
+               b'"policies":[{"policy":{"policy-type":"sts","policy-string":["version: STSv1","mode: enforce"],'
+               b'"policy-domain":"ffi.example","mx-host":["mx.ffi.example"]},"summary":{'
+               b'"total-successful-session-count":18446744073709551615,"total-failure-session-count":2},'
+               b'"failure-details":[{"result-type":"certificate-expired","sending-mta-ip":"192.0.2.1",'
+               b'"receiving-ip":"198.51.100.2","receiving-mx-hostname":"mx.ffi.example","failed-session-count":2},'
+               b'{"result-type":"x-unknown","sending-mta-ip":"192.0.2.1","receiving-ip":"198.51.100.2",'
+               b'"receiving-mx-hostname":"mx.ffi.example","failed-session-count":0}]}]}')
+
+
+class ReportTest(unittest.TestCase):
+    def parse(self, data, flags=0):
+        rep, d = c_void_p(), c_void_p()
+        self.assertEqual(diag_new(byref(d)), OK)
+        try:
+            rc = report_parse(byref(rep), data, len(data), flags, d)
+            return rc, rep, diags(d)
+        finally:
+            diag_free(d)
+
+    def walk(self, rep):
+        """The whole report through the getters, as plain Python values."""
+        out = {"org": report_organization_name(rep), "contact": report_contact_info(rep), "id": report_id(rep),
+               "start": report_start_time(rep), "end": report_end_time(rep), "policies": []}
+        for i in range(report_policy_count(rep)):
+            p = report_policy(rep, i)
+            pol = {"type": policy_type(p), "type_name": policy_type_name(p), "domain": policy_domain(p),
+                   "strings": [policy_string(p, k) for k in range(policy_string_count(p))],
+                   "mx": [policy_mx_host(p, k) for k in range(policy_mx_host_count(p))],
+                   "ok": policy_successful_sessions(p), "failed": policy_failed_sessions(p), "details": []}
+            for k in range(policy_failure_count(p)):
+                f = policy_failure(p, k)
+                pol["details"].append((failure_result_type(f), failure_result_code(f), failure_sending_mta_ip(f),
+                                       failure_receiving_ip(f), failure_receiving_mx_hostname(f),
+                                       failure_reason_code(f), failure_session_count(f)))
+            out["policies"].append(pol)
+        return out
+
+    def test_parse_and_walk(self):
+        rc, rep, found = self.parse(REPORT_JSON)
+        try:
+            self.assertEqual(rc, OK)
+            # The one deviation: an unregistered result type, at the byte offset of its value.
+            self.assertEqual(found, [("report-result-type-unknown", SEVERITY_WARNING,
+                                      REPORT_JSON.index(b'"x-unknown"'), "/policies/0/failure-details/1/result-type")])
+            w = self.walk(rep)
+            self.assertEqual((w["org"], w["contact"], w["id"]), (b"FFI Org", b"tls@ffi.example", b"ffi-1"))
+            self.assertEqual((w["start"], w["end"]), (1719792000, 1719878399))
+            self.assertEqual(len(w["policies"]), 1)
+            p = w["policies"][0]
+            self.assertEqual((p["type"], p["type_name"], p["domain"]), (POLICY_STS, b"sts", b"ffi.example"))
+            self.assertEqual(p["strings"], [b"version: STSv1", b"mode: enforce"])
+            self.assertEqual(p["mx"], [b"mx.ffi.example"])
+            self.assertEqual(p["ok"], 18446744073709551615)  # full uint64 range across the FFI
+            self.assertEqual(p["failed"], 2)
+            self.assertEqual(p["details"][0], (b"certificate-expired", RESULT_CERTIFICATE_EXPIRED, b"192.0.2.1",
+                                               b"198.51.100.2", b"mx.ffi.example", None, 2))
+            self.assertEqual(p["details"][1][:2], (b"x-unknown", RESULT_OTHER))
+            self.assertIsNotNone(result_type_description(b"certificate-expired"))
+            self.assertIsNone(result_type_description(b"x-unknown"))
+            self.assertIsNone(report_policy(rep, 1))
+        finally:
+            report_free(rep)
+
+    def test_unknown_result_type_is_a_warning_then_a_strict_error(self):
+        rc, rep, found = self.parse(REPORT_JSON)
+        report_free(rep)
+        self.assertEqual(rc, OK)
+        ids = [(i, sev, path) for i, sev, _, path in found]
+        self.assertIn(("report-result-type-unknown", SEVERITY_WARNING, "/policies/0/failure-details/1/result-type"),
+                      ids)
+        rc, rep, found = self.parse(REPORT_JSON, PARSE_STRICT)
+        self.assertEqual(rc, ESEMANTIC)
+        self.assertIsNone(rep.value)
+        self.assertIn(("report-result-type-unknown", SEVERITY_ERROR, "/policies/0/failure-details/1/result-type"),
+                      [(i, sev, path) for i, sev, _, path in found])
+
+    def test_syntax_error_has_offset_and_path(self):
+        rc, rep, found = self.parse(b'{"organization-name": tru}')
+        self.assertEqual(rc, ESYNTAX)
+        self.assertIsNone(rep.value)
+        self.assertTrue(found)
+        self.assertEqual(found[0][1], SEVERITY_ERROR)
+        self.assertNotEqual(found[0][2], NO_OFFSET)
+
+    def test_build_serialize_parse_back(self):
+        rep = c_void_p()
+        self.assertEqual(report_new(byref(rep), b"Builder", b"tls@builder.example", b"b-1", 1719792000, 1719878399),
+                         OK)
+        try:
+            strings = (c_char_p * 2)(b"version: STSv1", b"mode: testing")
+            mxs = (c_char_p * 1)(b"mx.dest.example")
+            pol, again = c_void_p(), c_void_p()
+            self.assertEqual(report_add_policy(rep, POLICY_STS, b"dest.example", strings, 2, mxs, 1, byref(pol)), OK)
+            self.assertEqual(report_add_policy(rep, POLICY_STS, b"dest.example", strings, 2, mxs, 1, byref(again)),
+                             OK)
+            self.assertEqual(pol.value, again.value)  # the existing equal policy, borrowed from the report
+            self.assertEqual(policy_add_successes(pol, 41), OK)
+            f = c_void_p()
+            self.assertEqual(failure_new(byref(f), b"certificate-expired"), OK)
+            try:
+                self.assertEqual(failure_set_sending_mta_ip(f, b"192.0.2.7"), OK)
+                self.assertEqual(failure_set_sending_mta_ip(f, b"192.0.2.777"), EINVAL)
+                self.assertEqual(failure_set_receiving_ip(f, b"2001:DB8::1"), OK)
+                self.assertEqual(failure_set_receiving_mx_hostname(f, b"MX.Dest.Example"), OK)
+                self.assertEqual(failure_set_reason_code(f, b"X509_V_ERR_CERT_HAS_EXPIRED"), OK)
+                self.assertEqual(policy_add_failures(pol, f, 2), OK)
+                self.assertEqual(policy_add_failures(pol, f, 3), OK)
+            finally:
+                failure_free(f)
+            self.assertEqual(report_merge(rep, rep), OK)  # into itself: every count doubles
+            out, n = c_void_p(), c_size_t()
+            self.assertEqual(report_serialize(rep, JSON_PRETTY, byref(out), byref(n)), OK)
+            text = take_string(out, n.value)
+            self.assertIn(b'"total-successful-session-count": 82', text)
+            gz, gz_len = c_void_p(), c_size_t()
+            self.assertEqual(report_serialize_gzip(rep, byref(gz), byref(gz_len)), OK)
+            packed = take_string(gz, gz_len.value)
+            self.assertEqual(packed[:2], b"\x1f\x8b")
+            for data in (text, packed):
+                rc, back, found = self.parse(data, PARSE_STRICT)
+                try:
+                    self.assertEqual(rc, OK, found)
+                    w = self.walk(back)
+                    p = w["policies"][0]
+                    self.assertEqual((p["ok"], p["failed"]), (82, 10))
+                    self.assertEqual(p["details"], [(b"certificate-expired", RESULT_CERTIFICATE_EXPIRED,
+                                                     b"192.0.2.7", b"2001:db8::1", b"mx.dest.example",
+                                                     b"X509_V_ERR_CERT_HAS_EXPIRED", 10)])
+                finally:
+                    report_free(back)
+            name = c_void_p()
+            self.assertEqual(report_filename(rep, b"sender.example", b"dest.example", b"001", 1, byref(name)), OK)
+            self.assertEqual(ctypes.string_at(name), b"sender.example!dest.example!1719792000!1719878399!001.json.gz")
+            tlsrpt_free(name)
+            self.assertEqual(report_filename(rep, b"sender.example", b"dest.example", b"0-1", 0, byref(name)), EINVAL)
+            self.assertIsNone(name.value)
+            with Diag() as d:
+                self.assertEqual(report_validate(rep, d), OK)
+        finally:
+            report_free(rep)
+        report_free(None)
 
 
 if __name__ == "__main__":
