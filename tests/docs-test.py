@@ -21,6 +21,20 @@ def main():
         # The synopsis line of a man page: .BI "type name(" or .BR name ( ...
         if not any(re.search(r"\b" + re.escape(sym) + r"\s*\(", text) for text in pages.values()):
             errors.append(f"{sym} is exported but no man page in doc/ shows its synopsis")
+    # doc/ABI.md's table lists exactly the exported symbols, each with its version node.
+    nodes = {}
+    for node, body in re.findall(r"(LIBTLSRPT_[0-9.]+)\s*\{(.*?)\}", mapfile, flags=re.S):
+        for sym in re.findall(r"\b(tlsrpt_[a-z0-9_]+)\s*;", body):
+            nodes[sym] = node.split("_", 1)[1]
+    abi = open(os.path.join(docdir, "ABI.md")).read()
+    table = dict(re.findall(r"^\| `(tlsrpt_[a-z0-9_]+)` \| ([0-9.]+) \|", abi, flags=re.M))
+    for sym in sorted(set(nodes) - set(table)):
+        errors.append(f"{sym} is exported but not in doc/ABI.md's symbol table")
+    for sym in sorted(set(table) - set(nodes)):
+        errors.append(f"doc/ABI.md lists {sym}, which the map does not export")
+    for sym in sorted(set(table) & set(nodes)):
+        if table[sym] != nodes[sym]:
+            errors.append(f"doc/ABI.md says {sym} is since {table[sym]}, the map says {nodes[sym]}")
     installed = open(os.path.join(docdir, "meson.build")).read()
     for page in sorted(pages):
         if f"'{page}'" not in installed:
