@@ -62,7 +62,7 @@ def main():
 
     for e in errors:
         print("FAIL:", e)
-    print(f"{len(symbols)} symbols, {len(pages)} man pages, {len(ids)} diagnostic ids; {len(errors)} problem(s)")
+    print(f"{len(symbols)} symbols (table: abi/update-symbol-table.py), {len(pages)} man pages, {len(ids)} diagnostic ids; {len(errors)} problem(s)")
     return 1 if errors else 0
 
 
