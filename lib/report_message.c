@@ -406,9 +406,8 @@ static int read_params(cursor *k, param *params, size_t n_params)
                 return -1;
             continue;
         }
-        size_t before = p->seen && !(first && !extended) ? p->n : 0;
-        if (first)
-            before = 0; /* a plain value or the first section starts the value again */
+        /* a plain value or the first section starts the value; a later RFC 2231 section appends */
+        size_t before = p->seen && !first ? p->n : 0;
         p->n = before;
         if (read_value(k, p->out, p->max, &p->n, &p->overflow) != 0)
             return -1;
@@ -695,7 +694,7 @@ static int out_put(msg_reader *c, unsigned char *out, size_t *n, unsigned char c
 static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char *out, size_t *n)
 {
     unsigned acc = 0;
-    size_t quantum = 0, pad = 0, pad_at = 0;
+    size_t quantum = 0, pad = 0;
     for (size_t i = start; i < end; i++) {
         unsigned char ch = c->m[i];
         if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
@@ -706,8 +705,6 @@ static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char 
                            "Base64 padding '=' where a data character must be.");
                 return -1;
             }
-            if (pad == 0)
-                pad_at = i;
             if (quantum + ++pad > 4) {
                 fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i, "Too much base64 padding '='.");
                 return -1;
@@ -737,7 +734,6 @@ static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char 
                    "The base64 text ends inside a 4-character group (truncated?).");
         return -1;
     }
-    (void)pad_at;
     acc <<= 6 * (unsigned)pad;
     if (out_put(c, out, n, (unsigned char)(acc >> 16), start))
         return -1;
