@@ -765,6 +765,7 @@ static const char *parse_status_name(int rc)
     case TLSRPT_OK: return "valid";
     case TLSRPT_ESEMANTIC: return "unusable";
     case TLSRPT_ELIMIT: return "over-limit";
+    case TLSRPT_EUNSUPPORTED: return "unsupported";
     default: return "syntax-error";
     }
 }
@@ -1333,9 +1334,10 @@ done:
 static const char REPORT_HELP[] =
     "Usage: tlsrpt report [--strict] [--json] FILE...\n"
     "       tlsrpt report --merge [--strict] [--gzip] FILE...\n"
-    "Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, and summarize each one: sender, period,\n"
-    "report id, and per policy the sessions, the success rate and every failure explained. '-' reads the\n"
-    "report from standard input.\n"
+    "Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, or report e-mails (.eml, RFC 8460 5.3),\n"
+    "and summarize each one: sender, period, report id, and per policy the sessions, the success rate and\n"
+    "every failure explained. '-' reads the report from standard input. An input that starts with neither\n"
+    "'{' (after white space) nor the gzip magic, and whose first line is a header field, is read as an e-mail.\n"
     "\n"
     "  --strict           deviations from RFC 8460 make a report fail (exit status 1)\n"
     "  --json             print one JSON document instead of text\n"
@@ -1433,12 +1435,13 @@ static void put_utc_time(FILE *f, int64_t t)
             (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
 }
 
-/* Reads a whole file (or standard input for "-"), at most TLSRPT_MAX_REPORT_SIZE + 1 bytes: enough for the library
- * to see that a longer input is over its limit, without reading an unbounded stream. Returns 0, or -1 with errno
- * set. */
+/* Reads a whole file (or standard input for "-"), at most one byte more than the larger of the library's report
+ * and message limits: enough for the library to see that a longer input is over its limit, without reading an
+ * unbounded stream. Returns 0, or -1 with errno set. */
 static int read_report_file(const char *name, unsigned char **out, size_t *out_len)
 {
-    const size_t limit = (size_t)TLSRPT_MAX_REPORT_SIZE + 1;
+    const size_t limit = (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
+                                                                                   : TLSRPT_MAX_REPORT_SIZE) + 1;
     FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
     if (f == NULL)
         return -1;
@@ -1825,6 +1828,24 @@ static void json_report_findings(FILE *f, const tlsrpt_diag *d)
     fputc(']', f);
 }
 
+/* 1 if the input is a report e-mail rather than a report: it starts with neither '{' (after JSON white space) nor
+ * the gzip magic, and its first line is an RFC 5322 header field ("name:") or an mbox "From " line. */
+static int looks_like_message(const unsigned char *data, size_t len)
+{
+    if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+        return 0;
+    size_t i = 0;
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    if (i < len && data[i] == '{')
+        return 0;
+    if (len >= 5 && memcmp(data, "From ", 5) == 0)
+        return 1;
+    for (i = 0; i < len && data[i] > 32 && data[i] < 127 && data[i] != ':'; i++)
+        ;
+    return i > 0 && i < len && data[i] == ':';
+}
+
 /* Reads and parses one FILE. Returns 0, or the exit status 2 when the library failed (out of memory). */
 static int report_load(struct report_result *res, unsigned flags)
 {
@@ -1840,7 +1861,9 @@ static int report_load(struct report_result *res, unsigned flags)
     }
     int rc = tlsrpt_diag_new(&res->diag);
     if (rc == TLSRPT_OK)
-        rc = res->parsed = tlsrpt_report_parse(&res->report, data, len, flags, res->diag);
+        rc = res->parsed = looks_like_message(data, len)
+                               ? tlsrpt_report_parse_message(&res->report, data, len, flags, res->diag)
+                               : tlsrpt_report_parse(&res->report, data, len, flags, res->diag);
     free(data);
     if (rc == TLSRPT_ENOMEM || rc == TLSRPT_EINVAL)
         return fail_library("report", "parsing", rc);

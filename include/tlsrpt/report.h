@@ -77,6 +77,46 @@ typedef struct tlsrpt_failure tlsrpt_failure;
 TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag);
 
+/* Limits of tlsrpt_report_parse_message() (doc/limits.md). Going over one is TLSRPT_ELIMIT. Since: 1.0 */
+#define TLSRPT_MAX_MESSAGE_SIZE (32u * 1024u * 1024u) /* bytes of a report e-mail (a base64 20 MiB report fits) */
+#define TLSRPT_MAX_MIME_DEPTH 8u                      /* nested multipart or message/rfc822 entities */
+#define TLSRPT_MAX_MIME_PARTS 100u                    /* body parts in the whole message */
+#define TLSRPT_MAX_HEADER_FIELDS 1000u                /* fields in one header section */
+#define TLSRPT_MAX_HEADER_LENGTH 65536u               /* bytes of one header field, folded lines included */
+
+/**
+ * tlsrpt_report_parse_message - read the report out of a TLS report e-mail (RFC 8460 §5.3).
+ * @out:   receives the new report (free with tlsrpt_report_free); NULL on failure.
+ * @data:  the whole RFC 5322 message: header section, empty line, body. CRLF or LF line ends, folded header
+ *         fields, an mbox "From " first line (skipped with a note).
+ * @len:   length of @data in bytes (at most TLSRPT_MAX_MESSAGE_SIZE); no NUL terminator is needed.
+ * @flags: 0 (lenient) or TLSRPT_PARSE_STRICT.
+ * @diag:  findings are appended here; may be NULL.
+ *
+ * Walks the MIME structure (multipart types per RFC 2046 and message/rfc822, nested at most TLSRPT_MAX_MIME_DEPTH
+ * deep, TLSRPT_MAX_MIME_PARTS parts) and reads the report part: the first part, in document order, typed
+ * application/tlsrpt+gzip or application/tlsrpt+json; failing that, the first typed application/tlsrpt; failing
+ * that, the first typed application/gzip, application/x-gzip, application/octet-stream or application/json whose
+ * file name (Content-Disposition filename, else Content-Type name) ends in .json.gz, .gz or .json. A single-part
+ * message whose body is the report is read the same way. The part is decoded (base64, quoted-printable, 7bit,
+ * 8bit, binary) to at most TLSRPT_MAX_REPORT_SIZE bytes and then parsed exactly as tlsrpt_report_parse() parses
+ * it (JSON or gzip by the magic bytes, same limits, same findings).
+ * Deviations from RFC 8460 §5.3 (not multipart/report, a nonstandard part type, a declared type that disagrees
+ * with the content, a Subject off the ABNF, TLS-Report-Domain/-Submitter missing or disagreeing with the Subject
+ * or the report) are WARNINGs — the report is authoritative (§5.6) — and ERRORs that fail the parse in strict
+ * mode. doc/diagnostics.md lists every id.
+ * Offsets of the message's own findings are byte offsets in @data; findings of the report parse keep their JSON
+ * pointers, and their offsets are in the decoded (and decompressed) report, not in the message.
+ *
+ * Returns TLSRPT_OK; TLSRPT_EINVAL (out NULL, data NULL with len > 0, unknown flag bits); TLSRPT_ESYNTAX (a
+ * header line that is not a field, a broken multipart structure, invalid base64, or the report's own syntax
+ * errors); TLSRPT_ESEMANTIC (no report part; the report's semantic errors; in strict mode, any deviation);
+ * TLSRPT_EUNSUPPORTED (the report part has an unknown Content-Transfer-Encoding); TLSRPT_ELIMIT (a limit above,
+ * or the report's); TLSRPT_ENOMEM. Since: 1.0
+ */
+TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                           tlsrpt_diag *diag);
+
 /** tlsrpt_report_organization_name - "organization-name" (borrowed); NULL when absent or r is NULL. Since: 1.0 */
 TLSRPT_API const char *tlsrpt_report_organization_name(const tlsrpt_report *r);
 

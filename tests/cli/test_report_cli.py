@@ -6,7 +6,14 @@ usage: test_report_cli.py PATH-TO-tlsrpt DATA-DIR [REAL-WORLD-DIR]
 DATA-DIR is tests/data. REAL-WORLD-DIR is the folder of the meson option real_world_testdata; when it is empty, the
 real-world tests are skipped (and say so). python3 standard library only; exit status 1 on any failure.
 """
+import email.encoders
+import email.generator
+import email.mime.application
+import email.mime.multipart
+import email.mime.text
+import email.policy
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -24,9 +31,10 @@ MAX_REPORT_SIZE = 20 * 1024 * 1024
 REPORT_HELP = """\
 Usage: tlsrpt report [--strict] [--json] FILE...
        tlsrpt report --merge [--strict] [--gzip] FILE...
-Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, and summarize each one: sender, period,
-report id, and per policy the sessions, the success rate and every failure explained. '-' reads the
-report from standard input.
+Read SMTP TLS reports (RFC 8460), JSON or gzip-compressed JSON, or report e-mails (.eml, RFC 8460 5.3),
+and summarize each one: sender, period, report id, and per policy the sessions, the success rate and
+every failure explained. '-' reads the report from standard input. An input that starts with neither
+'{' (after white space) nor the gzip magic, and whose first line is a header field, is read as an e-mail.
 
   --strict           deviations from RFC 8460 make a report fail (exit status 1)
   --json             print one JSON document instead of text
@@ -567,6 +575,123 @@ class Merge(TempDir):
         self.assertEqual(run(["report", "--merge"]),
                          (2, "", "tlsrpt report: missing FILE (or '-' for standard input)" + tail))
 
+def report_email(payload, subtype="tlsrpt+gzip", domain="receiver.example", submitter="sender.example",
+                 filename="sender.example!receiver.example!1710028800!1710115199.json.gz", linesep="\r\n",
+                 top="report", encoder=None):
+    """A report e-mail built with Python's email package (RFC 8460 §5.3 layout), as bytes."""
+    msg = email.mime.multipart.MIMEMultipart(top, boundary="=_test_boundary_")
+    if top == "report":
+        msg.set_param("report-type", "tlsrpt")
+    msg["From"] = "tlsrpt@sender.example"
+    msg["To"] = "reports@receiver.example"
+    msg["Subject"] = "Report Domain: %s Submitter: %s Report-ID: <r1@%s>" % (domain, submitter, submitter)
+    msg["TLS-Report-Domain"] = domain
+    msg["TLS-Report-Submitter"] = submitter
+    msg.attach(email.mime.text.MIMEText("This is an aggregate TLS report.\n"))
+    kwargs = {"_encoder": encoder} if encoder else {}
+    part = email.mime.application.MIMEApplication(payload, subtype, **kwargs)
+    if filename:
+        part.add_header("Content-Disposition", "attachment", filename=filename)
+    msg.attach(part)
+    out = io.BytesIO()
+    email.generator.BytesGenerator(out, policy=email.policy.SMTP.clone(linesep=linesep)).flatten(msg)
+    return out.getvalue()
+
+
+class Messages(TempDir):
+    """Report e-mails: detected by their first line, read with tlsrpt_report_parse_message."""
+
+    def test_conforming_email_crlf_lf_stdin(self):
+        gz = gzip.compress(read("report-full.json"), mtime=0)
+        for linesep in ("\r\n", "\n"):
+            eml = report_email(gz, linesep=linesep)
+            path = self.write("report.eml", eml)
+            self.assertEqual(run(["report", path]), (0, "file: %s\n" % path + FULL_TEXT, ""))
+            self.assertEqual(run(["report", "--strict", path]), (0, "file: %s\n" % path + FULL_TEXT, ""))
+            self.assertEqual(run(["report", "-"], stdin=eml), (0, "file: -\n" + FULL_TEXT, ""))
+        # an mbox "From " line in front: a note
+        eml = b"From tlsrpt@sender.example Sun Mar 10 00:00:00 2024\n" + report_email(gz, linesep="\n")
+        self.assertEqual(run(["report", "-"], stdin=eml),
+                         (0, "file: -\ninfo: byte 0: The message starts with an mbox \"From \" line; it is skipped. "
+                          "[message-mbox-from-line]\n" + FULL_TEXT.replace("0 infos", "1 info"), ""))
+
+    def test_json_part_quoted_printable(self):
+        eml = report_email(read("report-full.json"), subtype="tlsrpt+json", filename=None,
+                           encoder=email.encoders.encode_quopri)
+        self.assertIn(b"Content-Transfer-Encoding: quoted-printable", eml)
+        self.assertEqual(run(["report", "-"], stdin=eml), (0, "file: -\n" + FULL_TEXT, ""))
+
+    def test_stalwart_type_and_mismatch_lenient_and_strict(self):
+        eml = report_email(read("report-full.json"), subtype="tlsrpt", domain="other.example",
+                           filename="sender.example!other.example!1710028800!1710115199.json")
+        at_type = eml.index(b"Content-Type: application/tlsrpt") + len(b"Content-Type:")
+        at_domain = eml.index(b"TLS-Report-Domain: ") + len(b"TLS-Report-Domain: ")
+        findings = [
+            ("byte %d" % at_type, "The report part is typed application/tlsrpt; RFC 8460 \u00a75.3 registers "
+             "application/tlsrpt+gzip and application/tlsrpt+json.", "message-report-type-nonstandard"),
+            ("byte %d" % at_domain, 'TLS-Report-Domain "other.example" is not the policy domain of any policy in '
+             "the report; the report is authoritative (RFC 8460 \u00a75.6).", "message-header-mismatch"),
+        ]
+        lines = lambda sev: "".join("%s: %s: %s [%s]\n" % (sev, a, m, i) for a, m, i in findings)
+        path = self.write("stalwart.eml", eml)
+        self.assertEqual(run(["report", path]),
+                         (0, "file: %s\n" % path + lines("warning") +
+                          FULL_TEXT.replace("valid: 0 errors, 0 warnings", "valid: 0 errors, 2 warnings"), ""))
+        self.assertEqual(run(["report", "--strict", path]),
+                         (1, "file: %s\n" % path + lines("error") + "invalid: 2 errors, 0 warnings, 0 infos\n", ""))
+
+    def test_errors(self):
+        gz = gzip.compress(read("report-full.json"), mtime=0)
+        # no report part: the attachment is text/plain
+        eml = report_email(b"not a report", subtype="octet-stream", filename="notes.txt")
+        self.assertEqual(run(["report", "-"], stdin=eml),
+                         (1, "file: -\nerror: The message has no report part (application/tlsrpt+gzip or "
+                          "application/tlsrpt+json, or a .json/.json.gz attachment). [message-no-report-part]\n"
+                          "invalid: 1 error, 0 warnings, 0 infos\n", ""))
+        # a byte outside the base64 alphabet
+        good = report_email(gz)
+        start = good.index(b"H4sI")
+        bad = good[:start + 4] + b"*" + good[start + 5:]
+        self.assertEqual(run(["report", "-"], stdin=bad),
+                         (1, "file: -\nerror: byte %d: The byte 0x2a is not a base64 character. "
+                          "[message-base64-invalid]\ninvalid: 1 error, 0 warnings, 0 infos\n" % (start + 4), ""))
+        # truncated: no closing delimiter
+        cut = good[:good.rindex(b"--=_test_boundary_--")]
+        self.assertEqual(run(["report", "-"], stdin=cut),
+                         (1, "file: -\nerror: byte %d: A multipart entity ends without its closing delimiter "
+                          '"--=_test_boundary_--" (truncated message?). [message-mime-invalid]\n'
+                          "invalid: 1 error, 0 warnings, 0 infos\n" % len(cut), ""))
+        # JSON statuses: unusable, syntax-error, unsupported
+        odd = good.replace(b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: x-uuencode")
+        for stdin, status, ident in ((eml, "unusable", "message-no-report-part"),
+                                     (bad, "syntax-error", "message-base64-invalid"),
+                                     (odd, "unsupported", "message-encoding-unknown")):
+            rc, out, err = run(["report", "--json", "-"], stdin=stdin)
+            self.assertEqual((rc, err), (1, ""))
+            entry = json.loads(out)["reports"][0]
+            self.assertEqual((entry["status"], entry["valid"], entry["report"], entry["errors"]),
+                             (status, False, None, 1))
+            self.assertEqual([f["id"] for f in entry["findings"]], [ident])
+
+    def test_detection(self):
+        # JSON after white space is a report, whatever follows; a first line without a colon is a report too.
+        self.assertEqual(run(["report", "-"], stdin=b" \r\n\t" + read("report-full.json")),
+                         (0, "file: -\n" + FULL_TEXT, ""))
+        rc, out, _ = run(["report", "-"], stdin=b"Subject no colon\r\n\r\n{}")
+        self.assertEqual((rc, out.splitlines()[1][-13:]), (1, "[json-syntax]"))
+        rc, out, _ = run(["report", "-"], stdin=b"Subject: x\r\n\r\n{}")
+        self.assertEqual((rc, out.splitlines()[-2][-24:]), (1, "[message-no-report-part]"))
+
+    def test_merge_email_and_json(self):
+        text = report_text([policy(5, 2)])
+        path = self.write("a.eml", report_email(gzip.compress(text, mtime=0)))
+        rc, out, err = run(["report", "--merge", path, self.write("b.json", text)])
+        self.assertEqual(rc, 0)
+        self.assertIn("[message-header-mismatch]", err)  # the e-mail's findings, on standard error
+        merged = json.loads(out)
+        self.assertEqual(merged["policies"][0]["summary"],
+                         {"total-successful-session-count": 10, "total-failure-session-count": 4})
+
 
 def read_file(path):
     with open(path, "rb") as f:
@@ -599,6 +724,18 @@ class RealWorld(unittest.TestCase):
             self.assertIsInstance(e["report"]["policies"], list, e["file"])
             for p in e["report"]["policies"]:
                 self.assertIsInstance(p["policy"]["mx-host"], list, e["file"])
+
+    def test_emails_lenient(self):
+        emails = {"mox-google-2022.eml": ("Google Inc.", 0), "mox-microsoft-2023.eml": ("Microsoft Corporation", 4),
+                  "parsedmarc-google.eml": ("Google Inc.", 0), "stalwart-rpt01.eml": ("Company-X", 2),
+                  "stalwart-rpt02.eml": ("Google Inc.", 4)}
+        self.assertEqual(sorted(f for f in os.listdir(REAL_WORLD) if f.endswith(".eml")), sorted(emails))
+        for f, (org, warnings) in emails.items():
+            rc, out, err = run(["report", "--json", os.path.join(REAL_WORLD, f)])
+            self.assertEqual((rc, err), (0, ""), f)
+            entry = json.loads(out)["reports"][0]
+            self.assertEqual((entry["status"], entry["report"]["organization-name"], entry["errors"],
+                              entry["warnings"], len(entry["report"]["policies"])), ("valid", org, 0, warnings, 1), f)
 
     def test_strict_verdicts(self):
         verdicts = {}
