@@ -21,7 +21,11 @@ echo "== 3. Check a valid record, then a broken one"
 run "$tlsrpt" check "v=TLSRPTv1; rua=mailto:tlsrpt@example.com"
 run "$tlsrpt" check "v=TLSRPTv1 ;rua=mailto:a@example.com!10m,http://example.net/r"
 echo
-echo "== 4. Publish the records of step 2 on a throwaway name server, then look them up"
+echo "== 4. Read a report as a receiver would: deviations are warnings, each failure type explained"
+here=$(dirname "$0")
+run "$tlsrpt" report "$here/../tests/data/report-deviating.json"
+echo
+echo "== 5. Publish the records of step 2 on a throwaway name server, then look them up"
 if [ ! -x "$nsd" ]; then
   echo "NSD is not installed ($nsd): skipping this step. Install it with: sudo apt-get install nsd"
   exit 0
