@@ -183,3 +183,12 @@ size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from)
             n++;
     return n;
 }
+
+int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = trpt_diag_vadd(d, TLSRPT_SEVERITY_ERROR, id, offset, NULL, fmt, ap);
+    va_end(ap);
+    return r == TLSRPT_OK ? rc : TLSRPT_ENOMEM;
+}

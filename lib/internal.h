@@ -42,6 +42,11 @@ int trpt_buf_finish(trpt_buf *b, char **out, size_t *out_len) TRPT_WARN_UNUSED;
 void trpt_buf_put_quoted(trpt_buf *b, const char *text, size_t len, size_t max);
 
 /* ---- Strings ------------------------------------------------------------------------------------------------- */
+/* Untrusted text quoted for a diagnostic message (see trpt_buf_put_quoted), as a new string; "" on allocation
+ * failure (the returned pointer is then static and must still be passed to trpt_quoted_free). */
+char *trpt_quoted(const char *text, size_t len, size_t max);
+void trpt_quoted_free(char *q);
+
 char *trpt_strdup(const char *s);
 char *trpt_strndup(const char *s, size_t n);
 int trpt_ascii_lower(int c);
@@ -60,6 +65,9 @@ int trpt_diag_add(tlsrpt_diag *d, int severity, const char *id, size_t offset, c
                   ...) TRPT_PRINTF(6, 7);
 int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, const char *fmt,
                    va_list ap) TRPT_PRINTF(6, 0);
+/* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
+int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
+
 /* Number of ERROR entries in d from index `from` on. */
 size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
 

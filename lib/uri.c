@@ -16,34 +16,6 @@ struct tlsrpt_uri {
 
 /* ---- small helpers ------------------------------------------------------------------------------------------ */
 
-int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = trpt_diag_vadd(d, TLSRPT_SEVERITY_ERROR, id, offset, NULL, fmt, ap);
-    va_end(ap);
-    return r == TLSRPT_OK ? rc : TLSRPT_ENOMEM;
-}
-
-static char empty_quote[1];
-
-char *trpt_quoted(const char *text, size_t len, size_t max)
-{
-    trpt_buf b;
-    trpt_buf_init(&b);
-    trpt_buf_put_quoted(&b, text, len, max);
-    char *out;
-    if (trpt_buf_finish(&b, &out, NULL) != TLSRPT_OK)
-        return empty_quote;
-    return out;
-}
-
-void trpt_quoted_free(char *q)
-{
-    if (q != empty_quote)
-        free(q);
-}
-
 static int is_alpha(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

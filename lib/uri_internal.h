@@ -23,12 +23,4 @@ int trpt_uri_has_scheme(const char *text, size_t len);
  * Returns NULL on allocation failure. */
 char *trpt_uri_identity_key(const tlsrpt_uri *u);
 
-/* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
-int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
-
-/* Untrusted text quoted for a diagnostic message (see trpt_buf_put_quoted), as a new string; "" on allocation
- * failure (the returned pointer is then static and must still be passed to trpt_quoted_free). */
-char *trpt_quoted(const char *text, size_t len, size_t max);
-void trpt_quoted_free(char *q);
-
 #endif

@@ -202,3 +202,22 @@ size_t trpt_utf8_valid_prefix(const char *s, size_t len)
     }
     return len;
 }
+
+static char empty_quote[1];
+
+char *trpt_quoted(const char *text, size_t len, size_t max)
+{
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_put_quoted(&b, text, len, max);
+    char *out;
+    if (trpt_buf_finish(&b, &out, NULL) != TLSRPT_OK)
+        return empty_quote;
+    return out;
+}
+
+void trpt_quoted_free(char *q)
+{
+    if (q != empty_quote)
+        free(q);
+}
