@@ -256,8 +256,13 @@ int trpt_resolver_query_txt(tlsrpt_resolver *res, const char *qname, tlsrpt_txt_
             return TLSRPT_ELIMIT;
         }
         if (rc == TLSRPT_OK || rc == TLSRPT_ENOTFOUND) {
-            if (rc == TLSRPT_ENOTFOUND)
+            if (rc == TLSRPT_ENOTFOUND) {
+                /* Drop the RRs but keep what the function said about DNSSEC: an authenticated NXDOMAIN is reported
+                 * as such, as for an answer from the network. */
+                int ad = answer->authenticated;
                 trpt_txt_answer_clear(answer);
+                answer->authenticated = ad;
+            }
             return rc;
         }
         trpt_txt_answer_clear(answer);

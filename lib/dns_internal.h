@@ -68,6 +68,36 @@ int trpt_ldns_read_config(const char *path, trpt_nameserver *servers, size_t *n,
 int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_txt_answer *answer,
                         tlsrpt_diag *diag);
 
+/* ---- Reply handling of the ldns transport (used by trpt_ldns_query_txt; exposed for fuzz/fuzz_dns_packet.c) ---- */
+
+struct ldns_struct_pkt; /* ldns_pkt */
+struct ldns_struct_rdf; /* ldns_rdf */
+
+/* The names of one lookup: the query name (names[0]), then each CNAME target followed. Each name is owned
+ * (ldns_rdf_deep_free). */
+typedef struct trpt_dns_chain {
+    struct ldns_struct_rdf *names[TRPT_DNS_MAX_CNAME_CHAIN + 1];
+    size_t n;
+} trpt_dns_chain;
+
+/* Checks one reply (`len` wire bytes) to the query with `id` for `qname`: header length, id, QR bit, ldns parse,
+ * opcode QUERY, exactly one question that is qname TXT IN. `server` names the sender in the message.
+ * Returns TLSRPT_OK (*out is the parsed packet, ldns_pkt_free), TLSRPT_ESYNTAX (the reply is rejected: a WARNING
+ * dns-reply-malformed / dns-reply-id-mismatch / dns-reply-question-mismatch in diag says why; *out NULL) or
+ * TLSRPT_ENOMEM. The rcode and TC bit are not looked at. */
+int trpt_ldns_check_reply(const uint8_t *wire, size_t len, uint16_t id, const struct ldns_struct_rdf *qname,
+                          const char *server, tlsrpt_diag *diag, struct ldns_struct_pkt **out);
+
+/* Takes an accepted NOERROR or NXDOMAIN reply to the query for the chain's last name: sets answer->rcode, clears
+ * answer->authenticated when the AD bit is clear, adds the TXT/IN RRs owned by the end of the chain, following
+ * CNAME/IN RRs of the answer section first (c grows, at most TRPT_DNS_MAX_CNAME_CHAIN CNAMEs). Adds the number of
+ * answer RRs it did not use to *ignored. Returns TLSRPT_OK (*again 1 when the answer ended in a CNAME without the
+ * target's data: query the chain's new end), TLSRPT_ENOTFOUND (NXDOMAIN), TLSRPT_ETEMPFAIL (ERROR
+ * dns-cname-loop or dns-cname-chain-too-long in diag), TLSRPT_ELIMIT (over TLSRPT_MAX_TXT_RRS or
+ * TLSRPT_MAX_TXT_ANSWER_SIZE; no diagnostic, trpt_ldns_query_txt adds it) or TLSRPT_ENOMEM. */
+int trpt_ldns_take_answer(const struct ldns_struct_pkt *reply, trpt_dns_chain *c, tlsrpt_txt_answer *answer,
+                          tlsrpt_diag *diag, size_t *ignored, int *again);
+
 /* ---- Resolver internals used by dns.c, authz.c and white-box tests ---------------------------------------- */
 
 /* Like tlsrpt_resolver_new(), reading `resolv_conf` instead of the system file (tests of a missing file). */

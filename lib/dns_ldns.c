@@ -129,62 +129,74 @@ typedef struct query_state {
 
 enum { XCHG_REPLY, XCHG_TIMEOUT, XCHG_NETWORK, XCHG_REJECTED, XCHG_NOMEM };
 
-static void note_rejected(query_state *s, const char *id, const char *server, const char *why)
+static void note_rejected(tlsrpt_diag *diag, const char *id, const char *server, const char *why)
 {
-    s->saw_rejected = 1;
-    trpt_diag_add(s->diag, TLSRPT_SEVERITY_WARNING, id, TLSRPT_NO_OFFSET, NULL,
-                  "A reply from %s was discarded: %s.", server, why);
+    trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, id, TLSRPT_NO_OFFSET, NULL, "A reply from %s was discarded: %s.",
+                  server, why);
 }
 
-/* Checks a reply against the query; on success *out is the parsed packet. Returns XCHG_REPLY, XCHG_REJECTED (a
- * WARNING diag says why) or XCHG_NOMEM. */
-static int check_reply(query_state *s, const uint8_t *wire, size_t len, uint16_t id, const ldns_rdf *qname,
-                       const char *server, ldns_pkt **out)
+int trpt_ldns_check_reply(const uint8_t *wire, size_t len, uint16_t id, const ldns_rdf *qname, const char *server,
+                          tlsrpt_diag *diag, ldns_pkt **out)
 {
     *out = NULL;
     if (len < LDNS_HEADER_SIZE) {
         char why[80];
         snprintf(why, sizeof why, "%zu bytes is shorter than a DNS header", len);
-        note_rejected(s, "dns-reply-malformed", server, why);
-        return XCHG_REJECTED;
+        note_rejected(diag, "dns-reply-malformed", server, why);
+        return TLSRPT_ESYNTAX;
     }
     uint16_t got_id = (uint16_t)((wire[0] << 8) | wire[1]);
     if (got_id != id) {
         char why[80];
         snprintf(why, sizeof why, "its id %u is not the query's id %u", got_id, id);
-        note_rejected(s, "dns-reply-id-mismatch", server, why);
-        return XCHG_REJECTED;
+        note_rejected(diag, "dns-reply-id-mismatch", server, why);
+        return TLSRPT_ESYNTAX;
     }
     if (!(wire[2] & 0x80)) {
-        note_rejected(s, "dns-reply-malformed", server, "it is not a response (QR bit clear)");
-        return XCHG_REJECTED;
+        note_rejected(diag, "dns-reply-malformed", server, "it is not a response (QR bit clear)");
+        return TLSRPT_ESYNTAX;
     }
     ldns_pkt *p = NULL;
     ldns_status st = ldns_wire2pkt(&p, wire, len);
     if (st == LDNS_STATUS_MEM_ERR)
-        return XCHG_NOMEM;
+        return TLSRPT_ENOMEM;
     if (st != LDNS_STATUS_OK || !p) {
         char why[160];
         snprintf(why, sizeof why, "it cannot be parsed (%s)",
                  ldns_get_errorstr_by_id(st) ? ldns_get_errorstr_by_id(st) : "unknown error");
-        note_rejected(s, "dns-reply-malformed", server, why);
+        note_rejected(diag, "dns-reply-malformed", server, why);
         ldns_pkt_free(p);
-        return XCHG_REJECTED;
+        return TLSRPT_ESYNTAX;
     }
     if (ldns_pkt_get_opcode(p) != LDNS_PACKET_QUERY) {
-        note_rejected(s, "dns-reply-malformed", server, "its opcode is not QUERY");
+        note_rejected(diag, "dns-reply-malformed", server, "its opcode is not QUERY");
         ldns_pkt_free(p);
-        return XCHG_REJECTED;
+        return TLSRPT_ESYNTAX;
     }
     const ldns_rr *q = ldns_pkt_qdcount(p) == 1 ? ldns_rr_list_rr(ldns_pkt_question(p), 0) : NULL;
     if (!q || ldns_rr_get_type(q) != LDNS_RR_TYPE_TXT || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN ||
         !ldns_rr_owner(q) || ldns_dname_compare(ldns_rr_owner(q), qname) != 0) {
-        note_rejected(s, "dns-reply-question-mismatch", server, "its question section is not the query's question");
+        note_rejected(diag, "dns-reply-question-mismatch", server,
+                      "its question section is not the query's question");
         ldns_pkt_free(p);
-        return XCHG_REJECTED;
+        return TLSRPT_ESYNTAX;
     }
     *out = p;
-    return XCHG_REPLY;
+    return TLSRPT_OK;
+}
+
+/* trpt_ldns_check_reply() for one exchange: records a rejection in the lookup's state. Returns XCHG_REPLY,
+ * XCHG_REJECTED or XCHG_NOMEM. */
+static int check_reply(query_state *s, const uint8_t *wire, size_t len, uint16_t id, const ldns_rdf *qname,
+                       const char *server, ldns_pkt **out)
+{
+    int rc = trpt_ldns_check_reply(wire, len, id, qname, server, s->diag, out);
+    if (rc == TLSRPT_OK)
+        return XCHG_REPLY;
+    if (rc == TLSRPT_ENOMEM)
+        return XCHG_NOMEM;
+    s->saw_rejected = 1;
+    return XCHG_REJECTED;
 }
 
 static int udp_exchange(query_state *s, const trpt_nameserver *ns, const uint8_t *query, size_t query_len,
@@ -408,7 +420,8 @@ static int query_servers(query_state *s, const char *qname_text, const ldns_rdf 
                 if (x == XCHG_REPLY && ldns_pkt_tc(p)) {
                     ldns_pkt_free(p);
                     p = NULL;
-                    note_rejected(s, "dns-reply-malformed", server, "its TCP answer has the TC bit set");
+                    s->saw_rejected = 1;
+                    note_rejected(s->diag, "dns-reply-malformed", server, "its TCP answer has the TC bit set");
                     x = XCHG_REJECTED;
                 }
             }
@@ -484,17 +497,88 @@ static int add_txt_rr(tlsrpt_txt_answer *answer, const ldns_rr *rr)
     return rc;
 }
 
-typedef struct chain {
-    ldns_rdf *names[TRPT_DNS_MAX_CNAME_CHAIN + 1];
-    size_t n;
-} chain;
-
-static int chain_has(const chain *c, const ldns_rdf *name)
+static int chain_has(const trpt_dns_chain *c, const ldns_rdf *name)
 {
     for (size_t i = 0; i < c->n; i++)
         if (ldns_dname_compare(c->names[i], name) == 0)
             return 1;
     return 0;
+}
+
+int trpt_ldns_take_answer(const ldns_pkt *reply, trpt_dns_chain *c, tlsrpt_txt_answer *answer, tlsrpt_diag *diag,
+                          size_t *ignored, int *again)
+{
+    int rc = TLSRPT_OK;
+    *again = 0;
+    answer->rcode = ldns_pkt_get_rcode(reply);
+    if (!ldns_pkt_ad(reply))
+        answer->authenticated = 0;
+
+    const ldns_rr_list *an = ldns_pkt_answer(reply);
+    size_t count = ldns_rr_list_rr_count(an);
+    unsigned char *used = count ? calloc(count, 1) : NULL;
+    if (count && !used)
+        return TLSRPT_ENOMEM;
+    int found_txt = 0, followed = 0;
+    for (;;) {
+        const ldns_rdf *name = c->names[c->n - 1];
+        for (size_t i = 0; i < count && rc == TLSRPT_OK; i++) {
+            const ldns_rr *rr = ldns_rr_list_rr(an, i);
+            if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+                ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
+                used[i] = 1;
+                found_txt = 1;
+                rc = add_txt_rr(answer, rr);
+            }
+        }
+        if (rc != TLSRPT_OK || found_txt)
+            break;
+        const ldns_rdf *target = NULL;
+        for (size_t i = 0; i < count; i++) {
+            const ldns_rr *rr = ldns_rr_list_rr(an, i);
+            if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+                ldns_dname_compare(ldns_rr_owner(rr), name) == 0 && ldns_rr_rd_count(rr) == 1) {
+                used[i] = 1;
+                target = ldns_rr_rdf(rr, 0);
+                break;
+            }
+        }
+        if (!target)
+            break;
+        char *from = ldns_rdf2str(name), *to = ldns_rdf2str(target);
+        if (chain_has(c, target)) {
+            trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-loop", TLSRPT_NO_OFFSET, NULL,
+                          "The CNAME %s -> %s closes a loop.", from ? from : "?", to ? to : "?");
+            rc = TLSRPT_ETEMPFAIL;
+        } else if (c->n > TRPT_DNS_MAX_CNAME_CHAIN) {
+            trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-chain-too-long", TLSRPT_NO_OFFSET, NULL,
+                          "The CNAME %s -> %s is more than %u CNAMEs away from the query name.", from ? from : "?",
+                          to ? to : "?", TRPT_DNS_MAX_CNAME_CHAIN);
+            rc = TLSRPT_ETEMPFAIL;
+        } else {
+            c->names[c->n] = ldns_rdf_clone(target);
+            if (!c->names[c->n])
+                rc = TLSRPT_ENOMEM;
+            else
+                c->n++;
+            followed = 1;
+        }
+        free(from);
+        free(to);
+        if (rc != TLSRPT_OK)
+            break;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (!used[i])
+            (*ignored)++;
+    free(used);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN)
+        return TLSRPT_ENOTFOUND;
+    /* Ask again for the end of the chain only when this answer ended in a CNAME without the target's data. */
+    *again = !found_txt && followed;
+    return TLSRPT_OK;
 }
 
 int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_txt_answer *answer,
@@ -509,7 +593,7 @@ int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_t
     if (!s.buf)
         return TLSRPT_ENOMEM;
 
-    chain c;
+    trpt_dns_chain c;
     c.n = 0;
     ldns_rdf *first = NULL;
     if (ldns_str2rdf_dname(&first, qname) != LDNS_STATUS_OK || !first) {
@@ -535,83 +619,10 @@ int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_t
         free(current_text);
         if (rc != TLSRPT_OK)
             break;
-        answer->rcode = ldns_pkt_get_rcode(reply);
-        if (!ldns_pkt_ad(reply))
-            answer->authenticated = 0;
-
-        const ldns_rr_list *an = ldns_pkt_answer(reply);
-        size_t count = ldns_rr_list_rr_count(an);
-        unsigned char *used = count ? calloc(count, 1) : NULL;
-        if (count && !used) {
-            ldns_pkt_free(reply);
-            rc = TLSRPT_ENOMEM;
-            break;
-        }
-        int found_txt = 0, followed = 0, stop = 0;
-        for (;;) {
-            const ldns_rdf *name = c.names[c.n - 1];
-            for (size_t i = 0; i < count && rc == TLSRPT_OK; i++) {
-                const ldns_rr *rr = ldns_rr_list_rr(an, i);
-                if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-                    ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
-                    used[i] = 1;
-                    found_txt = 1;
-                    rc = add_txt_rr(answer, rr);
-                }
-            }
-            if (rc != TLSRPT_OK || found_txt)
-                break;
-            const ldns_rdf *target = NULL;
-            for (size_t i = 0; i < count; i++) {
-                const ldns_rr *rr = ldns_rr_list_rr(an, i);
-                if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-                    ldns_dname_compare(ldns_rr_owner(rr), name) == 0 && ldns_rr_rd_count(rr) == 1) {
-                    used[i] = 1;
-                    target = ldns_rr_rdf(rr, 0);
-                    break;
-                }
-            }
-            if (!target)
-                break;
-            char *from = ldns_rdf2str(name), *to = ldns_rdf2str(target);
-            if (chain_has(&c, target)) {
-                trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-loop", TLSRPT_NO_OFFSET, NULL,
-                              "The CNAME %s -> %s closes a loop.", from ? from : "?", to ? to : "?");
-                rc = TLSRPT_ETEMPFAIL;
-                stop = 1;
-            } else if (c.n > TRPT_DNS_MAX_CNAME_CHAIN) {
-                trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-chain-too-long", TLSRPT_NO_OFFSET, NULL,
-                              "The CNAME %s -> %s is more than %u CNAMEs away from the query name.", from ? from : "?",
-                              to ? to : "?", TRPT_DNS_MAX_CNAME_CHAIN);
-                rc = TLSRPT_ETEMPFAIL;
-                stop = 1;
-            } else {
-                c.names[c.n] = ldns_rdf_clone(target);
-                if (!c.names[c.n])
-                    rc = TLSRPT_ENOMEM;
-                else
-                    c.n++;
-                followed = 1;
-            }
-            free(from);
-            free(to);
-            if (rc != TLSRPT_OK)
-                break;
-        }
-        for (size_t i = 0; i < count; i++)
-            if (!used[i])
-                ignored++;
-        free(used);
-        int nxdomain = ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN;
+        int again = 0;
+        rc = trpt_ldns_take_answer(reply, &c, answer, diag, &ignored, &again);
         ldns_pkt_free(reply);
-        if (rc != TLSRPT_OK || stop)
-            break;
-        if (nxdomain) {
-            rc = TLSRPT_ENOTFOUND;
-            break;
-        }
-        /* Ask again for the end of the chain only when this answer ended in a CNAME without the target's data. */
-        if (found_txt || !followed)
+        if (rc != TLSRPT_OK || !again)
             break;
     }
     if (ignored && (rc == TLSRPT_OK || rc == TLSRPT_ENOTFOUND))

@@ -143,6 +143,10 @@ static int ip_literal_ok(const char *s, size_t n)
     unsigned char addr[16];
     if (n >= sizeof buf)
         return 0;
+    /* IPv6address is HEXDIG, ':' and '.' only; checked here because inet_pton stops at a NUL byte. */
+    for (size_t i = 0; i < n; i++)
+        if (!is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
+            return 0;
     memcpy(buf, s, n);
     buf[n] = '\0';
     /* inet_pton also accepts the dotted-quad tail (::ffff:192.0.2.1), as RFC 3986's IPv6address does. */

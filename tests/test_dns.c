@@ -251,6 +251,25 @@ START_TEST(authenticated_answer)
 }
 END_TEST
 
+/* An NXDOMAIN that the lookup function validated keeps its flag (found by fuzz/fuzz_dns_answer.c: the RRs were
+ * dropped together with it). */
+START_TEST(authenticated_nxdomain)
+{
+    fake f = {.rc = TLSRPT_ENOTFOUND, .authenticated = 1};
+    fake_add(&f, "v=TLSRPTv1;rua=mailto:tlsrpt@example.com", NULL, NULL);
+    tlsrpt_lookup_result *l = run_lookup(&f, "example.com", TLSRPT_ENOTFOUND);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-nxdomain", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    fake g = {.rc = TLSRPT_ENOTFOUND};
+    l = run_lookup(&g, "example.com", TLSRPT_ENOTFOUND);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
 START_TEST(strings_joined_without_spaces)
 {
     fake f = {.rc = TLSRPT_OK};
@@ -909,6 +928,7 @@ Suite *make_suite(void)
     tc = tcase_create("rfc8460-section3");
     tcase_add_test(tc, one_record);
     tcase_add_test(tc, authenticated_answer);
+    tcase_add_test(tc, authenticated_nxdomain);
     tcase_add_test(tc, strings_joined_without_spaces);
     tcase_add_test(tc, two_records_are_multiple);
     tcase_add_test(tc, other_txt_ignored);

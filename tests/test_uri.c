@@ -175,6 +175,9 @@ START_TEST(https_hosts)
     expect_err("https://[v1.]/", "uri-bad-ip-literal", 8);
     expect_err("https://[v.x]/", "uri-bad-ip-literal", 8);
     expect_err("https://[2001:db8::1%25eth0]/", "uri-bad-ip-literal", 8);
+    /* A NUL inside the brackets must not end the address early (found by fuzz_uri: inet_pton saw "::ffff:192"). */
+    expect_err_n("https://[::ffff:192\0\x1b.2.1]/", 27, TLSRPT_ESYNTAX, "uri-bad-ip-literal", 8);
+    expect_err_n("https://[::1\0]/", 15, TLSRPT_ESYNTAX, "uri-bad-ip-literal", 8);
     expect_err("https://x.example:80a/", "uri-syntax", 20);
     expect_err("https://u[@x.example/", "uri-syntax", 9);
     expect_err("https://x.ex[ample/", "uri-syntax", 12);
