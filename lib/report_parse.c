@@ -30,6 +30,7 @@ typedef struct parser {
     int rc;    /* status of the first fatal error, TLSRPT_OK while there is none */
     int stop;  /* the JSON reader failed (sticky): nothing more can be read */
     trpt_buf path; /* scratch for paths of members that are not in the input (missing members) */
+    trpt_arena *arena; /* the report's: every string and object read goes there */
 } parser;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
@@ -184,7 +185,7 @@ static void take_string(parser *p, char **field)
         fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         return;
     }
-    if (trpt_set_string(field, s, len) != TLSRPT_OK)
+    if (trpt_set_string(p->arena, field, s, len) != TLSRPT_OK)
         fatal_status(p, TLSRPT_ENOMEM);
 }
 
@@ -545,7 +546,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
 {
     size_t at = trpt_json_offset(p->json);
     tlsrpt_failure *f;
-    if (trpt_failure_create(&f, "", 0) != TLSRPT_OK) {
+    if (trpt_failure_create(&f, p->arena, "", 0) != TLSRPT_OK) {
         fatal_status(p, TLSRPT_ENOMEM);
         return;
     }
@@ -593,10 +594,8 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
         } else if (name_is(p, "failure-reason-code") && !seen_reason) {
             seen_reason = 1;
             char *value = NULL;
-            if (read_string(p, &value)) {
-                free(f->reason_code); /* a value taken from "failure-error-code" before */
-                f->reason_code = value;
-            }
+            if (read_string(p, &value))
+                f->reason_code = value; /* replaces a value taken from "failure-error-code" before */
         } else if (name_is(p, "failure-error-code") && !seen_alias) {
             /* The name Appendix B used before publication (AUTH48); old code still sends it. */
             seen_alias = 1;
@@ -604,12 +603,8 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                          "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
                          "as the reason code.");
             char *value = NULL;
-            if (read_string(p, &value) && !seen_reason) {
-                free(f->reason_code);
+            if (read_string(p, &value) && !seen_reason)
                 f->reason_code = value;
-            } else {
-                free(value);
-            }
         } else if (name_is(p, "result-type") || name_is(p, "failed-session-count") ||
                    name_is(p, "sending-mta-ip") || name_is(p, "receiving-mx-hostname") ||
                    name_is(p, "receiving-mx-helo") || name_is(p, "receiving-ip") ||
@@ -672,7 +667,7 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
 {
     size_t at = trpt_json_offset(p->json);
     tlsrpt_policy *pol;
-    if (trpt_policy_create(&pol, "", 0) != TLSRPT_OK) {
+    if (trpt_policy_create(&pol, p->arena, "", 0) != TLSRPT_OK) {
         fatal_status(p, TLSRPT_ENOMEM);
         return;
     }
@@ -854,6 +849,7 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
         trpt_json_reader_free(p.json);
         return TLSRPT_ENOMEM;
     }
+    p.arena = &r->arena;
     parse_report_object(&p, r);
     trpt_json_reader_free(p.json);
     trpt_buf_free(&p.path);
