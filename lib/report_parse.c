@@ -281,9 +281,24 @@ static int next_element(parser *p)
     return t;
 }
 
-static int name_is(parser *p, const char *name)
+/* The member names of one object of the schema, with their lengths, so that the name just read is compared with
+ * each of them at most once and mostly by length alone. */
+typedef struct member_name {
+    const char *text;
+    size_t len;
+} member_name;
+
+#define MEMBER(s) {s, sizeof s - 1}
+
+/* Index in names[0..n) of the name of the member just read, or -1 when it is not one of them. */
+static int member_index(parser *p, const member_name *names, int n)
 {
-    return trpt_json_string_equals(p->json, name);
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    for (int i = 0; i < n; i++)
+        if (names[i].len == len && memcmp(names[i].text, s, len) == 0)
+            return i;
+    return -1;
 }
 
 /* ---- RFC 3339 date-time -------------------------------------------------------------------------------------------- */
@@ -376,18 +391,21 @@ static void read_datetime(parser *p, int64_t *field, int *has_field)
     size_t len;
     const char *s = trpt_json_string(p->json, &len);
     int has_zone;
+    int rc = trpt_datetime_parse(s, len, field, &has_zone);
+    if (rc == TLSRPT_OK) {
+        *has_field = 1;
+        if (has_zone)
+            return; /* the common case: nothing to report */
+    }
     trpt_buf q;
     trpt_buf_init(&q);
     trpt_buf_put_quoted(&q, s, len, 64);
     const char *shown = q.failed ? "?" : q.data;
-    if (trpt_datetime_parse(s, len, field, &has_zone) != TLSRPT_OK) {
+    if (rc != TLSRPT_OK)
         fatal(p, TLSRPT_ESYNTAX, DIAG_ID("report-datetime-invalid"), "\"%s\" is not an RFC 3339 date-time.", shown);
-    } else {
-        *has_field = 1;
-        if (!has_zone)
-            deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
-                         "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
-    }
+    else
+        deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
+                     "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
     trpt_buf_free(&q);
 }
 
@@ -406,15 +424,18 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
         return;
     }
     size_t at = trpt_json_offset(p->json);
+    enum { START, END, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("start-datetime"), MEMBER("end-datetime")};
     int seen_start = 0, seen_end = 0;
     while (next_member(p)) {
-        if (name_is(p, "start-datetime") && !seen_start) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == START && !seen_start) {
             seen_start = 1;
             read_datetime(p, &r->start_time, &r->has_start_time);
-        } else if (name_is(p, "end-datetime") && !seen_end) {
+        } else if (m == END && !seen_end) {
             seen_end = 1;
             read_datetime(p, &r->end_time, &r->has_end_time);
-        } else if (name_is(p, "start-datetime") || name_is(p, "end-datetime")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -452,9 +473,13 @@ typedef struct policy_seen {
 
 static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen)
 {
+    enum { TYPE, DOMAIN, STRINGS, MX, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("policy-type"), MEMBER("policy-domain"),
+                                                  MEMBER("policy-string"), MEMBER("mx-host")};
     int t;
     while (next_member(p)) {
-        if (name_is(p, "policy-type") && !seen->type) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == TYPE && !seen->type) {
             seen->type = 1;
             t = next_value(p);
             if (t == TRPT_JSON_STRING) {
@@ -475,10 +500,10 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
                 seen->type = 2; /* reported as the wrong type */
                 wrong_type(p, t, "a string");
             }
-        } else if (name_is(p, "policy-domain") && !seen->domain) {
+        } else if (m == DOMAIN && !seen->domain) {
             seen->domain = 1;
             read_string(p, &pol->domain);
-        } else if (name_is(p, "policy-string") && !seen->strings) {
+        } else if (m == STRINGS && !seen->strings) {
             seen->strings = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
@@ -489,7 +514,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             } else if (t) {
                 wrong_type(p, t, "an array of strings");
             }
-        } else if (name_is(p, "mx-host") && !seen->mx) {
+        } else if (m == MX && !seen->mx) {
             /* A string (RFC 8460 §4.4) or an array of strings (erratum 6241): both conform. */
             seen->mx = 1;
             t = next_value(p);
@@ -508,8 +533,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             } else if (t) {
                 wrong_type(p, t, "a string or an array of strings");
             }
-        } else if (name_is(p, "policy-type") || name_is(p, "policy-domain") || name_is(p, "policy-string") ||
-                   name_is(p, "mx-host")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -524,17 +548,21 @@ typedef struct summary_seen {
 
 static void parse_summary_object(parser *p, tlsrpt_policy *pol, summary_seen *seen)
 {
+    enum { SUCCESSFUL, FAILED, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("total-successful-session-count"),
+                                                  MEMBER("total-failure-session-count")};
     while (next_member(p)) {
-        if (name_is(p, "total-successful-session-count") && !seen->successful) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == SUCCESSFUL && !seen->successful) {
             seen->successful = 1;
             read_count(p, &pol->successful_sessions);
-        } else if (name_is(p, "total-failure-session-count") && !seen->failed) {
+        } else if (m == FAILED && !seen->failed) {
             seen->failed = 1;
             if (read_count(p, &pol->failed_sessions))
                 seen->failed_offset = trpt_json_offset(p->json);
             else
                 seen->failed = 2; /* present but not usable: no consistency check */
-        } else if (name_is(p, "total-successful-session-count") || name_is(p, "total-failure-session-count")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -552,8 +580,14 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
     }
     int seen_type = 0, seen_count = 0, seen_smi = 0, seen_rmh = 0, seen_helo = 0, seen_rip = 0, seen_info = 0;
     int seen_reason = 0, seen_alias = 0;
+    enum { TYPE, COUNT, SMI, RMH, HELO, RIP, INFO, REASON, ALIAS, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {
+        MEMBER("result-type"),         MEMBER("failed-session-count"),   MEMBER("sending-mta-ip"),
+        MEMBER("receiving-mx-hostname"), MEMBER("receiving-mx-helo"),    MEMBER("receiving-ip"),
+        MEMBER("additional-information"), MEMBER("failure-reason-code"), MEMBER("failure-error-code")};
     while (next_member(p)) {
-        if (name_is(p, "result-type") && !seen_type) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == TYPE && !seen_type) {
             seen_type = 1;
             int t = next_value(p);
             if (t == TRPT_JSON_STRING) {
@@ -573,30 +607,30 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                 seen_type = 2; /* reported */
                 wrong_type(p, t, "a string");
             }
-        } else if (name_is(p, "failed-session-count") && !seen_count) {
+        } else if (m == COUNT && !seen_count) {
             seen_count = 1;
             read_count(p, &f->session_count);
-        } else if (name_is(p, "sending-mta-ip") && !seen_smi) {
+        } else if (m == SMI && !seen_smi) {
             seen_smi = 1;
             read_string(p, &f->sending_mta_ip);
-        } else if (name_is(p, "receiving-mx-hostname") && !seen_rmh) {
+        } else if (m == RMH && !seen_rmh) {
             seen_rmh = 1;
             read_string(p, &f->receiving_mx_hostname);
-        } else if (name_is(p, "receiving-mx-helo") && !seen_helo) {
+        } else if (m == HELO && !seen_helo) {
             seen_helo = 1;
             read_string(p, &f->receiving_mx_helo);
-        } else if (name_is(p, "receiving-ip") && !seen_rip) {
+        } else if (m == RIP && !seen_rip) {
             seen_rip = 1;
             read_string(p, &f->receiving_ip);
-        } else if (name_is(p, "additional-information") && !seen_info) {
+        } else if (m == INFO && !seen_info) {
             seen_info = 1;
             read_string(p, &f->additional_information);
-        } else if (name_is(p, "failure-reason-code") && !seen_reason) {
+        } else if (m == REASON && !seen_reason) {
             seen_reason = 1;
             char *value = NULL;
             if (read_string(p, &value))
                 f->reason_code = value; /* replaces a value taken from "failure-error-code" before */
-        } else if (name_is(p, "failure-error-code") && !seen_alias) {
+        } else if (m == ALIAS && !seen_alias) {
             /* The name Appendix B used before publication (AUTH48); old code still sends it. */
             seen_alias = 1;
             deviation_at(p, DIAG_ID("report-failure-error-code"), trpt_json_offset(p->json), trpt_json_path(p->json),
@@ -605,11 +639,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
             char *value = NULL;
             if (read_string(p, &value) && !seen_reason)
                 f->reason_code = value;
-        } else if (name_is(p, "result-type") || name_is(p, "failed-session-count") ||
-                   name_is(p, "sending-mta-ip") || name_is(p, "receiving-mx-hostname") ||
-                   name_is(p, "receiving-mx-helo") || name_is(p, "receiving-ip") ||
-                   name_is(p, "additional-information") || name_is(p, "failure-reason-code") ||
-                   name_is(p, "failure-error-code")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -675,9 +705,12 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     size_t policy_at = at, summary_at = at;
     policy_seen ps = {0, 0, 0, 0};
     summary_seen ss = {0, 0, 0};
+    enum { POLICY, SUMMARY, DETAILS, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("policy"), MEMBER("summary"), MEMBER("failure-details")};
     while (next_member(p)) {
         int t;
-        if (name_is(p, "policy") && !seen_policy) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == POLICY && !seen_policy) {
             seen_policy = 1;
             t = next_value(p);
             if (t == TRPT_JSON_OBJECT_START) {
@@ -687,7 +720,7 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
                 seen_policy = 2;
                 wrong_type(p, t, "an object");
             }
-        } else if (name_is(p, "summary") && !seen_summary) {
+        } else if (m == SUMMARY && !seen_summary) {
             seen_summary = 1;
             t = next_value(p);
             if (t == TRPT_JSON_OBJECT_START) {
@@ -700,10 +733,10 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
                 seen_summary = 2;
                 wrong_type(p, t, "an object");
             }
-        } else if (name_is(p, "failure-details") && !seen_details) {
+        } else if (m == DETAILS && !seen_details) {
             seen_details = 1;
             parse_failure_details(p, pol, pi);
-        } else if (name_is(p, "policy") || name_is(p, "summary") || name_is(p, "failure-details")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -789,24 +822,27 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
     }
     size_t at = trpt_json_offset(p->json);
     int seen_org = 0, seen_range = 0, seen_contact = 0, seen_id = 0, seen_policies = 0;
+    enum { ORG, RANGE, CONTACT, ID, POLICIES, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("organization-name"), MEMBER("date-range"),
+                                                  MEMBER("contact-info"), MEMBER("report-id"), MEMBER("policies")};
     while (next_member(p)) {
-        if (name_is(p, "organization-name") && !seen_org) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == ORG && !seen_org) {
             seen_org = 1;
             read_string(p, &r->organization_name);
-        } else if (name_is(p, "date-range") && !seen_range) {
+        } else if (m == RANGE && !seen_range) {
             seen_range = 1;
             parse_date_range(p, r);
-        } else if (name_is(p, "contact-info") && !seen_contact) {
+        } else if (m == CONTACT && !seen_contact) {
             seen_contact = 1;
             read_string(p, &r->contact_info);
-        } else if (name_is(p, "report-id") && !seen_id) {
+        } else if (m == ID && !seen_id) {
             seen_id = 1;
             read_string(p, &r->report_id);
-        } else if (name_is(p, "policies") && !seen_policies) {
+        } else if (m == POLICIES && !seen_policies) {
             seen_policies = 1;
             parse_policies(p, r);
-        } else if (name_is(p, "organization-name") || name_is(p, "date-range") || name_is(p, "contact-info") ||
-                   name_is(p, "report-id") || name_is(p, "policies")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
