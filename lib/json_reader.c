@@ -43,7 +43,7 @@ enum {
 typedef struct name_entry {
     uint32_t off; /* into the input, or into the arena when in_arena */
     uint32_t len;
-    uint32_t hash;
+    uint32_t hash; /* set only while the object has a hash index (small objects compare names directly) */
     uint32_t in_arena; /* the name had escapes or replacements: its decoded bytes are in the arena */
 } name_entry;
 
@@ -72,7 +72,7 @@ struct trpt_json_reader {
     const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
     size_t str_len;
     unsigned depth;
-    frame frames[TLSRPT_MAX_JSON_DEPTH];
+    unsigned frames_ready; /* frames[0..frames_ready) have been initialized (the deepest level reached so far) */
 
     char *scratch;
     size_t scratch_cap;
@@ -88,6 +88,10 @@ struct trpt_json_reader {
     size_t path_len;
     size_t path_cap;
     int path_valid;
+
+    /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
+     * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
+    frame frames[TLSRPT_MAX_JSON_DEPTH];
 };
 
 /* Largest input the 32-bit name offsets can address. */
@@ -332,8 +336,14 @@ static int scan_string(trpt_json_reader *r, int *decoded)
             /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
              * byte that matches, so there are no false alarms without a real match. */
             uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
-            if (m)
+            if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* Little-endian: the first byte in memory is the lowest in w, and borrows run towards higher
+                 * bytes, so the lowest flagged byte is a real match: go straight to it. */
+                p += (size_t)__builtin_ctzll(m) / 8;
+#endif
                 break;
+            }
             p += 8;
         }
         while (p < len && string_class[in[p]] == C_PLAIN)
@@ -502,9 +512,15 @@ static const char *name_bytes(const trpt_json_reader *r, const name_entry *e)
     return e->in_arena ? r->arena + e->off : (const char *)r->in + e->off;
 }
 
+static int same_text(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
+{
+    return a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+}
+
+/* For entries that both have their hash set. */
 static int same_name(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
 {
-    return a->hash == b->hash && a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+    return a->hash == b->hash && same_text(r, a, b);
 }
 
 /* Inserts name stack entry idx of frame f into its hash index; returns the earlier equal entry or SIZE_MAX. */
@@ -539,8 +555,11 @@ static int table_build(trpt_json_reader *r, frame *f, size_t want)
     }
     memset(f->table, 0, f->table_cap * sizeof *f->table);
     f->table_live = 1;
-    for (size_t i = f->names_start; i < r->names_len; i++)
+    for (size_t i = f->names_start; i < r->names_len; i++) {
+        name_entry *e = &r->names[i];
+        e->hash = hash_bytes(name_bytes(r, e), e->len);
         (void)table_insert(r, f, i); /* duplicates among them were already reported */
+    }
     return TLSRPT_OK;
 }
 
@@ -558,7 +577,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     }
     name_entry *e = &r->names[r->names_len];
     e->len = (uint32_t)r->str_len;
-    e->hash = hash_bytes(r->str, r->str_len);
+    e->hash = 0;
     e->in_arena = (uint32_t)decoded;
     if (decoded) {
         if (r->arena_cap - r->arena_len < r->str_len &&
@@ -585,14 +604,16 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             /* The rebuild inserted this name too (without telling whether it was new): find an earlier equal
              * name by a scan, which costs no more than the rebuild itself. */
             for (size_t i = f->names_start; i < idx && dup == SIZE_MAX; i++)
-                if (r->names[i].hash == e->hash && same_name(r, &r->names[i], e))
+                if (same_name(r, &r->names[i], e))
                     dup = i;
         } else {
+            e->hash = hash_bytes(r->str, r->str_len);
             dup = table_insert(r, f, idx);
         }
     } else {
+        /* A small object: compare with each earlier name (lengths first), no hashing. */
         for (size_t i = f->names_start; i < idx; i++) {
-            if (same_name(r, &r->names[i], e)) {
+            if (same_text(r, &r->names[i], e)) {
                 dup = i;
                 break;
             }
@@ -631,9 +652,10 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
                             "The JSON text is %zu bytes, more than the limit of %zu.", len, max_size);
         return TLSRPT_ELIMIT;
     }
-    trpt_json_reader *r = calloc(1, sizeof *r);
+    trpt_json_reader *r = malloc(sizeof *r);
     if (!r)
         return TLSRPT_ENOMEM;
+    memset(r, 0, offsetof(trpt_json_reader, frames));
     r->in = (const unsigned char *)(data ? data : "");
     r->len = len;
     r->flags = flags;
@@ -658,7 +680,7 @@ void trpt_json_reader_free(trpt_json_reader *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < TLSRPT_MAX_JSON_DEPTH; i++)
+    for (unsigned i = 0; i < r->frames_ready; i++)
         free(r->frames[i].table);
     free(r->scratch);
     free(r->names);
@@ -763,7 +785,13 @@ static int read_value(trpt_json_reader *r, size_t p)
         if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
             return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-depth-limit"), p, "Nesting deeper than %u levels.",
                         (unsigned)TLSRPT_MAX_JSON_DEPTH);
-        frame *f = &r->frames[r->depth++];
+        frame *f = &r->frames[r->depth];
+        if (r->depth == r->frames_ready) { /* first time at this level: no hash index yet */
+            f->table = NULL;
+            f->table_cap = 0;
+            r->frames_ready++;
+        }
+        r->depth++;
         f->is_object = c == '{';
         f->has_current = 0;
         f->index = 0;
