@@ -778,7 +778,9 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     if (ss.failed == 1 && pol->n_failures > 0) {
         uint64_t sum;
         int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
-        const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
+        const char *path = "";
+        if (over || sum != pol->failed_sessions) /* only then: building the path costs a printf */
+            path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
         if (over)
             deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
                          "The failure details add up to more than 2^64-1 failed sessions.");
