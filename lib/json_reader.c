@@ -313,14 +313,63 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
     return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
+/* Keeps a function out of line (the less common path), so that its caller stays small. */
+#if defined(__GNUC__)
+#define OUT_OF_LINE __attribute__((noinline))
+#else
+#define OUT_OF_LINE
+#endif
+
+/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
+ * non-ASCII byte), or len when there is none. */
+static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
+{
+    while (len - p >= 8) {
+        uint64_t w;
+        memcpy(&w, in + p, 8);
+        uint64_t q = w ^ (ONES * '"');
+        uint64_t b = w ^ (ONES * '\\');
+        /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
+         * byte that matches, so there are no false alarms without a real match. */
+        uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* Little-endian: the first byte in memory is the lowest in w, and borrows run towards higher bytes,
+             * so the lowest flagged byte is a real match: go straight to it. */
+            p += (size_t)__builtin_ctzll(m) / 8;
+#endif
+            break;
+        }
+        p += 8;
+    }
+    while (p < len && string_class[in[p]] == C_PLAIN)
+        p++;
+    return p;
+}
+
+static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded) OUT_OF_LINE;
+
 /* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
 static int scan_string(trpt_json_reader *r, int *decoded)
 {
+    const size_t start = r->pos + 1;
+    size_t p = plain_run_end(r->in, r->len, start);
+    if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
+        r->str = (const char *)r->in + start;
+        r->str_len = p - start;
+        r->pos = p + 1;
+        *decoded = 0;
+        return TLSRPT_OK;
+    }
+    return scan_string_slow(r, start, p, decoded);
+}
+
+/* The rest of scan_string() from p, the first byte that ends the plain run from start: escapes, UTF-8, errors. */
+static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded)
+{
     const unsigned char *in = r->in;
     const size_t len = r->len;
-    const size_t start = r->pos + 1;
-    size_t p = start;
     size_t run = start; /* first input byte not yet copied (when copying) */
     size_t used = 0;    /* bytes in scratch */
     int copying = 0;
@@ -328,26 +377,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
     int rc;
 
     for (;;) {
-        while (len - p >= 8) {
-            uint64_t w;
-            memcpy(&w, in + p, 8);
-            uint64_t q = w ^ (ONES * '"');
-            uint64_t b = w ^ (ONES * '\\');
-            /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
-             * byte that matches, so there are no false alarms without a real match. */
-            uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
-            if (m) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                /* Little-endian: the first byte in memory is the lowest in w, and borrows run towards higher
-                 * bytes, so the lowest flagged byte is a real match: go straight to it. */
-                p += (size_t)__builtin_ctzll(m) / 8;
-#endif
-                break;
-            }
-            p += 8;
-        }
-        while (p < len && string_class[in[p]] == C_PLAIN)
-            p++;
+        p = plain_run_end(in, len, p);
         if (p >= len)
             return unexpected_end(r, "a string");
         switch (string_class[in[p]]) {
