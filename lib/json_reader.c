@@ -20,6 +20,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -324,6 +327,21 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
  * non-ASCII byte), or len when there is none. */
 static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
 {
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
+     * the mask is byte i, so the lowest set bit is the first special byte. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    /* 8 bytes at a time (what is left after the 16-byte loop, or everything without SSE2). */
     while (len - p >= 8) {
         uint64_t w;
         memcpy(&w, in + p, 8);
