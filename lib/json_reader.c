@@ -74,6 +74,7 @@ struct trpt_json_reader {
     size_t tok_off;
     const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
     size_t str_len;
+    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
     unsigned depth;
     unsigned frames_ready; /* frames[0..frames_ready) have been initialized (the deepest level reached so far) */
 
@@ -376,6 +377,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
     if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
         r->str = (const char *)r->in + start;
         r->str_len = p - start;
+        r->str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
         r->pos = p + 1;
         *decoded = 0;
         return TLSRPT_OK;
@@ -405,9 +407,11 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
                     return rc;
                 r->str = r->scratch;
                 r->str_len = used;
+                r->str_has_nul = memchr(r->scratch, '\0', used) != NULL;
             } else {
                 r->str = (const char *)in + start;
                 r->str_len = p - start;
+                r->str_has_nul = 0;
             }
             *decoded = copying;
             r->pos = p + 1;
@@ -1029,6 +1033,11 @@ const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
     if (len)
         *len = 0;
     return NULL;
+}
+
+int trpt_json_string_has_nul(const trpt_json_reader *r)
+{
+    return (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) && r->str_has_nul;
 }
 
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s)

@@ -366,20 +366,29 @@ void trpt_policy_destroy(tlsrpt_policy *p)
 {
     if (!p)
         return;
-    free(p->strings);
-    free(p->mx_hosts);
     for (size_t i = 0; i < p->n_failures; i++)
         trpt_failure_destroy(p->failures[i]);
     free(p->failures);
     index_free(&p->failure_index);
 }
 
+/* The string lists of a policy live in the arena too: they only grow while the policy is being made (its identity
+ * is frozen once it is in a report), and a grown list leaves the old one behind in the arena, which with doubling
+ * is less than the final list's size. */
 static int add_to_list(trpt_arena *arena, char ***list, size_t *n, size_t *cap, const char *s, size_t len)
 {
-    char **grown = grow_array(*list, *n, cap, sizeof **list);
-    if (!grown)
-        return TLSRPT_ENOMEM;
-    *list = grown;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        if (ncap > SIZE_MAX / sizeof **list)
+            return TLSRPT_ENOMEM;
+        char **grown = trpt_arena_alloc(arena, ncap * sizeof **list);
+        if (!grown)
+            return TLSRPT_ENOMEM;
+        if (*n)
+            memcpy(grown, *list, *n * sizeof **list);
+        *list = grown;
+        *cap = ncap;
+    }
     char *copy = trpt_arena_strndup(arena, s, len);
     if (!copy)
         return TLSRPT_ENOMEM;

@@ -14,8 +14,9 @@
  * the index allocates).
  *
  * Memory: a report owns an arena (below) that holds its policies and failure details (the structs) and all their
- * strings and its own; they are never freed one by one, tlsrpt_report_free releases the arena at once. Only the
- * growable arrays (policies, policy strings, mx-hosts, failure details) and the indexes are separate heap blocks.
+ * strings and its own, and the lists of policy strings and mx-hosts; they are never freed one by one,
+ * tlsrpt_report_free releases the arena at once. Only the arrays that grow after their owner is in the report
+ * (policies, failure details) and the indexes are separate heap blocks.
  * A failure detail outside any report (tlsrpt_failure_new, lookup keys) has arena NULL: it and its strings are
  * ordinary heap blocks, freed by trpt_failure_destroy.
  */
@@ -91,10 +92,10 @@ struct tlsrpt_policy {
     int type;         /* TLSRPT_POLICY_*, derived from type_name */
     char *type_name;  /* never NULL */
     char *domain;     /* NULL when absent */
-    char **strings;   /* "policy-string" entries */
+    char **strings;   /* "policy-string" entries (the list is in the arena too) */
     size_t n_strings, cap_strings;
     int has_strings;  /* 0: member absent; 1: present (possibly an empty array) */
-    char **mx_hosts;  /* "mx-host" patterns */
+    char **mx_hosts;  /* "mx-host" patterns (likewise) */
     size_t n_mx_hosts, cap_mx_hosts;
     int has_mx_hosts; /* 0: member absent; 1: present (a string, or an array, possibly empty) */
     uint64_t successful_sessions;
@@ -168,8 +169,8 @@ void trpt_report_truncate_policies(tlsrpt_report *r, size_t n);
  * type_name (copied; type derived from it), no domain, strings or mx-hosts, counts 0, no failure details.
  * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
 int trpt_policy_create(tlsrpt_policy **out, trpt_arena *arena, const char *type_name, size_t type_len);
-/* Frees the policy's heap blocks (arrays, index) and destroys its failure details; the struct and the strings stay
- * in the arena (until the report is freed or the arena released). */
+/* Frees the policy's heap blocks (failure array, index) and destroys its failure details; the struct, the string
+ * lists and the strings stay in the arena (until the report is freed or the arena released). */
 void trpt_policy_destroy(tlsrpt_policy *p);
 /* Append a copy of s[0..len) to the policy strings / mx-hosts and mark the member present.
  * Returns TLSRPT_OK or TLSRPT_ENOMEM. Only for a policy not yet in a report (identity fields are then frozen). */

@@ -181,7 +181,7 @@ static void take_string(parser *p, char **field)
 {
     size_t len;
     const char *s = trpt_json_string(p->json, &len);
-    if (memchr(s, '\0', len)) {
+    if (trpt_json_string_has_nul(p->json)) {
         fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         return;
     }
@@ -460,7 +460,7 @@ static void read_string_array(parser *p, tlsrpt_policy *pol, int (*add)(tlsrpt_p
         }
         size_t len;
         const char *s = trpt_json_string(p->json, &len);
-        if (memchr(s, '\0', len))
+        if (trpt_json_string_has_nul(p->json))
             fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         else if (add(pol, s, len) != TLSRPT_OK)
             fatal_status(p, TLSRPT_ENOMEM);
@@ -524,7 +524,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             } else if (t == TRPT_JSON_STRING) {
                 size_t len;
                 const char *s = trpt_json_string(p->json, &len);
-                if (memchr(s, '\0', len))
+                if (trpt_json_string_has_nul(p->json))
                     fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
                 else if (trpt_policy_add_mx_host(pol, s, len) != TLSRPT_OK)
                     fatal_status(p, TLSRPT_ENOMEM);

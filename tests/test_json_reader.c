@@ -160,6 +160,29 @@ START_TEST(string_decoding)
     ck_assert(!trpt_json_string_equals(r, ""));
     trpt_json_reader_free(r);
 
+    /* Whether the decoded text has a NUL byte: only \u0000 makes one, in names as in values. */
+    static const char nul[] = "{\"n\\u0000\":\"a\\u0000b\",\"x\\n\":\"\xc3\xa9\",\"y\":[\"\\u0000\",1]}";
+    ck_assert_int_eq(trpt_json_reader_new(&r, TEXT(nul), TRPT_JSON_STRICT, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0); /* no token yet */
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_OBJECT_START);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME); /* "x\n": decoded, no NUL */
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING); /* raw UTF-8 */
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    trpt_json_reader_free(r);
+
     /* Escapes at every position relative to the 8-byte scan, and a run ending exactly at a word boundary. */
     for (size_t pad = 0; pad < 20; pad++) {
         char buf[64], exp[64];
