@@ -408,6 +408,34 @@ int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len)
     return add_to_list(p->arena, &p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, s, len);
 }
 
+static int set_list(trpt_arena *arena, char ***list, size_t *n, size_t *cap, char *const *items, size_t count)
+{
+    char **exact = NULL;
+    if (count) {
+        if (count > SIZE_MAX / sizeof *exact)
+            return TLSRPT_ENOMEM;
+        exact = trpt_arena_alloc(arena, count * sizeof *exact);
+        if (!exact)
+            return TLSRPT_ENOMEM;
+        memcpy(exact, items, count * sizeof *exact);
+    }
+    *list = exact;
+    *n = *cap = count;
+    return TLSRPT_OK;
+}
+
+int trpt_policy_set_strings(tlsrpt_policy *p, char *const *items, size_t n)
+{
+    p->has_strings = 1;
+    return set_list(p->arena, &p->strings, &p->n_strings, &p->cap_strings, items, n);
+}
+
+int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n)
+{
+    p->has_mx_hosts = 1;
+    return set_list(p->arena, &p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, items, n);
+}
+
 int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
 {
     tlsrpt_failure **grown = grow_array(p->failures, p->n_failures, &p->cap_failures, sizeof *p->failures);

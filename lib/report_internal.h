@@ -176,6 +176,11 @@ void trpt_policy_destroy(tlsrpt_policy *p);
  * Returns TLSRPT_OK or TLSRPT_ENOMEM. Only for a policy not yet in a report (identity fields are then frozen). */
 int trpt_policy_add_string(tlsrpt_policy *p, const char *s, size_t len);
 int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len);
+/* Make the policy strings / mx-hosts exactly items[0..n) (strings already in p's arena: only the list is
+ * allocated, at its exact size; n 0 is an empty list) and mark the member present. Replaces the list (the old one
+ * stays in the arena), for a policy not yet in a report. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_policy_set_strings(tlsrpt_policy *p, char *const *items, size_t n);
+int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n);
 
 /* Appends f (allocated in p's arena) to p (p takes ownership, also on failure: then f is destroyed) and marks
  * failure-details present. Keeps

@@ -31,6 +31,8 @@ typedef struct parser {
     int stop;  /* the JSON reader failed (sticky): nothing more can be read */
     trpt_buf path; /* scratch for paths of members that are not in the input (missing members) */
     trpt_arena *arena; /* the report's: every string and object read goes there */
+    char **items;      /* the strings of the array being read (read_string_array), reused for every array */
+    size_t n_items, cap_items;
 } parser;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
@@ -449,22 +451,47 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
         missing(p, at, "/date-range/end-datetime", "end-datetime");
 }
 
-/* Reads an array of strings (policy-string, mx-host) into the policy through add(). */
-static void read_string_array(parser *p, tlsrpt_policy *pol, int (*add)(tlsrpt_policy *, const char *, size_t))
+/* Copies the current STRING into the arena and appends it to p->items. A NUL byte is fatal. */
+static void take_item(parser *p)
+{
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    if (trpt_json_string_has_nul(p->json)) {
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
+        return;
+    }
+    if (p->n_items == p->cap_items) {
+        size_t cap = p->cap_items ? p->cap_items * 2 : 16;
+        char **grown = cap <= SIZE_MAX / sizeof *grown ? realloc(p->items, cap * sizeof *grown) : NULL;
+        if (!grown) {
+            fatal_status(p, TLSRPT_ENOMEM);
+            return;
+        }
+        p->items = grown;
+        p->cap_items = cap;
+    }
+    char *copy = trpt_arena_strndup(p->arena, s, len);
+    if (!copy) {
+        fatal_status(p, TLSRPT_ENOMEM);
+        return;
+    }
+    p->items[p->n_items++] = copy;
+}
+
+/* Reads an array of strings (policy-string, mx-host) whose ARRAY_START was just read and hands them to set(),
+ * which stores the list at its exact size. */
+static void read_string_array(parser *p, tlsrpt_policy *pol, int (*set)(tlsrpt_policy *, char *const *, size_t))
 {
     int t;
+    p->n_items = 0;
     while ((t = next_element(p))) {
-        if (t != TRPT_JSON_STRING) {
+        if (t != TRPT_JSON_STRING)
             wrong_type(p, t, "a string");
-            continue;
-        }
-        size_t len;
-        const char *s = trpt_json_string(p->json, &len);
-        if (trpt_json_string_has_nul(p->json))
-            fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
-        else if (add(pol, s, len) != TLSRPT_OK)
-            fatal_status(p, TLSRPT_ENOMEM);
+        else
+            take_item(p);
     }
+    if (set(pol, p->items, p->n_items) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
 }
 
 typedef struct policy_seen {
@@ -507,8 +534,7 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             seen->strings = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                pol->has_strings = 1;
-                read_string_array(p, pol, trpt_policy_add_string);
+                read_string_array(p, pol, trpt_policy_set_strings);
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
             } else if (t) {
@@ -519,14 +545,11 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             seen->mx = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                pol->has_mx_hosts = 1;
-                read_string_array(p, pol, trpt_policy_add_mx_host);
+                read_string_array(p, pol, trpt_policy_set_mx_hosts);
             } else if (t == TRPT_JSON_STRING) {
-                size_t len;
-                const char *s = trpt_json_string(p->json, &len);
-                if (trpt_json_string_has_nul(p->json))
-                    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
-                else if (trpt_policy_add_mx_host(pol, s, len) != TLSRPT_OK)
+                p->n_items = 0;
+                take_item(p);
+                if (p->n_items == 1 && trpt_policy_set_mx_hosts(pol, p->items, 1) != TLSRPT_OK)
                     fatal_status(p, TLSRPT_ENOMEM);
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
@@ -891,6 +914,7 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
     parse_report_object(&p, r);
     trpt_json_reader_free(p.json);
     trpt_buf_free(&p.path);
+    free(p.items);
     if (p.rc != TLSRPT_OK) {
         tlsrpt_report_free(r);
         return p.rc;

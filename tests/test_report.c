@@ -1106,6 +1106,62 @@ START_TEST(parse_conforming_variants_have_no_findings)
 }
 END_TEST
 
+START_TEST(parse_long_string_lists)
+{
+    /* Lists longer than the parser's first scratch size, with a wrong-typed element (an error, skipped) among them:
+     * every string kept, in order, in two policies (the scratch is reused). */
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, REPORT_HEAD "\"policies\":[");
+    for (int pol = 0; pol < 2; pol++) {
+        trpt_buf_printf(&b, "%s{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d%d.example\","
+                            "\"policy-string\":[", pol ? "," : "", pol);
+        for (int i = 0; i < 40 + pol; i++)
+            trpt_buf_printf(&b, "%s\"s%d-%d\"%s", i ? "," : "", pol, i, i == 20 ? ",7" : "");
+        trpt_buf_puts(&b, "],\"mx-host\":[");
+        for (int i = 0; i < 33 - pol; i++)
+            trpt_buf_printf(&b, "%s\"mx%d.d%d.example\"", i ? "," : "", i, pol);
+        trpt_buf_puts(&b, "]},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}}");
+    }
+    trpt_buf_puts(&b, "]}");
+    ck_assert(!b.failed);
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    tlsrpt_report *r;
+    ck_assert_int_eq(tlsrpt_report_parse(&r, b.data, b.len, 0, d), TLSRPT_ESEMANTIC);
+    ck_assert_ptr_null(r);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "report-type-mismatch");
+    ck_assert_str_eq(tlsrpt_diag_path(d, 0), "/policies/0/policy/policy-string/21");
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1), "report-type-mismatch");
+    ck_assert_str_eq(tlsrpt_diag_path(d, 1), "/policies/1/policy/policy-string/21");
+    /* Without the wrong-typed elements: the report reads back every string. */
+    char *text = b.data;
+    for (char *q; (q = strstr(text, ",7")) != NULL;)
+        memmove(q, q + 2, strlen(q + 2) + 1);
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_report_parse(&r, text, strlen(text), TLSRPT_PARSE_STRICT, d), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+    char want[40];
+    for (size_t pol = 0; pol < 2; pol++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, pol);
+        ck_assert_uint_eq(tlsrpt_policy_string_count(p), 40 + pol);
+        for (size_t i = 0; i < 40 + pol; i++) {
+            snprintf(want, sizeof want, "s%zu-%zu", pol, i);
+            ck_assert_str_eq(tlsrpt_policy_string(p, i), want);
+        }
+        ck_assert_uint_eq(tlsrpt_policy_mx_host_count(p), 33 - pol);
+        for (size_t i = 0; i < 33 - pol; i++) {
+            snprintf(want, sizeof want, "mx%zu.d%zu.example", i, pol);
+            ck_assert_str_eq(tlsrpt_policy_mx_host(p, i), want);
+        }
+    }
+    tlsrpt_report_free(r);
+    tlsrpt_diag_free(d);
+    trpt_buf_free(&b);
+}
+END_TEST
+
 START_TEST(parse_unknown_members_and_repeats)
 {
     tlsrpt_diag *d;
@@ -1509,6 +1565,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, parse_deviation_lenient_and_strict, 0, (int)(sizeof deviations / sizeof deviations[0]));
     tcase_add_test(tc, parse_deviation_values);
     tcase_add_test(tc, parse_conforming_variants_have_no_findings);
+    tcase_add_test(tc, parse_long_string_lists);
     tcase_add_test(tc, parse_unknown_members_and_repeats);
     tcase_add_loop_test(tc, parse_fatal_in_both_modes, 0, (int)(sizeof fatals / sizeof fatals[0]));
     tcase_add_test(tc, parse_uint64_max_and_offsets);
