@@ -34,7 +34,7 @@
  * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
  * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
 #define TRPT_ARENA_FIRST_BLOCK 1024u
-#define TRPT_ARENA_MAX_BLOCK 65536u
+#define TRPT_ARENA_MAX_BLOCK 16384u
 
 typedef struct trpt_arena_block trpt_arena_block;
 struct trpt_arena_block {
