@@ -136,12 +136,11 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* ---- Hashing ------------------------------------------------------------------------------------------------------
- * FNV-1a over the bytes, started from a per-container seed, with the length and a presence marker of each field
- * mixed in (so that ("ab","c") and ("a","bc"), or NULL and "", differ), and a murmur3 finalizer. It is not a
- * cryptographic hash: the seed makes collisions depend on the container's address, which an attacker does not
- * know, and a collision only costs a string comparison. */
-
-#define FNV_PRIME 0x100000001b3ULL
+ * Each field is mixed in 8 bytes at a time, started from a per-container seed: first its length, or UINT64_MAX for
+ * an absent field (so that ("ab","c") and ("a","bc"), or NULL and "", differ), then its bytes; a murmur3 finalizer
+ * ends it. Every step (xor a word, multiply by an odd constant, xor-shift) is a bijection of the state, so a
+ * collision between two keys depends on the seed. It is not a cryptographic hash: the seed makes collisions depend
+ * on the container's address, which an attacker does not know, and a collision only costs a string comparison. */
 
 static uint64_t mix64(uint64_t h)
 {
@@ -160,23 +159,28 @@ static uint64_t seed_of(const void *container)
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) {
-        h ^= (v >> (8 * i)) & 0xffu;
-        h *= FNV_PRIME;
-    }
-    return h;
+    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
 }
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     if (!s)
         return hash_u64(h, UINT64_MAX);
-    size_t n = 0;
-    for (; s[n]; n++) {
-        h ^= (unsigned char)s[n];
-        h *= FNV_PRIME;
+    size_t n = strlen(s);
+    h = hash_u64(h, (uint64_t)n);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = hash_u64(h, w);
     }
-    return hash_u64(h, (uint64_t)n);
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = hash_u64(h, w);
+    }
+    return h;
 }
 
 static uint64_t hash_str_list(uint64_t h, int present, const char *const *list, size_t n)
