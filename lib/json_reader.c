@@ -35,7 +35,6 @@
 enum {
     ST_VALUE,         /* a value (top level, after ':' or after ',' in an array) */
     ST_FIRST_MEMBER,  /* a name or '}' (just after '{') */
-    ST_MEMBER,        /* a name (after ',' in an object) */
     ST_FIRST_ELEMENT, /* a value or ']' (just after '[') */
     ST_AFTER_VALUE,   /* ',' or the container's closing bracket */
     ST_DONE,          /* the top-level value is complete: only whitespace may follow */
@@ -121,6 +120,15 @@ static const unsigned char string_class[256] = {
 static const unsigned char is_ws[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
 };
+
+/* The first position at or after p that is not JSON whitespace (a byte above ' ' never is: one compare for the
+ * common case). */
+static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+{
+    while (p < len && in[p] <= ' ' && is_ws[in[p]])
+        p++;
+    return p;
+}
 
 /* Hex digit values plus one; 0 for anything else. */
 static const unsigned char hex_value1[256] = {
@@ -895,9 +903,7 @@ static int read_name(trpt_json_reader *r, size_t p)
         return rc;
     if ((rc = add_name(r, f, decoded, p)) != TLSRPT_OK)
         return rc;
-    size_t q = r->pos;
-    while (q < r->len && is_ws[r->in[q]])
-        q++;
+    size_t q = skip_ws(r->in, r->len, r->pos);
     if (q >= r->len || r->in[q] != ':')
         return syntax_error(r, q, "':' after a member name");
     r->pos = q + 1;
@@ -937,65 +943,55 @@ int trpt_json_next(trpt_json_reader *r)
     r->path_valid = 0;
     const unsigned char *in = r->in;
     const size_t len = r->len;
-    size_t p = r->pos;
-    for (;;) {
-        while (p < len && is_ws[in[p]])
-            p++;
-        switch (r->state) {
-        case ST_VALUE:
+    size_t p = skip_ws(in, len, r->pos);
+    switch (r->state) {
+    case ST_VALUE:
+        return read_value(r, p);
+    case ST_FIRST_ELEMENT: {
+        if (p < len && in[p] == ']')
+            return close_container(r, p);
+        frame *f = &r->frames[r->depth - 1];
+        f->has_current = 1;
+        f->index = 0;
+        r->path_valid = 0;
+        return read_value(r, p);
+    }
+    case ST_FIRST_MEMBER:
+        if (p < len && in[p] == '}')
+            return close_container(r, p);
+        return read_name(r, p);
+    case ST_AFTER_VALUE: {
+        frame *f = &r->frames[r->depth - 1];
+        if (p >= len)
+            return unexpected_end(r, f->is_object ? "an object" : "an array");
+        unsigned char c = in[p];
+        if (c == ',') { /* go on with the next member or element directly */
+            p = skip_ws(in, len, p + 1);
+            if (f->is_object)
+                return read_name(r, p);
+            f->index++;
             return read_value(r, p);
-        case ST_FIRST_ELEMENT: {
-            if (p < len && in[p] == ']')
-                return close_container(r, p);
-            frame *f = &r->frames[r->depth - 1];
-            f->has_current = 1;
-            f->index = 0;
-            r->path_valid = 0;
-            return read_value(r, p);
         }
-        case ST_FIRST_MEMBER:
-            if (p < len && in[p] == '}')
-                return close_container(r, p);
-            return read_name(r, p);
-        case ST_MEMBER:
-            return read_name(r, p);
-        case ST_AFTER_VALUE: {
-            frame *f = &r->frames[r->depth - 1];
-            if (p >= len)
-                return unexpected_end(r, f->is_object ? "an object" : "an array");
-            unsigned char c = in[p];
-            if (c == ',') {
-                p++;
-                if (f->is_object) {
-                    r->state = ST_MEMBER;
-                } else {
-                    f->index++;
-                    r->state = ST_VALUE;
-                }
-                r->path_valid = 0;
-                continue;
-            }
-            if (c == (f->is_object ? '}' : ']'))
-                return close_container(r, p);
-            return syntax_error(r, p, f->is_object ? "',' or '}'" : "',' or ']'");
+        if (c == (f->is_object ? '}' : ']'))
+            return close_container(r, p);
+        return syntax_error(r, p, f->is_object ? "',' or '}'" : "',' or ']'");
+    }
+    case ST_DONE:
+        if (p < len) {
+            char b[8];
+            describe_byte(b, in[p]);
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-trailing-data"), p,
+                        "Unexpected %s after the end of the JSON value.", b);
         }
-        case ST_DONE:
-            if (p < len) {
-                char b[8];
-                describe_byte(b, in[p]);
-                return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-trailing-data"), p,
-                            "Unexpected %s after the end of the JSON value.", b);
-            }
-            r->pos = p;
-            r->tok_off = p;
-            r->state = ST_END;
-            r->token = TRPT_JSON_END;
-            r->str = NULL;
-            r->str_len = 0;
-            return TRPT_JSON_END;
-        default: /* ST_END */
-            return TRPT_JSON_END;
-        }
+        r->pos = p;
+        r->tok_off = p;
+        r->state = ST_END;
+        r->token = TRPT_JSON_END;
+        r->str = NULL;
+        r->str_len = 0;
+        return TRPT_JSON_END;
+    default: /* ST_END */
+        return TRPT_JSON_END;
     }
 }
 
