@@ -187,7 +187,10 @@ static void take_string(parser *p, char **field)
         fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         return;
     }
-    if (trpt_set_string(p->arena, field, s, len) != TLSRPT_OK)
+    char *copy = trpt_arena_strndup(p->arena, s, len); /* what trpt_set_string does with an arena */
+    if (copy)
+        *field = copy;
+    else
         fatal_status(p, TLSRPT_ENOMEM);
 }
 
