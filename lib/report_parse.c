@@ -33,6 +33,9 @@ typedef struct parser {
     trpt_arena *arena; /* the report's: every string and object read goes there */
     char **items;      /* the strings of the array being read (read_string_array), reused for every array */
     size_t n_items, cap_items;
+    /* The arena copy of each registered result type, made at its first occurrence and shared by every later
+     * detail of that type (arena strings are never changed or freed one by one); index: TLSRPT_RESULT_* code. */
+    char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1];
 } parser;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
@@ -617,7 +620,17 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
             seen_type = 1;
             int t = next_value(p);
             if (t == TRPT_JSON_STRING) {
-                take_string(p, &f->result_type);
+                size_t len;
+                const char *s = trpt_json_string(p->json, &len);
+                int code = trpt_result_code_from_text(s, len); /* a registered name has no NUL byte */
+                if (code != TLSRPT_RESULT_OTHER && p->result_type_copy[code]) {
+                    f->result_type = p->result_type_copy[code];
+                } else {
+                    const char *before = f->result_type;
+                    take_string(p, &f->result_type);
+                    if (code != TLSRPT_RESULT_OTHER && f->result_type != before) /* copied */
+                        p->result_type_copy[code] = f->result_type;
+                }
                 f->result_code = trpt_result_code_from_name(f->result_type);
                 if (f->result_code == TLSRPT_RESULT_OTHER) {
                     trpt_buf q;

@@ -1162,6 +1162,45 @@ START_TEST(parse_long_string_lists)
 }
 END_TEST
 
+START_TEST(parse_shares_registered_result_types)
+{
+    /* Details of one registered result type share one copy in the report's arena; unregistered ones are copied
+     * each time. Either way every detail reads its own type. */
+    static const char text[] =
+        REPORT_HEAD "\"policies\":[{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"d.example\"},"
+                    "\"summary\":{\"total-successful-session-count\":0,\"total-failure-session-count\":4},"
+                    "\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"x-local\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"certificate-expired\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"x-local\",\"failed-session-count\":1}]}]}";
+    tlsrpt_report *r;
+    ck_assert_int_eq(parse_text(text, 0, &r, NULL), TLSRPT_OK);
+    const tlsrpt_policy *p = tlsrpt_report_policy(r, 0);
+    ck_assert_uint_eq(tlsrpt_policy_failure_count(p), 4);
+    const tlsrpt_failure *f[4];
+    for (size_t i = 0; i < 4; i++)
+        f[i] = tlsrpt_policy_failure(p, i);
+    ck_assert_ptr_eq(tlsrpt_failure_result_type(f[0]), tlsrpt_failure_result_type(f[2]));
+    ck_assert_str_eq(tlsrpt_failure_result_type(f[0]), "certificate-expired");
+    ck_assert_int_eq(tlsrpt_failure_result_code(f[2]), TLSRPT_RESULT_CERTIFICATE_EXPIRED);
+    ck_assert_ptr_ne(tlsrpt_failure_result_type(f[1]), tlsrpt_failure_result_type(f[3]));
+    ck_assert_str_eq(tlsrpt_failure_result_type(f[3]), "x-local");
+    ck_assert_int_eq(tlsrpt_failure_result_code(f[3]), TLSRPT_RESULT_OTHER);
+    /* A copy, and a merge into it: equal details of the source all count on the first equal one of the copy. */
+    tlsrpt_report *c;
+    ck_assert_int_eq(trpt_report_copy(&c, r), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_merge(c, r), TLSRPT_OK);
+    const tlsrpt_policy *cp = tlsrpt_report_policy(c, 0);
+    ck_assert_uint_eq(tlsrpt_policy_failure_count(cp), 4);
+    ck_assert_str_eq(tlsrpt_failure_result_type(tlsrpt_policy_failure(cp, 2)), "certificate-expired");
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 0)), 3);
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 1)), 3);
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 2)), 1);
+    tlsrpt_report_free(c);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
 START_TEST(parse_unknown_members_and_repeats)
 {
     tlsrpt_diag *d;
@@ -1566,6 +1605,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, parse_deviation_values);
     tcase_add_test(tc, parse_conforming_variants_have_no_findings);
     tcase_add_test(tc, parse_long_string_lists);
+    tcase_add_test(tc, parse_shares_registered_result_types);
     tcase_add_test(tc, parse_unknown_members_and_repeats);
     tcase_add_loop_test(tc, parse_fatal_in_both_modes, 0, (int)(sizeof fatals / sizeof fatals[0]));
     tcase_add_test(tc, parse_uint64_max_and_offsets);
