@@ -64,6 +64,7 @@ typedef struct frame {
     uint32_t *table;           /* hash index (name stack index - names_start + 1; 0 empty), kept per depth */
     size_t table_cap;          /* slots, a power of two */
     int table_live;            /* the table indexes this object */
+    uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
 } frame;
 
 struct trpt_json_reader {
@@ -676,13 +677,18 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             dup = table_insert(r, f, idx);
         }
     } else {
-        /* A small object: compare with each earlier name (lengths first), no hashing. */
-        for (size_t i = f->names_start; i < idx; i++) {
-            if (same_text(r, &r->names[i], e)) {
-                dup = i;
-                break;
+        /* A small object: compare with each earlier name (lengths first), no hashing; not even that when no
+         * earlier name has a length equal to this one's modulo 64 (names in a schema mostly differ in length). */
+        uint64_t bit = UINT64_C(1) << (e->len % 64);
+        if (f->name_lengths & bit) {
+            for (size_t i = f->names_start; i < idx; i++) {
+                if (same_text(r, &r->names[i], e)) {
+                    dup = i;
+                    break;
+                }
             }
         }
+        f->name_lengths |= bit;
         if (count > TRPT_JSON_LINEAR_NAMES && table_build(r, f, count) != TLSRPT_OK)
             return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
     }
@@ -863,6 +869,7 @@ static int read_value(trpt_json_reader *r, size_t p)
         f->names_start = r->names_len;
         f->arena_start = r->arena_len;
         f->table_live = 0;
+        f->name_lengths = 0;
         r->path_valid = 0;
         r->pos = p + 1;
         r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
