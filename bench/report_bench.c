@@ -146,7 +146,7 @@ static unsigned char *read_file(const char *name, size_t *out_len)
 }
 
 /* One parse + walk; returns the checksum, or exits on a parse failure (the benchmark inputs are valid reports). */
-static uint64_t once(const unsigned char *data, size_t n, const char *name)
+static __attribute__((noinline)) uint64_t once(const unsigned char *data, size_t n, const char *name)
 {
     tlsrpt_report *r = NULL;
     int rc = tlsrpt_report_parse(&r, data, n, 0, NULL);
@@ -191,12 +191,33 @@ int main(int argc, char **argv)
         return 2;
 #endif
     }
+    if (argc > 3 && strcmp(argv[1], "--iterations") == 0) {
+        /* A fixed amount of work for instruction counts (valgrind --tool=callgrind --toggle-collect=once): N parses
+         * + walks of each FILE, untimed. */
+        long n_iter = atol(argv[2]);
+        for (i = 3; i < argc; i++) {
+            size_t n;
+            unsigned char *data = read_file(argv[i], &n);
+            if (data == NULL) {
+                perror(argv[i]);
+                return 1;
+            }
+            uint64_t c = 0;
+            for (long k = 0; k < n_iter; k++)
+                c += once(data, n, argv[i]);
+            printf("libtlsrpt\t%s\t%zu\titerations\t%ld\t%llu\n", argv[i], json_size(data, n), n_iter,
+                   (unsigned long long)c);
+            free(data);
+        }
+        return 0;
+    }
     if (argc > 2 && strcmp(argv[1], "--seconds") == 0) {
         seconds = atof(argv[2]);
         i = 3;
     }
     if (i >= argc) {
-        fputs("usage: report_bench [--seconds S] FILE... | report_bench --heap FILE\n", stderr);
+        fputs("usage: report_bench [--seconds S] FILE... | report_bench --iterations N FILE... | report_bench --heap FILE\n",
+              stderr);
         return 2;
     }
     for (; i < argc; i++) {

@@ -13,7 +13,7 @@ seconds=${2:-1}
 if [ ! -d "$build" ]; then
     meson setup "$build" "$src" --buildtype=release -Dtests=false >/dev/null
 fi
-targets="bench/report_bench bench/report_heap"
+targets="bench/report_bench bench/report_heap bench/write_bench"
 if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^bench/jansson_bench:'; then
     targets="$targets bench/jansson_bench"
 fi
@@ -39,6 +39,8 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
         echo "jansson_bench not built (libjansson-dev or zlib1g-dev missing): skipped" >&2
     fi
     "$build/bench/report_heap" --heap "$data/large.json.gz"
+    "$build/bench/write_bench" --seconds "$seconds" "$data/large.json"
+    python3 "$here/bench_write_py.py" --seconds "$seconds" "$data/large.json"
 } > "$data/results.tsv"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$here/summarize.py" < "$data/results.tsv"

@@ -10,7 +10,11 @@ import sys
 rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
 by_file = {}
 heap = []
+write = {}  # metric -> {impl: value}
 for row in rows:
+    if row[0] == "write":  # "write", impl, metric, value (write_bench.c, bench_write_py.py)
+        write.setdefault(row[2], {})[row[1]] = float(row[3])
+        continue
     if row[3] == "peak-heap":  # impl, file, JSON bytes, "peak-heap", bytes, checksum
         heap.append((row[1], int(row[2]), int(row[4])))
         continue
@@ -39,4 +43,27 @@ for name, entries in by_file.items():
 for path, size, peak in heap:
     print("peak heap, %s: %d bytes = %.2f x the JSON size (%d bytes; target <= 2x)" %
           (os.path.basename(path), peak, peak / size, size))
+if write:
+    lib, py = "libtlsrpt", "python3"
+
+    def value(metric, impl):
+        return write.get(metric, {}).get(impl)
+
+    print()
+    print("writing (large report: %d bytes of compact JSON)" % value("json-bytes", lib))
+    print("  %-34s %16s %16s %14s" % ("figure", "libtlsrpt", "python3", "target"))
+    for metric, label, target in [("successes-per-s", "successes recorded per second", ">= 100 000 000"),
+                                  ("failures-per-s", "failures on existing details /s", ">= 5 000 000")]:
+        print("  %-34s %16.0f %16s %14s" % (label, value(metric, lib),
+                                             "%.0f" % value(metric, py) if value(metric, py) else "-", target))
+    ser, ser_py = value("serialize-us", lib), value("serialize-us", py)
+    print("  %-34s %13.2f ms %13.2f ms %14s" % ("serialize (compact JSON)", ser / 1e3, ser_py / 1e3, ""))
+    print("  %-34s %11.0f MB/s %11.0f MB/s %14s" % ("  as throughput", value("json-bytes", lib) / ser,
+                                                    value("json-bytes", py) / ser_py, ""))
+    print("  %-34s %13.2f ms %13.2f ms %14s" % ("serialize + gzip", value("serialize-gzip-us", lib) / 1e3,
+                                                value("serialize-gzip-us", py) / 1e3, "< 20 ms"))
+    print("  %-34s %16.0f %16.0f %14s" % ("gzip bytes", value("gzip-bytes", lib), value("gzip-bytes", py), ""))
+    if value("json-bytes", lib) != value("json-bytes", py):
+        print("  JSON SIZE MISMATCH: the two did not write the same report")
+        ok = False
 sys.exit(0 if ok else 1)

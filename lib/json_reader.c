@@ -5,13 +5,18 @@
  * Design notes (why, not what):
  * - An iterative state machine with a fixed stack of TLSRPT_MAX_JSON_DEPTH frames: hostile nesting can never
  *   recurse the C stack, and going one level deeper is a clean ELIMIT.
- * - Strings are scanned 8 bytes at a time for the four things that stop a plain run ('"', '\\', a control byte,
- *   a non-ASCII byte); a string that has none of those except valid UTF-8 is returned as a span of the input.
- *   Only a string with an escape (or, in lenient mode, an invalid byte) is decoded, into one reusable scratch
- *   buffer.
+ * - Strings are scanned 16 bytes at a time (SSE2) or 8 (portable word tricks) for the four things that stop a
+ *   plain run ('"', '\\', a control byte, a non-ASCII byte); a string that ends at its first stop is returned as a
+ *   span of the input without further work. Anything else goes to the out-of-line decoder: a string that has
+ *   nothing but valid UTF-8 is still a span; only a string with an escape (or, in lenient mode, an invalid byte)
+ *   is decoded, into one reusable scratch buffer.
  * - Duplicate names: the names of every open object live on one stack (an inner object's names are pushed after
- *   its parent's and popped when it closes, so each open object's names are contiguous). Small objects scan their
- *   names; larger ones get a hash index that is reused per depth and dropped when big.
+ *   its parent's and popped when it closes, so each open object's names are contiguous). Small objects compare
+ *   each new name with the earlier ones (length first, no hashing); larger ones get a hash index that is reused
+ *   per depth and dropped when big.
+ * - Parsing a report is dominated by per-token costs (its strings are short), so the common paths are kept
+ *   short: frames are initialized when their level is first reached, and after ',' the next name or value is
+ *   read directly.
  * - The JSON pointer is not kept as text: each frame keeps its current member (an index into the name stack) or
  *   element index, and trpt_json_path() renders it on demand.
  */
@@ -20,6 +25,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -32,7 +40,6 @@
 enum {
     ST_VALUE,         /* a value (top level, after ':' or after ',' in an array) */
     ST_FIRST_MEMBER,  /* a name or '}' (just after '{') */
-    ST_MEMBER,        /* a name (after ',' in an object) */
     ST_FIRST_ELEMENT, /* a value or ']' (just after '[') */
     ST_AFTER_VALUE,   /* ',' or the container's closing bracket */
     ST_DONE,          /* the top-level value is complete: only whitespace may follow */
@@ -43,7 +50,7 @@ enum {
 typedef struct name_entry {
     uint32_t off; /* into the input, or into the arena when in_arena */
     uint32_t len;
-    uint32_t hash;
+    uint32_t hash; /* set only while the object has a hash index (small objects compare names directly) */
     uint32_t in_arena; /* the name had escapes or replacements: its decoded bytes are in the arena */
 } name_entry;
 
@@ -57,6 +64,7 @@ typedef struct frame {
     uint32_t *table;           /* hash index (name stack index - names_start + 1; 0 empty), kept per depth */
     size_t table_cap;          /* slots, a power of two */
     int table_live;            /* the table indexes this object */
+    uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
 } frame;
 
 struct trpt_json_reader {
@@ -71,8 +79,9 @@ struct trpt_json_reader {
     size_t tok_off;
     const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
     size_t str_len;
+    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
     unsigned depth;
-    frame frames[TLSRPT_MAX_JSON_DEPTH];
+    unsigned frames_ready; /* frames[0..frames_ready) have been initialized (the deepest level reached so far) */
 
     char *scratch;
     size_t scratch_cap;
@@ -88,6 +97,10 @@ struct trpt_json_reader {
     size_t path_len;
     size_t path_cap;
     int path_valid;
+
+    /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
+     * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
+    frame frames[TLSRPT_MAX_JSON_DEPTH];
 };
 
 /* Largest input the 32-bit name offsets can address. */
@@ -113,6 +126,15 @@ static const unsigned char string_class[256] = {
 static const unsigned char is_ws[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
 };
+
+/* The first position at or after p that is not JSON whitespace (a byte above ' ' never is: one compare for the
+ * common case). */
+static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+{
+    while (p < len && in[p] <= ' ' && is_ws[in[p]])
+        p++;
+    return p;
+}
 
 /* Hex digit values plus one; 0 for anything else. */
 static const unsigned char hex_value1[256] = {
@@ -309,14 +331,79 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
     return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
+/* Keeps a function out of line (the less common path), so that its caller stays small. */
+#if defined(__GNUC__)
+#define OUT_OF_LINE __attribute__((noinline))
+#else
+#define OUT_OF_LINE
+#endif
+
+/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
+ * non-ASCII byte), or len when there is none. */
+static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
+     * the mask is byte i, so the lowest set bit is the first special byte. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    /* 8 bytes at a time (what is left after the 16-byte loop, or everything without SSE2). */
+    while (len - p >= 8) {
+        uint64_t w;
+        memcpy(&w, in + p, 8);
+        uint64_t q = w ^ (ONES * '"');
+        uint64_t b = w ^ (ONES * '\\');
+        /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
+         * byte that matches, so there are no false alarms without a real match. */
+        uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* Little-endian: the first byte in memory is the lowest in w, and borrows run towards higher bytes,
+             * so the lowest flagged byte is a real match: go straight to it. */
+            p += (size_t)__builtin_ctzll(m) / 8;
+#endif
+            break;
+        }
+        p += 8;
+    }
+    while (p < len && string_class[in[p]] == C_PLAIN)
+        p++;
+    return p;
+}
+
+static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded) OUT_OF_LINE;
+
 /* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
 static int scan_string(trpt_json_reader *r, int *decoded)
 {
+    const size_t start = r->pos + 1;
+    size_t p = plain_run_end(r->in, r->len, start);
+    if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
+        r->str = (const char *)r->in + start;
+        r->str_len = p - start;
+        r->str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
+        r->pos = p + 1;
+        *decoded = 0;
+        return TLSRPT_OK;
+    }
+    return scan_string_slow(r, start, p, decoded);
+}
+
+/* The rest of scan_string() from p, the first byte that ends the plain run from start: escapes, UTF-8, errors. */
+static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded)
+{
     const unsigned char *in = r->in;
     const size_t len = r->len;
-    const size_t start = r->pos + 1;
-    size_t p = start;
     size_t run = start; /* first input byte not yet copied (when copying) */
     size_t used = 0;    /* bytes in scratch */
     int copying = 0;
@@ -324,20 +411,7 @@ static int scan_string(trpt_json_reader *r, int *decoded)
     int rc;
 
     for (;;) {
-        while (len - p >= 8) {
-            uint64_t w;
-            memcpy(&w, in + p, 8);
-            uint64_t q = w ^ (ONES * '"');
-            uint64_t b = w ^ (ONES * '\\');
-            /* A byte sets its high bit here iff it is '"', '\\', < 0x20 or >= 0x80: a borrow only ever starts at a
-             * byte that matches, so there are no false alarms without a real match. */
-            uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
-            if (m)
-                break;
-            p += 8;
-        }
-        while (p < len && string_class[in[p]] == C_PLAIN)
-            p++;
+        p = plain_run_end(in, len, p);
         if (p >= len)
             return unexpected_end(r, "a string");
         switch (string_class[in[p]]) {
@@ -347,9 +421,11 @@ static int scan_string(trpt_json_reader *r, int *decoded)
                     return rc;
                 r->str = r->scratch;
                 r->str_len = used;
+                r->str_has_nul = memchr(r->scratch, '\0', used) != NULL;
             } else {
                 r->str = (const char *)in + start;
                 r->str_len = p - start;
+                r->str_has_nul = 0;
             }
             *decoded = copying;
             r->pos = p + 1;
@@ -502,9 +578,15 @@ static const char *name_bytes(const trpt_json_reader *r, const name_entry *e)
     return e->in_arena ? r->arena + e->off : (const char *)r->in + e->off;
 }
 
+static int same_text(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
+{
+    return a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+}
+
+/* For entries that both have their hash set. */
 static int same_name(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
 {
-    return a->hash == b->hash && a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+    return a->hash == b->hash && same_text(r, a, b);
 }
 
 /* Inserts name stack entry idx of frame f into its hash index; returns the earlier equal entry or SIZE_MAX. */
@@ -539,8 +621,11 @@ static int table_build(trpt_json_reader *r, frame *f, size_t want)
     }
     memset(f->table, 0, f->table_cap * sizeof *f->table);
     f->table_live = 1;
-    for (size_t i = f->names_start; i < r->names_len; i++)
+    for (size_t i = f->names_start; i < r->names_len; i++) {
+        name_entry *e = &r->names[i];
+        e->hash = hash_bytes(name_bytes(r, e), e->len);
         (void)table_insert(r, f, i); /* duplicates among them were already reported */
+    }
     return TLSRPT_OK;
 }
 
@@ -558,7 +643,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     }
     name_entry *e = &r->names[r->names_len];
     e->len = (uint32_t)r->str_len;
-    e->hash = hash_bytes(r->str, r->str_len);
+    e->hash = 0;
     e->in_arena = (uint32_t)decoded;
     if (decoded) {
         if (r->arena_cap - r->arena_len < r->str_len &&
@@ -585,18 +670,25 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             /* The rebuild inserted this name too (without telling whether it was new): find an earlier equal
              * name by a scan, which costs no more than the rebuild itself. */
             for (size_t i = f->names_start; i < idx && dup == SIZE_MAX; i++)
-                if (r->names[i].hash == e->hash && same_name(r, &r->names[i], e))
+                if (same_name(r, &r->names[i], e))
                     dup = i;
         } else {
+            e->hash = hash_bytes(r->str, r->str_len);
             dup = table_insert(r, f, idx);
         }
     } else {
-        for (size_t i = f->names_start; i < idx; i++) {
-            if (same_name(r, &r->names[i], e)) {
-                dup = i;
-                break;
+        /* A small object: compare with each earlier name (lengths first), no hashing; not even that when no
+         * earlier name has a length equal to this one's modulo 64 (names in a schema mostly differ in length). */
+        uint64_t bit = UINT64_C(1) << (e->len % 64);
+        if (f->name_lengths & bit) {
+            for (size_t i = f->names_start; i < idx; i++) {
+                if (same_text(r, &r->names[i], e)) {
+                    dup = i;
+                    break;
+                }
             }
         }
+        f->name_lengths |= bit;
         if (count > TRPT_JSON_LINEAR_NAMES && table_build(r, f, count) != TLSRPT_OK)
             return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
     }
@@ -631,9 +723,10 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
                             "The JSON text is %zu bytes, more than the limit of %zu.", len, max_size);
         return TLSRPT_ELIMIT;
     }
-    trpt_json_reader *r = calloc(1, sizeof *r);
+    trpt_json_reader *r = malloc(sizeof *r);
     if (!r)
         return TLSRPT_ENOMEM;
+    memset(r, 0, offsetof(trpt_json_reader, frames));
     r->in = (const unsigned char *)(data ? data : "");
     r->len = len;
     r->flags = flags;
@@ -658,7 +751,7 @@ void trpt_json_reader_free(trpt_json_reader *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < TLSRPT_MAX_JSON_DEPTH; i++)
+    for (unsigned i = 0; i < r->frames_ready; i++)
         free(r->frames[i].table);
     free(r->scratch);
     free(r->names);
@@ -763,13 +856,20 @@ static int read_value(trpt_json_reader *r, size_t p)
         if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
             return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-depth-limit"), p, "Nesting deeper than %u levels.",
                         (unsigned)TLSRPT_MAX_JSON_DEPTH);
-        frame *f = &r->frames[r->depth++];
+        frame *f = &r->frames[r->depth];
+        if (r->depth == r->frames_ready) { /* first time at this level: no hash index yet */
+            f->table = NULL;
+            f->table_cap = 0;
+            r->frames_ready++;
+        }
+        r->depth++;
         f->is_object = c == '{';
         f->has_current = 0;
         f->index = 0;
         f->names_start = r->names_len;
         f->arena_start = r->arena_len;
         f->table_live = 0;
+        f->name_lengths = 0;
         r->path_valid = 0;
         r->pos = p + 1;
         r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
@@ -815,9 +915,7 @@ static int read_name(trpt_json_reader *r, size_t p)
         return rc;
     if ((rc = add_name(r, f, decoded, p)) != TLSRPT_OK)
         return rc;
-    size_t q = r->pos;
-    while (q < r->len && is_ws[r->in[q]])
-        q++;
+    size_t q = skip_ws(r->in, r->len, r->pos);
     if (q >= r->len || r->in[q] != ':')
         return syntax_error(r, q, "':' after a member name");
     r->pos = q + 1;
@@ -857,65 +955,55 @@ int trpt_json_next(trpt_json_reader *r)
     r->path_valid = 0;
     const unsigned char *in = r->in;
     const size_t len = r->len;
-    size_t p = r->pos;
-    for (;;) {
-        while (p < len && is_ws[in[p]])
-            p++;
-        switch (r->state) {
-        case ST_VALUE:
+    size_t p = skip_ws(in, len, r->pos);
+    switch (r->state) {
+    case ST_VALUE:
+        return read_value(r, p);
+    case ST_FIRST_ELEMENT: {
+        if (p < len && in[p] == ']')
+            return close_container(r, p);
+        frame *f = &r->frames[r->depth - 1];
+        f->has_current = 1;
+        f->index = 0;
+        r->path_valid = 0;
+        return read_value(r, p);
+    }
+    case ST_FIRST_MEMBER:
+        if (p < len && in[p] == '}')
+            return close_container(r, p);
+        return read_name(r, p);
+    case ST_AFTER_VALUE: {
+        frame *f = &r->frames[r->depth - 1];
+        if (p >= len)
+            return unexpected_end(r, f->is_object ? "an object" : "an array");
+        unsigned char c = in[p];
+        if (c == ',') { /* go on with the next member or element directly */
+            p = skip_ws(in, len, p + 1);
+            if (f->is_object)
+                return read_name(r, p);
+            f->index++;
             return read_value(r, p);
-        case ST_FIRST_ELEMENT: {
-            if (p < len && in[p] == ']')
-                return close_container(r, p);
-            frame *f = &r->frames[r->depth - 1];
-            f->has_current = 1;
-            f->index = 0;
-            r->path_valid = 0;
-            return read_value(r, p);
         }
-        case ST_FIRST_MEMBER:
-            if (p < len && in[p] == '}')
-                return close_container(r, p);
-            return read_name(r, p);
-        case ST_MEMBER:
-            return read_name(r, p);
-        case ST_AFTER_VALUE: {
-            frame *f = &r->frames[r->depth - 1];
-            if (p >= len)
-                return unexpected_end(r, f->is_object ? "an object" : "an array");
-            unsigned char c = in[p];
-            if (c == ',') {
-                p++;
-                if (f->is_object) {
-                    r->state = ST_MEMBER;
-                } else {
-                    f->index++;
-                    r->state = ST_VALUE;
-                }
-                r->path_valid = 0;
-                continue;
-            }
-            if (c == (f->is_object ? '}' : ']'))
-                return close_container(r, p);
-            return syntax_error(r, p, f->is_object ? "',' or '}'" : "',' or ']'");
+        if (c == (f->is_object ? '}' : ']'))
+            return close_container(r, p);
+        return syntax_error(r, p, f->is_object ? "',' or '}'" : "',' or ']'");
+    }
+    case ST_DONE:
+        if (p < len) {
+            char b[8];
+            describe_byte(b, in[p]);
+            return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-trailing-data"), p,
+                        "Unexpected %s after the end of the JSON value.", b);
         }
-        case ST_DONE:
-            if (p < len) {
-                char b[8];
-                describe_byte(b, in[p]);
-                return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-trailing-data"), p,
-                            "Unexpected %s after the end of the JSON value.", b);
-            }
-            r->pos = p;
-            r->tok_off = p;
-            r->state = ST_END;
-            r->token = TRPT_JSON_END;
-            r->str = NULL;
-            r->str_len = 0;
-            return TRPT_JSON_END;
-        default: /* ST_END */
-            return TRPT_JSON_END;
-        }
+        r->pos = p;
+        r->tok_off = p;
+        r->state = ST_END;
+        r->token = TRPT_JSON_END;
+        r->str = NULL;
+        r->str_len = 0;
+        return TRPT_JSON_END;
+    default: /* ST_END */
+        return TRPT_JSON_END;
     }
 }
 
@@ -953,6 +1041,11 @@ const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
     if (len)
         *len = 0;
     return NULL;
+}
+
+int trpt_json_string_has_nul(const trpt_json_reader *r)
+{
+    return (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) && r->str_has_nul;
 }
 
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s)

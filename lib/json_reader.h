@@ -137,6 +137,10 @@ int trpt_json_token_type(const trpt_json_reader *r);
  */
 const char *trpt_json_string(const trpt_json_reader *r, size_t *len);
 
+/** trpt_json_string_has_nul - 1 if the decoded text of the current NAME/STRING contains a NUL byte (only a
+ * "\u0000" escape can put one there), else 0 (also for any other token). */
+int trpt_json_string_has_nul(const trpt_json_reader *r);
+
 /** trpt_json_string_equals - 1 if the current NAME/STRING decodes to exactly the C string s, else 0. */
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s);
 

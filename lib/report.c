@@ -15,15 +15,100 @@ int trpt_u64_add(uint64_t *acc, uint64_t add)
     return TLSRPT_OK;
 }
 
-int trpt_set_string(char **field, const char *s, size_t len)
+/* ---- Arena ------------------------------------------------------------------------------------------------------- */
+
+#define ARENA_ALIGN _Alignof(max_align_t)
+
+/* Makes a new head block with room for at least `need` bytes. */
+static int arena_add_block(trpt_arena *a, size_t need)
+{
+    size_t size = a->total < TRPT_ARENA_FIRST_BLOCK ? TRPT_ARENA_FIRST_BLOCK
+                  : a->total > TRPT_ARENA_MAX_BLOCK ? TRPT_ARENA_MAX_BLOCK
+                                                    : a->total; /* doubles the arena */
+    if (size < need)
+        size = need;
+    if (size > SIZE_MAX - sizeof(trpt_arena_block))
+        return TLSRPT_ENOMEM;
+    trpt_arena_block *b = malloc(sizeof(trpt_arena_block) + size);
+    if (!b)
+        return TLSRPT_ENOMEM;
+    b->prev = a->head;
+    b->size = size;
+    a->head = b;
+    a->used = 0;
+    a->total += size;
+    return TLSRPT_OK;
+}
+
+/* size bytes at a multiple of align (a power of two, at most ARENA_ALIGN) from the start of a block. */
+static void *arena_take(trpt_arena *a, size_t size, size_t align)
+{
+    if (a->head) {
+        size_t at = (a->used + (align - 1)) & ~(align - 1);
+        if (at <= a->head->size && a->head->size - at >= size) {
+            a->used = at + size;
+            return (unsigned char *)a->head->data + at;
+        }
+    }
+    if (arena_add_block(a, size) != TLSRPT_OK)
+        return NULL;
+    a->used = size;
+    return a->head->data;
+}
+
+void *trpt_arena_alloc(trpt_arena *a, size_t size)
+{
+    return arena_take(a, size, ARENA_ALIGN);
+}
+
+char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *copy = arena_take(a, len + 1, 1);
+    if (copy) {
+        if (len)
+            memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a)
+{
+    trpt_arena_mark m = {a->head, a->used};
+    return m;
+}
+
+void trpt_arena_release(trpt_arena *a, trpt_arena_mark m)
+{
+    while (a->head != m.head) {
+        trpt_arena_block *b = a->head;
+        a->head = b->prev;
+        a->total -= b->size;
+        free(b);
+    }
+    a->used = m.used;
+}
+
+void trpt_arena_free(trpt_arena *a)
+{
+    trpt_arena_mark empty = {NULL, 0};
+    trpt_arena_release(a, empty);
+}
+
+/* ---- Strings ------------------------------------------------------------------------------------------------------ */
+
+int trpt_set_string(trpt_arena *arena, char **field, const char *s, size_t len)
 {
     char *copy = NULL;
     if (s) {
-        copy = trpt_strndup(s, len);
+        copy = arena ? trpt_arena_strndup(arena, s, len) : trpt_strndup(s, len);
         if (!copy)
             return TLSRPT_ENOMEM;
     }
-    free(*field);
+    if (!arena)
+        free(*field);
     *field = copy;
     return TLSRPT_OK;
 }
@@ -51,12 +136,11 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* ---- Hashing ------------------------------------------------------------------------------------------------------
- * FNV-1a over the bytes, started from a per-container seed, with the length and a presence marker of each field
- * mixed in (so that ("ab","c") and ("a","bc"), or NULL and "", differ), and a murmur3 finalizer. It is not a
- * cryptographic hash: the seed makes collisions depend on the container's address, which an attacker does not
- * know, and a collision only costs a string comparison. */
-
-#define FNV_PRIME 0x100000001b3ULL
+ * Each field is mixed in 8 bytes at a time, started from a per-container seed: first its length, or UINT64_MAX for
+ * an absent field (so that ("ab","c") and ("a","bc"), or NULL and "", differ), then its bytes; a murmur3 finalizer
+ * ends it. Every step (xor a word, multiply by an odd constant, xor-shift) is a bijection of the state, so a
+ * collision between two keys depends on the seed. It is not a cryptographic hash: the seed makes collisions depend
+ * on the container's address, which an attacker does not know, and a collision only costs a string comparison. */
 
 static uint64_t mix64(uint64_t h)
 {
@@ -75,23 +159,28 @@ static uint64_t seed_of(const void *container)
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) {
-        h ^= (v >> (8 * i)) & 0xffu;
-        h *= FNV_PRIME;
-    }
-    return h;
+    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
 }
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     if (!s)
         return hash_u64(h, UINT64_MAX);
-    size_t n = 0;
-    for (; s[n]; n++) {
-        h ^= (unsigned char)s[n];
-        h *= FNV_PRIME;
+    size_t n = strlen(s);
+    h = hash_u64(h, (uint64_t)n);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = hash_u64(h, w);
     }
-    return hash_u64(h, (uint64_t)n);
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = hash_u64(h, w);
+    }
+    return h;
 }
 
 static uint64_t hash_str_list(uint64_t h, int present, const char *const *list, size_t n)
@@ -195,25 +284,27 @@ static uint64_t stored_failure_hash(const void *policy, size_t i)
 
 /* ---- Failure details ---------------------------------------------------------------------------------------------- */
 
-int trpt_failure_create(tlsrpt_failure **out, const char *result_type, size_t len)
+int trpt_failure_create(tlsrpt_failure **out, trpt_arena *arena, const char *result_type, size_t len)
 {
     *out = NULL;
-    tlsrpt_failure *f = calloc(1, sizeof *f);
+    tlsrpt_failure *f = arena ? trpt_arena_alloc(arena, sizeof *f) : malloc(sizeof *f);
     if (!f)
         return TLSRPT_ENOMEM;
-    f->result_type = trpt_strndup(result_type, len);
-    if (!f->result_type) {
-        free(f);
+    memset(f, 0, sizeof *f);
+    f->arena = arena;
+    if (trpt_set_string(arena, &f->result_type, result_type, len) != TLSRPT_OK) {
+        if (!arena)
+            free(f);
         return TLSRPT_ENOMEM;
     }
-    f->result_code = trpt_result_code_from_name(f->result_type);
+    f->result_code = trpt_result_code_from_text(result_type, len);
     *out = f;
     return TLSRPT_OK;
 }
 
 void trpt_failure_destroy(tlsrpt_failure *f)
 {
-    if (!f)
+    if (!f || f->arena)
         return;
     free(f->result_type);
     free(f->sending_mta_ip);
@@ -225,22 +316,23 @@ void trpt_failure_destroy(tlsrpt_failure *f)
     free(f);
 }
 
-static int copy_opt(char **dst, const char *src)
+static int copy_opt(trpt_arena *arena, char **dst, const char *src)
 {
-    return src ? trpt_set_string(dst, src, strlen(src)) : TLSRPT_OK;
+    return src ? trpt_set_string(arena, dst, src, strlen(src)) : TLSRPT_OK;
 }
 
-int trpt_failure_copy(tlsrpt_failure **out, const tlsrpt_failure *f)
+int trpt_failure_copy(tlsrpt_failure **out, trpt_arena *arena, const tlsrpt_failure *f)
 {
     tlsrpt_failure *c;
-    int rc = trpt_failure_create(&c, f->result_type, strlen(f->result_type));
+    int rc = trpt_failure_create(&c, arena, f->result_type, strlen(f->result_type));
     if (rc != TLSRPT_OK)
         return rc;
-    if (copy_opt(&c->sending_mta_ip, f->sending_mta_ip) || copy_opt(&c->receiving_mx_hostname,
-                                                                     f->receiving_mx_hostname) ||
-        copy_opt(&c->receiving_mx_helo, f->receiving_mx_helo) || copy_opt(&c->receiving_ip, f->receiving_ip) ||
-        copy_opt(&c->additional_information, f->additional_information) ||
-        copy_opt(&c->reason_code, f->reason_code)) {
+    if (copy_opt(arena, &c->sending_mta_ip, f->sending_mta_ip) ||
+        copy_opt(arena, &c->receiving_mx_hostname, f->receiving_mx_hostname) ||
+        copy_opt(arena, &c->receiving_mx_helo, f->receiving_mx_helo) ||
+        copy_opt(arena, &c->receiving_ip, f->receiving_ip) ||
+        copy_opt(arena, &c->additional_information, f->additional_information) ||
+        copy_opt(arena, &c->reason_code, f->reason_code)) {
         trpt_failure_destroy(c);
         return TLSRPT_ENOMEM;
     }
@@ -259,51 +351,49 @@ int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b)
 
 /* ---- Policies ------------------------------------------------------------------------------------------------------ */
 
-int trpt_policy_create(tlsrpt_policy **out, const char *type_name, size_t type_len)
+int trpt_policy_create(tlsrpt_policy **out, trpt_arena *arena, const char *type_name, size_t type_len)
 {
     *out = NULL;
-    tlsrpt_policy *p = calloc(1, sizeof *p);
+    tlsrpt_policy *p = trpt_arena_alloc(arena, sizeof *p);
     if (!p)
         return TLSRPT_ENOMEM;
-    p->type_name = trpt_strndup(type_name, type_len);
-    if (!p->type_name) {
-        free(p);
+    memset(p, 0, sizeof *p);
+    p->arena = arena;
+    if (trpt_set_string(arena, &p->type_name, type_name, type_len) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
-    }
-    p->type = trpt_policy_type_from_name(p->type_name);
+    p->type = trpt_policy_type_from_text(type_name, type_len);
     *out = p;
     return TLSRPT_OK;
-}
-
-static void free_str_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
 }
 
 void trpt_policy_destroy(tlsrpt_policy *p)
 {
     if (!p)
         return;
-    free(p->type_name);
-    free(p->domain);
-    free_str_list(p->strings, p->n_strings);
-    free_str_list(p->mx_hosts, p->n_mx_hosts);
     for (size_t i = 0; i < p->n_failures; i++)
         trpt_failure_destroy(p->failures[i]);
     free(p->failures);
     index_free(&p->failure_index);
-    free(p);
 }
 
-static int add_to_list(char ***list, size_t *n, size_t *cap, const char *s, size_t len)
+/* The string lists of a policy live in the arena too: they only grow while the policy is being made (its identity
+ * is frozen once it is in a report), and a grown list leaves the old one behind in the arena, which with doubling
+ * is less than the final list's size. */
+static int add_to_list(trpt_arena *arena, char ***list, size_t *n, size_t *cap, const char *s, size_t len)
 {
-    char **grown = grow_array(*list, *n, cap, sizeof **list);
-    if (!grown)
-        return TLSRPT_ENOMEM;
-    *list = grown;
-    char *copy = trpt_strndup(s, len);
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        if (ncap > SIZE_MAX / sizeof **list)
+            return TLSRPT_ENOMEM;
+        char **grown = trpt_arena_alloc(arena, ncap * sizeof **list);
+        if (!grown)
+            return TLSRPT_ENOMEM;
+        if (*n)
+            memcpy(grown, *list, *n * sizeof **list);
+        *list = grown;
+        *cap = ncap;
+    }
+    char *copy = trpt_arena_strndup(arena, s, len);
     if (!copy)
         return TLSRPT_ENOMEM;
     (*list)[(*n)++] = copy;
@@ -313,13 +403,41 @@ static int add_to_list(char ***list, size_t *n, size_t *cap, const char *s, size
 int trpt_policy_add_string(tlsrpt_policy *p, const char *s, size_t len)
 {
     p->has_strings = 1;
-    return add_to_list(&p->strings, &p->n_strings, &p->cap_strings, s, len);
+    return add_to_list(p->arena, &p->strings, &p->n_strings, &p->cap_strings, s, len);
 }
 
 int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len)
 {
     p->has_mx_hosts = 1;
-    return add_to_list(&p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, s, len);
+    return add_to_list(p->arena, &p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, s, len);
+}
+
+static int set_list(trpt_arena *arena, char ***list, size_t *n, size_t *cap, char *const *items, size_t count)
+{
+    char **exact = NULL;
+    if (count) {
+        if (count > SIZE_MAX / sizeof *exact)
+            return TLSRPT_ENOMEM;
+        exact = trpt_arena_alloc(arena, count * sizeof *exact);
+        if (!exact)
+            return TLSRPT_ENOMEM;
+        memcpy(exact, items, count * sizeof *exact);
+    }
+    *list = exact;
+    *n = *cap = count;
+    return TLSRPT_OK;
+}
+
+int trpt_policy_set_strings(tlsrpt_policy *p, char *const *items, size_t n)
+{
+    p->has_strings = 1;
+    return set_list(p->arena, &p->strings, &p->n_strings, &p->cap_strings, items, n);
+}
+
+int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n)
+{
+    p->has_mx_hosts = 1;
+    return set_list(p->arena, &p->mx_hosts, &p->n_mx_hosts, &p->cap_mx_hosts, items, n);
 }
 
 int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
@@ -393,19 +511,19 @@ static int copy_str_list(tlsrpt_policy *dst, const tlsrpt_policy *src)
     return TLSRPT_OK;
 }
 
-static int policy_copy(tlsrpt_policy **out, const tlsrpt_policy *src)
+static int policy_copy(tlsrpt_policy **out, trpt_arena *arena, const tlsrpt_policy *src)
 {
     tlsrpt_policy *p;
-    int rc = trpt_policy_create(&p, src->type_name, strlen(src->type_name));
+    int rc = trpt_policy_create(&p, arena, src->type_name, strlen(src->type_name));
     if (rc != TLSRPT_OK)
         return rc;
-    if (copy_opt(&p->domain, src->domain) != TLSRPT_OK || copy_str_list(p, src) != TLSRPT_OK)
+    if (copy_opt(arena, &p->domain, src->domain) != TLSRPT_OK || copy_str_list(p, src) != TLSRPT_OK)
         goto nomem;
     p->successful_sessions = src->successful_sessions;
     p->failed_sessions = src->failed_sessions;
     for (size_t i = 0; i < src->n_failures; i++) {
         tlsrpt_failure *f;
-        if (trpt_failure_copy(&f, src->failures[i]) != TLSRPT_OK)
+        if (trpt_failure_copy(&f, arena, src->failures[i]) != TLSRPT_OK)
             goto nomem;
         if (trpt_policy_take_failure(p, f) != TLSRPT_OK)
             goto nomem;
@@ -503,8 +621,8 @@ int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r)
         *out = NULL;
         return TLSRPT_ENOMEM;
     }
-    if (copy_opt(&c->organization_name, r->organization_name) || copy_opt(&c->contact_info, r->contact_info) ||
-        copy_opt(&c->report_id, r->report_id))
+    if (copy_opt(&c->arena, &c->organization_name, r->organization_name) ||
+        copy_opt(&c->arena, &c->contact_info, r->contact_info) || copy_opt(&c->arena, &c->report_id, r->report_id))
         goto nomem;
     c->start_time = r->start_time;
     c->end_time = r->end_time;
@@ -512,7 +630,7 @@ int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r)
     c->has_end_time = r->has_end_time;
     for (size_t i = 0; i < r->n_policies; i++) {
         tlsrpt_policy *p;
-        if (policy_copy(&p, r->policies[i]) != TLSRPT_OK || trpt_report_take_policy(c, p) != TLSRPT_OK)
+        if (policy_copy(&p, &c->arena, r->policies[i]) != TLSRPT_OK || trpt_report_take_policy(c, p) != TLSRPT_OK)
             goto nomem;
     }
     *out = c;
@@ -537,13 +655,11 @@ TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
 {
     if (!r)
         return;
-    free(r->organization_name);
-    free(r->contact_info);
-    free(r->report_id);
     for (size_t i = 0; i < r->n_policies; i++)
         trpt_policy_destroy(r->policies[i]);
     free(r->policies);
     index_free(&r->policy_index);
+    trpt_arena_free(&r->arena);
     free(r);
 }
 

@@ -107,9 +107,11 @@ TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_n
     tlsrpt_report *r;
     if (trpt_report_create(&r) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
-    if (trpt_set_string(&r->organization_name, organization_name, strlen(organization_name)) != TLSRPT_OK ||
-        trpt_set_string(&r->report_id, report_id, strlen(report_id)) != TLSRPT_OK ||
-        (contact_info && trpt_set_string(&r->contact_info, contact_info, strlen(contact_info)) != TLSRPT_OK)) {
+    if (trpt_set_string(&r->arena, &r->organization_name, organization_name, strlen(organization_name)) !=
+            TLSRPT_OK ||
+        trpt_set_string(&r->arena, &r->report_id, report_id, strlen(report_id)) != TLSRPT_OK ||
+        (contact_info &&
+         trpt_set_string(&r->arena, &r->contact_info, contact_info, strlen(contact_info)) != TLSRPT_OK)) {
         tlsrpt_report_free(r);
         return TLSRPT_ENOMEM;
     }
@@ -171,22 +173,26 @@ TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const
         *policy = found;
         goto done;
     }
+    trpt_arena_mark mark = trpt_arena_get_mark(&r->arena);
     tlsrpt_policy *p;
-    rc = trpt_policy_create(&p, type_name, strlen(type_name));
-    if (rc != TLSRPT_OK)
+    rc = trpt_policy_create(&p, &r->arena, type_name, strlen(type_name));
+    if (rc != TLSRPT_OK) {
+        trpt_arena_release(&r->arena, mark);
         goto done;
-    rc = trpt_set_string(&p->domain, domain, strlen(domain));
+    }
+    rc = trpt_set_string(&r->arena, &p->domain, domain, strlen(domain));
     for (size_t i = 0; rc == TLSRPT_OK && i < n_strings; i++)
         rc = trpt_policy_add_string(p, policy_strings[i], strlen(policy_strings[i]));
     for (size_t i = 0; rc == TLSRPT_OK && i < n_mx_hosts; i++)
         rc = trpt_policy_add_mx_host(p, mx_use[i], strlen(mx_use[i]));
-    if (rc != TLSRPT_OK) {
+    if (rc != TLSRPT_OK)
         trpt_policy_destroy(p);
-        goto done;
-    }
-    rc = trpt_report_take_policy(r, p); /* frees p on failure */
+    else
+        rc = trpt_report_take_policy(r, p); /* destroys p on failure */
     if (rc == TLSRPT_OK)
         *policy = p;
+    else
+        trpt_arena_release(&r->arena, mark); /* p and its strings */
 done:
     free(domain_owned);
     for (size_t i = 0; i < converted; i++)
@@ -214,7 +220,7 @@ TLSRPT_API int tlsrpt_failure_new(tlsrpt_failure **out, const char *result_type)
     *out = NULL;
     if (!is_nonempty_utf8(result_type))
         return TLSRPT_EINVAL;
-    return trpt_failure_create(out, result_type, strlen(result_type));
+    return trpt_failure_create(out, NULL, result_type, strlen(result_type));
 }
 
 TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f)
@@ -222,11 +228,11 @@ TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f)
     trpt_failure_destroy(f);
 }
 
-/* Stores the RFC 5952 text of an IPv4 or IPv6 address. */
-static int set_ip(char **field, const char *ip)
+/* Stores the RFC 5952 text of an IPv4 or IPv6 address in a field of f. */
+static int set_ip(tlsrpt_failure *f, char **field, const char *ip)
 {
     if (!ip)
-        return trpt_set_string(field, NULL, 0);
+        return trpt_set_string(f->arena, field, NULL, 0);
     unsigned char addr[16];
     char text[INET6_ADDRSTRLEN];
     int family;
@@ -238,35 +244,35 @@ static int set_ip(char **field, const char *ip)
         return TLSRPT_EINVAL;
     if (!inet_ntop(family, addr, text, sizeof text))
         return TLSRPT_EINVAL;
-    return trpt_set_string(field, text, strlen(text));
+    return trpt_set_string(f->arena, field, text, strlen(text));
 }
 
 TLSRPT_API int tlsrpt_failure_set_sending_mta_ip(tlsrpt_failure *f, const char *ip)
 {
-    return f ? set_ip(&f->sending_mta_ip, ip) : TLSRPT_EINVAL;
+    return f ? set_ip(f, &f->sending_mta_ip, ip) : TLSRPT_EINVAL;
 }
 
 TLSRPT_API int tlsrpt_failure_set_receiving_ip(tlsrpt_failure *f, const char *ip)
 {
-    return f ? set_ip(&f->receiving_ip, ip) : TLSRPT_EINVAL;
+    return f ? set_ip(f, &f->receiving_ip, ip) : TLSRPT_EINVAL;
 }
 
-static int set_host(char **field, const char *name)
+static int set_host(tlsrpt_failure *f, char **field, const char *name)
 {
     if (!name)
-        return trpt_set_string(field, NULL, 0);
+        return trpt_set_string(f->arena, field, NULL, 0);
     const char *use;
     char *owned;
     int rc = host_alabel(name, &use, &owned);
     if (rc == TLSRPT_OK)
-        rc = trpt_set_string(field, use, strlen(use));
+        rc = trpt_set_string(f->arena, field, use, strlen(use));
     free(owned);
     return rc;
 }
 
 TLSRPT_API int tlsrpt_failure_set_receiving_mx_hostname(tlsrpt_failure *f, const char *hostname)
 {
-    return f ? set_host(&f->receiving_mx_hostname, hostname) : TLSRPT_EINVAL;
+    return f ? set_host(f, &f->receiving_mx_hostname, hostname) : TLSRPT_EINVAL;
 }
 
 /* RFC 5321 §4.1.3 address-literal: "[" IPv4-address-literal "]" or "[IPv6:" IPv6-addr "]" (the general form with
@@ -290,8 +296,8 @@ TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const cha
     if (!f)
         return TLSRPT_EINVAL;
     if (helo && is_address_literal(helo))
-        return trpt_set_string(&f->receiving_mx_helo, helo, strlen(helo));
-    return set_host(&f->receiving_mx_helo, helo);
+        return trpt_set_string(f->arena, &f->receiving_mx_helo, helo, strlen(helo));
+    return set_host(f, &f->receiving_mx_helo, helo);
 }
 
 /* ---- RFC 3986 URI check (additional-information) --------------------------------------------------------------- */
@@ -441,17 +447,17 @@ TLSRPT_API int tlsrpt_failure_set_additional_information(tlsrpt_failure *f, cons
     if (!f)
         return TLSRPT_EINVAL;
     if (!uri)
-        return trpt_set_string(&f->additional_information, NULL, 0);
+        return trpt_set_string(f->arena, &f->additional_information, NULL, 0);
     if (!is_absolute_uri(uri))
         return TLSRPT_EINVAL;
-    return trpt_set_string(&f->additional_information, uri, strlen(uri));
+    return trpt_set_string(f->arena, &f->additional_information, uri, strlen(uri));
 }
 
 TLSRPT_API int tlsrpt_failure_set_reason_code(tlsrpt_failure *f, const char *reason_code)
 {
     if (!f || (reason_code && !is_utf8(reason_code)))
         return TLSRPT_EINVAL;
-    return trpt_set_string(&f->reason_code, reason_code, reason_code ? strlen(reason_code) : 0);
+    return trpt_set_string(f->arena, &f->reason_code, reason_code, reason_code ? strlen(reason_code) : 0);
 }
 
 TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure *f, uint64_t sessions)
@@ -470,14 +476,17 @@ TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure
             return TLSRPT_ELIMIT;
         detail->session_count += sessions;
     } else {
+        trpt_arena_mark mark = trpt_arena_get_mark(p->arena);
         tlsrpt_failure *copy;
-        rc = trpt_failure_copy(&copy, f);
-        if (rc != TLSRPT_OK)
+        rc = trpt_failure_copy(&copy, p->arena, f);
+        if (rc == TLSRPT_OK) {
+            copy->session_count = sessions;
+            rc = trpt_policy_take_failure(p, copy);
+        }
+        if (rc != TLSRPT_OK) {
+            trpt_arena_release(p->arena, mark); /* the copy and its strings */
             return rc;
-        copy->session_count = sessions;
-        rc = trpt_policy_take_failure(p, copy); /* frees copy on failure */
-        if (rc != TLSRPT_OK)
-            return rc;
+        }
     }
     p->failed_sessions += sessions;
     return TLSRPT_OK;
@@ -491,6 +500,7 @@ TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure
  * which phase 1 has built, so phase 2 allocates nothing and cannot fail but for the overflow. */
 
 typedef struct merge_undo {
+    trpt_arena_mark mark;   /* dst's arena before the merge */
     size_t n_policies;      /* dst's policy count before the merge */
     size_t *n_failures;     /* per original dst policy: its detail count before */
     unsigned char *has_failures;
@@ -503,6 +513,7 @@ static void merge_rollback(tlsrpt_report *dst, const merge_undo *u)
         dst->policies[i]->has_failures = u->has_failures[i];
     }
     trpt_report_truncate_policies(dst, u->n_policies);
+    trpt_arena_release(&dst->arena, u->mark); /* what the appends allocated there; nothing points to it now */
 }
 
 static int find_policy_like(tlsrpt_report *dst, const tlsrpt_policy *sp, tlsrpt_policy **found)
@@ -513,14 +524,14 @@ static int find_policy_like(tlsrpt_report *dst, const tlsrpt_policy *sp, tlsrpt_
 }
 
 /* A policy with sp's identity, zero counts and no details. */
-static int policy_like(tlsrpt_policy **out, const tlsrpt_policy *sp)
+static int policy_like(tlsrpt_policy **out, trpt_arena *arena, const tlsrpt_policy *sp)
 {
     tlsrpt_policy *p;
-    int rc = trpt_policy_create(&p, sp->type_name, strlen(sp->type_name));
+    int rc = trpt_policy_create(&p, arena, sp->type_name, strlen(sp->type_name));
     if (rc != TLSRPT_OK)
         return rc;
     if (sp->domain)
-        rc = trpt_set_string(&p->domain, sp->domain, strlen(sp->domain));
+        rc = trpt_set_string(arena, &p->domain, sp->domain, strlen(sp->domain));
     for (size_t i = 0; rc == TLSRPT_OK && i < sp->n_strings; i++)
         rc = trpt_policy_add_string(p, sp->strings[i], strlen(sp->strings[i]));
     for (size_t i = 0; rc == TLSRPT_OK && i < sp->n_mx_hosts; i++)
@@ -544,7 +555,7 @@ static int merge_structure(tlsrpt_report *dst, const tlsrpt_report *src)
         if (rc != TLSRPT_OK)
             return rc;
         if (!dp) {
-            rc = policy_like(&dp, sp);
+            rc = policy_like(&dp, &dst->arena, sp);
             if (rc != TLSRPT_OK)
                 return rc;
             rc = trpt_report_take_policy(dst, dp);
@@ -559,7 +570,7 @@ static int merge_structure(tlsrpt_report *dst, const tlsrpt_report *src)
             if (rc != TLSRPT_OK)
                 return rc;
             if (!df) {
-                rc = trpt_failure_copy(&df, sp->failures[k]);
+                rc = trpt_failure_copy(&df, &dst->arena, sp->failures[k]);
                 if (rc != TLSRPT_OK)
                     return rc;
                 df->session_count = 0;
@@ -622,7 +633,7 @@ TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src)
         tlsrpt_report_free(copy);
         return rc;
     }
-    merge_undo u = {dst->n_policies, NULL, NULL};
+    merge_undo u = {trpt_arena_get_mark(&dst->arena), dst->n_policies, NULL, NULL};
     if (u.n_policies > 0) {
         u.n_failures = malloc(u.n_policies * sizeof *u.n_failures);
         u.has_failures = malloc(u.n_policies);

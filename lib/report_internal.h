@@ -12,11 +12,60 @@
  * maintained on every append after that; the parser, which never looks anything up, never pays for it. A lookup
  * hashes the key, probes, and compares the hash before the fields: it allocates nothing (only building or growing
  * the index allocates).
+ *
+ * Memory: a report owns an arena (below) that holds its policies and failure details (the structs) and all their
+ * strings and its own, and the lists of policy strings and mx-hosts; they are never freed one by one,
+ * tlsrpt_report_free releases the arena at once. Only the arrays that grow after their owner is in the report
+ * (policies, failure details) and the indexes are separate heap blocks.
+ * A failure detail outside any report (tlsrpt_failure_new, lookup keys) has arena NULL: it and its strings are
+ * ordinary heap blocks, freed by trpt_failure_destroy.
  */
 #ifndef TLSRPT_REPORT_INTERNAL_H
 #define TLSRPT_REPORT_INTERNAL_H
 
 #include "internal.h"
+
+/* ---- Arena ----------------------------------------------------------------------------------------------------
+ * Bump allocation from a chain of heap blocks that are freed together. Blocks double in size from
+ * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_MAX_BLOCK (a larger request gets a block of its own size), so a report's
+ * arena costs a few mallocs however many strings it holds, and at most one partly used block of slack besides the
+ * bytes that did not fit at the end of earlier blocks (each such tail is smaller than the request that did not
+ * fit). Nothing is freed individually: a string replaced in an arena object stays until the arena is freed, so
+ * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
+ * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
+#define TRPT_ARENA_FIRST_BLOCK 1024u
+#define TRPT_ARENA_MAX_BLOCK 16384u
+
+typedef struct trpt_arena_block trpt_arena_block;
+struct trpt_arena_block {
+    trpt_arena_block *prev; /* the block allocated before this one */
+    size_t size;            /* bytes in data */
+    max_align_t data[];     /* max_align_t: the first byte is aligned for any object */
+};
+
+typedef struct trpt_arena {
+    trpt_arena_block *head; /* the newest block; NULL before the first allocation */
+    size_t used;            /* bytes used in head */
+    size_t total;           /* bytes in all blocks (without headers) */
+} trpt_arena;
+
+/* A position in an arena, for trpt_arena_release(). */
+typedef struct trpt_arena_mark {
+    trpt_arena_block *head;
+    size_t used;
+} trpt_arena_mark;
+
+/* An empty arena is all zero ({NULL, 0, 0}); it allocates nothing until the first request. */
+
+/* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
+void *trpt_arena_alloc(trpt_arena *a, size_t size);
+/* A copy of s[0..len) followed by a NUL; NULL when out of memory. */
+char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len);
+trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a);
+/* Frees every block allocated after the mark was taken and makes the arena allocate from the mark on again. */
+void trpt_arena_release(trpt_arena *a, trpt_arena_mark m);
+/* Frees every block; the arena is empty afterwards. */
+void trpt_arena_free(trpt_arena *a);
 
 /* One open-addressing index over the items of a container. */
 typedef struct trpt_index {
@@ -25,6 +74,7 @@ typedef struct trpt_index {
 } trpt_index;
 
 struct tlsrpt_failure {
+    trpt_arena *arena;            /* the owning report's arena; NULL for a standalone detail (heap blocks) */
     char *result_type;            /* never NULL */
     int result_code;              /* TLSRPT_RESULT_*, derived from result_type */
     char *sending_mta_ip;         /* each of these: NULL when absent */
@@ -38,13 +88,14 @@ struct tlsrpt_failure {
 };
 
 struct tlsrpt_policy {
+    trpt_arena *arena; /* the owning report's arena: the struct and its strings live there */
     int type;         /* TLSRPT_POLICY_*, derived from type_name */
     char *type_name;  /* never NULL */
     char *domain;     /* NULL when absent */
-    char **strings;   /* "policy-string" entries */
+    char **strings;   /* "policy-string" entries (the list is in the arena too) */
     size_t n_strings, cap_strings;
     int has_strings;  /* 0: member absent; 1: present (possibly an empty array) */
-    char **mx_hosts;  /* "mx-host" patterns */
+    char **mx_hosts;  /* "mx-host" patterns (likewise) */
     size_t n_mx_hosts, cap_mx_hosts;
     int has_mx_hosts; /* 0: member absent; 1: present (a string, or an array, possibly empty) */
     uint64_t successful_sessions;
@@ -57,6 +108,7 @@ struct tlsrpt_policy {
 };
 
 struct tlsrpt_report {
+    trpt_arena arena;        /* policies, failure details and every string of the report */
     char *organization_name; /* each string: NULL when absent */
     char *contact_info;
     char *report_id;
@@ -68,12 +120,15 @@ struct tlsrpt_report {
 };
 
 /* ---- Names of types ----------------------------------------------------------------------------------------- */
-/* TLSRPT_POLICY_* of a policy-type (exact match), TLSRPT_POLICY_OTHER otherwise. */
+/* TLSRPT_POLICY_* of a policy-type (exact match), TLSRPT_POLICY_OTHER otherwise; _text: of s[0..len), where a NUL
+ * byte never matches. */
 int trpt_policy_type_from_name(const char *name);
+int trpt_policy_type_from_text(const char *s, size_t len);
 /* "sts", "tlsa", "no-policy-found" for the known codes; NULL otherwise. */
 const char *trpt_policy_type_to_name(int type);
 /* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise (lib/result_types.c). */
 int trpt_result_code_from_name(const char *name);
+int trpt_result_code_from_text(const char *s, size_t len);
 /* The registered name of a TLSRPT_RESULT_* code 1..11; NULL otherwise. */
 const char *trpt_result_code_to_name(int code);
 
@@ -82,9 +137,10 @@ const char *trpt_result_code_to_name(int code);
 int trpt_u64_add(uint64_t *acc, uint64_t add) TRPT_WARN_UNUSED;
 
 /* ---- Strings --------------------------------------------------------------------------------------------------- */
-/* Replaces *field with a copy of s[0..len) (NUL-terminated); s NULL makes the field absent. Returns TLSRPT_OK or
- * TLSRPT_ENOMEM (then *field is unchanged). */
-int trpt_set_string(char **field, const char *s, size_t len) TRPT_WARN_UNUSED;
+/* Replaces *field with a copy of s[0..len) (NUL-terminated); s NULL makes the field absent. With an arena the copy
+ * is allocated there (the old string stays in the arena); with arena NULL it is a heap block and the old string is
+ * freed. Returns TLSRPT_OK or TLSRPT_ENOMEM (then *field is unchanged). */
+int trpt_set_string(trpt_arena *arena, char **field, const char *s, size_t len) TRPT_WARN_UNUSED;
 
 /* ---- Reports --------------------------------------------------------------------------------------------------- */
 /* A new empty report: every string absent, no times, no policies. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
@@ -109,16 +165,25 @@ int trpt_report_copy(tlsrpt_report **out, const tlsrpt_report *r);
 void trpt_report_truncate_policies(tlsrpt_report *r, size_t n);
 
 /* ---- Policies -------------------------------------------------------------------------------------------------- */
-/* A new standalone policy of the given type_name (copied; type derived from it), no domain, strings or mx-hosts,
- * counts 0, no failure details. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
-int trpt_policy_create(tlsrpt_policy **out, const char *type_name, size_t type_len);
+/* A new policy in the arena of the report it is meant for (then appended with trpt_report_take_policy), of the given
+ * type_name (copied; type derived from it), no domain, strings or mx-hosts, counts 0, no failure details.
+ * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_policy_create(tlsrpt_policy **out, trpt_arena *arena, const char *type_name, size_t type_len);
+/* Frees the policy's heap blocks (failure array, index) and destroys its failure details; the struct, the string
+ * lists and the strings stay in the arena (until the report is freed or the arena released). */
 void trpt_policy_destroy(tlsrpt_policy *p);
 /* Append a copy of s[0..len) to the policy strings / mx-hosts and mark the member present.
  * Returns TLSRPT_OK or TLSRPT_ENOMEM. Only for a policy not yet in a report (identity fields are then frozen). */
 int trpt_policy_add_string(tlsrpt_policy *p, const char *s, size_t len);
 int trpt_policy_add_mx_host(tlsrpt_policy *p, const char *s, size_t len);
+/* Make the policy strings / mx-hosts exactly items[0..n) (strings already in p's arena: only the list is
+ * allocated, at its exact size; n 0 is an empty list) and mark the member present. Replaces the list (the old one
+ * stays in the arena), for a policy not yet in a report. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_policy_set_strings(tlsrpt_policy *p, char *const *items, size_t n);
+int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n);
 
-/* Appends f to p (p takes ownership, also on failure: then f is freed) and marks failure-details present. Keeps
+/* Appends f (allocated in p's arena) to p (p takes ownership, also on failure: then f is destroyed) and marks
+ * failure-details present. Keeps
  * the index current if it exists. Does not touch the counts. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
 int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f);
 
@@ -135,11 +200,13 @@ int trpt_policy_details_sum(const tlsrpt_policy *p, uint64_t *sum);
 void trpt_policy_truncate_failures(tlsrpt_policy *p, size_t n);
 
 /* ---- Failure details -------------------------------------------------------------------------------------------- */
-/* A new standalone failure detail with this result type (copied; code derived), every optional field absent,
- * count 0. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
-int trpt_failure_create(tlsrpt_failure **out, const char *result_type, size_t len);
-/* Deep copy (count included). Returns TLSRPT_OK or TLSRPT_ENOMEM (*out NULL). */
-int trpt_failure_copy(tlsrpt_failure **out, const tlsrpt_failure *f);
+/* A new failure detail with this result type (copied; code derived), every optional field absent, count 0: in
+ * the arena (for a report's policy), or with arena NULL a standalone one made of heap blocks.
+ * Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_failure_create(tlsrpt_failure **out, trpt_arena *arena, const char *result_type, size_t len);
+/* Deep copy (count included) into the arena (NULL: standalone). Returns TLSRPT_OK or TLSRPT_ENOMEM (*out NULL). */
+int trpt_failure_copy(tlsrpt_failure **out, trpt_arena *arena, const tlsrpt_failure *f);
+/* Frees a standalone detail and its strings; a detail in an arena is left to its arena (nothing to do). */
 void trpt_failure_destroy(tlsrpt_failure *f);
 /* 1 if a and b have the same result type and optional strings (counts not compared). */
 int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b);

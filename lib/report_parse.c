@@ -30,6 +30,12 @@ typedef struct parser {
     int rc;    /* status of the first fatal error, TLSRPT_OK while there is none */
     int stop;  /* the JSON reader failed (sticky): nothing more can be read */
     trpt_buf path; /* scratch for paths of members that are not in the input (missing members) */
+    trpt_arena *arena; /* the report's: every string and object read goes there */
+    char **items;      /* the strings of the array being read (read_string_array), reused for every array */
+    size_t n_items, cap_items;
+    /* The arena copy of each registered result type, made at its first occurrence and shared by every later
+     * detail of that type (arena strings are never changed or freed one by one); index: TLSRPT_RESULT_* code. */
+    char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1];
 } parser;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
@@ -180,11 +186,14 @@ static void take_string(parser *p, char **field)
 {
     size_t len;
     const char *s = trpt_json_string(p->json, &len);
-    if (memchr(s, '\0', len)) {
+    if (trpt_json_string_has_nul(p->json)) {
         fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
         return;
     }
-    if (trpt_set_string(field, s, len) != TLSRPT_OK)
+    char *copy = trpt_arena_strndup(p->arena, s, len); /* what trpt_set_string does with an arena */
+    if (copy)
+        *field = copy;
+    else
         fatal_status(p, TLSRPT_ENOMEM);
 }
 
@@ -280,9 +289,24 @@ static int next_element(parser *p)
     return t;
 }
 
-static int name_is(parser *p, const char *name)
+/* The member names of one object of the schema, with their lengths, so that the name just read is compared with
+ * each of them at most once and mostly by length alone. */
+typedef struct member_name {
+    const char *text;
+    size_t len;
+} member_name;
+
+#define MEMBER(s) {s, sizeof s - 1}
+
+/* Index in names[0..n) of the name of the member just read, or -1 when it is not one of them. */
+static int member_index(parser *p, const member_name *names, int n)
 {
-    return trpt_json_string_equals(p->json, name);
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    for (int i = 0; i < n; i++)
+        if (names[i].len == len && memcmp(names[i].text, s, len) == 0)
+            return i;
+    return -1;
 }
 
 /* ---- RFC 3339 date-time -------------------------------------------------------------------------------------------- */
@@ -375,18 +399,21 @@ static void read_datetime(parser *p, int64_t *field, int *has_field)
     size_t len;
     const char *s = trpt_json_string(p->json, &len);
     int has_zone;
+    int rc = trpt_datetime_parse(s, len, field, &has_zone);
+    if (rc == TLSRPT_OK) {
+        *has_field = 1;
+        if (has_zone)
+            return; /* the common case: nothing to report */
+    }
     trpt_buf q;
     trpt_buf_init(&q);
     trpt_buf_put_quoted(&q, s, len, 64);
     const char *shown = q.failed ? "?" : q.data;
-    if (trpt_datetime_parse(s, len, field, &has_zone) != TLSRPT_OK) {
+    if (rc != TLSRPT_OK)
         fatal(p, TLSRPT_ESYNTAX, DIAG_ID("report-datetime-invalid"), "\"%s\" is not an RFC 3339 date-time.", shown);
-    } else {
-        *has_field = 1;
-        if (!has_zone)
-            deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
-                         "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
-    }
+    else
+        deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
+                     "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
     trpt_buf_free(&q);
 }
 
@@ -405,15 +432,18 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
         return;
     }
     size_t at = trpt_json_offset(p->json);
+    enum { START, END, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("start-datetime"), MEMBER("end-datetime")};
     int seen_start = 0, seen_end = 0;
     while (next_member(p)) {
-        if (name_is(p, "start-datetime") && !seen_start) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == START && !seen_start) {
             seen_start = 1;
             read_datetime(p, &r->start_time, &r->has_start_time);
-        } else if (name_is(p, "end-datetime") && !seen_end) {
+        } else if (m == END && !seen_end) {
             seen_end = 1;
             read_datetime(p, &r->end_time, &r->has_end_time);
-        } else if (name_is(p, "start-datetime") || name_is(p, "end-datetime")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -427,22 +457,47 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
         missing(p, at, "/date-range/end-datetime", "end-datetime");
 }
 
-/* Reads an array of strings (policy-string, mx-host) into the policy through add(). */
-static void read_string_array(parser *p, tlsrpt_policy *pol, int (*add)(tlsrpt_policy *, const char *, size_t))
+/* Copies the current STRING into the arena and appends it to p->items. A NUL byte is fatal. */
+static void take_item(parser *p)
+{
+    size_t len;
+    const char *s = trpt_json_string(p->json, &len);
+    if (trpt_json_string_has_nul(p->json)) {
+        fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
+        return;
+    }
+    if (p->n_items == p->cap_items) {
+        size_t cap = p->cap_items ? p->cap_items * 2 : 16;
+        char **grown = cap <= SIZE_MAX / sizeof *grown ? realloc(p->items, cap * sizeof *grown) : NULL;
+        if (!grown) {
+            fatal_status(p, TLSRPT_ENOMEM);
+            return;
+        }
+        p->items = grown;
+        p->cap_items = cap;
+    }
+    char *copy = trpt_arena_strndup(p->arena, s, len);
+    if (!copy) {
+        fatal_status(p, TLSRPT_ENOMEM);
+        return;
+    }
+    p->items[p->n_items++] = copy;
+}
+
+/* Reads an array of strings (policy-string, mx-host) whose ARRAY_START was just read and hands them to set(),
+ * which stores the list at its exact size. */
+static void read_string_array(parser *p, tlsrpt_policy *pol, int (*set)(tlsrpt_policy *, char *const *, size_t))
 {
     int t;
+    p->n_items = 0;
     while ((t = next_element(p))) {
-        if (t != TRPT_JSON_STRING) {
+        if (t != TRPT_JSON_STRING)
             wrong_type(p, t, "a string");
-            continue;
-        }
-        size_t len;
-        const char *s = trpt_json_string(p->json, &len);
-        if (memchr(s, '\0', len))
-            fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
-        else if (add(pol, s, len) != TLSRPT_OK)
-            fatal_status(p, TLSRPT_ENOMEM);
+        else
+            take_item(p);
     }
+    if (set(pol, p->items, p->n_items) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
 }
 
 typedef struct policy_seen {
@@ -451,9 +506,13 @@ typedef struct policy_seen {
 
 static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen)
 {
+    enum { TYPE, DOMAIN, STRINGS, MX, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("policy-type"), MEMBER("policy-domain"),
+                                                  MEMBER("policy-string"), MEMBER("mx-host")};
     int t;
     while (next_member(p)) {
-        if (name_is(p, "policy-type") && !seen->type) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == TYPE && !seen->type) {
             seen->type = 1;
             t = next_value(p);
             if (t == TRPT_JSON_STRING) {
@@ -474,41 +533,36 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
                 seen->type = 2; /* reported as the wrong type */
                 wrong_type(p, t, "a string");
             }
-        } else if (name_is(p, "policy-domain") && !seen->domain) {
+        } else if (m == DOMAIN && !seen->domain) {
             seen->domain = 1;
             read_string(p, &pol->domain);
-        } else if (name_is(p, "policy-string") && !seen->strings) {
+        } else if (m == STRINGS && !seen->strings) {
             seen->strings = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                pol->has_strings = 1;
-                read_string_array(p, pol, trpt_policy_add_string);
+                read_string_array(p, pol, trpt_policy_set_strings);
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
             } else if (t) {
                 wrong_type(p, t, "an array of strings");
             }
-        } else if (name_is(p, "mx-host") && !seen->mx) {
+        } else if (m == MX && !seen->mx) {
             /* A string (RFC 8460 §4.4) or an array of strings (erratum 6241): both conform. */
             seen->mx = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                pol->has_mx_hosts = 1;
-                read_string_array(p, pol, trpt_policy_add_mx_host);
+                read_string_array(p, pol, trpt_policy_set_mx_hosts);
             } else if (t == TRPT_JSON_STRING) {
-                size_t len;
-                const char *s = trpt_json_string(p->json, &len);
-                if (memchr(s, '\0', len))
-                    fatal(p, TLSRPT_ESEMANTIC, DIAG_ID("report-string-nul"), "The string contains a NUL character (\\u0000).");
-                else if (trpt_policy_add_mx_host(pol, s, len) != TLSRPT_OK)
+                p->n_items = 0;
+                take_item(p);
+                if (p->n_items == 1 && trpt_policy_set_mx_hosts(pol, p->items, 1) != TLSRPT_OK)
                     fatal_status(p, TLSRPT_ENOMEM);
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
             } else if (t) {
                 wrong_type(p, t, "a string or an array of strings");
             }
-        } else if (name_is(p, "policy-type") || name_is(p, "policy-domain") || name_is(p, "policy-string") ||
-                   name_is(p, "mx-host")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -523,17 +577,21 @@ typedef struct summary_seen {
 
 static void parse_summary_object(parser *p, tlsrpt_policy *pol, summary_seen *seen)
 {
+    enum { SUCCESSFUL, FAILED, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("total-successful-session-count"),
+                                                  MEMBER("total-failure-session-count")};
     while (next_member(p)) {
-        if (name_is(p, "total-successful-session-count") && !seen->successful) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == SUCCESSFUL && !seen->successful) {
             seen->successful = 1;
             read_count(p, &pol->successful_sessions);
-        } else if (name_is(p, "total-failure-session-count") && !seen->failed) {
+        } else if (m == FAILED && !seen->failed) {
             seen->failed = 1;
             if (read_count(p, &pol->failed_sessions))
                 seen->failed_offset = trpt_json_offset(p->json);
             else
                 seen->failed = 2; /* present but not usable: no consistency check */
-        } else if (name_is(p, "total-successful-session-count") || name_is(p, "total-failure-session-count")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -545,18 +603,34 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
 {
     size_t at = trpt_json_offset(p->json);
     tlsrpt_failure *f;
-    if (trpt_failure_create(&f, "", 0) != TLSRPT_OK) {
+    if (trpt_failure_create(&f, p->arena, "", 0) != TLSRPT_OK) {
         fatal_status(p, TLSRPT_ENOMEM);
         return;
     }
     int seen_type = 0, seen_count = 0, seen_smi = 0, seen_rmh = 0, seen_helo = 0, seen_rip = 0, seen_info = 0;
     int seen_reason = 0, seen_alias = 0;
+    enum { TYPE, COUNT, SMI, RMH, HELO, RIP, INFO, REASON, ALIAS, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {
+        MEMBER("result-type"),         MEMBER("failed-session-count"),   MEMBER("sending-mta-ip"),
+        MEMBER("receiving-mx-hostname"), MEMBER("receiving-mx-helo"),    MEMBER("receiving-ip"),
+        MEMBER("additional-information"), MEMBER("failure-reason-code"), MEMBER("failure-error-code")};
     while (next_member(p)) {
-        if (name_is(p, "result-type") && !seen_type) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == TYPE && !seen_type) {
             seen_type = 1;
             int t = next_value(p);
             if (t == TRPT_JSON_STRING) {
-                take_string(p, &f->result_type);
+                size_t len;
+                const char *s = trpt_json_string(p->json, &len);
+                int code = trpt_result_code_from_text(s, len); /* a registered name has no NUL byte */
+                if (code != TLSRPT_RESULT_OTHER && p->result_type_copy[code]) {
+                    f->result_type = p->result_type_copy[code];
+                } else {
+                    const char *before = f->result_type;
+                    take_string(p, &f->result_type);
+                    if (code != TLSRPT_RESULT_OTHER && f->result_type != before) /* copied */
+                        p->result_type_copy[code] = f->result_type;
+                }
                 f->result_code = trpt_result_code_from_name(f->result_type);
                 if (f->result_code == TLSRPT_RESULT_OTHER) {
                     trpt_buf q;
@@ -572,49 +646,39 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                 seen_type = 2; /* reported */
                 wrong_type(p, t, "a string");
             }
-        } else if (name_is(p, "failed-session-count") && !seen_count) {
+        } else if (m == COUNT && !seen_count) {
             seen_count = 1;
             read_count(p, &f->session_count);
-        } else if (name_is(p, "sending-mta-ip") && !seen_smi) {
+        } else if (m == SMI && !seen_smi) {
             seen_smi = 1;
             read_string(p, &f->sending_mta_ip);
-        } else if (name_is(p, "receiving-mx-hostname") && !seen_rmh) {
+        } else if (m == RMH && !seen_rmh) {
             seen_rmh = 1;
             read_string(p, &f->receiving_mx_hostname);
-        } else if (name_is(p, "receiving-mx-helo") && !seen_helo) {
+        } else if (m == HELO && !seen_helo) {
             seen_helo = 1;
             read_string(p, &f->receiving_mx_helo);
-        } else if (name_is(p, "receiving-ip") && !seen_rip) {
+        } else if (m == RIP && !seen_rip) {
             seen_rip = 1;
             read_string(p, &f->receiving_ip);
-        } else if (name_is(p, "additional-information") && !seen_info) {
+        } else if (m == INFO && !seen_info) {
             seen_info = 1;
             read_string(p, &f->additional_information);
-        } else if (name_is(p, "failure-reason-code") && !seen_reason) {
+        } else if (m == REASON && !seen_reason) {
             seen_reason = 1;
             char *value = NULL;
-            if (read_string(p, &value)) {
-                free(f->reason_code); /* a value taken from "failure-error-code" before */
-                f->reason_code = value;
-            }
-        } else if (name_is(p, "failure-error-code") && !seen_alias) {
+            if (read_string(p, &value))
+                f->reason_code = value; /* replaces a value taken from "failure-error-code" before */
+        } else if (m == ALIAS && !seen_alias) {
             /* The name Appendix B used before publication (AUTH48); old code still sends it. */
             seen_alias = 1;
             deviation_at(p, DIAG_ID("report-failure-error-code"), trpt_json_offset(p->json), trpt_json_path(p->json),
                          "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
                          "as the reason code.");
             char *value = NULL;
-            if (read_string(p, &value) && !seen_reason) {
-                free(f->reason_code);
+            if (read_string(p, &value) && !seen_reason)
                 f->reason_code = value;
-            } else {
-                free(value);
-            }
-        } else if (name_is(p, "result-type") || name_is(p, "failed-session-count") ||
-                   name_is(p, "sending-mta-ip") || name_is(p, "receiving-mx-hostname") ||
-                   name_is(p, "receiving-mx-helo") || name_is(p, "receiving-ip") ||
-                   name_is(p, "additional-information") || name_is(p, "failure-reason-code") ||
-                   name_is(p, "failure-error-code")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -672,7 +736,7 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
 {
     size_t at = trpt_json_offset(p->json);
     tlsrpt_policy *pol;
-    if (trpt_policy_create(&pol, "", 0) != TLSRPT_OK) {
+    if (trpt_policy_create(&pol, p->arena, "", 0) != TLSRPT_OK) {
         fatal_status(p, TLSRPT_ENOMEM);
         return;
     }
@@ -680,9 +744,12 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     size_t policy_at = at, summary_at = at;
     policy_seen ps = {0, 0, 0, 0};
     summary_seen ss = {0, 0, 0};
+    enum { POLICY, SUMMARY, DETAILS, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("policy"), MEMBER("summary"), MEMBER("failure-details")};
     while (next_member(p)) {
         int t;
-        if (name_is(p, "policy") && !seen_policy) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == POLICY && !seen_policy) {
             seen_policy = 1;
             t = next_value(p);
             if (t == TRPT_JSON_OBJECT_START) {
@@ -692,7 +759,7 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
                 seen_policy = 2;
                 wrong_type(p, t, "an object");
             }
-        } else if (name_is(p, "summary") && !seen_summary) {
+        } else if (m == SUMMARY && !seen_summary) {
             seen_summary = 1;
             t = next_value(p);
             if (t == TRPT_JSON_OBJECT_START) {
@@ -705,10 +772,10 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
                 seen_summary = 2;
                 wrong_type(p, t, "an object");
             }
-        } else if (name_is(p, "failure-details") && !seen_details) {
+        } else if (m == DETAILS && !seen_details) {
             seen_details = 1;
             parse_failure_details(p, pol, pi);
-        } else if (name_is(p, "policy") || name_is(p, "summary") || name_is(p, "failure-details")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -750,7 +817,9 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     if (ss.failed == 1 && pol->n_failures > 0) {
         uint64_t sum;
         int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
-        const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
+        const char *path = "";
+        if (over || sum != pol->failed_sessions) /* only then: building the path costs a printf */
+            path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
         if (over)
             deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
                          "The failure details add up to more than 2^64-1 failed sessions.");
@@ -794,24 +863,27 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
     }
     size_t at = trpt_json_offset(p->json);
     int seen_org = 0, seen_range = 0, seen_contact = 0, seen_id = 0, seen_policies = 0;
+    enum { ORG, RANGE, CONTACT, ID, POLICIES, N_MEMBERS };
+    static const member_name names[N_MEMBERS] = {MEMBER("organization-name"), MEMBER("date-range"),
+                                                  MEMBER("contact-info"), MEMBER("report-id"), MEMBER("policies")};
     while (next_member(p)) {
-        if (name_is(p, "organization-name") && !seen_org) {
+        int m = member_index(p, names, N_MEMBERS);
+        if (m == ORG && !seen_org) {
             seen_org = 1;
             read_string(p, &r->organization_name);
-        } else if (name_is(p, "date-range") && !seen_range) {
+        } else if (m == RANGE && !seen_range) {
             seen_range = 1;
             parse_date_range(p, r);
-        } else if (name_is(p, "contact-info") && !seen_contact) {
+        } else if (m == CONTACT && !seen_contact) {
             seen_contact = 1;
             read_string(p, &r->contact_info);
-        } else if (name_is(p, "report-id") && !seen_id) {
+        } else if (m == ID && !seen_id) {
             seen_id = 1;
             read_string(p, &r->report_id);
-        } else if (name_is(p, "policies") && !seen_policies) {
+        } else if (m == POLICIES && !seen_policies) {
             seen_policies = 1;
             parse_policies(p, r);
-        } else if (name_is(p, "organization-name") || name_is(p, "date-range") || name_is(p, "contact-info") ||
-                   name_is(p, "report-id") || name_is(p, "policies")) {
+        } else if (m >= 0) {
             repeated_member(p);
         } else {
             unknown_member(p);
@@ -854,9 +926,11 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
         trpt_json_reader_free(p.json);
         return TLSRPT_ENOMEM;
     }
+    p.arena = &r->arena;
     parse_report_object(&p, r);
     trpt_json_reader_free(p.json);
     trpt_buf_free(&p.path);
+    free(p.items);
     if (p.rc != TLSRPT_OK) {
         tlsrpt_report_free(r);
         return p.rc;

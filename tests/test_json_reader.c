@@ -160,6 +160,29 @@ START_TEST(string_decoding)
     ck_assert(!trpt_json_string_equals(r, ""));
     trpt_json_reader_free(r);
 
+    /* Whether the decoded text has a NUL byte: only \u0000 makes one, in names as in values. */
+    static const char nul[] = "{\"n\\u0000\":\"a\\u0000b\",\"x\\n\":\"\xc3\xa9\",\"y\":[\"\\u0000\",1]}";
+    ck_assert_int_eq(trpt_json_reader_new(&r, TEXT(nul), TRPT_JSON_STRICT, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0); /* no token yet */
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_OBJECT_START);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME); /* "x\n": decoded, no NUL */
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING); /* raw UTF-8 */
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NAME);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 1);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+    ck_assert_int_eq(trpt_json_string_has_nul(r), 0);
+    trpt_json_reader_free(r);
+
     /* Escapes at every position relative to the 8-byte scan, and a run ending exactly at a word boundary. */
     for (size_t pad = 0; pad < 20; pad++) {
         char buf[64], exp[64];
@@ -177,6 +200,71 @@ START_TEST(string_decoding)
         ck_assert_uint_eq(n, pad + 1);
         ck_assert_mem_eq(s, exp, n);
         trpt_json_reader_free(r);
+    }
+}
+END_TEST
+
+/* Reads the first string of the array in buf[0..k) and checks its text and whether it points into the input. */
+static void check_first_string(const char *buf, size_t k, const char *want, size_t want_len, int in_input)
+{
+    trpt_json_reader *r;
+    ck_assert_int_eq(trpt_json_reader_new(&r, buf, k, TRPT_JSON_STRICT, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    size_t n;
+    const char *s = trpt_json_string(r, &n);
+    ck_assert_uint_eq(n, want_len);
+    ck_assert_mem_eq(s, want, n);
+    if (in_input)
+        ck_assert_ptr_eq(s, buf + 2);
+    else
+        ck_assert(s < buf || s >= buf + k);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_STRING);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_END);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_END);
+    trpt_json_reader_free(r);
+}
+
+START_TEST(string_scan_boundaries)
+{
+    /* Each kind of byte that ends a plain run, at every position from 0 to 40 (across the 16- and 8-byte scans
+     * and the byte loop), after a run made of the byte values next to the special ones, which must not stop it:
+     * 0x20 ' ', 0x21 '!', 0x23 '#', 0x5B '[', 0x5D ']', 0x7F. A long second string follows, so that every wide
+     * load past the first string reads real bytes. */
+    static const char run_bytes[] = " !#[]\x7f";
+    static const char tail[] = ",\"0123456789abcdef0123456789abcdef\"]";
+    for (size_t pos = 0; pos <= 40; pos++) {
+        char run[64], buf[160], want[64];
+        for (size_t i = 0; i < pos; i++)
+            run[i] = run_bytes[i % (sizeof run_bytes - 1)];
+        /* The closing quote: a span of the input. */
+        int k = sprintf(buf, "[\"%.*s\"%s", (int)pos, run, tail);
+        check_first_string(buf, (size_t)k, run, pos, 1);
+        /* Valid UTF-8 (2, 3 and 4 bytes): still a span. */
+        k = sprintf(buf, "[\"%.*s\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"%s", (int)pos, run, tail);
+        memcpy(want, run, pos);
+        memcpy(want + pos, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9);
+        check_first_string(buf, (size_t)k, want, pos + 9, 1);
+        /* An escape: decoded into scratch. */
+        k = sprintf(buf, "[\"%.*s\\tz\"%s", (int)pos, run, tail);
+        memcpy(want + pos, "\tz", 2);
+        check_first_string(buf, (size_t)k, want, pos + 2, 0);
+        /* A raw control byte (0x1F, the largest, and 0x00): an error at its offset. */
+        k = sprintf(buf, "[\"%.*s\x1f\"%s", (int)pos, run, tail);
+        expect_error(buf, (size_t)k, 0, TLSRPT_ESYNTAX, "json-control-character", 2 + pos, "/0");
+        memcpy(buf, "[\"", 2);
+        memcpy(buf + 2, run, pos);
+        buf[2 + pos] = '\0';
+        memcpy(buf + 3 + pos, "\"]", 2);
+        expect_error(buf, 5 + pos, 0, TLSRPT_ESYNTAX, "json-control-character", 2 + pos, "/0");
+        /* Invalid UTF-8 (0x80, the smallest non-ASCII byte; 0xFF, the largest): an error when strict. */
+        k = sprintf(buf, "[\"%.*s\x80\"%s", (int)pos, run, tail);
+        expect_error(buf, (size_t)k, TRPT_JSON_STRICT, TLSRPT_ESYNTAX, "json-invalid-utf8", 2 + pos, "/0");
+        k = sprintf(buf, "[\"%.*s\xff\"%s", (int)pos, run, tail);
+        expect_error(buf, (size_t)k, TRPT_JSON_STRICT, TLSRPT_ESYNTAX, "json-invalid-utf8", 2 + pos, "/0");
+        /* The input ends inside the string, right after the run. */
+        k = sprintf(buf, "[\"%.*s", (int)pos, run);
+        expect_error(buf, (size_t)k, 0, TLSRPT_ESYNTAX, "json-unexpected-end", (size_t)k, "/0");
     }
 }
 END_TEST
@@ -746,6 +834,7 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, token_sequences);
     tcase_add_test(tc, string_decoding);
+    tcase_add_test(tc, string_scan_boundaries);
     tcase_add_test(tc, uint64_edges);
     tcase_add_test(tc, every_error_id);
     tcase_add_test(tc, lenient_warnings);

@@ -151,14 +151,17 @@ END_TEST
 
 /* ---- Object model ---------------------------------------------------------------------------------------------------- */
 
-static tlsrpt_failure *new_failure(const char *type, const char *ip, const char *mx, uint64_t count)
+/* A failure detail in the arena (for a policy of that report), or standalone with arena NULL (a lookup key). */
+static tlsrpt_failure *new_failure(trpt_arena *arena, const char *type, const char *ip, const char *mx,
+                                   uint64_t count)
 {
     tlsrpt_failure *f;
-    ck_assert_int_eq(trpt_failure_create(&f, type, strlen(type)), TLSRPT_OK);
+    ck_assert_int_eq(trpt_failure_create(&f, arena, type, strlen(type)), TLSRPT_OK);
+    ck_assert_ptr_eq(f->arena, arena);
     if (ip)
-        ck_assert_int_eq(trpt_set_string(&f->sending_mta_ip, ip, strlen(ip)), TLSRPT_OK);
+        ck_assert_int_eq(trpt_set_string(arena, &f->sending_mta_ip, ip, strlen(ip)), TLSRPT_OK);
     if (mx)
-        ck_assert_int_eq(trpt_set_string(&f->receiving_mx_hostname, mx, strlen(mx)), TLSRPT_OK);
+        ck_assert_int_eq(trpt_set_string(arena, &f->receiving_mx_hostname, mx, strlen(mx)), TLSRPT_OK);
     f->session_count = count;
     return f;
 }
@@ -204,11 +207,12 @@ START_TEST(model_getters_and_null_safety)
     ck_assert_int_eq(tlsrpt_report_start_time(r), 5);
 
     tlsrpt_policy *p;
-    ck_assert_int_eq(trpt_policy_create(&p, TEXT("sts")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_policy_create(&p, &r->arena, TEXT("sts")), TLSRPT_OK);
     ck_assert_int_eq(trpt_policy_add_string(p, TEXT("version: STSv1")), TLSRPT_OK);
     ck_assert_int_eq(trpt_policy_add_mx_host(p, TEXT("*.mx.example")), TLSRPT_OK);
-    ck_assert_int_eq(trpt_set_string(&p->domain, TEXT("")), TLSRPT_OK); /* present but empty */
-    ck_assert_int_eq(trpt_policy_take_failure(p, new_failure("tlsa-invalid", "192.0.2.1", NULL, 3)), TLSRPT_OK);
+    ck_assert_int_eq(trpt_set_string(&r->arena, &p->domain, TEXT("")), TLSRPT_OK); /* present but empty */
+    ck_assert_int_eq(trpt_policy_take_failure(p, new_failure(&r->arena, "tlsa-invalid", "192.0.2.1", NULL, 3)),
+                     TLSRPT_OK);
     ck_assert_int_eq(trpt_report_take_policy(r, p), TLSRPT_OK);
 
     const tlsrpt_policy *gp = tlsrpt_report_policy(r, 0);
@@ -252,10 +256,10 @@ START_TEST(model_find_policy_distinguishes_absent_and_empty)
     const char *mx[] = {"mx.example"};
 
     tlsrpt_policy *a, *b, *c, *found;
-    ck_assert_int_eq(trpt_policy_create(&a, TEXT("sts")), TLSRPT_OK); /* no domain, strings absent */
+    ck_assert_int_eq(trpt_policy_create(&a, &r->arena, TEXT("sts")), TLSRPT_OK); /* no domain, strings absent */
     ck_assert_int_eq(trpt_report_take_policy(r, a), TLSRPT_OK);
-    ck_assert_int_eq(trpt_policy_create(&b, TEXT("sts")), TLSRPT_OK); /* domain "", strings [] */
-    ck_assert_int_eq(trpt_set_string(&b->domain, TEXT("")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_policy_create(&b, &r->arena, TEXT("sts")), TLSRPT_OK); /* domain "", strings [] */
+    ck_assert_int_eq(trpt_set_string(&r->arena, &b->domain, TEXT("")), TLSRPT_OK);
     b->has_strings = 1;
     ck_assert_int_eq(trpt_report_take_policy(r, b), TLSRPT_OK);
 
@@ -269,8 +273,8 @@ START_TEST(model_find_policy_distinguishes_absent_and_empty)
     ck_assert_ptr_null(found);
 
     /* Appended after the index exists: found through the maintained index. */
-    ck_assert_int_eq(trpt_policy_create(&c, TEXT("sts")), TLSRPT_OK);
-    ck_assert_int_eq(trpt_set_string(&c->domain, TEXT("d.example")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_policy_create(&c, &r->arena, TEXT("sts")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_set_string(&r->arena, &c->domain, TEXT("d.example")), TLSRPT_OK);
     ck_assert_int_eq(trpt_policy_add_string(c, TEXT("version: STSv1")), TLSRPT_OK);
     ck_assert_int_eq(trpt_policy_add_string(c, TEXT("mode: enforce")), TLSRPT_OK);
     ck_assert_int_eq(trpt_policy_add_mx_host(c, TEXT("mx.example")), TLSRPT_OK);
@@ -291,8 +295,8 @@ START_TEST(model_find_policy_distinguishes_absent_and_empty)
     for (int i = 0; i < 500; i++) {
         tlsrpt_policy *p;
         snprintf(name, sizeof name, "d%d.example", i);
-        ck_assert_int_eq(trpt_policy_create(&p, TEXT("no-policy-found")), TLSRPT_OK);
-        ck_assert_int_eq(trpt_set_string(&p->domain, name, strlen(name)), TLSRPT_OK);
+        ck_assert_int_eq(trpt_policy_create(&p, &r->arena, TEXT("no-policy-found")), TLSRPT_OK);
+        ck_assert_int_eq(trpt_set_string(&r->arena, &p->domain, name, strlen(name)), TLSRPT_OK);
         ck_assert_int_eq(trpt_report_take_policy(r, p), TLSRPT_OK);
     }
     for (int i = 0; i < 500; i++) {
@@ -308,20 +312,125 @@ START_TEST(model_find_policy_distinguishes_absent_and_empty)
 }
 END_TEST
 
+START_TEST(arena_blocks_alignment_and_release)
+{
+    trpt_arena a = {NULL, 0, 0};
+    /* Strings of odd lengths between objects: every object is aligned for any type, every string intact, across
+     * many blocks (the blocks stop growing at TRPT_ARENA_MAX_BLOCK). */
+    char *strs[3000];
+    uint64_t *objs[3000];
+    char text[80];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(text, sizeof text, "string %d %.*s", i, i % 50, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+        strs[i] = trpt_arena_strndup(&a, text, strlen(text));
+        ck_assert_ptr_nonnull(strs[i]);
+        objs[i] = trpt_arena_alloc(&a, sizeof(uint64_t) * (1 + (size_t)i % 3));
+        ck_assert_ptr_nonnull(objs[i]);
+        ck_assert_uint_eq((uintptr_t)objs[i] % _Alignof(max_align_t), 0);
+        *objs[i] = (uint64_t)i * 0x9E3779B97F4A7C15ULL;
+    }
+    for (int i = 0; i < 3000; i++) {
+        snprintf(text, sizeof text, "string %d %.*s", i, i % 50, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+        ck_assert_str_eq(strs[i], text);
+        ck_assert_uint_eq(*objs[i], (uint64_t)i * 0x9E3779B97F4A7C15ULL);
+    }
+    ck_assert_uint_le(a.head->size, TRPT_ARENA_MAX_BLOCK);
+    ck_assert_uint_ge(a.total, TRPT_ARENA_MAX_BLOCK);
+
+    /* A request larger than the largest block gets a block of its own size. */
+    trpt_arena_mark before_big = trpt_arena_get_mark(&a);
+    size_t total_before_big = a.total;
+    char *big = trpt_arena_alloc(&a, 3 * TRPT_ARENA_MAX_BLOCK + 5);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'x', 3 * TRPT_ARENA_MAX_BLOCK + 5);
+    ck_assert_uint_eq(a.total, total_before_big + 3 * TRPT_ARENA_MAX_BLOCK + 5);
+    char *after_big = trpt_arena_strndup(&a, "after", 5);
+    ck_assert_str_eq(after_big, "after");
+    ck_assert_str_eq(strs[2999] + 0, "string 2999 abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw");
+
+    /* Releasing to a mark frees what came later and allocates from the mark again. */
+    trpt_arena_release(&a, before_big);
+    ck_assert_uint_eq(a.total, total_before_big);
+    ck_assert_ptr_eq(a.head, before_big.head);
+    ck_assert_uint_eq(a.used, before_big.used);
+    trpt_arena_mark m = trpt_arena_get_mark(&a);
+    char *x = trpt_arena_strndup(&a, "x", 1);
+    trpt_arena_release(&a, m);
+    ck_assert_ptr_eq(trpt_arena_strndup(&a, "y", 1), x);
+    ck_assert_str_eq(x, "y");
+    /* An empty string and embedded bytes: exactly len bytes and a NUL. */
+    char *e = trpt_arena_strndup(&a, "", 0);
+    ck_assert_str_eq(e, "");
+    char *n = trpt_arena_strndup(&a, "a\0b", 3);
+    ck_assert_int_eq(memcmp(n, "a\0b\0", 4), 0);
+
+    trpt_arena_free(&a);
+    ck_assert_ptr_null(a.head);
+    ck_assert_uint_eq(a.total, 0);
+    ck_assert_uint_eq(a.used, 0);
+    trpt_arena_free(&a); /* freeing an empty arena is a no-op */
+    /* The first allocation of an empty arena gets the first block size. */
+    ck_assert_ptr_nonnull(trpt_arena_strndup(&a, "z", 1));
+    ck_assert_uint_eq(a.total, TRPT_ARENA_FIRST_BLOCK);
+    trpt_arena_free(&a);
+}
+END_TEST
+
+START_TEST(model_strings_in_arena_or_heap)
+{
+    /* With an arena, a replaced string stays in the arena; without one, it is freed (valgrind checks). */
+    trpt_arena a = {NULL, 0, 0};
+    char *field = NULL;
+    ck_assert_int_eq(trpt_set_string(&a, &field, TEXT("first")), TLSRPT_OK);
+    char *first = field;
+    ck_assert_int_eq(trpt_set_string(&a, &field, TEXT("second")), TLSRPT_OK);
+    ck_assert_str_eq(first, "first");
+    ck_assert_str_eq(field, "second");
+    ck_assert_int_eq(trpt_set_string(&a, &field, NULL, 0), TLSRPT_OK);
+    ck_assert_ptr_null(field);
+    trpt_arena_free(&a);
+    ck_assert_int_eq(trpt_set_string(NULL, &field, TEXT("heap")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_set_string(NULL, &field, TEXT("heap 2")), TLSRPT_OK);
+    ck_assert_str_eq(field, "heap 2");
+    ck_assert_int_eq(trpt_set_string(NULL, &field, NULL, 0), TLSRPT_OK);
+    ck_assert_ptr_null(field);
+
+    /* A standalone detail and its arena copy; destroying the arena copy is left to the arena. */
+    tlsrpt_failure *f;
+    ck_assert_int_eq(trpt_failure_create(&f, NULL, TEXT("tlsa-invalid")), TLSRPT_OK);
+    ck_assert_ptr_null(f->arena);
+    ck_assert_int_eq(f->result_code, TLSRPT_RESULT_TLSA_INVALID);
+    ck_assert_int_eq(trpt_set_string(NULL, &f->reason_code, TEXT("why")), TLSRPT_OK);
+    f->session_count = 9;
+    tlsrpt_failure *c;
+    ck_assert_int_eq(trpt_failure_copy(&c, &a, f), TLSRPT_OK);
+    ck_assert_ptr_eq(c->arena, &a);
+    ck_assert(trpt_failure_same_identity(c, f));
+    ck_assert_uint_eq(c->session_count, 9);
+    trpt_failure_destroy(c);
+    trpt_failure_destroy(f);
+    ck_assert_str_eq(c->reason_code, "why");
+    trpt_arena_free(&a);
+}
+END_TEST
+
 START_TEST(model_find_failure_and_counts)
 {
+    tlsrpt_report *r; /* only its arena: the policy is never appended */
+    ck_assert_int_eq(trpt_report_create(&r), TLSRPT_OK);
     tlsrpt_policy *p;
-    ck_assert_int_eq(trpt_policy_create(&p, TEXT("sts")), TLSRPT_OK);
+    ck_assert_int_eq(trpt_policy_create(&p, &r->arena, TEXT("sts")), TLSRPT_OK);
     char ip[64];
     /* Half before the index is built, half after. */
     for (int i = 0; i < 300; i++) {
         snprintf(ip, sizeof ip, "192.0.2.%d", i % 256);
-        ck_assert_int_eq(trpt_policy_take_failure(p, new_failure(i < 256 ? "certificate-expired" : "tlsa-invalid",
+        ck_assert_int_eq(trpt_policy_take_failure(p, new_failure(&r->arena,
+                                                                 i < 256 ? "certificate-expired" : "tlsa-invalid",
                                                                  ip, "mx.example", (uint64_t)i)),
                          TLSRPT_OK);
         if (i == 150) {
             tlsrpt_failure *found;
-            tlsrpt_failure *key = new_failure("certificate-expired", "192.0.2.7", "mx.example", 0);
+            tlsrpt_failure *key = new_failure(NULL, "certificate-expired", "192.0.2.7", "mx.example", 0);
             ck_assert_int_eq(trpt_policy_find_failure(p, key, &found), TLSRPT_OK);
             ck_assert_ptr_eq(found, p->failures[7]);
             trpt_failure_destroy(key);
@@ -330,7 +439,8 @@ START_TEST(model_find_failure_and_counts)
     for (int i = 0; i < 300; i++) {
         snprintf(ip, sizeof ip, "192.0.2.%d", i % 256);
         tlsrpt_failure *found;
-        tlsrpt_failure *key = new_failure(i < 256 ? "certificate-expired" : "tlsa-invalid", ip, "mx.example", 99);
+        tlsrpt_failure *key =
+            new_failure(NULL, i < 256 ? "certificate-expired" : "tlsa-invalid", ip, "mx.example", 99);
         ck_assert_int_eq(trpt_policy_find_failure(p, key, &found), TLSRPT_OK);
         ck_assert_ptr_eq(found, p->failures[i]);
         /* NULL and "" differ; every field takes part. */
@@ -340,7 +450,7 @@ START_TEST(model_find_failure_and_counts)
         ck_assert_ptr_null(found);
         trpt_failure_destroy(key);
     }
-    tlsrpt_failure *key = new_failure("certificate-expired", "192.0.2.1", NULL, 0);
+    tlsrpt_failure *key = new_failure(NULL, "certificate-expired", "192.0.2.1", NULL, 0);
     tlsrpt_failure *found;
     ck_assert_int_eq(trpt_policy_find_failure(p, key, &found), TLSRPT_OK);
     ck_assert_ptr_null(found);
@@ -353,6 +463,7 @@ START_TEST(model_find_failure_and_counts)
     ck_assert_int_eq(trpt_policy_details_sum(p, &sum), TLSRPT_ELIMIT);
     ck_assert_uint_eq(sum, UINT64_MAX);
     trpt_policy_destroy(p);
+    tlsrpt_report_free(r);
 
     uint64_t acc = UINT64_MAX - 1;
     ck_assert_int_eq(trpt_u64_add(&acc, 1), TLSRPT_OK);
@@ -995,6 +1106,101 @@ START_TEST(parse_conforming_variants_have_no_findings)
 }
 END_TEST
 
+START_TEST(parse_long_string_lists)
+{
+    /* Lists longer than the parser's first scratch size, with a wrong-typed element (an error, skipped) among them:
+     * every string kept, in order, in two policies (the scratch is reused). */
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, REPORT_HEAD "\"policies\":[");
+    for (int pol = 0; pol < 2; pol++) {
+        trpt_buf_printf(&b, "%s{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d%d.example\","
+                            "\"policy-string\":[", pol ? "," : "", pol);
+        for (int i = 0; i < 40 + pol; i++)
+            trpt_buf_printf(&b, "%s\"s%d-%d\"%s", i ? "," : "", pol, i, i == 20 ? ",7" : "");
+        trpt_buf_puts(&b, "],\"mx-host\":[");
+        for (int i = 0; i < 33 - pol; i++)
+            trpt_buf_printf(&b, "%s\"mx%d.d%d.example\"", i ? "," : "", i, pol);
+        trpt_buf_puts(&b, "]},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}}");
+    }
+    trpt_buf_puts(&b, "]}");
+    ck_assert(!b.failed);
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    tlsrpt_report *r;
+    ck_assert_int_eq(tlsrpt_report_parse(&r, b.data, b.len, 0, d), TLSRPT_ESEMANTIC);
+    ck_assert_ptr_null(r);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "report-type-mismatch");
+    ck_assert_str_eq(tlsrpt_diag_path(d, 0), "/policies/0/policy/policy-string/21");
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1), "report-type-mismatch");
+    ck_assert_str_eq(tlsrpt_diag_path(d, 1), "/policies/1/policy/policy-string/21");
+    /* Without the wrong-typed elements: the report reads back every string. */
+    char *text = b.data;
+    for (char *q; (q = strstr(text, ",7")) != NULL;)
+        memmove(q, q + 2, strlen(q + 2) + 1);
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_report_parse(&r, text, strlen(text), TLSRPT_PARSE_STRICT, d), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+    char want[40];
+    for (size_t pol = 0; pol < 2; pol++) {
+        const tlsrpt_policy *p = tlsrpt_report_policy(r, pol);
+        ck_assert_uint_eq(tlsrpt_policy_string_count(p), 40 + pol);
+        for (size_t i = 0; i < 40 + pol; i++) {
+            snprintf(want, sizeof want, "s%zu-%zu", pol, i);
+            ck_assert_str_eq(tlsrpt_policy_string(p, i), want);
+        }
+        ck_assert_uint_eq(tlsrpt_policy_mx_host_count(p), 33 - pol);
+        for (size_t i = 0; i < 33 - pol; i++) {
+            snprintf(want, sizeof want, "mx%zu.d%zu.example", i, pol);
+            ck_assert_str_eq(tlsrpt_policy_mx_host(p, i), want);
+        }
+    }
+    tlsrpt_report_free(r);
+    tlsrpt_diag_free(d);
+    trpt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(parse_shares_registered_result_types)
+{
+    /* Details of one registered result type share one copy in the report's arena; unregistered ones are copied
+     * each time. Either way every detail reads its own type. */
+    static const char text[] =
+        REPORT_HEAD "\"policies\":[{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"d.example\"},"
+                    "\"summary\":{\"total-successful-session-count\":0,\"total-failure-session-count\":4},"
+                    "\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"x-local\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"certificate-expired\",\"failed-session-count\":1},"
+                    "{\"result-type\":\"x-local\",\"failed-session-count\":1}]}]}";
+    tlsrpt_report *r;
+    ck_assert_int_eq(parse_text(text, 0, &r, NULL), TLSRPT_OK);
+    const tlsrpt_policy *p = tlsrpt_report_policy(r, 0);
+    ck_assert_uint_eq(tlsrpt_policy_failure_count(p), 4);
+    const tlsrpt_failure *f[4];
+    for (size_t i = 0; i < 4; i++)
+        f[i] = tlsrpt_policy_failure(p, i);
+    ck_assert_ptr_eq(tlsrpt_failure_result_type(f[0]), tlsrpt_failure_result_type(f[2]));
+    ck_assert_str_eq(tlsrpt_failure_result_type(f[0]), "certificate-expired");
+    ck_assert_int_eq(tlsrpt_failure_result_code(f[2]), TLSRPT_RESULT_CERTIFICATE_EXPIRED);
+    ck_assert_ptr_ne(tlsrpt_failure_result_type(f[1]), tlsrpt_failure_result_type(f[3]));
+    ck_assert_str_eq(tlsrpt_failure_result_type(f[3]), "x-local");
+    ck_assert_int_eq(tlsrpt_failure_result_code(f[3]), TLSRPT_RESULT_OTHER);
+    /* A copy, and a merge into it: equal details of the source all count on the first equal one of the copy. */
+    tlsrpt_report *c;
+    ck_assert_int_eq(trpt_report_copy(&c, r), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_merge(c, r), TLSRPT_OK);
+    const tlsrpt_policy *cp = tlsrpt_report_policy(c, 0);
+    ck_assert_uint_eq(tlsrpt_policy_failure_count(cp), 4);
+    ck_assert_str_eq(tlsrpt_failure_result_type(tlsrpt_policy_failure(cp, 2)), "certificate-expired");
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 0)), 3);
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 1)), 3);
+    ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(cp, 2)), 1);
+    tlsrpt_report_free(c);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
 START_TEST(parse_unknown_members_and_repeats)
 {
     tlsrpt_diag *d;
@@ -1378,6 +1584,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, result_type_numbers_and_descriptions);
     tcase_add_test(tc, model_getters_and_null_safety);
     tcase_add_test(tc, model_find_policy_distinguishes_absent_and_empty);
+    tcase_add_test(tc, arena_blocks_alignment_and_release);
+    tcase_add_test(tc, model_strings_in_arena_or_heap);
     tcase_add_test(tc, model_find_failure_and_counts);
     tcase_add_test(tc, ip_syntax_and_canonical_form);
     tcase_add_test(tc, datetime_rfc3339);
@@ -1396,6 +1604,8 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, parse_deviation_lenient_and_strict, 0, (int)(sizeof deviations / sizeof deviations[0]));
     tcase_add_test(tc, parse_deviation_values);
     tcase_add_test(tc, parse_conforming_variants_have_no_findings);
+    tcase_add_test(tc, parse_long_string_lists);
+    tcase_add_test(tc, parse_shares_registered_result_types);
     tcase_add_test(tc, parse_unknown_members_and_repeats);
     tcase_add_loop_test(tc, parse_fatal_in_both_modes, 0, (int)(sizeof fatals / sizeof fatals[0]));
     tcase_add_test(tc, parse_uint64_max_and_offsets);

@@ -475,6 +475,25 @@ START_TEST(counts_saturate_as_errors)
 }
 END_TEST
 
+/* The state of a report's arena, to check that a failed call gave back everything it took there. */
+typedef struct arena_state {
+    trpt_arena_mark mark;
+    size_t total;
+} arena_state;
+
+static arena_state arena_now(const tlsrpt_report *r)
+{
+    arena_state s = {trpt_arena_get_mark(&r->arena), r->arena.total};
+    return s;
+}
+
+static void assert_arena_is(const tlsrpt_report *r, arena_state s)
+{
+    ck_assert_ptr_eq(r->arena.head, s.mark.head);
+    ck_assert_uint_eq(r->arena.used, s.mark.used);
+    ck_assert_uint_eq(r->arena.total, s.total);
+}
+
 START_TEST(hot_path_does_not_allocate)
 {
     tlsrpt_report *r = new_report();
@@ -518,11 +537,14 @@ START_TEST(allocation_failures_leave_no_trace)
         tlsrpt_failure *f = failure("certificate-expired", "192.0.2.1", "mx.example.net");
         char *before = serialize_or_fail(r, 0);
         static const char *const mx[] = {"*.B\xc3\xbc" "cher.example"};
+        arena_state arena_before = arena_now(r);
         arm(k);
         tlsrpt_policy *q = NULL;
         int rc = tlsrpt_report_add_policy(r, TLSRPT_POLICY_STS, "b\xc3\xbc" "cher.example", NULL, 0, mx, 1, &q);
-        if (rc == TLSRPT_OK)
+        if (rc == TLSRPT_OK) {
+            arena_before = arena_now(r);
             rc = tlsrpt_policy_add_failures(p, f, 7);
+        }
         long seen = disarm();
         if (k >= seen) {
             ck_assert_int_eq(rc, TLSRPT_OK); /* no allocation was failed: done */
@@ -541,6 +563,7 @@ START_TEST(allocation_failures_leave_no_trace)
         else
             ck_assert_uint_eq(tlsrpt_policy_failed_sessions(p), 0);
         ck_assert_uint_eq(tlsrpt_policy_failure_count(p), 0);
+        assert_arena_is(r, arena_before); /* the failed call gave back what it took in the arena */
         free(before);
         free(after);
         tlsrpt_failure_free(f);
@@ -668,7 +691,12 @@ START_TEST(merge_overflow_leaves_dst_unchanged)
     dst->policies[0]->failures[1]->session_count = UINT64_MAX - 10;
     const tlsrpt_policy *d0 = tlsrpt_report_policy(dst, 0);
     char *before = serialize_or_fail(dst, TLSRPT_JSON_PRETTY);
-    ck_assert_int_eq(tlsrpt_report_merge(dst, src), TLSRPT_ELIMIT);
+    arena_state arena_before = arena_now(dst);
+    /* A failed merge gives back what it appended, also in the arena: retrying does not grow dst. */
+    for (int i = 0; i < 20; i++) {
+        ck_assert_int_eq(tlsrpt_report_merge(dst, src), TLSRPT_ELIMIT);
+        assert_arena_is(dst, arena_before);
+    }
     char *after = serialize_or_fail(dst, TLSRPT_JSON_PRETTY);
     ck_assert_str_eq(before, after);
     ck_assert_ptr_eq(tlsrpt_report_policy(dst, 0), d0);
@@ -714,6 +742,7 @@ START_TEST(merge_allocation_failures_leave_dst_unchanged)
         overlapping_pair(&dst, &src, 1, 1);
         const tlsrpt_policy *d0 = tlsrpt_report_policy(dst, 0);
         char *before = serialize_or_fail(dst, 0);
+        arena_state arena_before = arena_now(dst);
         arm(k);
         int rc = tlsrpt_report_merge(dst, src);
         long seen = disarm();
@@ -731,6 +760,7 @@ START_TEST(merge_allocation_failures_leave_dst_unchanged)
         ck_assert_int_eq(rc, TLSRPT_ENOMEM);
         ck_assert_str_eq(before, after);
         ck_assert_ptr_eq(tlsrpt_report_policy(dst, 0), d0);
+        assert_arena_is(dst, arena_before);
         free(before);
         free(after);
         tlsrpt_report_free(dst);

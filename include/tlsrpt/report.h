@@ -390,7 +390,7 @@ TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, c
 
 /**
  * tlsrpt_report_serialize_gzip - the compact JSON of tlsrpt_report_serialize(), compressed as one gzip member
- * (RFC 1952, libdeflate level 9, no file name, MTIME 0, so deterministic for a given libdeflate build).
+ * (RFC 1952, libdeflate level 6, no file name, MTIME 0, so deterministic for a given libdeflate build).
  * @out receives the bytes (free with tlsrpt_free), @out_len their number. Returns the codes of
  * tlsrpt_report_serialize(). Since: 1.0
  */
