@@ -6,14 +6,9 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "fuzz_report_walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void touch(const char *s)
-{
-    if (s)
-        FUZZ_CHECK(strlen(s) < ((size_t)1 << 30));
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,21 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(rep != NULL);
         FUZZ_CHECK(!fuzz_has_error(diag)); /* success never carries an ERROR, in either mode */
-        touch(tlsrpt_report_organization_name(rep));
-        touch(tlsrpt_report_contact_info(rep));
-        touch(tlsrpt_report_id(rep));
-        for (size_t i = 0; i < tlsrpt_report_policy_count(rep); i++) {
-            const tlsrpt_policy *p = tlsrpt_report_policy(rep, i);
-            FUZZ_CHECK(p != NULL);
-            touch(tlsrpt_policy_type_name(p));
-            touch(tlsrpt_policy_domain(p));
-            for (size_t j = 0; j < tlsrpt_policy_failure_count(p); j++)
-                touch(tlsrpt_failure_result_type(tlsrpt_policy_failure(p, j)));
-        }
+        fuzz_walk_report(rep);
     }
     for (size_t i = 0; i < tlsrpt_diag_count(diag); i++) {
-        touch(tlsrpt_diag_id(diag, i));
-        touch(tlsrpt_diag_message(diag, i));
+        fuzz_touch(tlsrpt_diag_id(diag, i));
+        fuzz_touch(tlsrpt_diag_message(diag, i));
         size_t off = tlsrpt_diag_offset(diag, i);
         /* message findings point into the message; report findings (with a path) into the decoded report */
         const char *path = tlsrpt_diag_path(diag, i);

@@ -50,6 +50,16 @@ void trpt_quoted_free(char *q);
 char *trpt_strdup(const char *s);
 char *trpt_strndup(const char *s, size_t n);
 int trpt_ascii_lower(int c);
+/* The murmur3 64-bit finalizer: a bijection that spreads every input bit over the output (hash tables, ids). */
+static inline uint64_t trpt_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
 int trpt_ascii_strcasecmp(const char *a, const char *b);
 int trpt_ascii_strncasecmp(const char *a, const char *b, size_t n);
 

@@ -142,19 +142,9 @@ static int str_eq(const char *a, const char *b)
  * collision between two keys depends on the seed. It is not a cryptographic hash: the seed makes collisions depend
  * on the container's address, which an attacker does not know, and a collision only costs a string comparison. */
 
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static uint64_t seed_of(const void *container)
 {
-    return mix64((uint64_t)(uintptr_t)container ^ 0x9e3779b97f4a7c15ULL);
+    return trpt_mix64((uint64_t)(uintptr_t)container ^ 0x9e3779b97f4a7c15ULL);
 }
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)
@@ -200,7 +190,7 @@ static uint64_t policy_identity_hash(uint64_t seed, const char *type_name, const
     h = hash_str(h, domain);
     h = hash_str_list(h, has_strings, strings, n_strings);
     h = hash_str_list(h, has_mx_hosts, mx_hosts, n_mx_hosts);
-    return mix64(h);
+    return trpt_mix64(h);
 }
 
 static uint64_t policy_hash(uint64_t seed, const tlsrpt_policy *p)
@@ -219,7 +209,7 @@ static uint64_t failure_hash(uint64_t seed, const tlsrpt_failure *f)
     h = hash_str(h, f->receiving_ip);
     h = hash_str(h, f->additional_information);
     h = hash_str(h, f->reason_code);
-    return mix64(h);
+    return trpt_mix64(h);
 }
 
 /* ---- The open-addressing index --------------------------------------------------------------------------------- */

@@ -395,16 +395,6 @@ static void hash_bytes(msg_hash *h, const void *data, size_t len)
     }
 }
 
-static uint64_t fmix64(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
-
 /* Appends a header field "name: token token ...", folded (CRLF SP) before a token when the line would pass 78
  * characters. Every token is at most 997 octets, so no line passes 998. */
 static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
@@ -519,7 +509,7 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     hash_bytes(&h, domain, strlen(domain));
     hash_bytes(&h, sender, strlen(sender));
     hash_bytes(&h, gz, gz_len);
-    uint64_t h1 = fmix64(h.a), h2 = fmix64(h.b ^ h1);
+    uint64_t h1 = trpt_mix64(h.a), h2 = trpt_mix64(h.b ^ h1);
 
     char start[21], end[21];
     (void)trpt_datetime_format(r->start_time, start); /* both in range: checked above */
