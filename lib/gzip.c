@@ -19,11 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Marks a diagnostic id passed through a helper, so that the docs test finds it. */
-#ifndef DIAG_ID
-#define DIAG_ID(id) (id)
-#endif
-
 #define GZIP_MIN_MEMBER 18u        /* 10-byte header + empty deflate block (2 bytes) + 8-byte trailer */
 #define GZIP_MAX_RATIO 1032u       /* deflate's largest expansion per input byte */
 #define GZIP_FIRST_BUFFER 4096u    /* first output buffer when ISIZE gives no usable hint */

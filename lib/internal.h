@@ -78,6 +78,10 @@ int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, 
 /* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
 int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
 
+/* Marks a diagnostic id that reaches trpt_diag_add through a variable or helper, so that tests/docs-test.py finds
+ * it and checks that doc/diagnostics.md lists it. */
+#define DIAG_ID(id) (id)
+
 /* Number of ERROR entries in d from index `from` on. */
 size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
 

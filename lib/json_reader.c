@@ -31,11 +31,6 @@
 
 #include "internal.h"
 
-/* Marks a diagnostic id passed through a helper, so that tests/docs-test.py finds it. */
-#ifndef DIAG_ID
-#define DIAG_ID(id) (id)
-#endif
-
 /* What the reader expects next. */
 enum {
     ST_VALUE,         /* a value (top level, after ':' or after ',' in an array) */

@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Marks a diagnostic id passed through a helper, so that the docs test finds it. */
-#ifndef DIAG_ID
-#define DIAG_ID(id) (id)
-#endif
-
 typedef struct parser {
     trpt_json_reader *json;
     tlsrpt_diag *diag;

@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Marks a diagnostic id passed through a helper, so that the docs test finds it. */
-#ifndef DIAG_ID
-#define DIAG_ID(id) (id)
-#endif
-
 /* ---- IP address text --------------------------------------------------------------------------------------------- */
 
 static int is_digit(char c)
