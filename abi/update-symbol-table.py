@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rewrites the symbol table at the end of doc/ABI.md from lib/libtlsrpt.map and the man pages in doc/."""
+"""Rewrites the symbol table at the end of doc/ABI.md and doc/man-links.txt (one man page link per function, installed
+by doc/meson.build) from lib/libtlsrpt.map and the man pages in doc/."""
 import os
 import re
 import sys
@@ -23,3 +24,6 @@ p=f'{root}/doc/ABI.md'; s=open(p).read()
 s=s[:s.index("## Symbols and the version")]+out
 open(p,'w').write(s)
 print(len(rows))
+links = "".join(f"{sym}.3 {page.replace('(3)', '.3').replace('(1)', '.1')}\n" for sym, since, page in sorted(rows)
+                if page and page != sym + "(3)")
+open(f'{root}/doc/man-links.txt', 'w').write(links)

@@ -35,6 +35,21 @@ def main():
     for sym in sorted(set(table) & set(nodes)):
         if table[sym] != nodes[sym]:
             errors.append(f"doc/ABI.md says {sym} is since {table[sym]}, the map says {nodes[sym]}")
+    # Every function has a man page of its own name: its page, or a link (doc/man-links.txt) to the page that shows
+    # its synopsis.
+    links = {}
+    for line in open(os.path.join(docdir, "man-links.txt")).read().split("\n"):
+        if line.strip():
+            link, target = line.split(" ")
+            links[link] = target
+    for sym in symbols:
+        if f"{sym}.3" in pages:
+            continue
+        target = links.get(f"{sym}.3")
+        if target is None:
+            errors.append(f"{sym} has no man page and no link in doc/man-links.txt")
+        elif target not in pages or not re.search(r"\b" + re.escape(sym) + r"\s*\(", pages[target]):
+            errors.append(f"doc/man-links.txt points {sym}.3 at {target}, which does not show its synopsis")
     installed = open(os.path.join(docdir, "meson.build")).read()
     for page in sorted(pages):
         if f"'{page}'" not in installed:
