@@ -17,11 +17,15 @@ struct tlsrpt_diag {
     diag_entry *entries;
     size_t count;
     size_t cap;
+    int truncated; /* "too-many-findings" was added: later warnings and notes are dropped */
 };
 
-/* A list never grows past this many entries: hostile input that triggers one finding per byte must not make the
- * list itself the unbounded allocation. The last slot says that findings were dropped. */
+/* A list never grows without bound: hostile input that triggers one finding per byte must not make the list itself
+ * the unbounded allocation. Warnings and notes stop at DIAG_MAX_ENTRIES - 1 entries, and one more entry,
+ * "too-many-findings", says that some were dropped. Errors are kept past that point, up to DIAG_ERROR_RESERVE more
+ * entries, so that a call that fails after a flood of warnings still lists the ERROR that explains the failure. */
 #define DIAG_MAX_ENTRIES 1000u
+#define DIAG_ERROR_RESERVE 16u
 
 TLSRPT_API int tlsrpt_diag_new(tlsrpt_diag **out)
 {
@@ -45,6 +49,7 @@ TLSRPT_API void tlsrpt_diag_clear(tlsrpt_diag *d)
     for (size_t i = 0; i < d->count; i++)
         entry_free(&d->entries[i]);
     d->count = 0;
+    d->truncated = 0;
 }
 
 TLSRPT_API void tlsrpt_diag_free(tlsrpt_diag *d)
@@ -127,15 +132,17 @@ int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, 
 {
     if (!d)
         return TLSRPT_OK;
-    if (d->count >= DIAG_MAX_ENTRIES)
+    if (severity == TLSRPT_SEVERITY_ERROR) {
+        if (d->count >= DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE)
+            return TLSRPT_OK; /* errors before this one already explain the failure */
+    } else if (d->truncated) {
         return TLSRPT_OK;
-    if (d->count == DIAG_MAX_ENTRIES - 1) {
-        /* The last slot: keep an error visible if the dropped finding was one. */
-        char *msg = trpt_strdup("Too many findings; the rest were dropped.");
+    } else if (d->count >= DIAG_MAX_ENTRIES - 1) {
+        char *msg = trpt_strdup("Too many findings; further warnings and notes were dropped.");
         if (!msg)
             return TLSRPT_ENOMEM;
-        return diag_push(d, severity == TLSRPT_SEVERITY_ERROR ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING,
-                         "too-many-findings", TLSRPT_NO_OFFSET, NULL, msg);
+        d->truncated = 1;
+        return diag_push(d, TLSRPT_SEVERITY_WARNING, "too-many-findings", TLSRPT_NO_OFFSET, NULL, msg);
     }
     trpt_buf b;
     trpt_buf_init(&b);

@@ -111,11 +111,42 @@ START_TEST(diag_list_is_bounded)
     tlsrpt_diag *d;
     ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
     for (int i = 0; i < 5000; i++)
-        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "flood", (size_t)i, NULL, "Flood %d.", i), TLSRPT_OK);
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "flood", (size_t)i, NULL, "Flood %d.", i),
+                         TLSRPT_OK);
+    /* 999 warnings, then the marker; later warnings and notes are dropped. */
     ck_assert_uint_eq(tlsrpt_diag_count(d), 1000);
-    ck_assert_str_eq(tlsrpt_diag_id(d, 999), "too-many-findings");
-    ck_assert_int_eq(tlsrpt_diag_severity(d, 999), TLSRPT_SEVERITY_ERROR);
     ck_assert_str_eq(tlsrpt_diag_id(d, 998), "flood");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 998), 998);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 999), "too-many-findings");
+    ck_assert_int_eq(tlsrpt_diag_severity(d, 999), TLSRPT_SEVERITY_WARNING);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "note", 0, NULL, "Note."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1000);
+
+    /* An error after the flood is still listed, so a failing call always explains itself (found by fuzz_report:
+     * a report with a thousand deviations before its syntax error). Errors stop 16 entries later. */
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "the-error", 4242, NULL, "Bad."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1001);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1000), "the-error");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1000), 4242);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "more", 0, NULL, "More."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+
+    /* clear starts afresh. */
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "note", 0, NULL, "Note."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+
+    /* Errors that fill the list before any warning: the marker still comes when a warning is dropped. */
+    tlsrpt_diag_clear(d);
+    for (int i = 0; i < 1010; i++)
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "err", 0, NULL, "E."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1010);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w", 0, NULL, "W."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1011);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1010), "too-many-findings");
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w", 0, NULL, "W."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1011);
     tlsrpt_diag_free(d);
 }
 END_TEST
