@@ -23,7 +23,8 @@ struct tlsrpt_diag {
 /* A list never grows without bound: hostile input that triggers one finding per byte must not make the list itself
  * the unbounded allocation. Warnings and notes stop at DIAG_MAX_ENTRIES - 1 entries, and one more entry,
  * "too-many-findings", says that some were dropped. Errors are kept past that point, up to DIAG_ERROR_RESERVE more
- * entries, so that a call that fails after a flood of warnings still lists the ERROR that explains the failure. */
+ * entries; then each new error replaces the last one. So a call that fails after a flood of findings still lists, as
+ * its last entry, the ERROR that explains the failure. */
 #define DIAG_MAX_ENTRIES 1000u
 #define DIAG_ERROR_RESERVE 16u
 
@@ -103,6 +104,11 @@ TLSRPT_API const char *tlsrpt_diag_path(const tlsrpt_diag *d, size_t i)
 
 static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, char *message)
 {
+    if (severity == TLSRPT_SEVERITY_ERROR && d->count >= DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE) {
+        /* Full: the newest error replaces the last entry (itself an error of the reserve), so the error that ended
+         * the call is always the last one listed. */
+        entry_free(&d->entries[--d->count]);
+    }
     if (d->count == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 8;
         diag_entry *p = realloc(d->entries, cap * sizeof *p);
@@ -133,8 +139,7 @@ int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, 
     if (!d)
         return TLSRPT_OK;
     if (severity == TLSRPT_SEVERITY_ERROR) {
-        if (d->count >= DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE)
-            return TLSRPT_OK; /* errors before this one already explain the failure */
+        /* always kept: diag_push makes room in a full list */
     } else if (d->truncated) {
         return TLSRPT_OK;
     } else if (d->count >= DIAG_MAX_ENTRIES - 1) {

@@ -129,8 +129,15 @@ START_TEST(diag_list_is_bounded)
     ck_assert_str_eq(tlsrpt_diag_id(d, 1000), "the-error");
     ck_assert_uint_eq(tlsrpt_diag_offset(d, 1000), 4242);
     for (int i = 0; i < 100; i++)
-        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "more", 0, NULL, "More."), TLSRPT_OK);
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "more", (size_t)i, NULL, "More."), TLSRPT_OK);
     ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+    /* Full: the newest error takes the last slot, so the error that ended a call is always listed last. */
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "fatal", 77, NULL, "Fatal."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1015), "fatal");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1015), 77);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1014), "more");
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1000), "the-error");
 
     /* clear starts afresh. */
     tlsrpt_diag_clear(d);
