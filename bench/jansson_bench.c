@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
+
 #define BATCHES 5
 
 static const char *const RESULT_TYPES[] = {
@@ -148,35 +150,6 @@ static uint64_t once(const unsigned char *data, size_t n, const char *name)
     json_decref(r);
     free(text);
     return c;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static unsigned char *read_file(const char *name, size_t *out_len)
-{
-    FILE *f = fopen(name, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *grown = realloc(buf, cap * 2);
-            if (grown == NULL)
-                free(buf);
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *out_len = n;
-    return buf;
 }
 
 static size_t json_size(const unsigned char *data, size_t n)

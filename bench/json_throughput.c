@@ -10,6 +10,8 @@
 #include "internal.h"
 #include "json_reader.h"
 
+#include "bench_common.h"
+
 static void report(trpt_buf *b, int pretty)
 {
     const char *nl = pretty ? "\n" : "", *in1 = pretty ? "  " : "", *in2 = pretty ? "    " : "",
@@ -43,13 +45,6 @@ static void report(trpt_buf *b, int pretty)
         trpt_buf_printf(b, "%s%s]%s%s}", nl, in3, nl, in2);
     }
     trpt_buf_printf(b, "%s%s]%s}%s", nl, in1, nl, nl);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Reads the document once like a schema-driven parser; returns a checksum so nothing is optimized away. */

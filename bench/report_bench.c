@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
+
 /* The counting allocator is compiled only into report_heap (meson: -DCOUNT_HEAP), so that it never slows the timed
  * runs of report_bench. */
 #if defined(COUNT_HEAP) && defined(__GLIBC__)
@@ -115,35 +117,6 @@ static uint64_t walk(const tlsrpt_report *r)
 }
 
 /* ---- Driver ------------------------------------------------------------------------------------------------------ */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static unsigned char *read_file(const char *name, size_t *out_len)
-{
-    FILE *f = fopen(name, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *grown = realloc(buf, cap * 2);
-            if (grown == NULL)
-                free(buf);
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *out_len = n;
-    return buf;
-}
 
 /* One parse + walk; returns the checksum, or exits on a parse failure (the benchmark inputs are valid reports). */
 static __attribute__((noinline)) uint64_t once(const unsigned char *data, size_t n, const char *name)

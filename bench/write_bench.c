@@ -19,16 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
+
 #define BATCHES 5
 #define N_DETAILS 50
 #define ORDER_LEN 4096
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void check(int rc, const char *what)
 {
@@ -174,28 +169,6 @@ static double serialize_gzip_job(void *ctx, long iters)
         tlsrpt_free(gz);
     }
     return now() - t0;
-}
-
-static unsigned char *read_file(const char *name, size_t *out_len)
-{
-    FILE *f = fopen(name, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *grown = realloc(buf, cap * 2);
-            if (grown == NULL)
-                free(buf);
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *out_len = n;
-    return buf;
 }
 
 int main(int argc, char **argv)
