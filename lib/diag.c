@@ -23,8 +23,9 @@ struct tlsrpt_diag {
 /* A list never grows without bound: hostile input that triggers one finding per byte must not make the list itself
  * the unbounded allocation. Warnings and notes stop at DIAG_MAX_ENTRIES - 1 entries, and one more entry,
  * "too-many-findings", says that some were dropped. Errors are kept past that point, up to DIAG_ERROR_RESERVE more
- * entries; then each new error replaces the last one. So a call that fails after a flood of findings still lists, as
- * its last entry, the ERROR that explains the failure. */
+ * entries in all (one of them stays free for the marker until it is added); then each new error replaces the newest
+ * error. So a call that fails after a flood of findings still lists, as its last entry, the ERROR that explains the
+ * failure. */
 #define DIAG_MAX_ENTRIES 1000u
 #define DIAG_ERROR_RESERVE 16u
 
@@ -104,10 +105,17 @@ TLSRPT_API const char *tlsrpt_diag_path(const tlsrpt_diag *d, size_t i)
 
 static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, char *message)
 {
-    if (severity == TLSRPT_SEVERITY_ERROR && d->count >= DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE) {
-        /* Full: the newest error replaces the last entry (itself an error of the reserve), so the error that ended
-         * the call is always the last one listed. */
-        entry_free(&d->entries[--d->count]);
+    size_t error_bound = DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE - (d->truncated ? 0 : 1);
+    if (severity == TLSRPT_SEVERITY_ERROR && d->count >= error_bound) {
+        /* Full: drop the newest error (only the marker can follow it; a full list holds at most DIAG_MAX_ENTRIES
+         * warnings, notes and marker, so it has an error) and append this one, so the error that ended the call is
+         * always the last one listed. */
+        size_t i = d->count - 1;
+        while (d->entries[i].severity != TLSRPT_SEVERITY_ERROR)
+            i--;
+        entry_free(&d->entries[i]);
+        memmove(&d->entries[i], &d->entries[i + 1], (d->count - 1 - i) * sizeof d->entries[0]);
+        d->count--;
     }
     if (d->count == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 8;

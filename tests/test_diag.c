@@ -154,6 +154,28 @@ START_TEST(diag_list_is_bounded)
     ck_assert_str_eq(tlsrpt_diag_id(d, 1010), "too-many-findings");
     ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w", 0, NULL, "W."), TLSRPT_OK);
     ck_assert_uint_eq(tlsrpt_diag_count(d), 1011);
+
+    /* Only errors: they stop one entry short of the bound, so the marker always fits; the newest error is last. */
+    tlsrpt_diag_clear(d);
+    for (int i = 0; i < 2000; i++)
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "err", (size_t)i, NULL, "E."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1015);
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1014), 1999);
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1013), 1013);
+    /* The marker takes the last slot; a later error replaces the newest error, never the marker, and the list
+     * stays at its bound of 1016 entries. */
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w", 0, NULL, "W."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1015), "too-many-findings");
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "fatal", 77, NULL, "Fatal."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1015), "fatal");
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1014), "too-many-findings");
+    ck_assert_uint_eq(tlsrpt_diag_offset(d, 1013), 1013);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "fatal2", 78, NULL, "Fatal."), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1016);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1015), "fatal2");
+    ck_assert_str_eq(tlsrpt_diag_id(d, 1014), "too-many-findings");
     tlsrpt_diag_free(d);
 }
 END_TEST
