@@ -40,15 +40,23 @@ static size_t path_segments(const char *path)
     return n;
 }
 
+/* The list holds `expected` ERROR entries; once it is full (999 entries and more, doc/tlsrpt_diag.3) errors may
+ * replace each other, and then the newest ERROR is its last entry. */
+static void check_error_count(const tlsrpt_diag *diag, size_t expected)
+{
+    size_t n = tlsrpt_diag_count(diag);
+    if (n < 999)
+        FUZZ_CHECK(count_severity(diag, TLSRPT_SEVERITY_ERROR) == expected);
+    else
+        FUZZ_CHECK(tlsrpt_diag_severity(diag, n - 1) == TLSRPT_SEVERITY_ERROR);
+}
+
 /* A failed next/skip: the status is an error code, exactly one ERROR was added (none when reader_new already
  * recorded the failure: a BOM in strict mode), and the failure is sticky. */
 static void check_failure(trpt_json_reader *r, tlsrpt_diag *diag, int status, size_t errors_before, int pre_failed)
 {
     FUZZ_CHECK(status == TLSRPT_ESYNTAX || status == TLSRPT_ELIMIT || status == TLSRPT_ENOMEM);
-    if (tlsrpt_diag_count(diag) < 999)
-        FUZZ_CHECK(count_severity(diag, TLSRPT_SEVERITY_ERROR) == errors_before + (pre_failed ? 0 : 1));
-    else /* a full list (doc/tlsrpt_diag.3): the newest ERROR is the last entry */
-        FUZZ_CHECK(tlsrpt_diag_severity(diag, tlsrpt_diag_count(diag) - 1) == TLSRPT_SEVERITY_ERROR);
+    check_error_count(diag, errors_before + (pre_failed ? 0 : 1));
     size_t n = tlsrpt_diag_count(diag);
     FUZZ_CHECK(trpt_json_next(r) == status);
     FUZZ_CHECK(trpt_json_skip(r) == status);
@@ -97,10 +105,8 @@ static void check_number(trpt_json_reader *r, tlsrpt_diag *diag)
     } else {
         FUZZ_CHECK(rc == TLSRPT_ESEMANTIC || rc == TLSRPT_ENOMEM);
         FUZZ_CHECK(v == 0);
-        if (rc == TLSRPT_ESEMANTIC && tlsrpt_diag_count(diag) < 999)
-            FUZZ_CHECK(count_severity(diag, TLSRPT_SEVERITY_ERROR) == errors + 1);
-        else if (rc == TLSRPT_ESEMANTIC) /* a full list: the newest ERROR is the last entry */
-            FUZZ_CHECK(tlsrpt_diag_severity(diag, tlsrpt_diag_count(diag) - 1) == TLSRPT_SEVERITY_ERROR);
+        if (rc == TLSRPT_ESEMANTIC)
+            check_error_count(diag, errors + 1);
     }
     size_t slen = 7;
     FUZZ_CHECK(trpt_json_string(r, &slen) == NULL && slen == 0);
