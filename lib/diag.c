@@ -18,6 +18,7 @@ struct tlsrpt_diag {
     size_t count;
     size_t cap;
     int truncated; /* "too-many-findings" was added: later warnings and notes are dropped */
+    size_t text_bytes; /* bytes of the ids, messages and paths of the entries (for DIAG_MAX_TEXT) */
 };
 
 /* A list never grows without bound: hostile input that triggers one finding per byte must not make the list itself
@@ -28,6 +29,13 @@ struct tlsrpt_diag {
  * failure. */
 #define DIAG_MAX_ENTRIES 1000u
 #define DIAG_ERROR_RESERVE 16u
+/* Warnings and notes also stop (with the marker) once the entries' text (ids, messages, paths) reaches this many
+ * bytes, so that the list's memory is bounded by a constant, not by entries times the longest path. */
+#define DIAG_MAX_TEXT (256u * 1024u)
+/* A path longer than this is stored cut in the middle at segment boundaries, with a "..." segment in the gap
+ * (a JSON pointer of 64 levels of 128-byte names would otherwise take ~24 KiB in every entry). */
+#define DIAG_MAX_PATH 512u
+#define DIAG_PATH_HEAD 128u
 
 TLSRPT_API int tlsrpt_diag_new(tlsrpt_diag **out)
 {
@@ -35,6 +43,11 @@ TLSRPT_API int tlsrpt_diag_new(tlsrpt_diag **out)
         return TLSRPT_EINVAL;
     *out = calloc(1, sizeof **out);
     return *out ? TLSRPT_OK : TLSRPT_ENOMEM;
+}
+
+static size_t entry_text_bytes(const diag_entry *e)
+{
+    return strlen(e->id) + strlen(e->message) + strlen(e->path);
 }
 
 static void entry_free(diag_entry *e)
@@ -52,6 +65,7 @@ TLSRPT_API void tlsrpt_diag_clear(tlsrpt_diag *d)
         entry_free(&d->entries[i]);
     d->count = 0;
     d->truncated = 0;
+    d->text_bytes = 0;
 }
 
 TLSRPT_API void tlsrpt_diag_free(tlsrpt_diag *d)
@@ -103,6 +117,34 @@ TLSRPT_API const char *tlsrpt_diag_path(const tlsrpt_diag *d, size_t i)
     return e ? e->path : NULL;
 }
 
+/* A copy of path, cut in the middle when it is longer than DIAG_MAX_PATH: the segments that start in the first
+ * DIAG_PATH_HEAD bytes, a "/..." segment, and the segments that fit in the rest. Cuts fall on '/' only, so escapes
+ * ("~0", "~1") and UTF-8 sequences stay whole. */
+static char *path_copy(const char *path)
+{
+    size_t len = strlen(path);
+    if (len <= DIAG_MAX_PATH)
+        return trpt_strdup(path);
+    size_t head = DIAG_PATH_HEAD;
+    while (head > 0 && path[head] != '/')
+        head--;
+    size_t tail = len - (DIAG_MAX_PATH - head - 4);
+    while (tail < len && path[tail] != '/')
+        tail++;
+    if (tail == len) /* one segment longer than the room: keep its last part after the marker anyway */
+        tail = len - (DIAG_MAX_PATH - head - 5);
+    char *out = malloc(head + 4 + (len - tail) + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, path, head);
+    memcpy(out + head, "/...", 4);
+    size_t n = head + 4;
+    if (path[tail] != '/')
+        out[n++] = '/';
+    memcpy(out + n, path + tail, len - tail + 1);
+    return out;
+}
+
 static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, char *message)
 {
     size_t error_bound = DIAG_MAX_ENTRIES + DIAG_ERROR_RESERVE - (d->truncated ? 0 : 1);
@@ -113,6 +155,7 @@ static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset
         size_t i = d->count - 1;
         while (d->entries[i].severity != TLSRPT_SEVERITY_ERROR)
             i--;
+        d->text_bytes -= entry_text_bytes(&d->entries[i]);
         entry_free(&d->entries[i]);
         memmove(&d->entries[i], &d->entries[i + 1], (d->count - 1 - i) * sizeof d->entries[0]);
         d->count--;
@@ -132,31 +175,47 @@ static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset
     e->offset = offset;
     e->message = message;
     e->id = trpt_strdup(id);
-    e->path = trpt_strdup(path ? path : "");
+    e->path = path_copy(path ? path : "");
     if (!e->id || !e->path) {
         entry_free(e);
         return TLSRPT_ENOMEM;
     }
+    d->text_bytes += entry_text_bytes(e);
     d->count++;
     return TLSRPT_OK;
+}
+
+/* 1 when a finding of this severity would be stored now, 0 when it would be dropped (adding the marker if this is
+ * the first one dropped), -1 when the marker could not be stored (out of memory). */
+static int diag_keeps(tlsrpt_diag *d, int severity)
+{
+    if (!d)
+        return 0;
+    if (severity == TLSRPT_SEVERITY_ERROR)
+        return 1; /* always kept: diag_push makes room in a full list */
+    if (d->truncated)
+        return 0;
+    if (d->count < DIAG_MAX_ENTRIES - 1 && d->text_bytes < DIAG_MAX_TEXT)
+        return 1;
+    char *msg = trpt_strdup("Too many findings; further warnings and notes were dropped.");
+    if (!msg)
+        return -1;
+    d->truncated = 1;
+    return diag_push(d, TLSRPT_SEVERITY_WARNING, "too-many-findings", TLSRPT_NO_OFFSET, NULL, msg) == TLSRPT_OK ? 0
+                                                                                                            : -1;
+}
+
+int trpt_diag_keeps(tlsrpt_diag *d, int severity)
+{
+    return diag_keeps(d, severity) > 0;
 }
 
 int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, const char *fmt,
                    va_list ap)
 {
-    if (!d)
-        return TLSRPT_OK;
-    if (severity == TLSRPT_SEVERITY_ERROR) {
-        /* always kept: diag_push makes room in a full list */
-    } else if (d->truncated) {
-        return TLSRPT_OK;
-    } else if (d->count >= DIAG_MAX_ENTRIES - 1) {
-        char *msg = trpt_strdup("Too many findings; further warnings and notes were dropped.");
-        if (!msg)
-            return TLSRPT_ENOMEM;
-        d->truncated = 1;
-        return diag_push(d, TLSRPT_SEVERITY_WARNING, "too-many-findings", TLSRPT_NO_OFFSET, NULL, msg);
-    }
+    int keep = diag_keeps(d, severity);
+    if (keep <= 0)
+        return keep < 0 ? TLSRPT_ENOMEM : TLSRPT_OK;
     trpt_buf b;
     trpt_buf_init(&b);
     char small[512];

@@ -75,6 +75,11 @@ int trpt_diag_add(tlsrpt_diag *d, int severity, const char *id, size_t offset, c
                   ...) TRPT_PRINTF(6, 7);
 int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, const char *path, const char *fmt,
                    va_list ap) TRPT_PRINTF(6, 0);
+/* 1 when a finding of this severity would be stored in d now, 0 when it would be dropped (d NULL, or a full list:
+ * then the list's "too-many-findings" marker is added if it is not there yet). Callers check it before building
+ * anything for a finding (a JSON path, a quoted value, a message), so that findings that are dropped cost nothing:
+ * a parse costs O(input) however many findings the input provokes. ERROR findings are always kept. */
+int trpt_diag_keeps(tlsrpt_diag *d, int severity);
 /* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
 int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
 
