@@ -90,6 +90,38 @@ int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const 
 /* Number of ERROR entries in d from index `from` on. */
 size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
 
+/* ---- Memory budgets -------------------------------------------------------------------------------------------
+ * A parser of untrusted input charges what it allocates to a budget that the caller sized from the input
+ * (tlsrpt_report_parse: a factor of the JSON size, doc/limits.md), so that peak memory is a documented multiple of
+ * the input whatever shapes the input chooses. NULL means no budget. */
+typedef struct trpt_budget {
+    size_t used;  /* bytes charged now */
+    size_t limit; /* bytes that may be charged at once */
+    size_t peak;  /* the most charged at any time (tests assert it) */
+    int exceeded; /* a charge was refused */
+} trpt_budget;
+
+/* Charges n bytes: 1, or 0 (and nothing charged, exceeded set) when that would pass the limit. */
+static inline int trpt_budget_take(trpt_budget *b, size_t n)
+{
+    if (!b)
+        return 1;
+    if (n > b->limit - b->used) {
+        b->exceeded = 1;
+        return 0;
+    }
+    b->used += n;
+    if (b->used > b->peak)
+        b->peak = b->used;
+    return 1;
+}
+
+static inline void trpt_budget_give(trpt_budget *b, size_t n)
+{
+    if (b)
+        b->used -= n;
+}
+
 /* ---- Domain names (lib/domain.c) ----------------------------------------------------------------------------
  * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
  * lint, zone output, DNS lookups, the authorization check and report validation all agree. */

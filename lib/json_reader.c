@@ -30,6 +30,7 @@
 #endif
 
 #include "internal.h"
+#include "siphash.h"
 
 /* What the reader expects next. */
 enum {
@@ -41,13 +42,14 @@ enum {
     ST_END            /* TRPT_JSON_END was returned */
 };
 
-/* One member name of an open object. Offsets and lengths fit 32 bits because the input is capped below 4 GiB. */
+/* One distinct member name of an open object (a repeated name gets no entry of its own). Offsets and lengths fit
+ * 31 bits because the input is capped below 2 GiB; the top bit of len_flags says the name had escapes or
+ * replacements and its decoded bytes are in the arena. 8 bytes: tracking costs at most a few bytes per input byte. */
 typedef struct name_entry {
-    uint32_t off; /* into the input, or into the arena when in_arena */
-    uint32_t len;
-    uint32_t hash; /* set only while the object has a hash index (small objects compare names directly) */
-    uint32_t in_arena; /* the name had escapes or replacements: its decoded bytes are in the arena */
+    uint32_t off; /* into the input, or into the arena */
+    uint32_t len_flags;
 } name_entry;
+#define NAME_IN_ARENA 0x80000000u
 
 typedef struct frame {
     unsigned char is_object;
@@ -57,7 +59,7 @@ typedef struct frame {
     size_t names_start;        /* object: first name stack entry of this object */
     size_t arena_start;        /* object: arena length when the object opened */
     uint32_t *table;           /* hash index (name stack index - names_start + 1; 0 empty), kept per depth */
-    size_t table_cap;          /* slots, a power of two */
+    size_t table_cap;          /* slots, a power of two; at most 3/4 of them used */
     int table_live;            /* the table indexes this object */
     uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
 } frame;
@@ -93,13 +95,19 @@ struct trpt_json_reader {
     size_t path_cap;
     int path_valid;
 
+    trpt_budget *budget; /* the caller's memory budget (NULL: none); every buffer above is charged to it */
+    size_t charged;      /* bytes charged to budget, given back by trpt_json_reader_free */
+    trpt_hash_key key;   /* the key of every hash index of this reader (drawn when the first index is built) */
+    int key_ready;
+    uint64_t probes;     /* hash index slots examined and names compared (trpt_json_reader_work, for tests) */
+
     /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
      * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
     frame frames[TLSRPT_MAX_JSON_DEPTH];
 };
 
-/* Largest input the 32-bit name offsets can address. */
-#define JSON_MAX_INPUT ((size_t)UINT32_MAX - 1u)
+/* Largest input the 31-bit name offsets and lengths can address. */
+#define JSON_MAX_INPUT ((size_t)INT32_MAX - 1u)
 /* A per-depth hash index bigger than this is freed when its object closes, so that later small objects at that
  * depth never pay for clearing a big table. */
 #define TABLE_KEEP_MAX 256u
@@ -189,9 +197,11 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
     TRPT_PRINTF(5, 6);
 static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
 {
+    int strict = (r->flags & TRPT_JSON_STRICT) != 0;
+    if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
+        return TLSRPT_OK; /* the warning would be dropped: no path is rendered for it */
     va_list ap;
     va_start(ap, fmt);
-    int strict = (r->flags & TRPT_JSON_STRICT) != 0;
     int rc = add_finding(r, strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, off, fmt, ap);
     va_end(ap);
     if (strict) {
@@ -215,17 +225,47 @@ static int unexpected_end(trpt_json_reader *r, const char *what)
 
 /* ---- Buffers ----------------------------------------------------------------------------------------------- */
 
-/* Grows *buf (capacity *cap) to hold at least need bytes. */
-static int grow(char **buf, size_t *cap, size_t need)
+/* Charges n more bytes to the reader's budget. Returns TLSRPT_OK, or TLSRPT_ELIMIT when the budget is spent. */
+static int charge(trpt_json_reader *r, size_t n)
+{
+    if (!trpt_budget_take(r->budget, n))
+        return TLSRPT_ELIMIT;
+    r->charged += n;
+    return TLSRPT_OK;
+}
+
+static void uncharge(trpt_json_reader *r, size_t n)
+{
+    trpt_budget_give(r->budget, n);
+    r->charged -= n;
+}
+
+/* Fails for memory that could not be had: ELIMIT json-memory-limit when the budget said no, else ENOMEM. */
+static int no_memory(trpt_json_reader *r, int rc, size_t off, const char *what)
+{
+    if (rc == TLSRPT_ELIMIT)
+        return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-memory-limit"), off,
+                    "Reading %s would take more memory than the limit for this input (%zu bytes).", what,
+                    r->budget ? r->budget->limit : (size_t)0);
+    return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), off, "Out of memory while reading %s.", what);
+}
+
+/* Grows *buf (capacity *cap) to hold at least need bytes, charging the growth to the budget. Returns TLSRPT_OK,
+ * TLSRPT_ELIMIT (budget) or TLSRPT_ENOMEM. */
+static int grow(trpt_json_reader *r, char **buf, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return TLSRPT_OK;
     size_t ncap = *cap ? *cap : 256;
     while (ncap < need)
         ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    if (charge(r, ncap - *cap) != TLSRPT_OK)
+        return TLSRPT_ELIMIT;
     char *p = realloc(*buf, ncap);
-    if (!p)
+    if (!p) {
+        uncharge(r, ncap - *cap);
         return TLSRPT_ENOMEM;
+    }
     *buf = p;
     *cap = ncap;
     return TLSRPT_OK;
@@ -236,8 +276,9 @@ static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_
 {
     if (n == 0) /* the scratch buffer may not exist yet */
         return TLSRPT_OK;
-    if (r->scratch_cap - *used < n && grow(&r->scratch, &r->scratch_cap, *used + n) != TLSRPT_OK)
-        return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), r->pos, "Out of memory while decoding a string.");
+    int rc;
+    if (r->scratch_cap - *used < n && (rc = grow(r, &r->scratch, &r->scratch_cap, *used + n)) != TLSRPT_OK)
+        return no_memory(r, rc, r->pos, "a string");
     memcpy(r->scratch + *used, src, n);
     *used += n;
     return TLSRPT_OK;
@@ -547,153 +588,186 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
 
 /* ---- Duplicate names --------------------------------------------------------------------------------------- */
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static size_t name_len(const name_entry *e)
 {
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
-        h ^= h >> 29;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * UINT64_C(0xC4CEB9FE1A85EC53);
-        h ^= h >> 29;
-    }
-    h *= UINT64_C(0x9E3779B97F4A7C15);
-    return (uint32_t)(h >> 32);
+    return e->len_flags & ~NAME_IN_ARENA;
 }
 
 static const char *name_bytes(const trpt_json_reader *r, const name_entry *e)
 {
-    return e->in_arena ? r->arena + e->off : (const char *)r->in + e->off;
+    return (e->len_flags & NAME_IN_ARENA) ? r->arena + e->off : (const char *)r->in + e->off;
 }
 
-static int same_text(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
+/* 1 if entry e is the name s[0..n). */
+static int name_is(trpt_json_reader *r, const name_entry *e, const char *s, size_t n)
 {
-    return a->len == b->len && memcmp(name_bytes(r, a), name_bytes(r, b), a->len) == 0;
+    r->probes++;
+    return name_len(e) == n && memcmp(name_bytes(r, e), s, n) == 0;
 }
 
-/* For entries that both have their hash set. */
-static int same_name(const trpt_json_reader *r, const name_entry *a, const name_entry *b)
+static uint64_t name_hash(const trpt_json_reader *r, const char *s, size_t n)
 {
-    return a->hash == b->hash && same_text(r, a, b);
+    return trpt_siphash13(&r->key, s, n);
 }
 
-/* Inserts name stack entry idx of frame f into its hash index; returns the earlier equal entry or SIZE_MAX. */
-static size_t table_insert(trpt_json_reader *r, frame *f, size_t idx)
+/* Looks s[0..n) (hash h) up in the index of f: returns the name stack index of the equal name, or SIZE_MAX and in
+ * *empty the slot where it goes. */
+static size_t table_find(trpt_json_reader *r, const frame *f, const char *s, size_t n, uint64_t h, size_t *empty)
 {
     size_t mask = f->table_cap - 1;
-    const name_entry *e = &r->names[idx];
-    for (size_t slot = e->hash & mask;; slot = (slot + 1) & mask) {
+    for (size_t slot = (size_t)h & mask;; slot = (slot + 1) & mask) {
         uint32_t v = f->table[slot];
+        r->probes++;
         if (v == 0) {
-            f->table[slot] = (uint32_t)(idx - f->names_start + 1);
+            *empty = slot;
             return SIZE_MAX;
         }
         size_t other = f->names_start + v - 1;
-        if (same_name(r, &r->names[other], e))
-            return other; /* keep the first; the duplicate stays findable through it */
+        if (name_is(r, &r->names[other], s, n))
+            return other;
     }
 }
 
-/* (Re)builds the hash index of f for its current names with room for at least `want` names. */
+/* (Re)builds the index of f over its names (all distinct) with room for `want` names at a load of at most 3/4.
+ * The old table is freed before the new one is allocated: the names are re-inserted from the name stack. */
 static int table_build(trpt_json_reader *r, frame *f, size_t want)
 {
+    if (!r->key_ready) {
+        trpt_hash_key_new(&r->key);
+        r->key_ready = 1;
+    }
     size_t cap = 64;
-    while (cap < want * 2)
+    while (cap / 4 * 3 < want)
         cap *= 2;
-    if (cap > f->table_cap) {
-        uint32_t *t = realloc(f->table, cap * sizeof *t);
-        if (!t)
+    if (cap != f->table_cap) {
+        free(f->table);
+        uncharge(r, f->table_cap * sizeof *f->table);
+        f->table = NULL;
+        f->table_cap = 0;
+        int rc = charge(r, cap * sizeof *f->table);
+        if (rc != TLSRPT_OK)
+            return rc;
+        f->table = malloc(cap * sizeof *f->table);
+        if (!f->table) {
+            uncharge(r, cap * sizeof *f->table);
             return TLSRPT_ENOMEM;
-        f->table = t;
+        }
         f->table_cap = cap;
     }
     memset(f->table, 0, f->table_cap * sizeof *f->table);
     f->table_live = 1;
+    size_t mask = f->table_cap - 1;
     for (size_t i = f->names_start; i < r->names_len; i++) {
-        name_entry *e = &r->names[i];
-        e->hash = hash_bytes(name_bytes(r, e), e->len);
-        (void)table_insert(r, f, i); /* duplicates among them were already reported */
+        const name_entry *e = &r->names[i];
+        size_t slot = (size_t)name_hash(r, name_bytes(r, e), name_len(e)) & mask;
+        while (f->table[slot]) {
+            r->probes++;
+            slot = (slot + 1) & mask;
+        }
+        f->table[slot] = (uint32_t)(i - f->names_start + 1);
     }
     return TLSRPT_OK;
 }
 
-/* Records the name just scanned (r->str) as the current member of the innermost object and reports it when the
- * object already has a member of that name. */
-static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+/* Pushes the name just scanned (r->str) on the name stack; returns its index, or SIZE_MAX after a failure. */
+static size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
 {
+    int rc;
     if (r->names_len == r->names_cap) {
-        size_t cap = r->names_cap ? r->names_cap * 2 : 64;
+        size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 64; /* 1.5x: tracking stays near its need */
+        if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK) {
+            no_memory(r, rc, name_off, "a member name");
+            return SIZE_MAX;
+        }
         name_entry *n = realloc(r->names, cap * sizeof *n);
-        if (!n)
-            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
+        if (!n) {
+            uncharge(r, (cap - r->names_cap) * sizeof(name_entry));
+            no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
+            return SIZE_MAX;
+        }
         r->names = n;
         r->names_cap = cap;
     }
     name_entry *e = &r->names[r->names_len];
-    e->len = (uint32_t)r->str_len;
-    e->hash = 0;
-    e->in_arena = (uint32_t)decoded;
+    e->len_flags = (uint32_t)r->str_len;
     if (decoded) {
         if (r->arena_cap - r->arena_len < r->str_len &&
-            grow(&r->arena, &r->arena_cap, r->arena_len + r->str_len) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
+            (rc = grow(r, &r->arena, &r->arena_cap, r->arena_len + r->str_len)) != TLSRPT_OK) {
+            no_memory(r, rc, name_off, "a member name");
+            return SIZE_MAX;
+        }
         if (r->str_len)
             memcpy(r->arena + r->arena_len, r->str, r->str_len);
         e->off = (uint32_t)r->arena_len;
+        e->len_flags |= NAME_IN_ARENA;
         r->arena_len += r->str_len;
     } else {
         e->off = (uint32_t)((const unsigned char *)r->str - r->in);
     }
-    size_t idx = r->names_len++;
-    f->cur_name = idx;
-    f->has_current = 1;
-    r->path_valid = 0;
+    return r->names_len++;
+}
 
+/* Records the name just scanned (r->str) as the current member of the innermost object and reports it when the
+ * object already has a member of that name (then the current member is that earlier entry: a repeated name takes
+ * no memory). Cost: O(1) expected per name, whatever names the input chooses (keyed hash, see siphash.h). */
+static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+{
     size_t count = r->names_len - f->names_start;
     size_t dup = SIZE_MAX;
+    r->path_valid = 0;
+    f->has_current = 1;
     if (f->table_live) {
-        if (count * 2 > f->table_cap) {
-            if (table_build(r, f, count) != TLSRPT_OK)
-                return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
-            /* The rebuild inserted this name too (without telling whether it was new): find an earlier equal
-             * name by a scan, which costs no more than the rebuild itself. */
-            for (size_t i = f->names_start; i < idx && dup == SIZE_MAX; i++)
-                if (same_name(r, &r->names[i], e))
-                    dup = i;
-        } else {
-            e->hash = hash_bytes(r->str, r->str_len);
-            dup = table_insert(r, f, idx);
+        size_t empty = 0;
+        dup = table_find(r, f, r->str, r->str_len, name_hash(r, r->str, r->str_len), &empty);
+        if (dup == SIZE_MAX) {
+            size_t idx = push_name(r, decoded, name_off);
+            if (idx == SIZE_MAX)
+                return r->status;
+            f->cur_name = idx;
+            if ((count + 1) > f->table_cap / 4 * 3) {
+                int rc = table_build(r, f, count + 1);
+                if (rc != TLSRPT_OK)
+                    return no_memory(r, rc, name_off, "a member name");
+            } else {
+                f->table[empty] = (uint32_t)(idx - f->names_start + 1);
+            }
         }
     } else {
         /* A small object: compare with each earlier name (lengths first), no hashing; not even that when no
          * earlier name has a length equal to this one's modulo 64 (names in a schema mostly differ in length). */
-        uint64_t bit = UINT64_C(1) << (e->len % 64);
+        uint64_t bit = UINT64_C(1) << (r->str_len % 64);
         if (f->name_lengths & bit) {
-            for (size_t i = f->names_start; i < idx; i++) {
-                if (same_text(r, &r->names[i], e)) {
+            for (size_t i = f->names_start; i < r->names_len; i++) {
+                if (name_is(r, &r->names[i], r->str, r->str_len)) {
                     dup = i;
                     break;
                 }
             }
         }
-        f->name_lengths |= bit;
-        if (count > TRPT_JSON_LINEAR_NAMES && table_build(r, f, count) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
+        if (dup == SIZE_MAX) {
+            f->name_lengths |= bit;
+            size_t idx = push_name(r, decoded, name_off);
+            if (idx == SIZE_MAX)
+                return r->status;
+            f->cur_name = idx;
+            if (count + 1 > TRPT_JSON_LINEAR_NAMES) {
+                int rc = table_build(r, f, count + 1);
+                if (rc != TLSRPT_OK)
+                    return no_memory(r, rc, name_off, "a member name");
+            }
+        }
     }
     if (dup != SIZE_MAX) {
+        f->cur_name = dup;
+        int strict = (r->flags & TRPT_JSON_STRICT) != 0;
+        if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
+            return TLSRPT_OK; /* the warning would be dropped: build nothing for it */
         trpt_buf b;
         trpt_buf_init(&b);
         trpt_buf_put_quoted(&b, r->str, r->str_len, 64);
         char *quoted = NULL;
         if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
-            return fail(r, TLSRPT_ENOMEM, DIAG_ID("json-out-of-memory"), name_off, "Out of memory while reading a name.");
+            return no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
         int rc = ijson_finding(r, TLSRPT_ESYNTAX, DIAG_ID("json-duplicate-name"), name_off,
                                "Member name \"%s\" occurs more than once in this object.", quoted);
         free(quoted);
@@ -752,7 +826,18 @@ void trpt_json_reader_free(trpt_json_reader *r)
     free(r->names);
     free(r->arena);
     free(r->path);
+    trpt_budget_give(r->budget, r->charged);
     free(r);
+}
+
+void trpt_json_reader_set_budget(trpt_json_reader *r, trpt_budget *budget)
+{
+    r->budget = budget;
+}
+
+uint64_t trpt_json_reader_work(const trpt_json_reader *r)
+{
+    return r->probes;
 }
 
 static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
@@ -927,6 +1012,7 @@ static int close_container(trpt_json_reader *r, size_t p)
         r->arena_len = f->arena_start;
         f->table_live = 0;
         if (f->table_cap > TABLE_KEEP_MAX) {
+            uncharge(r, f->table_cap * sizeof *f->table);
             free(f->table);
             f->table = NULL;
             f->table_cap = 0;
@@ -1066,6 +1152,8 @@ const char *trpt_json_number_text(const trpt_json_reader *r, size_t *len)
 trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, uint64_t *out)
 {
     *out = 0;
+    if (len == 2 && text[0] == '-' && text[1] == '0')
+        return TRPT_JSON_U64_OK; /* -0 equals 0 (RFC 8259 numbers are values, not text) */
     if (len > 0 && text[0] == '-')
         return TRPT_JSON_U64_NEGATIVE;
     if (len == 0)
@@ -1152,7 +1240,7 @@ unsigned trpt_json_depth(const trpt_json_reader *r)
 
 static int path_put(trpt_json_reader *r, const char *s, size_t n)
 {
-    if (r->path_cap - r->path_len <= n && grow(&r->path, &r->path_cap, r->path_len + n + 1) != TLSRPT_OK)
+    if (r->path_cap - r->path_len <= n && grow(r, &r->path, &r->path_cap, r->path_len + n + 1) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
     memcpy(r->path + r->path_len, s, n);
     r->path_len += n;
@@ -1206,7 +1294,7 @@ const char *trpt_json_path(trpt_json_reader *r)
             return NULL;
         if (f->is_object) {
             const name_entry *e = &r->names[f->cur_name];
-            if (path_put_name(r, name_bytes(r, e), e->len) != TLSRPT_OK)
+            if (path_put_name(r, name_bytes(r, e), name_len(e)) != TLSRPT_OK)
                 return NULL;
         } else {
             char num[24];

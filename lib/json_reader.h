@@ -54,6 +54,8 @@
 
 #include <tlsrpt/common.h>
 
+#include "internal.h"
+
 /* trpt_json_reader_new() flags. */
 #define TRPT_JSON_STRICT 1u /* I-JSON violations and a BOM are errors instead of warnings */
 
@@ -82,7 +84,7 @@ typedef enum trpt_json_token {
 /* Why a number is not an exact uint64 (trpt_json_number_to_uint64()). */
 typedef enum trpt_json_u64_status {
     TRPT_JSON_U64_OK = 0,
-    TRPT_JSON_U64_NEGATIVE, /* has a minus sign, "-0" included */
+    TRPT_JSON_U64_NEGATIVE, /* has a minus sign and is not "-0" ("-0" is 0) */
     TRPT_JSON_U64_FRACTION, /* has a '.' part, "1.0" included (checked before the exponent) */
     TRPT_JSON_U64_EXPONENT, /* has an 'e'/'E' part, "1e2" included */
     TRPT_JSON_U64_TOO_LARGE, /* an integer above 18446744073709551615 */
@@ -110,6 +112,17 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
 
 /** trpt_json_reader_free - release the reader. NULL is a no-op. */
 void trpt_json_reader_free(trpt_json_reader *r);
+
+/**
+ * trpt_json_reader_set_budget - charge every buffer the reader allocates from now on (name tracking, hash indexes,
+ * decoded strings, paths) to budget (NULL: none; borrowed, must outlive the reader). When the budget is spent the
+ * reader fails with TLSRPT_ELIMIT and an ERROR json-memory-limit. trpt_json_reader_free gives the bytes back.
+ */
+void trpt_json_reader_set_budget(trpt_json_reader *r, trpt_budget *budget);
+
+/** trpt_json_reader_work - hash index slots examined and member names compared so far: the duplicate-name
+ * tracking's work, which tests hold to O(names) whatever names the input chooses. */
+uint64_t trpt_json_reader_work(const trpt_json_reader *r);
 
 /**
  * trpt_json_next - read the next token.

@@ -1,6 +1,7 @@
 /* libtlsrpt — the report object model: construction, lookup of equal objects, getters, free.
  * SPDX-License-Identifier: MIT */
 #include "report_internal.h"
+#include "siphash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,13 @@ static int arena_add_block(trpt_arena *a, size_t need)
         size = need;
     if (size > SIZE_MAX - sizeof(trpt_arena_block))
         return TLSRPT_ENOMEM;
+    if (!trpt_budget_take(a->budget, sizeof(trpt_arena_block) + size))
+        return TLSRPT_ENOMEM; /* the budget says why (exceeded) */
     trpt_arena_block *b = malloc(sizeof(trpt_arena_block) + size);
-    if (!b)
+    if (!b) {
+        trpt_budget_give(a->budget, sizeof(trpt_arena_block) + size);
         return TLSRPT_ENOMEM;
+    }
     b->prev = a->head;
     b->size = size;
     a->head = b;
@@ -86,6 +91,7 @@ void trpt_arena_release(trpt_arena *a, trpt_arena_mark m)
         trpt_arena_block *b = a->head;
         a->head = b->prev;
         a->total -= b->size;
+        trpt_budget_give(a->budget, sizeof(trpt_arena_block) + b->size);
         free(b);
     }
     a->used = m.used;
@@ -115,16 +121,20 @@ int trpt_set_string(trpt_arena *arena, char **field, const char *s, size_t len)
 
 /* Returns array grown so that element n fits (array itself when it already does), updating *cap; NULL when the
  * allocation fails (array is then unchanged and still owned by the caller). */
-static void *grow_array(void *array, size_t n, size_t *cap, size_t elem_size)
+static void *grow_array(void *array, size_t n, size_t *cap, size_t elem_size, trpt_budget *budget)
 {
     if (n < *cap)
         return array;
     if (*cap > SIZE_MAX / 2 / elem_size)
         return NULL;
     size_t ncap = *cap ? *cap * 2 : 4;
+    if (!trpt_budget_take(budget, (ncap - *cap) * elem_size))
+        return NULL;
     void *p = realloc(array, ncap * elem_size);
     if (p)
         *cap = ncap;
+    else
+        trpt_budget_give(budget, (ncap - *cap) * elem_size);
     return p;
 }
 
@@ -136,80 +146,75 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* ---- Hashing ------------------------------------------------------------------------------------------------------
- * Each field is mixed in 8 bytes at a time, started from a per-container seed: first its length, or UINT64_MAX for
- * an absent field (so that ("ab","c") and ("a","bc"), or NULL and "", differ), then its bytes; a murmur3 finalizer
- * ends it. Every step (xor a word, multiply by an odd constant, xor-shift) is a bijection of the state, so a
- * collision between two keys depends on the seed. It is not a cryptographic hash: the seed makes collisions depend
- * on the container's address, which an attacker does not know, and a collision only costs a string comparison. */
+ * An identity hash is SipHash-1-3 (siphash.h) under the key of the index it is for, over each field in turn: first
+ * its length as 8 bytes, or UINT64_MAX for an absent field (so that ("ab","c") and ("a","bc"), or NULL and "",
+ * differ), then its bytes. The key is drawn from getrandom() when the index is first built: MX host names, IPs and
+ * policy strings come from other parties (a receiving domain's DNS, a report's sender), and a hash they could
+ * predict would let them make every lookup probe every earlier item. */
 
-static uint64_t seed_of(const void *container)
+static const trpt_hash_key *index_key(trpt_index *ix)
 {
-    return trpt_mix64((uint64_t)(uintptr_t)container ^ 0x9e3779b97f4a7c15ULL);
+    if (!ix->key_ready) {
+        trpt_hash_key_new(&ix->key);
+        ix->key_ready = 1;
+    }
+    return &ix->key;
 }
 
-static uint64_t hash_u64(uint64_t h, uint64_t v)
+static void hash_u64(trpt_siphash *h, uint64_t v)
 {
-    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 29);
+    trpt_siphash_update(h, &v, sizeof v);
 }
 
-static uint64_t hash_str(uint64_t h, const char *s)
+static void hash_str(trpt_siphash *h, const char *s)
 {
-    if (!s)
-        return hash_u64(h, UINT64_MAX);
+    if (!s) {
+        hash_u64(h, UINT64_MAX);
+        return;
+    }
     size_t n = strlen(s);
-    h = hash_u64(h, (uint64_t)n);
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = hash_u64(h, w);
-    }
-    if (n) {
-        uint64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-        h = hash_u64(h, w);
-    }
-    return h;
+    hash_u64(h, (uint64_t)n);
+    trpt_siphash_update(h, s, n);
 }
 
-static uint64_t hash_str_list(uint64_t h, int present, const char *const *list, size_t n)
+static void hash_str_list(trpt_siphash *h, int present, const char *const *list, size_t n)
 {
-    h = hash_u64(h, present ? (uint64_t)n : UINT64_MAX);
+    hash_u64(h, present ? (uint64_t)n : UINT64_MAX);
     for (size_t i = 0; i < n; i++)
-        h = hash_str(h, list[i]);
-    return h;
+        hash_str(h, list[i]);
 }
 
-static uint64_t policy_identity_hash(uint64_t seed, const char *type_name, const char *domain, int has_strings,
-                                     const char *const *strings, size_t n_strings, int has_mx_hosts,
+static uint64_t policy_identity_hash(const trpt_hash_key *key, const char *type_name, const char *domain,
+                                     int has_strings, const char *const *strings, size_t n_strings, int has_mx_hosts,
                                      const char *const *mx_hosts, size_t n_mx_hosts)
 {
-    uint64_t h = seed;
-    h = hash_str(h, type_name);
-    h = hash_str(h, domain);
-    h = hash_str_list(h, has_strings, strings, n_strings);
-    h = hash_str_list(h, has_mx_hosts, mx_hosts, n_mx_hosts);
-    return trpt_mix64(h);
+    trpt_siphash h;
+    trpt_siphash_init(&h, key);
+    hash_str(&h, type_name);
+    hash_str(&h, domain);
+    hash_str_list(&h, has_strings, strings, n_strings);
+    hash_str_list(&h, has_mx_hosts, mx_hosts, n_mx_hosts);
+    return trpt_siphash_final(&h);
 }
 
-static uint64_t policy_hash(uint64_t seed, const tlsrpt_policy *p)
+static uint64_t policy_hash(const trpt_hash_key *key, const tlsrpt_policy *p)
 {
-    return policy_identity_hash(seed, p->type_name, p->domain, p->has_strings, (const char *const *)p->strings,
+    return policy_identity_hash(key, p->type_name, p->domain, p->has_strings, (const char *const *)p->strings,
                                 p->n_strings, p->has_mx_hosts, (const char *const *)p->mx_hosts, p->n_mx_hosts);
 }
 
-static uint64_t failure_hash(uint64_t seed, const tlsrpt_failure *f)
+static uint64_t failure_hash(const trpt_hash_key *key, const tlsrpt_failure *f)
 {
-    uint64_t h = seed;
-    h = hash_str(h, f->result_type);
-    h = hash_str(h, f->sending_mta_ip);
-    h = hash_str(h, f->receiving_mx_hostname);
-    h = hash_str(h, f->receiving_mx_helo);
-    h = hash_str(h, f->receiving_ip);
-    h = hash_str(h, f->additional_information);
-    h = hash_str(h, f->reason_code);
-    return trpt_mix64(h);
+    trpt_siphash h;
+    trpt_siphash_init(&h, key);
+    hash_str(&h, f->result_type);
+    hash_str(&h, f->sending_mta_ip);
+    hash_str(&h, f->receiving_mx_hostname);
+    hash_str(&h, f->receiving_mx_helo);
+    hash_str(&h, f->receiving_ip);
+    hash_str(&h, f->additional_information);
+    hash_str(&h, f->reason_code);
+    return trpt_siphash_final(&h);
 }
 
 /* ---- The open-addressing index --------------------------------------------------------------------------------- */
@@ -432,14 +437,15 @@ int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n)
 
 int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
 {
-    tlsrpt_failure **grown = grow_array(p->failures, p->n_failures, &p->cap_failures, sizeof *p->failures);
+    tlsrpt_failure **grown = grow_array(p->failures, p->n_failures, &p->cap_failures, sizeof *p->failures,
+                                         p->arena->budget);
     if (!grown) {
         trpt_failure_destroy(f);
         return TLSRPT_ENOMEM;
     }
     p->failures = grown;
     if (p->failure_index.slots) {
-        f->hash = failure_hash(seed_of(p), f);
+        f->hash = failure_hash(index_key(&p->failure_index), f);
         p->failures[p->n_failures] = f;
         if (index_add_last(&p->failure_index, p, p->n_failures + 1,
                            stored_failure_hash) != TLSRPT_OK) {
@@ -455,15 +461,15 @@ int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
 int trpt_policy_find_failure(tlsrpt_policy *p, const tlsrpt_failure *key, tlsrpt_failure **found)
 {
     *found = NULL;
-    uint64_t seed = seed_of(p);
+    const trpt_hash_key *hkey = index_key(&p->failure_index);
     if (!p->failure_index.slots) {
         for (size_t i = 0; i < p->n_failures; i++)
-            p->failures[i]->hash = failure_hash(seed, p->failures[i]);
+            p->failures[i]->hash = failure_hash(hkey, p->failures[i]);
         if (index_rebuild(&p->failure_index, p, p->n_failures, stored_failure_hash) !=
             TLSRPT_OK)
             return TLSRPT_ENOMEM;
     }
-    uint64_t h = failure_hash(seed, key);
+    uint64_t h = failure_hash(hkey, key);
     size_t mask = p->failure_index.cap - 1;
     for (size_t i = (size_t)h & mask; p->failure_index.slots[i]; i = (i + 1) & mask) {
         tlsrpt_failure *f = p->failures[p->failure_index.slots[i] - 1];
@@ -547,14 +553,15 @@ int trpt_report_create(tlsrpt_report **out)
 
 int trpt_report_take_policy(tlsrpt_report *r, tlsrpt_policy *p)
 {
-    tlsrpt_policy **grown = grow_array(r->policies, r->n_policies, &r->cap_policies, sizeof *r->policies);
+    tlsrpt_policy **grown = grow_array(r->policies, r->n_policies, &r->cap_policies, sizeof *r->policies,
+                                        r->arena.budget);
     if (!grown) {
         trpt_policy_destroy(p);
         return TLSRPT_ENOMEM;
     }
     r->policies = grown;
     if (r->policy_index.slots) {
-        p->hash = policy_hash(seed_of(r), p);
+        p->hash = policy_hash(index_key(&r->policy_index), p);
         r->policies[r->n_policies] = p;
         if (index_add_last(&r->policy_index, r, r->n_policies + 1,
                            stored_policy_hash) != TLSRPT_OK) {
@@ -581,15 +588,15 @@ int trpt_report_find_policy(tlsrpt_report *r, const char *type_name, const char 
                             const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **found)
 {
     *found = NULL;
-    uint64_t seed = seed_of(r);
+    const trpt_hash_key *key = index_key(&r->policy_index);
     if (!r->policy_index.slots) {
         for (size_t i = 0; i < r->n_policies; i++)
-            r->policies[i]->hash = policy_hash(seed, r->policies[i]);
+            r->policies[i]->hash = policy_hash(key, r->policies[i]);
         if (index_rebuild(&r->policy_index, r, r->n_policies, stored_policy_hash) !=
             TLSRPT_OK)
             return TLSRPT_ENOMEM;
     }
-    uint64_t h = policy_identity_hash(seed, type_name, domain, has_strings, strings, n_strings, has_mx_hosts,
+    uint64_t h = policy_identity_hash(key, type_name, domain, has_strings, strings, n_strings, has_mx_hosts,
                                       mx_hosts, n_mx_hosts);
     size_t mask = r->policy_index.cap - 1;
     for (size_t i = (size_t)h & mask; r->policy_index.slots[i]; i = (i + 1) & mask) {

@@ -5,9 +5,9 @@
  * Optional strings are NULL when absent; NULL and "" are different values everywhere (equality, serialization).
  *
  * Finding equal objects (the builder's add_policy / add_failures and merge): every policy and failure detail that
- * sits in a container carries a 64-bit hash of its identity fields, computed with a seed that belongs to the
- * container (derived from the container's address, so that names chosen by a hostile party — MX host names come
- * from the receiving domain's DNS — cannot be precomputed to collide). The container keeps an open-addressing
+ * sits in a container carries a 64-bit hash of its identity fields, SipHash-1-3 under a random key that belongs to
+ * the container's index (siphash.h; so that names chosen by a hostile party — MX host names come from the
+ * receiving domain's DNS — cannot be precomputed to collide). The container keeps an open-addressing
  * index (slot = item position + 1, 0 = empty, linear probing, load <= 1/2) that is built on the first lookup and
  * maintained on every append after that; the parser, which never looks anything up, never pays for it. A lookup
  * hashes the key, probes, and compares the hash before the fields: it allocates nothing (only building or growing
@@ -24,6 +24,7 @@
 #define TLSRPT_REPORT_INTERNAL_H
 
 #include "internal.h"
+#include "siphash.h"
 
 /* ---- Arena ----------------------------------------------------------------------------------------------------
  * Bump allocation from a chain of heap blocks that are freed together. Blocks double in size from
@@ -47,6 +48,7 @@ typedef struct trpt_arena {
     trpt_arena_block *head; /* the newest block; NULL before the first allocation */
     size_t used;            /* bytes used in head */
     size_t total;           /* bytes in all blocks (without headers) */
+    trpt_budget *budget;    /* blocks are charged to it while set (the parser sets it for the parse); NULL: none */
 } trpt_arena;
 
 /* A position in an arena, for trpt_arena_release(). */
@@ -55,7 +57,7 @@ typedef struct trpt_arena_mark {
     size_t used;
 } trpt_arena_mark;
 
-/* An empty arena is all zero ({NULL, 0, 0}); it allocates nothing until the first request. */
+/* An empty arena is all zero; it allocates nothing until the first request. */
 
 /* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
 void *trpt_arena_alloc(trpt_arena *a, size_t size);
@@ -71,6 +73,8 @@ void trpt_arena_free(trpt_arena *a);
 typedef struct trpt_index {
     size_t *slots; /* item position + 1; 0 = empty; NULL until the first lookup */
     size_t cap;    /* power of two, or 0 */
+    trpt_hash_key key; /* the items' hashes are SipHash-1-3 under this key, drawn at the first lookup */
+    int key_ready;
 } trpt_index;
 
 struct tlsrpt_failure {

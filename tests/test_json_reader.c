@@ -283,7 +283,10 @@ START_TEST(uint64_edges)
     check_u64("18446744073709551615", TRPT_JSON_U64_OK, UINT64_MAX);
     check_u64("18446744073709551616", TRPT_JSON_U64_TOO_LARGE, 0);
     check_u64("99999999999999999999999", TRPT_JSON_U64_TOO_LARGE, 0);
-    check_u64("-0", TRPT_JSON_U64_NEGATIVE, 0);
+    check_u64("-0", TRPT_JSON_U64_OK, 0); /* -0 equals 0 (issue 10) */
+    check_u64("-00", TRPT_JSON_U64_NEGATIVE, 0); /* never from the reader: not the grammar */
+    check_u64("-0.0", TRPT_JSON_U64_NEGATIVE, 0);
+    check_u64("-0e0", TRPT_JSON_U64_NEGATIVE, 0);
     check_u64("-1", TRPT_JSON_U64_NEGATIVE, 0);
     check_u64("1.0", TRPT_JSON_U64_FRACTION, 0);
     check_u64("1.5e3", TRPT_JSON_U64_FRACTION, 0);
@@ -294,7 +297,7 @@ START_TEST(uint64_edges)
     check_u64("1x", TRPT_JSON_U64_SYNTAX, 0);
 
     /* Through the reader: value, and each failure's diagnostic with offset and path. */
-    static const char in[] = "{\"n\":[0,18446744073709551615,18446744073709551616,-0,1.0,1e2],\"s\":\"1\"}";
+    static const char in[] = "{\"n\":[0,18446744073709551615,18446744073709551616,-1,1.0,1e2],\"s\":\"1\"}";
     tlsrpt_diag *d;
     ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
     trpt_json_reader *r;
