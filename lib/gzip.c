@@ -22,6 +22,12 @@
 #define GZIP_MIN_MEMBER 18u        /* 10-byte header + empty deflate block (2 bytes) + 8-byte trailer */
 #define GZIP_MAX_RATIO 1032u       /* deflate's largest expansion per input byte */
 #define GZIP_FIRST_BUFFER 4096u    /* first output buffer when ISIZE gives no usable hint */
+/* ISIZE is written by the sender and may lie: it is trusted for the first buffer only up to this size, and for a
+ * larger buffer only up to GZIP_GROWTH x the output already proven (the buffer that turned out too small). So the
+ * output buffer is never more than max(GZIP_TRUST_FIRST, GZIP_GROWTH x the real output), and while it grows the old
+ * and the new buffer together stay under (1 + GZIP_GROWTH) x the output proven so far. */
+#define GZIP_TRUST_FIRST (1024u * 1024u)
+#define GZIP_GROWTH 3u
 
 int trpt_gzip_detect(const void *data, size_t len)
 {
@@ -34,20 +40,26 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
+/* ISIZE of the last member (the last four bytes), or 0. */
+static size_t last_isize(const unsigned char *in, size_t len)
+{
+    if (len < GZIP_MIN_MEMBER)
+        return 0;
+    const unsigned char *t = in + len - 4;
+    return (size_t)((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24);
+}
+
 /* The buffer size to try first for the member at in[0, len): ISIZE if plausible, within cap. */
 static size_t first_guess(const unsigned char *in, size_t len, size_t cap)
 {
     size_t possible = len > SIZE_MAX / GZIP_MAX_RATIO ? SIZE_MAX : len * GZIP_MAX_RATIO;
-    size_t guess = GZIP_FIRST_BUFFER;
-    if (len >= GZIP_MIN_MEMBER) {
-        /* ISIZE of this member is at the end of the member, which we do not know yet for multi-member input;
-         * the last four bytes of the input are the last member's ISIZE, right for the common single member. */
-        const unsigned char *t = in + len - 4;
-        uint32_t isize = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
-        if (isize > 0)
-            guess = isize;
-    }
+    /* ISIZE of this member is at the end of the member, which we do not know yet for multi-member input; the last
+     * four bytes of the input are the last member's ISIZE, right for the common single member. */
+    size_t guess = last_isize(in, len);
+    if (guess == 0)
+        guess = GZIP_FIRST_BUFFER;
     guess = min_size(guess, possible);
+    guess = min_size(guess, GZIP_TRUST_FIRST);
     guess = min_size(guess, cap);
     return guess ? guess : 1; /* a 0-byte cap still gets a 1-byte buffer; limit keeps the output at 0 */
 }
@@ -95,13 +107,29 @@ int trpt_gzip_decompress(const void *data, size_t len, size_t max_out, unsigned 
                 rc = TLSRPT_ELIMIT;
                 break;
             }
-            size_t want = buf_cap > max_out / 2 ? max_out : buf_cap * 2;
-            unsigned char *nb = realloc(buf, want);
+            /* The output is longer than buf_cap: grow to ISIZE when that is within GZIP_GROWTH x, else to
+             * GZIP_GROWTH x. A buffer that holds no earlier member's output is freed before the new one is taken
+             * (the member is decompressed again from its start anyway); otherwise the output so far is copied. */
+            size_t isize = last_isize(in, len);
+            size_t want = buf_cap > max_out / GZIP_GROWTH ? max_out : buf_cap * GZIP_GROWTH;
+            if (isize > buf_cap && isize < want)
+                want = isize;
+            unsigned char *nb;
+            if (total == 0) {
+                free(buf);
+                buf = NULL;
+                nb = malloc(want);
+            } else {
+                nb = malloc(want);
+                if (nb)
+                    memcpy(nb, buf, total);
+                free(buf);
+            }
+            buf = nb;
             if (!nb) {
                 rc = TLSRPT_ENOMEM;
                 break;
             }
-            buf = nb;
             buf_cap = want;
             continue; /* decompress the same member again into the larger buffer */
         }

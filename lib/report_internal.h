@@ -215,6 +215,17 @@ void trpt_failure_destroy(tlsrpt_failure *f);
 /* 1 if a and b have the same result type and optional strings (counts not compared). */
 int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b);
 
+/* ---- Parsing (lib/report_parse.c) -------------------------------------------------------------------------------- */
+/* What one parse used, for tests that hold the parser to its bounds. */
+typedef struct trpt_parse_stats {
+    size_t memory_peak;  /* most bytes charged to the parse's budget at once (reader + report + scratch) */
+    size_t memory_limit; /* the budget: REPORT_MEMORY_FACTOR x the JSON size + REPORT_MEMORY_SLACK */
+} trpt_parse_stats;
+
+/* tlsrpt_report_parse, filling *stats (may be NULL). */
+int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
+                            trpt_parse_stats *stats);
+
 /* ---- gzip (lib/gzip.c) ---------------------------------------------------------------------------------------- */
 /* 1 if data starts with the gzip magic bytes 0x1f 0x8b. */
 int trpt_gzip_detect(const void *data, size_t len);

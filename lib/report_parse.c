@@ -31,7 +31,21 @@ typedef struct parser {
     /* The arena copy of each registered result type, made at its first occurrence and shared by every later
      * detail of that type (arena strings are never changed or freed one by one); index: TLSRPT_RESULT_* code. */
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1];
+    trpt_budget budget;     /* the parse's memory (reader, report, scratch): REPORT_MEMORY_FACTOR x input + slack */
+    size_t errors;          /* ERROR findings so far (after REPORT_MAX_ERRORS the walk stops) */
+    size_t failure_details; /* failure details read so far, in all policies */
+    size_t unknown_members; /* members outside RFC 8460 so far, at every level of the schema */
 } parser;
+
+/* Memory a parse may use besides the JSON text itself: REPORT_MEMORY_FACTOR bytes per JSON byte plus
+ * REPORT_MEMORY_SLACK, for the reader's tracking and the report object together. With the text (the decompressed
+ * copy of a gzip report) and the diag list (bounded, lib/diag.c) that keeps tlsrpt_report_parse under
+ * 4 x the JSON size + 1 MiB whatever the input (doc/limits.md). Real reports need well under 1 x (bench/README.md). */
+#define REPORT_MEMORY_FACTOR 3u
+#define REPORT_MEMORY_SLACK (512u * 1024u)
+/* After this many ERROR findings the rest of the report is not examined: it fails anyway, and a report of a million
+ * bad elements must not cost a million rendered findings. */
+#define REPORT_MAX_ERRORS 100u
 
 /* ---- Findings ------------------------------------------------------------------------------------------------------ */
 
@@ -66,6 +80,16 @@ static void json_failed(parser *p, int rc)
     p->stop = 1;
 }
 
+/* Counts an ERROR finding; at REPORT_MAX_ERRORS the walk stops (with a finding that says so). */
+static void error_counted(parser *p)
+{
+    if (++p->errors != REPORT_MAX_ERRORS)
+        return;
+    (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-too-many-errors"), TLSRPT_NO_OFFSET, NULL,
+                        "%u errors; the rest of the report was not examined.", (unsigned)REPORT_MAX_ERRORS);
+    p->stop = 1;
+}
+
 static void add_finding(parser *p, int severity, const char *id, size_t offset, const char *path, const char *fmt,
                         va_list ap) TRPT_PRINTF(6, 0);
 
@@ -74,6 +98,8 @@ static void add_finding(parser *p, int severity, const char *id, size_t offset, 
 {
     if (trpt_diag_vadd(p->diag, severity, id, offset, path, fmt, ap) != TLSRPT_OK)
         fatal_status(p, TLSRPT_ENOMEM);
+    if (severity == TLSRPT_SEVERITY_ERROR)
+        error_counted(p);
 }
 
 /* An error in both modes, at the current token. */
@@ -81,49 +107,155 @@ static void fatal(parser *p, int rc, const char *id, const char *fmt, ...) TRPT_
 
 static void fatal(parser *p, int rc, const char *id, const char *fmt, ...)
 {
+    fatal_status(p, rc);
     va_list ap;
     va_start(ap, fmt);
     add_finding(p, TLSRPT_SEVERITY_ERROR, id, trpt_json_offset(p->json), trpt_json_path(p->json), fmt, ap);
     va_end(ap);
-    fatal_status(p, rc);
 }
 
-/* A deviation from RFC 8460: WARNING, or ERROR in strict mode. */
+/* An error in both modes at a given offset and path (printf-built: only when the error is reported). */
+static void fatal_at(parser *p, int rc, const char *id, size_t offset, const char *path, const char *fmt, ...)
+    TRPT_PRINTF(6, 7);
+
+static void fatal_at(parser *p, int rc, const char *id, size_t offset, const char *path, const char *fmt, ...)
+{
+    fatal_status(p, rc);
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(p, TLSRPT_SEVERITY_ERROR, id, offset, path, fmt, ap);
+    va_end(ap);
+}
+
+/* A deviation from RFC 8460 is a WARNING, or an ERROR (and TLSRPT_ESEMANTIC) in strict mode. Building its text
+ * (a path, a quoted value) is worth it only when the list will keep it: deviation_dropped() records a deviation
+ * whose finding would be dropped and returns 1; otherwise it returns 0 and the caller builds the text and calls
+ * deviation_at(). So a report with a million deviations costs what reading it costs. */
+static int deviation_dropped(parser *p)
+{
+    if (trpt_diag_keeps(p->diag, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING))
+        return 0;
+    if (p->strict) {
+        fatal_status(p, TLSRPT_ESEMANTIC);
+        error_counted(p);
+    }
+    return 1;
+}
+
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
     TRPT_PRINTF(5, 6);
 
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
 {
+    if (p->strict)
+        fatal_status(p, TLSRPT_ESEMANTIC);
     va_list ap;
     va_start(ap, fmt);
     add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, offset, path, fmt, ap);
     va_end(ap);
+}
+
+/* A deviation at the current token. */
+static void deviation_here(parser *p, const char *id, const char *fmt, ...) TRPT_PRINTF(3, 4);
+
+static void deviation_here(parser *p, const char *id, const char *fmt, ...)
+{
+    if (deviation_dropped(p))
+        return;
     if (p->strict)
         fatal_status(p, TLSRPT_ESEMANTIC);
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, trpt_json_offset(p->json),
+                trpt_json_path(p->json), fmt, ap);
+    va_end(ap);
 }
 
 /* The path of a member that is not in the input: printf-built into the scratch buffer. */
-static const char *member_path(parser *p, const char *fmt, ...) TRPT_PRINTF(2, 3);
+static const char *member_path_v(parser *p, const char *fmt, va_list ap) TRPT_PRINTF(2, 0);
 
-static const char *member_path(parser *p, const char *fmt, ...)
+static const char *member_path_v(parser *p, const char *fmt, va_list ap)
 {
-    va_list ap;
     p->path.len = 0;
     if (p->path.data)
         p->path.data[0] = '\0';
-    va_start(ap, fmt);
     char small[256];
     int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
     if (n < 0 || (size_t)n >= sizeof small)
         return NULL; /* member paths are short: indices and fixed names */
     trpt_buf_append(&p->path, small, (size_t)n);
     return p->path.failed ? NULL : p->path.data;
 }
 
-static void missing(parser *p, size_t container_offset, const char *path, const char *name)
+static const char *member_path(parser *p, const char *fmt, ...) TRPT_PRINTF(2, 3);
+
+static const char *member_path(parser *p, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    const char *path = member_path_v(p, fmt, ap);
+    va_end(ap);
+    return path;
+}
+
+/* A member that RFC 8460 requires is missing: a deviation at the offset of its container; the path (printf
+ * arguments) is built only when the finding is kept. */
+static void missing(parser *p, size_t container_offset, const char *name, const char *path_fmt, ...)
+    TRPT_PRINTF(4, 5);
+
+static void missing(parser *p, size_t container_offset, const char *name, const char *path_fmt, ...)
+{
+    if (deviation_dropped(p))
+        return;
+    va_list ap;
+    va_start(ap, path_fmt);
+    const char *path = member_path_v(p, path_fmt, ap);
+    va_end(ap);
     deviation_at(p, DIAG_ID("report-field-missing"), container_offset, path, "The member \"%s\" is missing.", name);
+}
+
+/* A member without which the object is not a report's: an error in both modes. */
+static void required_missing(parser *p, size_t container_offset, const char *name, const char *path_fmt, ...)
+    TRPT_PRINTF(4, 5);
+
+static void required_missing(parser *p, size_t container_offset, const char *name, const char *path_fmt, ...)
+{
+    fatal_status(p, TLSRPT_ESEMANTIC);
+    if (!trpt_diag_keeps(p->diag, TLSRPT_SEVERITY_ERROR)) {
+        error_counted(p);
+        return;
+    }
+    va_list ap;
+    va_start(ap, path_fmt);
+    const char *path = member_path_v(p, path_fmt, ap);
+    va_end(ap);
+    if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), container_offset, path,
+                      "The member \"%s\" is missing.", name) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+    error_counted(p);
+}
+
+/* Memory could not be had: over the parse's budget (ELIMIT, once, and the walk stops) or out of memory. */
+static void no_memory(parser *p)
+{
+    if (!p->budget.exceeded) {
+        fatal_status(p, TLSRPT_ENOMEM);
+        return;
+    }
+    if (p->stop)
+        return;
+    fatal_at(p, TLSRPT_ELIMIT, DIAG_ID("report-memory-limit"), trpt_json_offset(p->json), trpt_json_path(p->json),
+             "Reading this report would take more than %zu bytes of memory (%u x its size + %u KiB); no real "
+             "report comes near that.",
+             p->budget.limit, REPORT_MEMORY_FACTOR, REPORT_MEMORY_SLACK / 1024u);
+    p->stop = 1;
+}
+
+/* A count limit (TLSRPT_MAX_*) is reached at the current element: ELIMIT, and the walk stops. */
+static void over_limit(parser *p, const char *id, const char *what, unsigned limit)
+{
+    fatal(p, TLSRPT_ELIMIT, id, "More than %u %s (the limit, doc/limits.md).", limit, what);
+    p->stop = 1;
 }
 
 /* ---- Values -------------------------------------------------------------------------------------------------------- */
@@ -172,8 +304,7 @@ static void wrong_type(parser *p, int t, const char *expected)
 /* null where the schema wants a value: the member counts as absent (a deviation). */
 static void null_value(parser *p)
 {
-    deviation_at(p, DIAG_ID("report-field-null"), trpt_json_offset(p->json), trpt_json_path(p->json),
-                 "The member is null; it is read as absent.");
+    deviation_here(p, DIAG_ID("report-field-null"), "The member is null; it is read as absent.");
 }
 
 /* The current token is a STRING: copies it into *field (replacing what was there). A NUL byte is fatal. */
@@ -189,7 +320,7 @@ static void take_string(parser *p, char **field)
     if (copy)
         *field = copy;
     else
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
 }
 
 /* Reads a string member's value into *field. Returns 1 when a string was read, 0 otherwise (null, wrong type). */
@@ -231,16 +362,23 @@ static int read_count(parser *p, uint64_t *field)
 /* An unknown member: a note, and its value is skipped (validated by the reader). */
 static void unknown_member(parser *p)
 {
-    size_t len;
-    const char *name = trpt_json_string(p->json, &len);
-    trpt_buf q;
-    trpt_buf_init(&q);
-    trpt_buf_put_quoted(&q, name, len, 64);
-    if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_INFO, DIAG_ID("report-member-unknown"), trpt_json_offset(p->json),
-                      trpt_json_path(p->json), "The member \"%s\" is not part of RFC 8460 and is ignored.",
-                      q.failed ? "?" : q.data) != TLSRPT_OK)
-        fatal_status(p, TLSRPT_ENOMEM);
-    trpt_buf_free(&q);
+    if (++p->unknown_members > TLSRPT_MAX_UNKNOWN_MEMBERS) {
+        over_limit(p, DIAG_ID("report-too-many-unknown-members"), "members that are not part of RFC 8460",
+                   TLSRPT_MAX_UNKNOWN_MEMBERS);
+        return;
+    }
+    if (trpt_diag_keeps(p->diag, TLSRPT_SEVERITY_INFO)) {
+        size_t len;
+        const char *name = trpt_json_string(p->json, &len);
+        trpt_buf q;
+        trpt_buf_init(&q);
+        trpt_buf_put_quoted(&q, name, len, 64);
+        if (trpt_diag_add(p->diag, TLSRPT_SEVERITY_INFO, DIAG_ID("report-member-unknown"), trpt_json_offset(p->json),
+                          trpt_json_path(p->json), "The member \"%s\" is not part of RFC 8460 and is ignored.",
+                          q.failed ? "?" : q.data) != TLSRPT_OK)
+            fatal_status(p, TLSRPT_ENOMEM);
+        trpt_buf_free(&q);
+    }
     int rc = trpt_json_skip(p->json);
     if (rc != TLSRPT_OK)
         json_failed(p, rc);
@@ -400,6 +538,8 @@ static void read_datetime(parser *p, int64_t *field, int *has_field)
         if (has_zone)
             return; /* the common case: nothing to report */
     }
+    if (rc == TLSRPT_OK && deviation_dropped(p))
+        return;
     trpt_buf q;
     trpt_buf_init(&q);
     trpt_buf_put_quoted(&q, s, len, 64);
@@ -407,8 +547,8 @@ static void read_datetime(parser *p, int64_t *field, int *has_field)
     if (rc != TLSRPT_OK)
         fatal(p, TLSRPT_ESYNTAX, DIAG_ID("report-datetime-invalid"), "\"%s\" is not an RFC 3339 date-time.", shown);
     else
-        deviation_at(p, DIAG_ID("report-datetime-no-zone"), trpt_json_offset(p->json), trpt_json_path(p->json),
-                     "The date-time \"%s\" has no time zone; it is read as UTC.", shown);
+        deviation_here(p, DIAG_ID("report-datetime-no-zone"), "The date-time \"%s\" has no time zone; it is read as UTC.",
+                       shown);
     trpt_buf_free(&q);
 }
 
@@ -447,9 +587,9 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
     if (p->stop)
         return;
     if (!seen_start)
-        missing(p, at, "/date-range/start-datetime", "start-datetime");
+        missing(p, at, "start-datetime", "/date-range/start-datetime");
     if (!seen_end)
-        missing(p, at, "/date-range/end-datetime", "end-datetime");
+        missing(p, at, "end-datetime", "/date-range/end-datetime");
 }
 
 /* Copies the current STRING into the arena and appends it to p->items. A NUL byte is fatal. */
@@ -463,9 +603,14 @@ static void take_item(parser *p)
     }
     if (p->n_items == p->cap_items) {
         size_t cap = p->cap_items ? p->cap_items * 2 : 16;
-        char **grown = cap <= SIZE_MAX / sizeof *grown ? realloc(p->items, cap * sizeof *grown) : NULL;
+        if (!trpt_budget_take(&p->budget, (cap - p->cap_items) * sizeof *p->items)) {
+            no_memory(p);
+            return;
+        }
+        char **grown = realloc(p->items, cap * sizeof *grown);
         if (!grown) {
-            fatal_status(p, TLSRPT_ENOMEM);
+            trpt_budget_give(&p->budget, (cap - p->cap_items) * sizeof *p->items);
+            no_memory(p);
             return;
         }
         p->items = grown;
@@ -473,26 +618,32 @@ static void take_item(parser *p)
     }
     char *copy = trpt_arena_strndup(p->arena, s, len);
     if (!copy) {
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
         return;
     }
     p->items[p->n_items++] = copy;
 }
 
 /* Reads an array of strings (policy-string, mx-host) whose ARRAY_START was just read and hands them to set(),
- * which stores the list at its exact size. */
-static void read_string_array(parser *p, tlsrpt_policy *pol, int (*set)(tlsrpt_policy *, char *const *, size_t))
+ * which stores the list at its exact size. More than `limit` elements is TLSRPT_ELIMIT (`limit_id`). */
+static void read_string_array(parser *p, tlsrpt_policy *pol, int (*set)(tlsrpt_policy *, char *const *, size_t),
+                              unsigned limit, const char *limit_id, const char *what)
 {
     int t;
+    size_t n = 0;
     p->n_items = 0;
     while ((t = next_element(p))) {
+        if (++n > limit) {
+            over_limit(p, limit_id, what, limit);
+            return;
+        }
         if (t != TRPT_JSON_STRING)
             wrong_type(p, t, "a string");
         else
             take_item(p);
     }
     if (set(pol, p->items, p->n_items) != TLSRPT_OK)
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
 }
 
 typedef struct policy_seen {
@@ -513,15 +664,14 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             if (t == TRPT_JSON_STRING) {
                 take_string(p, &pol->type_name);
                 pol->type = trpt_policy_type_from_name(pol->type_name);
-                if (pol->type == TLSRPT_POLICY_OTHER) {
+                if (pol->type == TLSRPT_POLICY_OTHER && !deviation_dropped(p)) {
                     trpt_buf q;
                     trpt_buf_init(&q);
                     trpt_buf_put_quoted(&q, pol->type_name, strlen(pol->type_name), 64);
-                    deviation_at(p, DIAG_ID("report-policy-type-unknown"), trpt_json_offset(p->json),
-                                 trpt_json_path(p->json),
-                                 "The policy type \"%s\" is not \"sts\", \"tlsa\" or \"no-policy-found\"; it is "
-                                 "kept as written.",
-                                 q.failed ? "?" : q.data);
+                    deviation_here(p, DIAG_ID("report-policy-type-unknown"),
+                                   "The policy type \"%s\" is not \"sts\", \"tlsa\" or \"no-policy-found\"; it is "
+                                   "kept as written.",
+                                   q.failed ? "?" : q.data);
                     trpt_buf_free(&q);
                 }
             } else if (t) {
@@ -535,7 +685,8 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             seen->strings = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                read_string_array(p, pol, trpt_policy_set_strings);
+                read_string_array(p, pol, trpt_policy_set_strings, TLSRPT_MAX_POLICY_STRINGS,
+                                  DIAG_ID("report-too-many-policy-strings"), "policy strings in one policy");
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
             } else if (t) {
@@ -546,12 +697,13 @@ static void parse_policy_object(parser *p, tlsrpt_policy *pol, policy_seen *seen
             seen->mx = 1;
             t = next_value(p);
             if (t == TRPT_JSON_ARRAY_START) {
-                read_string_array(p, pol, trpt_policy_set_mx_hosts);
+                read_string_array(p, pol, trpt_policy_set_mx_hosts, TLSRPT_MAX_MX_HOSTS,
+                                  DIAG_ID("report-too-many-mx-hosts"), "mx-host patterns in one policy");
             } else if (t == TRPT_JSON_STRING) {
                 p->n_items = 0;
                 take_item(p);
                 if (p->n_items == 1 && trpt_policy_set_mx_hosts(pol, p->items, 1) != TLSRPT_OK)
-                    fatal_status(p, TLSRPT_ENOMEM);
+                    no_memory(p);
             } else if (t == TRPT_JSON_NULL) {
                 null_value(p);
             } else if (t) {
@@ -599,7 +751,7 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
     size_t at = trpt_json_offset(p->json);
     tlsrpt_failure *f;
     if (trpt_failure_create(&f, p->arena, "", 0) != TLSRPT_OK) {
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
         return;
     }
     int seen_type = 0, seen_count = 0, seen_smi = 0, seen_rmh = 0, seen_helo = 0, seen_rip = 0, seen_info = 0;
@@ -627,14 +779,13 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                         p->result_type_copy[code] = f->result_type;
                 }
                 f->result_code = trpt_result_code_from_name(f->result_type);
-                if (f->result_code == TLSRPT_RESULT_OTHER) {
+                if (f->result_code == TLSRPT_RESULT_OTHER && !deviation_dropped(p)) {
                     trpt_buf q;
                     trpt_buf_init(&q);
                     trpt_buf_put_quoted(&q, f->result_type, strlen(f->result_type), 64);
-                    deviation_at(p, DIAG_ID("report-result-type-unknown"), trpt_json_offset(p->json),
-                                 trpt_json_path(p->json),
-                                 "The result type \"%s\" is not registered (RFC 8460 §4.3); it is kept as written.",
-                                 q.failed ? "?" : q.data);
+                    deviation_here(p, DIAG_ID("report-result-type-unknown"),
+                                   "The result type \"%s\" is not registered (RFC 8460 §4.3); it is kept as written.",
+                                   q.failed ? "?" : q.data);
                     trpt_buf_free(&q);
                 }
             } else if (t) {
@@ -667,9 +818,9 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
         } else if (m == ALIAS && !seen_alias) {
             /* The name Appendix B used before publication (AUTH48); old code still sends it. */
             seen_alias = 1;
-            deviation_at(p, DIAG_ID("report-failure-error-code"), trpt_json_offset(p->json), trpt_json_path(p->json),
-                         "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
-                         "as the reason code.");
+            deviation_here(p, DIAG_ID("report-failure-error-code"),
+                           "\"failure-error-code\" is the pre-publication name of \"failure-reason-code\"; it is read "
+                           "as the reason code.");
             char *value = NULL;
             if (read_string(p, &value) && !seen_reason)
                 f->reason_code = value;
@@ -683,24 +834,17 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
         trpt_failure_destroy(f);
         return;
     }
-    if (!seen_type) {
-        fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
-                            member_path(p, "/policies/%zu/failure-details/%zu/result-type", pi, fi),
-                            "The member \"result-type\" is missing.");
-    }
+    if (!seen_type)
+        required_missing(p, at, "result-type", "/policies/%zu/failure-details/%zu/result-type", pi, fi);
     if (!seen_count)
-        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/failed-session-count", pi, fi),
-                "failed-session-count");
+        missing(p, at, "failed-session-count", "/policies/%zu/failure-details/%zu/failed-session-count", pi, fi);
     if (!seen_smi)
-        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/sending-mta-ip", pi, fi),
-                "sending-mta-ip");
+        missing(p, at, "sending-mta-ip", "/policies/%zu/failure-details/%zu/sending-mta-ip", pi, fi);
     if (!seen_rmh)
-        missing(p, at, member_path(p, "/policies/%zu/failure-details/%zu/receiving-mx-hostname", pi, fi),
-                "receiving-mx-hostname");
+        missing(p, at, "receiving-mx-hostname", "/policies/%zu/failure-details/%zu/receiving-mx-hostname", pi, fi);
     /* receiving-ip is not required: RFC 8460's own example (Appendix B) omits it in its first failure detail. */
     if (trpt_policy_take_failure(pol, f) != TLSRPT_OK)
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
 }
 
 static void parse_failure_details(parser *p, tlsrpt_policy *pol, size_t pi)
@@ -718,6 +862,11 @@ static void parse_failure_details(parser *p, tlsrpt_policy *pol, size_t pi)
     pol->has_failures = 1;
     size_t fi = 0;
     while ((t = next_element(p))) {
+        if (++p->failure_details > TLSRPT_MAX_FAILURE_DETAILS) {
+            over_limit(p, DIAG_ID("report-too-many-failure-details"), "failure details in one report",
+                       TLSRPT_MAX_FAILURE_DETAILS);
+            return;
+        }
         if (t != TRPT_JSON_OBJECT_START) {
             wrong_type(p, t, "an object");
         } else {
@@ -732,7 +881,7 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
     size_t at = trpt_json_offset(p->json);
     tlsrpt_policy *pol;
     if (trpt_policy_create(&pol, p->arena, "", 0) != TLSRPT_OK) {
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
         return;
     }
     int seen_policy = 0, seen_summary = 0, seen_details = 0;
@@ -781,51 +930,45 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
         return;
     }
     if (!seen_policy) {
-        fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at,
-                            member_path(p, "/policies/%zu/policy", pi), "The member \"policy\" is missing.");
+        required_missing(p, at, "policy", "/policies/%zu/policy", pi);
     } else if (seen_policy == 1) {
-        if (!ps.type) {
-            fatal_status(p, TLSRPT_ESEMANTIC);
-            (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), policy_at,
-                                member_path(p, "/policies/%zu/policy/policy-type", pi),
-                                "The member \"policy-type\" is missing.");
-        }
+        if (!ps.type)
+            required_missing(p, policy_at, "policy-type", "/policies/%zu/policy/policy-type", pi);
         if (!ps.domain)
-            missing(p, policy_at, member_path(p, "/policies/%zu/policy/policy-domain", pi), "policy-domain");
+            missing(p, policy_at, "policy-domain", "/policies/%zu/policy/policy-domain", pi);
         /* policy-string is meaningless for no-policy-found and mx-host exists only in MTA-STS policies. */
         if (!ps.strings && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA))
-            missing(p, policy_at, member_path(p, "/policies/%zu/policy/policy-string", pi), "policy-string");
+            missing(p, policy_at, "policy-string", "/policies/%zu/policy/policy-string", pi);
         if (!ps.mx && pol->type == TLSRPT_POLICY_STS)
-            missing(p, policy_at, member_path(p, "/policies/%zu/policy/mx-host", pi), "mx-host");
+            missing(p, policy_at, "mx-host", "/policies/%zu/policy/mx-host", pi);
     }
     if (!seen_summary) {
-        missing(p, at, member_path(p, "/policies/%zu/summary", pi), "summary");
+        missing(p, at, "summary", "/policies/%zu/summary", pi);
     } else if (seen_summary == 1) {
         if (!ss.successful)
-            missing(p, summary_at, member_path(p, "/policies/%zu/summary/total-successful-session-count", pi),
-                    "total-successful-session-count");
+            missing(p, summary_at, "total-successful-session-count",
+                    "/policies/%zu/summary/total-successful-session-count", pi);
         if (!ss.failed)
-            missing(p, summary_at, member_path(p, "/policies/%zu/summary/total-failure-session-count", pi),
-                    "total-failure-session-count");
+            missing(p, summary_at, "total-failure-session-count", "/policies/%zu/summary/total-failure-session-count",
+                    pi);
     }
     if (ss.failed == 1 && pol->n_failures > 0) {
         uint64_t sum;
         int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
-        const char *path = "";
-        if (over || sum != pol->failed_sessions) /* only then: building the path costs a printf */
-            path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
-        if (over)
-            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
-                         "The failure details add up to more than 2^64-1 failed sessions.");
-        else if (sum != pol->failed_sessions)
-            deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
-                         "The summary counts %llu failed sessions, but the failure details add up to %llu; both "
-                         "are kept as written.",
-                         (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
+        if ((over || sum != pol->failed_sessions) && !deviation_dropped(p)) {
+            const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
+            if (over)
+                deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
+                             "The failure details add up to more than 2^64-1 failed sessions.");
+            else
+                deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
+                             "The summary counts %llu failed sessions, but the failure details add up to %llu; "
+                             "both are kept as written.",
+                             (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
+        }
     }
     if (trpt_report_take_policy(r, pol) != TLSRPT_OK)
-        fatal_status(p, TLSRPT_ENOMEM);
+        no_memory(p);
 }
 
 static void parse_policies(parser *p, tlsrpt_report *r)
@@ -838,6 +981,10 @@ static void parse_policies(parser *p, tlsrpt_report *r)
     }
     size_t pi = 0;
     while ((t = next_element(p))) {
+        if (pi >= TLSRPT_MAX_POLICIES) {
+            over_limit(p, DIAG_ID("report-too-many-policies"), "policies in one report", TLSRPT_MAX_POLICIES);
+            return;
+        }
         if (t != TRPT_JSON_OBJECT_START)
             wrong_type(p, t, "an object");
         else
@@ -887,45 +1034,52 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
     if (p->stop)
         return;
     if (!seen_org)
-        missing(p, at, "/organization-name", "organization-name");
+        missing(p, at, "organization-name", "/organization-name");
     if (!seen_range)
-        missing(p, at, "/date-range", "date-range");
+        missing(p, at, "date-range", "/date-range");
     if (!seen_contact)
-        missing(p, at, "/contact-info", "contact-info");
+        missing(p, at, "contact-info", "/contact-info");
     if (!seen_id)
-        missing(p, at, "/report-id", "report-id");
-    if (!seen_policies) {
-        fatal_status(p, TLSRPT_ESEMANTIC);
-        (void)trpt_diag_add(p->diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-field-missing"), at, "/policies",
-                            "The member \"policies\" is missing: this is not a TLS report.");
-    }
+        missing(p, at, "report-id", "/report-id");
+    if (!seen_policies)
+        fatal_at(p, TLSRPT_ESEMANTIC, DIAG_ID("report-field-missing"), at, "/policies",
+                 "The member \"policies\" is missing: this is not a TLS report.");
     /* Only whitespace may follow the report. */
     t = trpt_json_next(p->json);
     if (t < 0)
         json_failed(p, t);
 }
 
-static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigned flags, tlsrpt_diag *diag)
+static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigned flags, tlsrpt_diag *diag,
+                      trpt_parse_stats *stats)
 {
     parser p;
     memset(&p, 0, sizeof p);
     p.diag = diag;
     p.strict = (flags & TLSRPT_PARSE_STRICT) != 0;
     trpt_buf_init(&p.path);
+    p.budget.limit = REPORT_MEMORY_FACTOR * len + REPORT_MEMORY_SLACK; /* len <= 20 MiB: no overflow */
     int rc = trpt_json_reader_new(&p.json, text, len, p.strict ? TRPT_JSON_STRICT : 0, TLSRPT_MAX_REPORT_SIZE,
                                   diag);
     if (rc != TLSRPT_OK)
         return rc;
+    trpt_json_reader_set_budget(p.json, &p.budget);
     tlsrpt_report *r;
     if (trpt_report_create(&r) != TLSRPT_OK) {
         trpt_json_reader_free(p.json);
         return TLSRPT_ENOMEM;
     }
     p.arena = &r->arena;
+    r->arena.budget = &p.budget;
     parse_report_object(&p, r);
+    r->arena.budget = NULL; /* the report's later growth (builder, merge) is the caller's */
     trpt_json_reader_free(p.json);
     trpt_buf_free(&p.path);
     free(p.items);
+    if (stats) {
+        stats->memory_peak = p.budget.peak;
+        stats->memory_limit = p.budget.limit;
+    }
     if (p.rc != TLSRPT_OK) {
         tlsrpt_report_free(r);
         return p.rc;
@@ -937,6 +1091,14 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
 TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag)
 {
+    return trpt_report_parse_stats(out, data, len, flags, diag, NULL);
+}
+
+int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
+                            trpt_parse_stats *stats)
+{
+    if (stats)
+        memset(stats, 0, sizeof *stats);
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
@@ -949,13 +1111,13 @@ TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t
         return TLSRPT_ELIMIT;
     }
     if (!trpt_gzip_detect(data, len))
-        return parse_json(out, data ? data : "", len, flags, diag);
+        return parse_json(out, data ? data : "", len, flags, diag, stats);
     unsigned char *text;
     size_t text_len;
     int rc = trpt_gzip_decompress(data, len, TLSRPT_MAX_REPORT_SIZE, &text, &text_len, diag);
     if (rc != TLSRPT_OK)
         return rc;
-    rc = parse_json(out, (const char *)text, text_len, flags, diag);
+    rc = parse_json(out, (const char *)text, text_len, flags, diag, stats);
     free(text);
     return rc;
 }

@@ -77,6 +77,15 @@ typedef struct tlsrpt_failure tlsrpt_failure;
 TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag);
 
+/* Count limits of tlsrpt_report_parse() (doc/limits.md), far above what real reports hold (the largest senders
+ * write a handful of policies and at most a few thousand failure details per report). Going over one is
+ * TLSRPT_ELIMIT with an ERROR naming the limit at the element's JSON path. Since: 1.1 */
+#define TLSRPT_MAX_POLICIES 10000u           /* policies in one report */
+#define TLSRPT_MAX_FAILURE_DETAILS 100000u   /* failure details in one report, all policies together */
+#define TLSRPT_MAX_POLICY_STRINGS 1000u      /* "policy-string" entries in one policy */
+#define TLSRPT_MAX_MX_HOSTS 1000u            /* "mx-host" patterns in one policy */
+#define TLSRPT_MAX_UNKNOWN_MEMBERS 10000u    /* members that RFC 8460 does not define, in one report */
+
 /* Limits of tlsrpt_report_parse_message() (doc/limits.md). Going over one is TLSRPT_ELIMIT. Since: 1.0 */
 #define TLSRPT_MAX_MESSAGE_SIZE (32u * 1024u * 1024u) /* bytes of a report e-mail (a base64 20 MiB report fits) */
 #define TLSRPT_MAX_MIME_DEPTH 8u                      /* nested multipart or message/rfc822 entities */
