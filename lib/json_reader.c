@@ -99,7 +99,8 @@ struct trpt_json_reader {
     size_t charged;      /* bytes charged to budget, given back by trpt_json_reader_free */
     trpt_hash_key key;   /* the key of every hash index of this reader (drawn when the first index is built) */
     int key_ready;
-    uint64_t probes;     /* hash index slots examined and names compared (trpt_json_reader_work, for tests) */
+    uint64_t probes;     /* hash index slots examined and names compared (trpt_json_reader_stats, for tests) */
+    uint64_t paths;      /* JSON pointers rendered (trpt_json_reader_stats) */
 
     /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
      * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
@@ -835,9 +836,10 @@ void trpt_json_reader_set_budget(trpt_json_reader *r, trpt_budget *budget)
     r->budget = budget;
 }
 
-uint64_t trpt_json_reader_work(const trpt_json_reader *r)
+void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint64_t *paths_rendered)
 {
-    return r->probes;
+    *name_work = r->probes;
+    *paths_rendered = r->paths;
 }
 
 static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
@@ -1285,6 +1287,7 @@ const char *trpt_json_path(trpt_json_reader *r)
 {
     if (r->path_valid)
         return r->path;
+    r->paths++;
     r->path_len = 0;
     for (unsigned d = 0; d < r->depth; d++) {
         const frame *f = &r->frames[d];

@@ -120,9 +120,10 @@ void trpt_json_reader_free(trpt_json_reader *r);
  */
 void trpt_json_reader_set_budget(trpt_json_reader *r, trpt_budget *budget);
 
-/** trpt_json_reader_work - hash index slots examined and member names compared so far: the duplicate-name
- * tracking's work, which tests hold to O(names) whatever names the input chooses. */
-uint64_t trpt_json_reader_work(const trpt_json_reader *r);
+/** trpt_json_reader_stats - the reader's work so far, which tests hold to their bounds: *name_work, hash index
+ * slots examined and member names compared (O(names) whatever names the input chooses); *paths_rendered, JSON
+ * pointers built (never for a finding that the diag list drops). */
+void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint64_t *paths_rendered);
 
 /**
  * trpt_json_next - read the next token.

@@ -220,6 +220,8 @@ int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b)
 typedef struct trpt_parse_stats {
     size_t memory_peak;  /* most bytes charged to the parse's budget at once (reader + report + scratch) */
     size_t memory_limit; /* the budget: REPORT_MEMORY_FACTOR x the JSON size + REPORT_MEMORY_SLACK */
+    uint64_t name_work;  /* the JSON reader's duplicate-name work (trpt_json_reader_stats) */
+    uint64_t paths_rendered; /* JSON pointers the reader built */
 } trpt_parse_stats;
 
 /* tlsrpt_report_parse, filling *stats (may be NULL). */

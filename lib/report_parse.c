@@ -80,6 +80,12 @@ static void json_failed(parser *p, int rc)
     p->stop = 1;
 }
 
+/* After REPORT_MAX_ERRORS errors the parse reports nothing more: report-too-many-errors stays the last entry. */
+static int silenced(const parser *p)
+{
+    return p->errors >= REPORT_MAX_ERRORS;
+}
+
 /* Counts an ERROR finding; at REPORT_MAX_ERRORS the walk stops (with a finding that says so). */
 static void error_counted(parser *p)
 {
@@ -96,6 +102,8 @@ static void add_finding(parser *p, int severity, const char *id, size_t offset, 
 static void add_finding(parser *p, int severity, const char *id, size_t offset, const char *path, const char *fmt,
                         va_list ap)
 {
+    if (silenced(p))
+        return;
     if (trpt_diag_vadd(p->diag, severity, id, offset, path, fmt, ap) != TLSRPT_OK)
         fatal_status(p, TLSRPT_ENOMEM);
     if (severity == TLSRPT_SEVERITY_ERROR)
@@ -133,6 +141,11 @@ static void fatal_at(parser *p, int rc, const char *id, size_t offset, const cha
  * deviation_at(). So a report with a million deviations costs what reading it costs. */
 static int deviation_dropped(parser *p)
 {
+    if (silenced(p)) {
+        if (p->strict)
+            fatal_status(p, TLSRPT_ESEMANTIC);
+        return 1;
+    }
     if (trpt_diag_keeps(p->diag, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING))
         return 0;
     if (p->strict) {
@@ -221,6 +234,8 @@ static void required_missing(parser *p, size_t container_offset, const char *nam
 static void required_missing(parser *p, size_t container_offset, const char *name, const char *path_fmt, ...)
 {
     fatal_status(p, TLSRPT_ESEMANTIC);
+    if (silenced(p))
+        return;
     if (!trpt_diag_keeps(p->diag, TLSRPT_SEVERITY_ERROR)) {
         error_counted(p);
         return;
@@ -362,6 +377,8 @@ static int read_count(parser *p, uint64_t *field)
 /* An unknown member: a note, and its value is skipped (validated by the reader). */
 static void unknown_member(parser *p)
 {
+    if (silenced(p)) /* the walk is unwinding (p->stop): nothing more is read */
+        return;
     if (++p->unknown_members > TLSRPT_MAX_UNKNOWN_MEMBERS) {
         over_limit(p, DIAG_ID("report-too-many-unknown-members"), "members that are not part of RFC 8460",
                    TLSRPT_MAX_UNKNOWN_MEMBERS);
@@ -1073,6 +1090,8 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
     r->arena.budget = &p.budget;
     parse_report_object(&p, r);
     r->arena.budget = NULL; /* the report's later growth (builder, merge) is the caller's */
+    if (stats)
+        trpt_json_reader_stats(p.json, &stats->name_work, &stats->paths_rendered);
     trpt_json_reader_free(p.json);
     trpt_buf_free(&p.path);
     free(p.items);
