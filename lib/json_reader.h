@@ -38,11 +38,12 @@
  * in doc/diagnostics.md ("JSON reader").
  *
  * Memory: one allocation for the reader, one scratch buffer that grows to the longest string with escapes or
- * invalid UTF-8, and duplicate-name tracking for the open objects: 16 bytes per member name, the decoded copy of
- * names that contain escapes, and for objects with more than TRPT_JSON_LINEAR_NAMES members a hash index of at
- * most 16 bytes per member. A member takes at least 5 input bytes ("":0,), so tracking is O(input size), about
- * 8 bytes per input byte at worst, whatever the shape of the input; lookups are O(1) expected, so an object with
- * a million members costs O(n) time. A closed object's names are dropped. Nothing is allocated per token.
+ * invalid UTF-8, and duplicate-name tracking for the open objects: 8 bytes per distinct member name (a repeated
+ * name takes none), the decoded copy of names that contain escapes, and for objects with more than
+ * TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte slots, load 3/8..3/4). The
+ * index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are O(1) expected whatever
+ * names the input chooses. A closed object's names are dropped. Nothing is allocated per token. Every buffer can
+ * be charged to a budget (trpt_json_reader_set_budget).
  *
  * Thread-safety: a reader is used by one thread at a time; distinct readers are independent.
  */
@@ -98,7 +99,7 @@ typedef struct trpt_json_reader trpt_json_reader;
  * @out: receives the new reader (free with trpt_json_reader_free); NULL on failure.
  * @data, @len: the input, borrowed: it must stay unchanged until the reader is freed. No NUL terminator needed.
  * @flags: 0 (lenient) or TRPT_JSON_STRICT.
- * @max_size: largest accepted @len, usually TLSRPT_MAX_REPORT_SIZE (values above 4 GiB - 2 count as 4 GiB - 2: the
+ * @max_size: largest accepted @len, usually TLSRPT_MAX_REPORT_SIZE (values above 2 GiB - 2 count as 2 GiB - 2: the
  *            reader's name offsets are 32-bit).
  * @diag: list that receives every finding (may be NULL); borrowed for the reader's lifetime.
  * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, data NULL with len > 0, unknown flag), TLSRPT_ENOMEM, or

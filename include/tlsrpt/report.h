@@ -72,7 +72,11 @@ typedef struct tlsrpt_failure tlsrpt_failure;
  * gzip stream, the JSON text or a date-time is malformed); TLSRPT_ESEMANTIC (well-formed JSON that is not a
  * report: not an object, no "policies" array, a member of the wrong type, a count that is not an unsigned 64-bit
  * integer; or, in strict mode, any deviation); TLSRPT_ELIMIT (input or decompressed text over
- * TLSRPT_MAX_REPORT_SIZE, nesting deeper than TLSRPT_MAX_JSON_DEPTH); TLSRPT_ENOMEM. Since: 1.0
+ * TLSRPT_MAX_REPORT_SIZE, nesting deeper than TLSRPT_MAX_JSON_DEPTH, a count limit below (since 1.1), or the parse's
+ * memory budget); TLSRPT_ENOMEM. Since: 1.0
+ *
+ * Cost: time linear in the input, and at most 4 x the JSON size (decompressed, for gzip) + 1 MiB of heap at once,
+ * whatever the input chooses (doc/limits.md).
  */
 TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag);
