@@ -16,68 +16,13 @@
 
 #include "bench_common.h"
 
-/* The counting allocator is compiled only into report_heap (meson: -DCOUNT_HEAP), so that it never slows the timed
- * runs of report_bench. */
-#if defined(COUNT_HEAP) && defined(__GLIBC__)
-#include <malloc.h>
-#define COUNTING_ALLOCATOR 1
+/* The counting allocator (count_heap.h) is compiled only into report_heap (meson: -DCOUNT_HEAP), so that it never
+ * slows the timed runs of report_bench. */
+#ifdef COUNT_HEAP
+#include "count_heap.h"
 #endif
 
 #define BATCHES 5
-
-/* ---- Counting allocator --------------------------------------------------------------------------------------- */
-
-#ifdef COUNTING_ALLOCATOR
-/* glibc's own entry points, so that the wrappers below can replace malloc & co. for the whole process (the library
- * and libdeflate included). Sizes are the usable sizes of the blocks, as the heap really spends them. */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-
-static size_t heap_current, heap_peak;
-
-static void heap_grew(void *p)
-{
-    if (p) {
-        heap_current += malloc_usable_size(p);
-        if (heap_current > heap_peak)
-            heap_peak = heap_current;
-    }
-}
-
-void *malloc(size_t n)
-{
-    void *p = __libc_malloc(n);
-    heap_grew(p);
-    return p;
-}
-
-void *calloc(size_t n, size_t m)
-{
-    void *p = __libc_calloc(n, m);
-    heap_grew(p);
-    return p;
-}
-
-void *realloc(void *old, size_t n)
-{
-    size_t before = old ? malloc_usable_size(old) : 0;
-    void *p = __libc_realloc(old, n);
-    if (p || n == 0) {
-        heap_current -= before;
-        heap_grew(p);
-    }
-    return p;
-}
-
-void free(void *p)
-{
-    if (p)
-        heap_current -= malloc_usable_size(p);
-    __libc_free(p);
-}
-#endif
 
 /* ---- The walk --------------------------------------------------------------------------------------------------- */
 
@@ -152,10 +97,9 @@ int main(int argc, char **argv)
             perror(argv[2]);
             return 1;
         }
-        size_t base = heap_current;
-        heap_peak = heap_current;
+        heap_mark();
         uint64_t c = once(data, n, argv[2]);
-        printf("libtlsrpt\t%s\t%zu\tpeak-heap\t%zu\t%llu\n", argv[2], json_size(data, n), heap_peak - base,
+        printf("libtlsrpt\t%s\t%zu\tpeak-heap\t%zu\t%llu\n", argv[2], json_size(data, n), heap_peak_since_mark(),
                (unsigned long long)c);
         free(data);
         return 0;
