@@ -58,8 +58,9 @@ typedef struct frame {
     size_t cur_name;           /* object: name stack index of the current member */
     size_t names_start;        /* object: first name stack entry of this object */
     size_t arena_start;        /* object: arena length when the object opened */
-    uint32_t *table;           /* hash index (name stack index - names_start + 1; 0 empty), kept per depth */
+    uint32_t *table;           /* hash index, kept per depth: 0 empty, else slot_value() (position + tag) */
     size_t table_cap;          /* slots, a power of two; at most 3/4 of them used */
+    unsigned tag_shift;        /* a slot holds the name's position + 1 below this bit, hash bits above it */
     int table_live;            /* the table indexes this object */
     uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
 } frame;
@@ -611,11 +612,26 @@ static uint64_t name_hash(const trpt_json_reader *r, const char *s, size_t n)
     return trpt_siphash13(&r->key, s, n);
 }
 
+/* A slot's value: the name's position in its object + 1 in the low tag_shift bits, and above them as many bits of
+ * the hash as fit (the tag), so that a probe compares names only when their tags agree: a probe that passes other
+ * names reads no name bytes (no cache miss into the input for each). */
+static uint32_t slot_value(const frame *f, size_t position, uint64_t h)
+{
+    uint32_t tag = f->tag_shift >= 32 ? 0 : (uint32_t)(h >> 32) << f->tag_shift;
+    return tag | (uint32_t)(position + 1);
+}
+
+static size_t slot_position(const frame *f, uint32_t v)
+{
+    return (f->tag_shift >= 32 ? v : v & ((UINT32_C(1) << f->tag_shift) - 1)) - 1;
+}
+
 /* Looks s[0..n) (hash h) up in the index of f: returns the name stack index of the equal name, or SIZE_MAX and in
  * *empty the slot where it goes. */
 static size_t table_find(trpt_json_reader *r, const frame *f, const char *s, size_t n, uint64_t h, size_t *empty)
 {
     size_t mask = f->table_cap - 1;
+    uint32_t tag = slot_value(f, 0, h) & ~((f->tag_shift >= 32 ? 0 : UINT32_C(1) << f->tag_shift) - 1u);
     for (size_t slot = (size_t)h & mask;; slot = (slot + 1) & mask) {
         uint32_t v = f->table[slot];
         r->probes++;
@@ -623,7 +639,9 @@ static size_t table_find(trpt_json_reader *r, const frame *f, const char *s, siz
             *empty = slot;
             return SIZE_MAX;
         }
-        size_t other = f->names_start + v - 1;
+        if (f->tag_shift < 32 && (v & ~((UINT32_C(1) << f->tag_shift) - 1u)) != tag)
+            continue;
+        size_t other = f->names_start + slot_position(f, v);
         if (name_is(r, &r->names[other], s, n))
             return other;
     }
@@ -655,17 +673,23 @@ static int table_build(trpt_json_reader *r, frame *f, size_t want)
         }
         f->table_cap = cap;
     }
+    /* Positions are below the capacity: log2(cap) + 1 bits hold position + 1, the rest is tag. */
+    unsigned bits = 1;
+    while (((size_t)1 << (bits - 1)) < f->table_cap)
+        bits++;
+    f->tag_shift = bits;
     memset(f->table, 0, f->table_cap * sizeof *f->table);
     f->table_live = 1;
     size_t mask = f->table_cap - 1;
     for (size_t i = f->names_start; i < r->names_len; i++) {
         const name_entry *e = &r->names[i];
-        size_t slot = (size_t)name_hash(r, name_bytes(r, e), name_len(e)) & mask;
+        uint64_t h = name_hash(r, name_bytes(r, e), name_len(e));
+        size_t slot = (size_t)h & mask;
         while (f->table[slot]) {
             r->probes++;
             slot = (slot + 1) & mask;
         }
-        f->table[slot] = (uint32_t)(i - f->names_start + 1);
+        f->table[slot] = slot_value(f, i - f->names_start, h);
     }
     return TLSRPT_OK;
 }
@@ -719,7 +743,8 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     f->has_current = 1;
     if (f->table_live) {
         size_t empty = 0;
-        dup = table_find(r, f, r->str, r->str_len, name_hash(r, r->str, r->str_len), &empty);
+        uint64_t h = name_hash(r, r->str, r->str_len);
+        dup = table_find(r, f, r->str, r->str_len, h, &empty);
         if (dup == SIZE_MAX) {
             size_t idx = push_name(r, decoded, name_off);
             if (idx == SIZE_MAX)
@@ -730,7 +755,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
                 if (rc != TLSRPT_OK)
                     return no_memory(r, rc, name_off, "a member name");
             } else {
-                f->table[empty] = (uint32_t)(idx - f->names_start + 1);
+                f->table[empty] = slot_value(f, idx - f->names_start, h);
             }
         }
     } else {

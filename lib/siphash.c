@@ -39,7 +39,8 @@ static inline uint64_t load_le64(const unsigned char *p)
            (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
-uint64_t trpt_siphash_cd(const trpt_hash_key *key, const void *data, size_t len, int c_rounds, int d_rounds)
+/* Inlined into each caller with constant round counts, so that SipHash-1-3 runs unrolled. */
+static inline uint64_t siphash(const trpt_hash_key *key, const void *data, size_t len, int c_rounds, int d_rounds)
 {
     const unsigned char *in = data;
     uint64_t v0 = key->k0 ^ 0x736f6d6570736575ULL;
@@ -67,9 +68,14 @@ uint64_t trpt_siphash_cd(const trpt_hash_key *key, const void *data, size_t len,
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
+uint64_t trpt_siphash_cd(const trpt_hash_key *key, const void *data, size_t len, int c_rounds, int d_rounds)
+{
+    return siphash(key, data, len, c_rounds, d_rounds);
+}
+
 uint64_t trpt_siphash13(const trpt_hash_key *key, const void *data, size_t len)
 {
-    return trpt_siphash_cd(key, data, len, 1, 3);
+    return siphash(key, data, len, 1, 3);
 }
 
 void trpt_siphash_init(trpt_siphash *s, const trpt_hash_key *key)
