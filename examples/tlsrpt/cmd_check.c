@@ -109,16 +109,14 @@ int cmd_check(int argc, char **argv)
     static const struct option options[] = {
         {"domain", required_argument, NULL, 'd'},
         {"strict", no_argument, NULL, 's'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        OPTION_JSON,
+        OPTION_HELP,
+        OPTIONS_END,
     };
     const char *domain = NULL;
     enum output_format output = OUTPUT_TEXT;
     int strict = 0, ch;
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((ch = next_option(argc, argv, options)) != -1) {
         switch (ch) {
         case 'd': domain = optarg; break;
         case 's': strict = 1; break;

@@ -5,7 +5,6 @@
 #include "output.h"
 #include "record_view.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,19 +191,6 @@ static int generate_add_destination(tlsrpt_record *r, const char *dest)
     return status;
 }
 
-static int parse_ttl(const char *text, uint32_t *ttl)
-{
-    if (*text < '0' || *text > '9')
-        return -1;
-    errno = 0;
-    char *end = NULL;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v > MAX_TTL)
-        return -1;
-    *ttl = (uint32_t)v;
-    return 0;
-}
-
 /* --format: "json" is the output format JSON; "record" and "zone" are two kinds of text. Returns 0, or -1. */
 static int parse_format(const char *text, enum output_format *output, int *zone_line)
 {
@@ -225,8 +211,8 @@ int cmd_generate(int argc, char **argv)
         {"domain", required_argument, NULL, 'd'},
         {"ttl", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        OPTION_HELP,
+        OPTIONS_END,
     };
     struct generated g = {.ttl = DEFAULT_TTL};
     enum output_format output = OUTPUT_TEXT;
@@ -244,14 +230,12 @@ int cmd_generate(int argc, char **argv)
         tlsrpt_record_free(r);
         return fail_library("generate", "options", TLSRPT_ENOMEM);
     }
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((ch = next_option(argc, argv, options)) != -1) {
         switch (ch) {
         case 'r': dests[destinations++] = optarg; break;
         case 'd': g.domain = optarg; break;
         case 't':
-            if (parse_ttl(optarg, &g.ttl) != 0) {
+            if (parse_uint32_option(optarg, 0, MAX_TTL, &g.ttl) != 0) {
                 status = usage_error("generate", "invalid TTL (0 to 2147483647 seconds):", optarg);
                 goto done;
             }

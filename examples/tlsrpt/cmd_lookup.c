@@ -5,7 +5,6 @@
 #include "output.h"
 #include "record_view.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,6 @@ static int parse_server(const char *arg, char *addr, size_t addr_size, uint16_t 
             return -1;
         *port = (uint16_t)v;
     }
-    return 0;
-}
-
-static int parse_timeout(const char *text, uint32_t *ms)
-{
-    if (*text < '0' || *text > '9')
-        return -1;
-    errno = 0;
-    char *end = NULL;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v == 0 || v > MAX_TIMEOUT_MS)
-        return -1;
-    *ms = (uint32_t)v;
     return 0;
 }
 
@@ -310,9 +296,9 @@ int cmd_lookup(int argc, char **argv)
         {"server", required_argument, NULL, 's'},
         {"timeout", required_argument, NULL, 't'},
         {"no-authorization", no_argument, NULL, 'n'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        OPTION_JSON,
+        OPTION_HELP,
+        OPTIONS_END,
     };
     const char *server = NULL, *timeout_text = NULL;
     uint32_t timeout = 0;
@@ -320,10 +306,8 @@ int cmd_lookup(int argc, char **argv)
     enum output_format output = OUTPUT_TEXT;
     char address[64];
     uint16_t port = 0;
-    opterr = 0;
-    optind = 1;
     /* Option values are checked after the loop, so that --help wins over them. */
-    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((ch = next_option(argc, argv, options)) != -1) {
         switch (ch) {
         case 's': server = optarg; break;
         case 't': timeout_text = optarg; break;
@@ -335,7 +319,7 @@ int cmd_lookup(int argc, char **argv)
     }
     if (server != NULL && parse_server(server, address, sizeof address, &port) != 0)
         return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
-    if (timeout_text != NULL && parse_timeout(timeout_text, &timeout) != 0)
+    if (timeout_text != NULL && parse_uint32_option(timeout_text, 1, MAX_TIMEOUT_MS, &timeout) != 0)
         return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", timeout_text);
     if (optind >= argc)
         return usage_error("lookup", "missing DOMAIN", NULL);

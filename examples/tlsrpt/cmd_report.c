@@ -105,17 +105,15 @@ int cmd_report(int argc, char **argv)
 {
     static const struct option options[] = {
         {"strict", no_argument, NULL, 's'},
-        {"json", no_argument, NULL, 'j'},
+        OPTION_JSON,
         {"merge", no_argument, NULL, 'm'},
         {"gzip", no_argument, NULL, 'z'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        OPTION_HELP,
+        OPTIONS_END,
     };
     int strict = 0, merge = 0, gzip = 0, ch;
     enum output_format output = OUTPUT_TEXT;
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((ch = next_option(argc, argv, options)) != -1) {
         switch (ch) {
         case 's': strict = 1; break;
         case 'j': output = OUTPUT_JSON; break;

@@ -1,5 +1,6 @@
 /* tlsrpt — the command-line face of libtlsrpt, and its worked example: main(), the command table and dispatch, the
- * global options (--help, --version), and the final flush of standard output.
+ * global options (--help, --version), and the failures of the program itself (exit status 2): a library call that
+ * fails for a reason other than the input, and a write error on standard output.
  * SPDX-License-Identifier: MIT
  *
  * It uses only the public API (<tlsrpt/tlsrpt.h>). Each command is one handler in its own file (cmd_NAME.c), listed
@@ -38,6 +39,12 @@ static void print_main_help(FILE *f)
     fputs("\nExit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.\n"
           "Colour is used only when standard output is a terminal and NO_COLOR is not set.\n",
           f);
+}
+
+int fail_library(const char *command, const char *what, int code)
+{
+    fprintf(stderr, "%s %s: %s: %s\n", PROGRAM, command, what, tlsrpt_status_string(code));
+    return EXIT_USAGE;
 }
 
 /* Flushes stdout: a write error (a full disk, a closed pipe) is an I/O error, exit status 2. */

@@ -46,6 +46,14 @@ static void json_failure_detail_object(struct json_writer *w, const tlsrpt_failu
     json_end_object(w);
 }
 
+static void json_failure_details_array(struct json_writer *w, const tlsrpt_policy *p)
+{
+    json_begin_array(w);
+    for (size_t d = 0; d < tlsrpt_policy_failure_count(p); d++)
+        json_failure_detail_object(w, tlsrpt_policy_failure(p, d));
+    json_end_array(w);
+}
+
 /* {"policy": {...}, "summary": {...}, "failure-details": [...]} */
 static void json_policy_object(struct json_writer *w, const tlsrpt_policy *p)
 {
@@ -65,10 +73,7 @@ static void json_policy_object(struct json_writer *w, const tlsrpt_policy *p)
     json_member_uint64(w, "total-failure-session-count", tlsrpt_policy_failed_sessions(p));
     json_end_object(w);
     json_key(w, "failure-details");
-    json_begin_array(w);
-    for (size_t d = 0; d < tlsrpt_policy_failure_count(p); d++)
-        json_failure_detail_object(w, tlsrpt_policy_failure(p, d));
-    json_end_array(w);
+    json_failure_details_array(w, p);
     json_end_object(w);
 }
 

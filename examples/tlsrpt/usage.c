@@ -1,18 +1,34 @@
-/* tlsrpt — the program's own error messages: usage errors, option errors and library failures (exit status 2).
- * Findings about the input are not errors of the program; output.c prints those.
+/* tlsrpt — command-line usage: the option loop every command runs, and the usage errors (exit status 2) when an
+ * argument is unknown, missing or malformed.
  * SPDX-License-Identifier: MIT */
 #include "cli.h"
 #include "output.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include <tlsrpt/tlsrpt.h>
-
-int fail_library(const char *command, const char *what, int code)
+int next_option(int argc, char **argv, const struct option *options)
 {
-    fprintf(stderr, "%s %s: %s: %s\n", PROGRAM, command, what, tlsrpt_status_string(code));
-    return EXIT_USAGE;
+    /* opterr 0 and the leading ':' make getopt_long quiet and tell a missing argument (':') from an unknown option
+     * ('?'), so that option_error() says it in the program's words. A process runs one command, so optind is still
+     * at its initial 1 on the first call. */
+    opterr = 0;
+    return getopt_long(argc, argv, ":h", options, NULL);
+}
+
+int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+    if (*text < '0' || *text > '9')
+        return -1; /* strtoull would take a sign or white space */
+    errno = 0;
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
 }
 
 /* One line naming the problem, one pointing at --help. */
