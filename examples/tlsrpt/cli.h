@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-/* Exit statuses (tlsrpt(1)): the input is invalid or unusable (1), usage or I/O error (2), temporary DNS failure (3). */
+/* Exit statuses (tlsrpt(1)): success (0), the input is invalid or unusable (1), usage or I/O error (2), temporary DNS
+ * failure (3). */
 #define EXIT_OK 0
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
@@ -23,18 +24,19 @@ int cmd_report(int argc, char **argv);
 /* usage.c: the options of a command and the usage errors (exit status 2). */
 
 struct option;
-/* Entries every command's option table has: --help (as 'h'), --json (as 'j', for the commands that have it), the end. */
+/* Entries of the commands' option tables: --help (as 'h'), --json (as 'j', where a command has it), the end. */
 #define OPTION_HELP {"help", no_argument, NULL, 'h'}
 #define OPTION_JSON {"json", no_argument, NULL, 'j'}
 #define OPTIONS_END {NULL, 0, NULL, 0}
-/* getopt_long() over a command's argv (argv[0] is the command name) with the option table `options` and -h: the
- * first call of the process starts from argv[1]. Returns the option's value, ':' (a missing argument), '?' (an unknown option) or
- * -1 after the last option; optarg and optind as getopt_long() sets them. Not reentrant: getopt's state is global. */
+/* getopt_long() over a command's argv (argv[0] is the command name) with the option table `options` and -h; the
+ * first call of the process starts from argv[1]. Returns the option's value, ':' (a missing argument), '?' (an
+ * unknown option) or -1 after the last option, with optarg and optind as getopt_long() sets them. */
 int next_option(int argc, char **argv, const struct option *options);
 /* An option's value as a decimal number from min to max (digits only: no sign, no white space). Returns 0, or -1
  * and leaves *out alone. */
 int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *out);
-/* A usage error: "tlsrpt COMMAND: PROBLEM 'DETAIL'" (COMMAND and DETAIL may be NULL), then a line pointing at --help. */
+/* A usage error: "tlsrpt COMMAND: PROBLEM 'DETAIL'" (COMMAND and DETAIL may be NULL), then a line pointing at
+ * --help. */
 int usage_error(const char *command, const char *problem, const char *detail);
 /* The usage error for getopt_long's return value '?' or ':' (opterr 0, an optstring starting with ':'). */
 int option_error(const char *command, int ch, char **argv);

@@ -1,7 +1,7 @@
 /* tlsrpt report: reads reports (JSON, gzip or report e-mails) and summarizes each one as text or JSON, or with
  * --merge adds them up into one report written as RFC 8460 JSON.
  * SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "cmd_report.h"
 
 #include "cli.h"
 

@@ -1,7 +1,7 @@
 /* tlsrpt report — the input side: reads one FILE argument (bounded), tells a report e-mail from a report, and has
  * the library parse it.
  * SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "cmd_report.h"
 
 #include "cli.h"
 

@@ -1,7 +1,7 @@
 /* tlsrpt report --json — a report as JSON for scripts: the report with RFC 8460 member names as the getters read it,
  * its statistics, and its findings.
  * SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "cmd_report.h"
 
 #include "cli.h"
 

@@ -1,6 +1,6 @@
 /* tlsrpt report — the numbers a report summary shows: exact session sums, the success rate, UTC date-times.
  * SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "cmd_report.h"
 
 #define SECONDS_PER_DAY 86400
 /* Success rates are printed in hundredths of a percent. */

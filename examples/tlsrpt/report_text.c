@@ -1,7 +1,7 @@
 /* tlsrpt report — a report as text for people: sender, period, report id, and per policy the sessions, the
  * success rate and every failure detail explained.
  * SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "cmd_report.h"
 
 #include "cli.h"
 

@@ -2,8 +2,8 @@
  * numbers a summary shows (report_numbers.c), and a report printed as text (report_text.c) or JSON (report_json.c).
  * cmd_report.c holds the command itself and --merge.
  * SPDX-License-Identifier: MIT */
-#ifndef TLSRPT_CLI_REPORT_H
-#define TLSRPT_CLI_REPORT_H
+#ifndef TLSRPT_CLI_CMD_REPORT_H
+#define TLSRPT_CLI_CMD_REPORT_H
 
 #include <stdint.h>
 #include <stdio.h>
