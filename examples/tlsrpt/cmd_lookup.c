@@ -234,9 +234,8 @@ static void print_looked_up_json(const struct looked_up *q)
     json_member_bool(w, "authenticated", tlsrpt_lookup_result_authenticated(l));
     json_key(w, "txt");
     json_begin_array(w);
-    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++)
         json_string(w, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i));
-    }
     json_end_array(w);
     json_key(w, "record");
     if (q->canonical)
