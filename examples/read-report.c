@@ -59,8 +59,10 @@ int main(int argc, char **argv)
     }
     tlsrpt_diag *diag = NULL;
     tlsrpt_report *r = NULL;
-    if (tlsrpt_diag_new(&diag) != TLSRPT_OK)
+    if (tlsrpt_diag_new(&diag) != TLSRPT_OK) {
+        free(data);
         return 2;
+    }
     /* JSON or gzip, told apart by the first bytes. Lenient by default: the ways real senders deviate from RFC 8460
      * are warnings (flags TLSRPT_PARSE_STRICT makes them errors). */
     int rc = tlsrpt_report_parse(&r, data ? data : SAMPLE, len, 0, diag);
