@@ -1,0 +1,115 @@
+/* tlsrpt — the shared output module: the output format, untrusted text made safe for a terminal, findings (with a
+ * caret under the offending byte, or with their JSON path) in colour when allowed, the summary line, and the one
+ * JSON writer of the program.
+ * SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_CLI_OUTPUT_H
+#define TLSRPT_CLI_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <tlsrpt/tlsrpt.h>
+
+/* What a command prints on standard output: text for people (the default) or one JSON document (--json). */
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
+
+/* Colour only when stdout is a terminal, the stream f itself is one, and NO_COLOR is not set. */
+int stream_wants_colour(FILE *f);
+
+/* ---- Untrusted text ---- */
+
+/* Writes bytes so that each takes a predictable number of columns: printable ASCII as itself, a backslash as "\\",
+ * anything else as "\xHH". Returns the column at which byte `mark` starts (mark may equal len). */
+size_t put_escaped(FILE *f, const char *text, size_t len, size_t mark);
+void put_escaped_string(FILE *f, const char *s);
+
+/* ---- Findings ---- */
+
+const char *severity_name(int severity);
+
+/* "SEVERITY: MESSAGE [ID]" for every finding of d; a finding with an offset into `subject` (may be NULL) gets two
+ * more lines: the subject, escaped, and a caret under the offending byte. */
+void print_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *subject, size_t subject_len);
+/* "SEVERITY: PATH: MESSAGE [ID]" for every finding of d (report findings); without a JSON path, "byte N" takes its
+ * place when the finding has an offset. */
+void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d);
+
+struct finding_counts {
+    size_t errors, warnings, infos;
+};
+
+/* Adds the findings of d to c, by severity. */
+void count_findings(const tlsrpt_diag *d, struct finding_counts *c);
+
+/* ---- The verdict and the summary line ---- */
+
+/* The "status" word of a parse's return code: valid, unusable, over-limit, unsupported, syntax-error. */
+const char *parse_status_name(int rc);
+/* The verdict of a checked input: "valid", "invalid (--strict)" (parsed without errors, failed only for warnings
+ * under --strict) or "invalid". */
+const char *validity_name(int valid, int parsed_without_errors);
+/* The last line of check, lookup and report: "VERDICT[NOTE]: N errors, N warnings, N infos" (NOTE may be NULL). */
+void print_summary_line(FILE *f, const char *verdict, const char *note, const struct finding_counts *c);
+
+/* ---- JSON: the one writer of the program ----
+ * Compact RFC 8259 text (no white space), written token by token onto a stream; commas and colons are written by
+ * the writer. Every JSON document the program prints comes from here:
+ *
+ *     struct json_writer w;
+ *     json_start(&w, stdout);
+ *     json_begin_object(&w);
+ *     json_member_bool(&w, "valid", 1);
+ *     json_key(&w, "findings");
+ *     json_findings(&w, lists, 1, 0);
+ *     json_end_object(&w);
+ *     json_finish(&w);                  // the final newline
+ *
+ * The library's own writer (lib/json_writer.c) is not used: it is internal, rejects invalid UTF-8 where the program
+ * must print what it was given, and escapes control characters differently (README.md, "The JSON"). */
+
+/* Containers open at once; the program's documents nest 6 deep at most. */
+#define JSON_MAX_DEPTH 16
+
+struct json_writer {
+    FILE *f;
+    unsigned depth;                     /* open containers */
+    int after_key;                      /* a member name was written; its value comes next */
+    int has_items[JSON_MAX_DEPTH];      /* per open container: something was written inside */
+};
+
+void json_start(struct json_writer *w, FILE *f);
+/* Ends the document with a newline. */
+void json_finish(struct json_writer *w);
+
+void json_begin_object(struct json_writer *w);
+void json_end_object(struct json_writer *w);
+void json_begin_array(struct json_writer *w);
+void json_end_array(struct json_writer *w);
+/* A member name; its value comes next. */
+void json_key(struct json_writer *w, const char *key);
+
+/* A JSON string: '"' and '\' escaped, control characters and DEL as \u00XX, well-formed UTF-8 copied, every other
+ * byte replaced by U+FFFD, so the output is valid JSON whatever the input bytes. */
+void json_string(struct json_writer *w, const char *text, size_t len);
+/* A JSON string, or null for NULL. */
+void json_cstring(struct json_writer *w, const char *s);
+void json_bool(struct json_writer *w, int value);
+void json_null(struct json_writer *w);
+void json_size(struct json_writer *w, size_t value);
+void json_uint64(struct json_writer *w, uint64_t value);
+/* A number whose text the caller made (a 128-bit sum, a rate "99.50"). */
+void json_number_text(struct json_writer *w, const char *text);
+
+/* A whole member: json_key() and then the value (json_member_string writes null for NULL). */
+void json_member_string(struct json_writer *w, const char *key, const char *value);
+void json_member_bool(struct json_writer *w, const char *key, int value);
+void json_member_size(struct json_writer *w, const char *key, size_t value);
+void json_member_uint64(struct json_writer *w, const char *key, uint64_t value);
+
+/* The members "errors", "warnings" and "infos" of the summary. */
+void json_counts(struct json_writer *w, const struct finding_counts *c);
+/* An array of {"severity", "id", "message", "offset"[, "path"]} for every entry of each list in order. */
+void json_findings(struct json_writer *w, const tlsrpt_diag *const *lists, size_t n_lists, int with_path);
+
+#endif

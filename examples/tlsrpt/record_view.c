@@ -1,0 +1,98 @@
+/* tlsrpt — a parsed record as check and lookup show it (see record_view.h).
+ * SPDX-License-Identifier: MIT */
+#include "record_view.h"
+
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *scheme_name(int scheme)
+{
+    switch (scheme) {
+    case TLSRPT_URI_MAILTO: return "mailto";
+    case TLSRPT_URI_HTTPS: return "https";
+    default: return "other";
+    }
+}
+
+int print_record_summary(FILE *f, const tlsrpt_record *r)
+{
+    char *canonical = NULL;
+    int rc = tlsrpt_record_serialize(r, &canonical, NULL);
+    if (rc != TLSRPT_OK)
+        return rc;
+    fputs("record: ", f);
+    put_escaped_string(f, canonical);
+    fputc('\n', f);
+    tlsrpt_free(canonical);
+    for (size_t i = 0; i < tlsrpt_record_rua_count(r); i++) {
+        const tlsrpt_uri *u = tlsrpt_record_rua(r, i);
+        fputs("rua: ", f);
+        put_escaped_string(f, tlsrpt_uri_string(u));
+        fprintf(f, " (%s", scheme_name(tlsrpt_uri_scheme(u)));
+        if (tlsrpt_uri_mailbox(u)) {
+            fputs(", mailbox ", f);
+            put_escaped_string(f, tlsrpt_uri_mailbox(u));
+        }
+        if (tlsrpt_uri_host(u)) {
+            fputs(", host ", f);
+            put_escaped_string(f, tlsrpt_uri_host(u));
+        }
+        fputs(")\n", f);
+    }
+    for (size_t i = 0; i < tlsrpt_record_extension_count(r); i++) {
+        fputs("extension: ", f);
+        put_escaped_string(f, tlsrpt_record_extension_name(r, i));
+        fputc('=', f);
+        put_escaped_string(f, tlsrpt_record_extension_value(r, i));
+        fputc('\n', f);
+    }
+    return TLSRPT_OK;
+}
+
+void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const struct destination_check *checks)
+{
+    json_key(w, "rua");
+    json_begin_array(w);
+    for (size_t i = 0; i < tlsrpt_record_rua_count(r); i++) {
+        const tlsrpt_uri *u = tlsrpt_record_rua(r, i);
+        json_begin_object(w);
+        json_member_string(w, "uri", tlsrpt_uri_string(u));
+        json_member_string(w, "scheme", scheme_name(tlsrpt_uri_scheme(u)));
+        json_member_string(w, "mailbox", tlsrpt_uri_mailbox(u));
+        json_member_string(w, "host", tlsrpt_uri_host(u));
+        if (checks != NULL) {
+            json_key(w, "external");
+            if (checks[i].external < 0)
+                json_null(w);
+            else
+                json_bool(w, checks[i].external);
+            json_member_string(w, "authorization_name", checks[i].name);
+            json_member_string(w, "authorization", checks[i].verdict);
+        }
+        json_end_object(w);
+    }
+    json_end_array(w);
+    json_key(w, "extensions");
+    json_begin_array(w);
+    for (size_t i = 0; i < tlsrpt_record_extension_count(r); i++) {
+        json_begin_object(w);
+        json_member_string(w, "name", tlsrpt_record_extension_name(r, i));
+        json_member_string(w, "value", tlsrpt_record_extension_value(r, i));
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+char *absolute_authorization_name(char *name)
+{
+    size_t len = strlen(name);
+    char *absolute = malloc(len + 2);
+    if (absolute != NULL) {
+        memcpy(absolute, name, len);
+        memcpy(absolute + len, ".", 2);
+    }
+    tlsrpt_free(name);
+    return absolute;
+}

@@ -1,0 +1,34 @@
+/* tlsrpt — a parsed record as check and lookup show it: its summary lines, its JSON members, and the authorization
+ * record names of its destinations (also used by generate).
+ * SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_CLI_RECORD_VIEW_H
+#define TLSRPT_CLI_RECORD_VIEW_H
+
+#include "output.h"
+
+#include <tlsrpt/tlsrpt.h>
+
+/* The record the owner of an external destination publishes. */
+#define AUTHORIZATION_VALUE "v=TLSRPTv1"
+
+/* What lookup found out about one destination's external authorization. */
+struct destination_check {
+    int external;        /* 1 outside DOMAIN's organizational domain, 0 inside, -1 no host name (not applicable) */
+    char *name;          /* the authorization record name "<domain>._report._tls.<host>.", or NULL */
+    const char *verdict; /* "not-required", "authorized", "not-authorized", "temporary-failure", "not-checked",
+                          * or NULL when not applicable */
+};
+
+/* Prints "record: CANONICAL", then a "rua:" line per destination and an "extension:" line per extension. Returns
+ * TLSRPT_OK or the error of tlsrpt_record_serialize(). */
+int print_record_summary(FILE *f, const tlsrpt_record *r);
+
+/* The members "rua": [...] and "extensions": [...] of a record (empty arrays for NULL). With `checks` (one per
+ * destination), each destination also gets "external", "authorization_name" and "authorization". */
+void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const struct destination_check *checks);
+
+/* The absolute name "NAME." of an authorization record, from the name tlsrpt_authorization_name() allocated, which
+ * this frees. Returns a string to free(), or NULL when out of memory. */
+char *absolute_authorization_name(char *name);
+
+#endif

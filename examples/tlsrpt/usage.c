@@ -1,0 +1,61 @@
+/* tlsrpt — command-line usage: the option loop every command runs, and the usage errors (exit status 2) when an
+ * argument is unknown, missing or malformed.
+ * SPDX-License-Identifier: MIT */
+#include "cli.h"
+#include "output.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int next_option(int argc, char **argv, const struct option *options)
+{
+    /* opterr 0 and the leading ':' make getopt_long quiet and tell a missing argument (':') from an unknown option
+     * ('?'), so that option_error() says it in the program's words. A process runs one command, so optind is still
+     * at its initial 1 on the first call. */
+    opterr = 0;
+    return getopt_long(argc, argv, ":h", options, NULL);
+}
+
+int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+    if (*text < '0' || *text > '9')
+        return -1; /* strtoull would take a sign or white space */
+    errno = 0;
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* One line naming the problem, one pointing at --help. */
+int usage_error(const char *command, const char *problem, const char *detail)
+{
+    if (command)
+        fprintf(stderr, "%s %s: %s", PROGRAM, command, problem);
+    else
+        fprintf(stderr, "%s: %s", PROGRAM, problem);
+    if (detail) {
+        fputs(" '", stderr);
+        put_escaped_string(stderr, detail);
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", PROGRAM, command ? " " : "", command ? command : "");
+    return EXIT_USAGE;
+}
+
+/* ch is '?' (unknown option) or ':' (missing argument). glibc sets optopt to the option character of an unknown short
+ * option and to 0 for an unknown long one, which is then the last argument it consumed. */
+int option_error(const char *command, int ch, char **argv)
+{
+    if (ch == ':')
+        return usage_error(command, "option requires an argument:", argv[optind - 1]);
+    if (optopt != 0) {
+        char shortopt[3] = {'-', (char)optopt, '\0'};
+        return usage_error(command, "unknown option", shortopt);
+    }
+    return usage_error(command, "unknown option", argv[optind - 1]);
+}
