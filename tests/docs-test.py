@@ -69,6 +69,8 @@ def main():
             lit = re.search(r'"([^"]*)"', call)
             if lit and re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)+", lit.group(1)):
                 ids.add(lit.group(1))
+        # Ids that reach the list through a variable or a helper are marked DIAG_ID("...") (lib/internal.h).
+        ids.update(re.findall(r'\bDIAG_ID\("([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"\)', text))
     diagdoc_path = os.path.join(docdir, "diagnostics.md")
     diagdoc = open(diagdoc_path).read() if os.path.exists(diagdoc_path) else ""
     for i in sorted(ids):
