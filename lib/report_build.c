@@ -546,6 +546,18 @@ static int policy_like(tlsrpt_policy **out, trpt_arena *arena, const tlsrpt_poli
     return TLSRPT_OK;
 }
 
+/* TLSRPT_ELIMIT when dst holds more policies or failure details than tlsrpt_report_parse() reads back
+ * (TLSRPT_MAX_POLICIES, TLSRPT_MAX_FAILURE_DETAILS): a merged report must stay readable. */
+static int within_read_limits(const tlsrpt_report *r)
+{
+    if (r->n_policies > TLSRPT_MAX_POLICIES)
+        return TLSRPT_ELIMIT;
+    size_t details = 0;
+    for (size_t i = 0; i < r->n_policies; i++)
+        details += r->policies[i]->n_failures;
+    return details > TLSRPT_MAX_FAILURE_DETAILS ? TLSRPT_ELIMIT : TLSRPT_OK;
+}
+
 static int merge_structure(tlsrpt_report *dst, const tlsrpt_report *src)
 {
     for (size_t i = 0; i < src->n_policies; i++) {
@@ -648,6 +660,8 @@ TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src)
         }
     }
     int rc = merge_structure(dst, src);
+    if (rc == TLSRPT_OK)
+        rc = within_read_limits(dst);
     if (rc == TLSRPT_OK) {
         size_t done;
         rc = merge_counts(dst, src, 0, SIZE_MAX, &done);

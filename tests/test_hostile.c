@@ -696,6 +696,47 @@ START_TEST(unknown_member_limit)
 }
 END_TEST
 
+/* A report of n policies with distinct domains d<first>.example .. */
+static gen distinct_policies(size_t first, size_t n)
+{
+    gen g = {0};
+    puts_(&g, HEAD);
+    puts_(&g, "\"policies\":[");
+    for (size_t i = 0; i < n; i++)
+        putf(&g, "%s{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"d%zu.example\"},"
+                 "\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}}",
+             i ? "," : "", first + i);
+    puts_(&g, "]}");
+    return g;
+}
+
+START_TEST(merge_keeps_the_result_readable)
+{
+    /* A merge whose result would hold more than TLSRPT_MAX_POLICIES policies fails and changes nothing. */
+    gen a = distinct_policies(0, TLSRPT_MAX_POLICIES);
+    gen b = distinct_policies(TLSRPT_MAX_POLICIES - 1, 2); /* one known policy, one new */
+    tlsrpt_report *dst, *src;
+    ck_assert_int_eq(tlsrpt_report_parse(&dst, a.data, a.len, 0, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_parse(&src, b.data, b.len, 0, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_merge(dst, src), TLSRPT_ELIMIT);
+    ck_assert_uint_eq(tlsrpt_report_policy_count(dst), TLSRPT_MAX_POLICIES);
+    ck_assert_uint_eq(tlsrpt_policy_successful_sessions(tlsrpt_report_policy(dst, TLSRPT_MAX_POLICIES - 1)), 1);
+    /* At the limit it merges. */
+    gen c = distinct_policies(TLSRPT_MAX_POLICIES - 1, 1);
+    tlsrpt_report *one;
+    ck_assert_int_eq(tlsrpt_report_parse(&one, c.data, c.len, 0, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_merge(dst, one), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_report_policy_count(dst), TLSRPT_MAX_POLICIES);
+    ck_assert_uint_eq(tlsrpt_policy_successful_sessions(tlsrpt_report_policy(dst, TLSRPT_MAX_POLICIES - 1)), 2);
+    tlsrpt_report_free(one);
+    tlsrpt_report_free(src);
+    tlsrpt_report_free(dst);
+    free(a.data);
+    free(b.data);
+    free(c.data);
+}
+END_TEST
+
 START_TEST(minus_zero_count_is_zero)
 {
     gen g = policies_of("{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"example.com\"},"
@@ -734,6 +775,7 @@ Suite *make_suite(void)
     tcase_add_test(lim, failure_detail_count_limit);
     tcase_add_test(lim, string_list_limits);
     tcase_add_test(lim, unknown_member_limit);
+    tcase_add_test(lim, merge_keeps_the_result_readable);
     tcase_add_test(lim, minus_zero_count_is_zero);
     suite_add_tcase(s, lim);
     return s;

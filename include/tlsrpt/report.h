@@ -379,8 +379,9 @@ TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f);
  * policy as tlsrpt_policy_add_failures finds it, or appended, and its count added. dst's period widens to cover
  * both (earliest start, latest end). dst keeps its organization name, contact and report id. src is not changed
  * (src may be dst: every count doubles). Policies of dst that existed before stay at the same address.
- * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument), TLSRPT_ELIMIT (a sum would exceed UINT64_MAX) or
- * TLSRPT_ENOMEM; on any error dst is unchanged. Since: 1.0
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument), TLSRPT_ELIMIT (a sum would exceed UINT64_MAX; since 1.1 also
+ * a result with more than TLSRPT_MAX_POLICIES policies or TLSRPT_MAX_FAILURE_DETAILS failure details, which
+ * tlsrpt_report_parse could not read back) or TLSRPT_ENOMEM; on any error dst is unchanged. Since: 1.0
  */
 TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src);
 
