@@ -90,6 +90,12 @@ int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const 
 /* Number of ERROR entries in d from index `from` on. */
 size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
 
+/* ---- Report e-mails (lib/report_message.c) --------------------------------------------------------------------
+ * RFC 2231 sections of one MIME parameter that are read: numbers 0 .. TRPT_MIME_PARAM_SECTIONS - 1 (a section
+ * numbered higher is skipped as a junk parameter). Sections are kept in a table indexed by their number, so a
+ * header cannot make the reader do more than this much work per parameter. */
+#define TRPT_MIME_PARAM_SECTIONS 64u
+
 /* ---- Domain names (lib/domain.c) ----------------------------------------------------------------------------
  * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
  * lint, zone output, DNS lookups, the authorization check and report validation all agree. */
