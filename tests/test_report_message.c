@@ -1470,6 +1470,44 @@ START_TEST(real_world_messages)
 }
 END_TEST
 
+/* Each real report e-mail cut before its closing delimiter line (as a large mail provider sends them) still yields
+ * its report, with message-multipart-unterminated at the cut as the one finding added; strict mode rejects it. */
+START_TEST(real_world_without_closing_delimiter)
+{
+    const char *dir = getenv("TLSRPT_REAL_WORLD");
+    ck_assert_msg(dir != NULL, "configure with -Dreal_world_testdata=... to run this test");
+    for (size_t k = 0; k < sizeof real_world / sizeof real_world[0]; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, real_world[k].file);
+        size_t len;
+        char *data = read_whole(path, &len);
+        data[len] = '\0';
+        size_t cut = 0; /* the start of the last line that begins with "--": the closing delimiter */
+        for (const char *p = strstr(data, "\n--"); p; p = strstr(p + 1, "\n--"))
+            cut = (size_t)(p - data) + 1;
+        ck_assert_uint_gt(cut, 0);
+        size_t e = len;
+        while (e > cut && (data[e - 1] == '\n' || data[e - 1] == '\r'))
+            e--;
+        ck_assert_msg(e - cut > 4 && memcmp(data + e - 2, "--", 2) == 0 && !memchr(data + cut, '\n', e - cut),
+                      "%s: the last line is not a closing delimiter", real_world[k].file);
+        outcome full = parse(data, len, 0), o = parse(data, cut, 0);
+        ck_assert_msg(o.rc == TLSRPT_OK, "%s: rc %d", real_world[k].file, o.rc);
+        char why[256] = "";
+        ck_assert_msg(report_equal(full.r, o.r, why, sizeof why), "%s: %s", real_world[k].file, why);
+        ck_assert_uint_eq(tlsrpt_diag_count(o.d), tlsrpt_diag_count(full.d) + 1);
+        ck_assert_diag(o.d, "message-multipart-unterminated", TLSRPT_SEVERITY_WARNING, cut);
+        done(&o);
+        done(&full);
+        o = parse(data, cut, TLSRPT_PARSE_STRICT);
+        ck_assert_int_eq(o.rc, TLSRPT_ESYNTAX);
+        ck_assert_diag(o.d, "message-multipart-unterminated", TLSRPT_SEVERITY_ERROR, cut);
+        done(&o);
+        free(data);
+    }
+}
+END_TEST
+
 /* The Stalwart e-mails carry the same reports as their .json files. */
 START_TEST(real_world_same_as_json)
 {
@@ -1544,6 +1582,7 @@ Suite *make_suite(void)
         tc = tcase_create("real-world");
         tcase_add_test(tc, real_world_messages);
         tcase_add_test(tc, real_world_same_as_json);
+        tcase_add_test(tc, real_world_without_closing_delimiter);
         suite_add_tcase(s, tc);
     }
     return s;
