@@ -96,6 +96,12 @@ size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
  * header cannot make the reader do more than this much work per parameter. */
 #define TRPT_MIME_PARAM_SECTIONS 64u
 
+/* tlsrpt_report_parse_message, also giving the number of message bytes its MIME walk, header value parser and
+ * transfer decoders examined (*work, never NULL; the report parse itself is not counted). Tests use it to check that
+ * the cost stays linear in the message size, whatever its shape. */
+int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                   tlsrpt_diag *diag, size_t *work);
+
 /* ---- Domain names (lib/domain.c) ----------------------------------------------------------------------------
  * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
  * lint, zone output, DNS lookups, the authorization check and report validation all agree. */

@@ -75,6 +75,8 @@ typedef struct msg_reader {
     size_t candidates;
     headers top;
     content_type top_type;
+    size_t work; /* bytes examined by the walk, the header value parser and the decoders (tests check that it
+                  * stays linear in the message size; see trpt_report_parse_message_work) */
 } msg_reader;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------- */
@@ -143,10 +145,12 @@ static int deviation_kept(const msg_reader *c)
 /* ---- Lines and header sections ---------------------------------------------------------------------------------- */
 
 /* End of the line starting at pos within [.., end): the offset of its '\n', or end. */
-static size_t line_end(const msg_reader *c, size_t pos, size_t end)
+static size_t line_end(msg_reader *c, size_t pos, size_t end)
 {
     const unsigned char *nl = memchr(c->m + pos, '\n', end - pos);
-    return nl ? (size_t)(nl - c->m) : end;
+    size_t le = nl ? (size_t)(nl - c->m) : end;
+    c->work += le - pos + 1;
+    return le;
 }
 
 /* The line's content end: before a '\r' that precedes the line end. */
@@ -279,9 +283,11 @@ typedef struct cursor {
     size_t pos, end;
 } cursor;
 
-static cursor span_cursor(const msg_reader *c, span s)
+/* A cursor over a header value; the value is counted as read once (c->work). */
+static cursor span_cursor(msg_reader *c, span s)
 {
     cursor k = {c->m, s.off, s.off + s.len};
+    c->work += s.len;
     return k;
 }
 
@@ -465,11 +471,12 @@ static int param_junk(msg_reader *c, cursor *k, param_findings *f, size_t at, co
 }
 
 /* Reads the value at `at` (validated before) and appends it to p's value, %XX-decoded for an extended section. */
-static void param_append(param *p, const unsigned char *m, size_t at, size_t end, int extended, int first)
+static void param_append(msg_reader *c, param *p, size_t at, size_t end, int extended, int first)
 {
-    cursor v = {m, at, end};
+    cursor v = {c->m, at, end};
     size_t before = p->n;
     (void)read_value(&v, p->out, p->max, &p->n, &p->overflow);
+    c->work += v.pos - at; /* a second reading of the value: values do not overlap, so at most the field again */
     if (extended && !p->overflow)
         p->n = before + decode_ext_value(p->out + before, p->n - before, first);
 }
@@ -592,11 +599,11 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
                         return -1;
                 }
                 next = number + 1;
-                param_append(p, k->m, sec->value_at, k->end, sec->extended, number == 0);
+                param_append(c, p, sec->value_at, k->end, sec->extended, number == 0);
             }
             p->seen = 1;
         } else if (p->has_plain) {
-            param_append(p, k->m, p->plain_at, k->end, 0, 0);
+            param_append(c, p, p->plain_at, k->end, 0, 0);
             p->seen = 1;
         }
     }
@@ -745,9 +752,10 @@ static void consider_part(msg_reader *c, size_t start, size_t end, const headers
 }
 
 /* 1 if the line [pos, le) is "--" boundary ["--"] followed only by white space; *close says whether "--" followed. */
-static int is_delimiter(const msg_reader *c, size_t pos, size_t le, const content_type *ct, int *close)
+static int is_delimiter(msg_reader *c, size_t pos, size_t le, const content_type *ct, int *close)
 {
     size_t bl = ct->boundary_len;
+    c->work += le - pos < 2 + bl ? le - pos : 2 + bl;
     if (le - pos < 2 + bl || c->m[pos] != '-' || c->m[pos + 1] != '-' || memcmp(c->m + pos + 2, ct->boundary, bl) != 0)
         return 0;
     size_t p = pos + 2 + bl;
@@ -756,8 +764,10 @@ static int is_delimiter(const msg_reader *c, size_t pos, size_t le, const conten
         *close = 1;
         p += 2;
     }
+    size_t from = p;
     while (p < le && (is_wsp(c->m[p]) || c->m[p] == '\r'))
         p++;
+    c->work += p - from + 1;
     return p == le;
 }
 
@@ -823,7 +833,7 @@ static void walk_multipart(msg_reader *c, size_t start, size_t end, size_t depth
     }
 }
 
-static int cte_is_identity(const msg_reader *c, span cte)
+static int cte_is_identity(msg_reader *c, span cte)
 {
     if (!cte.present)
         return 1;
@@ -904,6 +914,7 @@ static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char 
     unsigned acc = 0;
     size_t quantum = 0, pad = 0;
     int junk_reported = 0;
+    c->work += end - start;
     for (size_t i = start; i < end; i++) {
         unsigned char ch = c->m[i];
         if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
@@ -1289,6 +1300,14 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
 TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                            tlsrpt_diag *diag)
 {
+    size_t work;
+    return trpt_report_parse_message_work(out, data, len, flags, diag, &work);
+}
+
+int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                   tlsrpt_diag *diag, size_t *work)
+{
+    *work = 0;
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
@@ -1307,6 +1326,7 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
         return c.rc;
     }
     walk_entity(&c, 0, len, 0, 1);
+    *work = c.work;
     if (c.rc != TLSRPT_OK)
         return c.rc;
     if (c.best.rank == 0) {
@@ -1333,7 +1353,9 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
     const unsigned char *report;
     size_t report_len;
     unsigned char *owned;
-    if (c.rc != TLSRPT_OK || decode_part(&c, b, &report, &report_len, &owned) != 0)
+    int decoded = c.rc == TLSRPT_OK && decode_part(&c, b, &report, &report_len, &owned) == 0;
+    *work = c.work;
+    if (!decoded)
         return c.rc;
     int gz = report_len >= 2 && report[0] == 0x1f && report[1] == 0x8b;
     if ((b->declared == DECLARED_GZIP && !gz) || (b->declared == DECLARED_JSON && gz))
@@ -1346,6 +1368,7 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
     if (rc == TLSRPT_OK || rc == TLSRPT_ESEMANTIC || rc == TLSRPT_ESYNTAX || rc == TLSRPT_ELIMIT)
         if (c.rc == TLSRPT_OK)
             check_metadata(&c, r);
+    *work = c.work;
     if (rc == TLSRPT_OK && c.rc != TLSRPT_OK)
         rc = c.rc;
     if (rc == TLSRPT_OK && c.deviation)

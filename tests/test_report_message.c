@@ -1409,6 +1409,155 @@ START_TEST(pathological_boundaries)
 }
 END_TEST
 
+/* ---- Cost: the walk stays linear whatever the shape (work counted, never timed) ------------------------------------ */
+
+/* Message shapes that would make a careless MIME reader rescan: `n` scales each one. */
+enum { SHAPE_PARTS, SHAPE_NEAR_MISS, SHAPE_DEEP, SHAPE_DEEP_UNTERMINATED, SHAPE_BAD_PART_HEADERS, SHAPE_PARAMS,
+       SHAPE_FIELDS, SHAPE_RFC822_CHAIN, SHAPE_BASE64_JUNK, SHAPE_COUNT };
+
+static char *shape_message(int shape, size_t n, size_t *len)
+{
+    char *json = test_json("Org");
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, HEAD);
+    switch (shape) {
+    case SHAPE_PARTS: /* n parts (n <= 99), each with 50 lines that start like a delimiter */
+        trpt_buf_puts(&b, REPORT_TOP);
+        for (size_t i = 0; i < n; i++) {
+            trpt_buf_puts(&b, "--BB\r\nContent-Type: text/plain\r\n\r\n");
+            for (size_t k = 0; k < 50; k++)
+                trpt_buf_puts(&b, "--BBx not a delimiter\r\n");
+        }
+        trpt_buf_printf(&b, "--BB\r\nContent-Type: application/tlsrpt+json\r\n\r\n%s\r\n--BB--\r\n", json);
+        break;
+    case SHAPE_NEAR_MISS: /* n lines that match a 70-byte boundary but for the last byte */
+        trpt_buf_printf(&b, "Content-Type: multipart/report; report-type=tlsrpt; boundary=\"%070d\"\r\n\r\n", 0);
+        trpt_buf_printf(&b, "--%070d\r\nContent-Type: text/plain\r\n\r\n", 0);
+        for (size_t i = 0; i < n; i++)
+            trpt_buf_printf(&b, "--%069d1\r\n", 0);
+        trpt_buf_printf(&b, "--%070d\r\nContent-Type: application/tlsrpt+json\r\n\r\n%s\r\n--%070d--\r\n", 0, json, 0);
+        break;
+    case SHAPE_DEEP:
+    case SHAPE_DEEP_UNTERMINATED: /* TLSRPT_MAX_MIME_DEPTH multiparts, n filler lines in the innermost */
+        for (size_t i = 1; i <= TLSRPT_MAX_MIME_DEPTH; i++) {
+            if (i > 1)
+                trpt_buf_printf(&b, "--b%zu\r\n", i - 1);
+            trpt_buf_printf(&b, "Content-Type: multipart/%s; report-type=tlsrpt; boundary=b%zu\r\n\r\n",
+                            i == 1 ? "report" : "mixed", i);
+        }
+        trpt_buf_printf(&b, "--b%u\r\nContent-Type: text/plain\r\n\r\n", (unsigned)TLSRPT_MAX_MIME_DEPTH);
+        for (size_t i = 0; i < n; i++)
+            trpt_buf_puts(&b, "--b filler line\r\n");
+        trpt_buf_printf(&b, "--b%u\r\nContent-Type: application/tlsrpt+json\r\n\r\n%s\r\n",
+                        (unsigned)TLSRPT_MAX_MIME_DEPTH, json);
+        if (shape == SHAPE_DEEP)
+            for (size_t i = TLSRPT_MAX_MIME_DEPTH; i >= 1; i--)
+                trpt_buf_printf(&b, "--b%zu--\r\n", i);
+        break;
+    case SHAPE_BAD_PART_HEADERS: /* n parts (n <= 99) without a blank line after their header */
+        trpt_buf_puts(&b, REPORT_TOP);
+        for (size_t i = 0; i < n; i++) {
+            trpt_buf_puts(&b, "--BB\r\nContent-Type: text/plain\r\n");
+            for (size_t k = 0; k < 50; k++)
+                trpt_buf_puts(&b, "this line is not a field\r\n");
+        }
+        trpt_buf_printf(&b, "--BB\r\nContent-Type: application/tlsrpt+json\r\n\r\n%s\r\n--BB--\r\n", json);
+        break;
+    case SHAPE_PARAMS: /* a Content-Type with n junk, repeated and RFC 2231 parameters, folded */
+        trpt_buf_puts(&b, "Content-Type: multipart/report; report-type=tlsrpt");
+        for (size_t i = 0; i < n; i++)
+            trpt_buf_printf(&b, ";; x; boundary*%zu=\"%s\"; boundary*70=y;\r\n boundary=\"q;q\" junk", i % 64,
+                            i % 64 < 2 ? "B" : ""); /* sections 0 and 1 make "BB"; the rest empty or repeated */
+        trpt_buf_puts(&b, "\r\n\r\n--BB\r\nContent-Type: application/tlsrpt+json\r\n\r\n");
+        trpt_buf_printf(&b, "%s\r\n--BB--\r\n", json);
+        break;
+    case SHAPE_FIELDS: /* n parts (n <= 99) of 900 header fields each */
+        trpt_buf_puts(&b, REPORT_TOP);
+        for (size_t i = 0; i < n; i++) {
+            trpt_buf_puts(&b, "--BB\r\n");
+            for (size_t k = 0; k < 900; k++)
+                trpt_buf_puts(&b, "Content-Type: text/plain; a=b\r\n");
+            trpt_buf_puts(&b, "\r\ntext\r\n");
+        }
+        trpt_buf_printf(&b, "--BB\r\nContent-Type: application/tlsrpt+json\r\n\r\n%s\r\n--BB--\r\n", json);
+        break;
+    case SHAPE_RFC822_CHAIN: /* attached messages nested to the depth limit, each header with n folded lines */
+        trpt_buf_puts(&b, "Content-Type: message/rfc822\r\n\r\n");
+        for (size_t i = 2; i < TLSRPT_MAX_MIME_DEPTH; i++) {
+            trpt_buf_puts(&b, "X-Long: a\r\n");
+            for (size_t k = 0; k < n; k++)
+                trpt_buf_puts(&b, " folded\r\n");
+            trpt_buf_puts(&b, "Content-Type: message/rfc822\r\n\r\n");
+        }
+        trpt_buf_printf(&b, "Content-Type: application/tlsrpt+json\r\n\r\n%s\r\n", json);
+        break;
+    case SHAPE_BASE64_JUNK: { /* base64 of a report padded with n lines of junk bytes */
+        char *b64 = base64((const unsigned char *)json, strlen(json), 76);
+        trpt_buf_puts(&b, REPORT_TOP "--BB\r\nContent-Type: application/tlsrpt+json\r\n"
+                      "Content-Transfer-Encoding: base64\r\n\r\n");
+        for (size_t i = 0; i < n; i++)
+            trpt_buf_puts(&b, "!*!*!*!*\f\xe9\r\n");
+        trpt_buf_printf(&b, "%s\r\n--BB--\r\n", b64);
+        free(b64);
+        break;
+    }
+    default:
+        ck_abort();
+    }
+    char *msg;
+    ck_assert_int_eq(trpt_buf_finish(&b, &msg, len), TLSRPT_OK);
+    free(json);
+    return msg;
+}
+
+static size_t work_of(const char *msg, size_t len)
+{
+    tlsrpt_report *r;
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    size_t work = 0;
+    (void)trpt_report_parse_message_work(&r, msg, len, 0, d, &work);
+    tlsrpt_report_free(r);
+    tlsrpt_diag_free(d);
+    return work;
+}
+
+/* At two sizes of each shape, the work is at most 2 * TLSRPT_MAX_MIME_DEPTH + 5 bytes examined per message byte (each
+ * byte is looked at by at most the depth limit's enclosing multipart levels, twice each: the line search and the
+ * delimiter test; then by its own header scan or value parse, a second reading of a parameter value, the decoder and
+ * the metadata checks), and doubling the message does not raise the work per byte (+10 %): a rescan per part, per
+ * boundary line or per finding would break both. */
+START_TEST(cost_is_linear)
+{
+    static const size_t sizes[SHAPE_COUNT][2] = {
+        [SHAPE_PARTS] = {45, 90},     [SHAPE_NEAR_MISS] = {20000, 40000}, [SHAPE_DEEP] = {20000, 40000},
+        [SHAPE_DEEP_UNTERMINATED] = {20000, 40000}, [SHAPE_BAD_PART_HEADERS] = {45, 90},
+        [SHAPE_PARAMS] = {400, 800},  [SHAPE_FIELDS] = {45, 90},          [SHAPE_RFC822_CHAIN] = {2000, 4000},
+        [SHAPE_BASE64_JUNK] = {20000, 40000},
+    };
+    for (int shape = 0; shape < SHAPE_COUNT; shape++) {
+        double per_byte[2];
+        for (int k = 0; k < 2; k++) {
+            size_t len;
+            char *msg = shape_message(shape, sizes[shape][k], &len);
+            /* the shape is what it claims: the report is found (every shape is read leniently) */
+            outcome o = parse(msg, len, 0);
+            ck_assert_msg(o.rc == TLSRPT_OK, "shape %d: rc %d, %s", shape, o.rc,
+                          tlsrpt_diag_count(o.d) ? tlsrpt_diag_id(o.d, tlsrpt_diag_count(o.d) - 1) : "-");
+            done(&o);
+            size_t work = work_of(msg, len);
+            ck_assert_msg(work <= (2 * TLSRPT_MAX_MIME_DEPTH + 5) * len, "shape %d: %zu bytes examined for %zu", shape,
+                          work, len);
+            per_byte[k] = (double)work / (double)len;
+            free(msg);
+        }
+        ck_assert_msg(per_byte[1] <= per_byte[0] * 1.1, "shape %d: %.2f bytes examined per byte, then %.2f", shape,
+                      per_byte[0], per_byte[1]);
+    }
+}
+END_TEST
+
 /* ---- Real-world report e-mails ---------------------------------------------------------------------------------- */
 
 static char *read_whole(const char *path, size_t *len)
@@ -1576,6 +1725,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, limit_header_length);
     tcase_add_test(tc, limit_param_sections);
     tcase_add_test(tc, pathological_boundaries);
+    tcase_add_test(tc, cost_is_linear);
     suite_add_tcase(s, tc);
 
     if (getenv("TLSRPT_REAL_WORLD")) {
