@@ -9,8 +9,15 @@
  * scales with the input is the decoded report part, and it is capped at TLSRPT_MAX_REPORT_SIZE.
  *
  * Work is linear: each multipart entity is scanned once line by line for its own boundary (one memchr per line, one
- * comparison of at most 70 bytes per line that starts with "--"), and an entity nested d levels deep is scanned by
- * d enclosing levels, d <= TLSRPT_MAX_MIME_DEPTH.
+ * comparison of at most 72 bytes per line that starts with "-"), and an entity nested d levels deep is scanned by
+ * d enclosing levels, d <= TLSRPT_MAX_MIME_DEPTH. Each header section and header value is read once, in place (an
+ * RFC 2231 value a second time when its sections are joined). msg_reader.work counts the bytes examined, and
+ * tests/test_report_message.c (cost_is_linear) holds it to a linear bound on the worst shapes.
+ *
+ * MIME is read leniently, the way mature mail readers read it, each case a deviation with its own id (WARNING; in
+ * strict mode an ERROR that stops the parse with TLSRPT_ESYNTAX): a multipart body without its closing delimiter,
+ * base64 bytes outside the alphabet, a malformed header section of a body part, unreadable, repeated or
+ * misnumbered parameters (doc/report-parsing.md, "Report e-mails: the MIME reader").
  *
  * Choosing the report part (the first part, in document order, of the best rank):
  *   rank 1: application/tlsrpt+gzip or application/tlsrpt+json (RFC 8460 §6);
