@@ -413,9 +413,17 @@ static size_t decode_ext_value(char *v, size_t n, int first)
     return o;
 }
 
-/* One RFC 2231 section of a parameter: where its name and its value start in the header field. */
+/* Where a parameter value is in the header field: a token or quoted string at `at`, or (raw) the bytes [at, end)
+ * of a value with characters that only a quoted string may hold, read as mail readers read it. */
+typedef struct param_value {
+    size_t at, end;
+    int raw;
+} param_value;
+
+/* One RFC 2231 section of a parameter. */
 typedef struct param_section {
-    size_t name_at, value_at;
+    size_t name_at;
+    param_value value;
     unsigned char present, extended;
 } param_section;
 
@@ -432,7 +440,7 @@ typedef struct param {
     size_t n;           /* the value: out[0..n) */
     int seen, overflow; /* a value was read; it did not fit in max bytes (then it is unusable) */
     int has_plain, has_sections;
-    size_t plain_at;
+    param_value plain;
     param_section sections[TRPT_MIME_PARAM_SECTIONS];
 } param;
 
@@ -463,7 +471,7 @@ static void skip_to_semicolon(cursor *k)
 
 /* The findings of one header field's parameter list: each id at most once, at its first occurrence. */
 typedef struct param_findings {
-    int junk, repeated, sections;
+    int junk, unquoted, repeated, sections;
 } param_findings;
 
 /* A parameter that cannot be read: a deviation (the first one of the field), then skipped up to the next ';'.
@@ -477,29 +485,39 @@ static int param_junk(msg_reader *c, cursor *k, param_findings *f, size_t at, co
     return mime_deviation_diag(c, "message-param-junk", at, "%s; it is skipped up to the next ';'.", why);
 }
 
-/* Reads the value at `at` (validated before) and appends it to p's value, %XX-decoded for an extended section. */
-static void param_append(msg_reader *c, param *p, size_t at, size_t end, int extended, int first)
+/* Reads a value (validated before) of the field that ends at `end` and appends it to p's value, %XX-decoded for an
+ * extended section. A raw value is taken as written, without the line breaks of folding. */
+static void param_append(msg_reader *c, param *p, param_value value, size_t end, int extended, int first)
 {
-    cursor v = {c->m, at, end};
     size_t before = p->n;
-    (void)read_value(&v, p->out, p->max, &p->n, &p->overflow);
-    c->work += v.pos - at; /* a second reading of the value: values do not overlap, so at most the field again */
+    if (value.raw) {
+        for (size_t i = value.at; i < value.end; i++)
+            if (c->m[i] != '\r' && c->m[i] != '\n')
+                value_put(p->out, p->max, &p->n, &p->overflow, c->m[i]);
+        c->work += value.end - value.at;
+    } else {
+        cursor v = {c->m, value.at, end};
+        (void)read_value(&v, p->out, p->max, &p->n, &p->overflow);
+        c->work += v.pos - value.at; /* a second reading: values do not overlap, so at most the field again */
+    }
     if (extended && !p->overflow)
         p->n = before + decode_ext_value(p->out + before, p->n - before, first);
 }
 
 /* Parses ";" name "=" value ... after the type (RFC 2045 §5.1 with RFC 2231) and fills the params whose names match
- * (case-insensitive). A parameter that cannot be read is skipped (message-param-junk), not the end of the list, as
- * mail readers do. Returns 0, or -1 to stop (strict mode, or out of memory). */
+ * (case-insensitive). A parameter that cannot be read is skipped (message-param-junk), not the end of the list, and
+ * an unquoted value with characters that need quotes runs to the next ';' (message-param-unquoted), as mail readers
+ * read them. Returns 0, or -1 to stop (strict mode, or out of memory). */
 static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
 {
-    param_findings f = {0, 0, 0};
+    param_findings f = {0, 0, 0, 0};
     for (;;) {
         skip_cfws(k);
         if (k->pos >= k->end)
             break;
         if (k->m[k->pos] != ';') {
-            if (param_junk(c, k, &f, k->pos, "Text after a parameter value (or after the type) is not a parameter"))
+            if (param_junk(c, k, &f, k->pos,
+                           "Text after a quoted parameter value (or after the type) is not a parameter"))
                 return -1;
             continue;
         }
@@ -507,7 +525,8 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
         skip_cfws(k);
         if (k->pos >= k->end)
             break; /* a trailing ';' */
-        size_t name_at = k->pos, value_at = 0;
+        size_t name_at = k->pos;
+        param_value value = {0, 0, 0};
         char name[MSG_TOKEN_MAX + 1];
         int ok = read_token(k, name, MSG_TOKEN_MAX, 1) > 0;
         if (ok) {
@@ -517,10 +536,36 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
         if (ok) {
             k->pos++;
             skip_cfws(k);
-            value_at = k->pos;
-            size_t none = 0;
-            int overflow = 0;
-            ok = read_value(k, NULL, 0, &none, &overflow) == 0;
+            value.at = k->pos;
+            if (k->pos < k->end && k->m[k->pos] == '"') {
+                size_t none = 0;
+                int overflow = 0;
+                ok = read_value(k, NULL, 0, &none, &overflow) == 0;
+            } else {
+                size_t token = read_token(k, NULL, 0, 0);
+                cursor after = *k;
+                skip_cfws(&after);
+                if (after.pos < after.end && after.m[after.pos] != ';') {
+                    /* Characters that RFC 2045 §5.1 allows only in a quoted string ("boundary=----=_Part_1", white
+                     * space): the value is the text up to the next ';', without trailing white space, as mail
+                     * readers take it. */
+                    skip_to_semicolon(k);
+                    value.end = k->pos;
+                    while (value.end > value.at && (is_wsp(k->m[value.end - 1]) || k->m[value.end - 1] == '\r' ||
+                                                    k->m[value.end - 1] == '\n'))
+                        value.end--;
+                    value.raw = 1;
+                    if (!f.unquoted) {
+                        f.unquoted = 1;
+                        if (mime_deviation_diag(c, "message-param-unquoted", after.pos,
+                                                "A parameter value holds a character that RFC 2045 §5.1 allows only "
+                                                "in a quoted string; the value is read up to the next ';'."))
+                            return -1;
+                    }
+                } else {
+                    ok = token > 0;
+                }
+            }
         }
         if (!ok) {
             if (param_junk(c, k, &f, name_at,
@@ -542,7 +587,7 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
                     }
                 } else {
                     p->has_plain = 1;
-                    p->plain_at = value_at;
+                    p->plain = value;
                 }
                 break;
             }
@@ -585,7 +630,7 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
             sec->present = 1;
             sec->extended = (unsigned char)extended;
             sec->name_at = name_at;
-            sec->value_at = value_at;
+            sec->value = value;
             p->has_sections = 1;
             break;
         }
@@ -606,11 +651,11 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
                         return -1;
                 }
                 next = number + 1;
-                param_append(c, p, sec->value_at, k->end, sec->extended, number == 0);
+                param_append(c, p, sec->value, k->end, sec->extended, number == 0);
             }
             p->seen = 1;
         } else if (p->has_plain) {
-            param_append(c, p, p->plain_at, k->end, 0, 0);
+            param_append(c, p, p->plain, k->end, 0, 0);
             p->seen = 1;
         }
     }

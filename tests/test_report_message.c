@@ -1074,7 +1074,7 @@ START_TEST(lenient_param_junk)
         {"multipart/report; report-type=tlsrpt; foo; boundary=BB", "foo;"},
         {"multipart/report; report-type=tlsrpt; foo=; boundary=BB", "foo="},
         {"multipart/report; report-type=tlsrpt;; boundary=BB", "; boundary"},
-        {"multipart/report; report-type=tlsrpt junk; boundary=BB", "junk"},
+        {"multipart/report; report-type=\"tlsrpt\" junk; boundary=BB", "junk"},
         {"multipart/report junk; report-type=tlsrpt; boundary=BB", "junk"},
         {"multipart/report; report-type=tlsrpt; x=\"a;b\" c\"d;e\"; boundary=BB", "c\"d"},
         {"multipart/report; report-type=tlsrpt; =x; boundary=BB", "=x"},
@@ -1106,6 +1106,37 @@ START_TEST(lenient_param_junk)
     done(&o);
     free(msg);
     free(b64);
+    free(json);
+}
+END_TEST
+
+/* An unquoted value with characters that RFC 2045 §5.1 allows only in a quoted string runs to the next ';' (trailing
+ * white space and folding line breaks dropped), as mail readers read it; one finding per field, at the first such
+ * character. */
+START_TEST(lenient_param_unquoted)
+{
+    char *json = test_json("Org");
+    static const struct {
+        const char *params, *boundary, *marker;
+        size_t adjust;
+    } cases[] = {
+        {"boundary=----=_Part_1_2.3; report-type=tlsrpt", "----=_Part_1_2.3", "=_Part_1_2.3;", 0},
+        {"report-type=tlsrpt; boundary=a b  ", "a b", "b  ", 0},
+        {"report-type=tlsrpt; boundary=x/y?z:1", "x/y?z:1", "/y?z", 0},
+        {"report-type=tlsrpt; boundary==_lead", "=_lead", "==_lead", 1},
+        {"report-type=tlsrpt; boundary=fold\r\n ed", "fold ed", "ed\r\n\r\n", 0},
+        {"report-type=tlsrpt; boundary*0=b0; boundary*1=-b1/x", "b0-b1/x", "/x", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char tmpl[1024];
+        snprintf(tmpl, sizeof tmpl, HEAD "Content-Type: multipart/report; %s\r\n\r\n"
+                 "--%s\r\nContent-Type: application/tlsrpt+json\r\n\r\n%%s\r\n--%s--\r\n", cases[i].params,
+                 cases[i].boundary, cases[i].boundary);
+        size_t len;
+        char *msg = fill(&len, tmpl, json);
+        expect_mime_deviation(msg, len, "message-param-unquoted", offset_of(msg, cases[i].marker) + cases[i].adjust);
+        free(msg);
+    }
     free(json);
 }
 END_TEST
@@ -1712,6 +1743,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, rfc2231_sections_invalid);
     tcase_add_test(tc, lenient_part_header_malformed);
     tcase_add_test(tc, lenient_param_junk);
+    tcase_add_test(tc, lenient_param_unquoted);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
