@@ -15,7 +15,7 @@
  * tests/test_report_message.c (cost_is_linear) holds it to a linear bound on the worst shapes.
  *
  * MIME is read leniently, the way mature mail readers read it, each case a deviation with its own id (WARNING; in
- * strict mode an ERROR that stops the parse with TLSRPT_ESYNTAX): a multipart body without its closing delimiter,
+ * strict mode an ERROR, and the parse fails with TLSRPT_ESEMANTIC): a multipart body without its closing delimiter,
  * base64 bytes outside the alphabet, a malformed header section of a body part, unreadable, repeated or
  * misnumbered parameters (doc/report-parsing.md, "Report e-mails: the MIME reader").
  *
@@ -126,8 +126,9 @@ static void info_diag(msg_reader *c, const char *id, size_t at, const char *fmt,
 }
 
 /* A deviation from the MIME syntax (RFC 2045, RFC 2046, RFC 2231, RFC 5322) that the reader reads past the way
- * mature mail readers do: WARNING; in strict mode an ERROR that ends the parse with TLSRPT_ESYNTAX, the status these
- * inputs had before they were read leniently. Returns 0 to read on, -1 to stop. */
+ * mature mail readers do; a deviation like the others (deviation_diag): WARNING, or in strict mode an ERROR, and
+ * the parse reads on so that one parse shows every finding, then fails with TLSRPT_ESEMANTIC. Returns 0 to read on,
+ * -1 when the finding could not be stored (out of memory). */
 static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
 static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...)
 {
@@ -137,8 +138,8 @@ static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const c
                        ap) != TLSRPT_OK && c->rc == TLSRPT_OK)
         c->rc = TLSRPT_ENOMEM;
     va_end(ap);
-    if (c->strict && c->rc == TLSRPT_OK)
-        c->rc = TLSRPT_ESYNTAX;
+    if (c->strict)
+        c->deviation = 1;
     return c->rc == TLSRPT_OK ? 0 : -1;
 }
 
@@ -475,7 +476,7 @@ typedef struct param_findings {
 } param_findings;
 
 /* A parameter that cannot be read: a deviation (the first one of the field), then skipped up to the next ';'.
- * Returns 0, or -1 to stop (strict mode). */
+ * Returns 0, or -1 when out of memory. */
 static int param_junk(msg_reader *c, cursor *k, param_findings *f, size_t at, const char *why)
 {
     skip_to_semicolon(k);
@@ -507,7 +508,7 @@ static void param_append(msg_reader *c, param *p, param_value value, size_t end,
 /* Parses ";" name "=" value ... after the type (RFC 2045 §5.1 with RFC 2231) and fills the params whose names match
  * (case-insensitive). A parameter that cannot be read is skipped (message-param-junk), not the end of the list, and
  * an unquoted value with characters that need quotes runs to the next ';' (message-param-unquoted), as mail readers
- * read them. Returns 0, or -1 to stop (strict mode, or out of memory). */
+ * read them. Returns 0, or -1 when out of memory. */
 static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
 {
     param_findings f = {0, 0, 0, 0};
@@ -729,7 +730,8 @@ static int parse_content_type(msg_reader *c, span s, content_type *ct)
     return 0;
 }
 
-/* The file name of a part: Content-Disposition's filename, else Content-Type's name. Returns 0, or -1 to stop. */
+/* The file name of a part: Content-Disposition's filename, else Content-Type's name. Returns 0, or -1 when out of
+ * memory. */
 static int part_filename(msg_reader *c, const headers *h, const content_type *ct, char *out)
 {
     out[0] = '\0';
@@ -868,12 +870,6 @@ static void walk_multipart(msg_reader *c, size_t start, size_t end, size_t depth
         /* No closing delimiter (a truncated message, or a sender that never writes it): the open part runs to the
          * end of the entity, as mail readers read it. The end stands for the missing delimiter line, so a line
          * break right before it is the delimiter's (RFC 2046 §5.1.1), not the part's. */
-        static const char fmt[] = "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
-                                  "message?); its last part is read up to the end.";
-        if (c->strict) {
-            (void)mime_deviation_diag(c, "message-multipart-unterminated", end, fmt, ct->boundary);
-            return;
-        }
         size_t pe = end;
         if (pe > part_start && c->m[pe - 1] == '\n')
             pe--;
@@ -881,7 +877,9 @@ static void walk_multipart(msg_reader *c, size_t start, size_t end, size_t depth
             pe--;
         walk_entity(c, part_start, pe, depth, 0);
         if (c->rc == TLSRPT_OK)
-            (void)mime_deviation_diag(c, "message-multipart-unterminated", end, fmt, ct->boundary);
+            (void)mime_deviation_diag(c, "message-multipart-unterminated", end,
+                                      "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
+                                      "message?); its last part is read up to the end.", ct->boundary);
     }
 }
 
