@@ -1060,6 +1060,16 @@ START_TEST(lenient_part_header_malformed)
                               cases[i].adjust);
         free(msg);
     }
+    /* the report part itself without the blank line: its base64 body starts with a line that is not a field, and the
+     * fields before it (the type and the encoding) are used, so the report is read */
+    char *b64 = test_gzip_b64("Org");
+    size_t len;
+    char *msg = format(&len, HEAD REPORT_TOP TEXT_PART "--BB\r\nContent-Type: application/tlsrpt+gzip\r\n"
+                       "Content-Transfer-Encoding: base64\r\n%s\r\n--BB--\r\n", b64);
+    /* a line of field-name characters only, without ':': the offset is its start */
+    expect_mime_deviation(msg, len, "message-part-header-malformed", offset_of(msg, "base64\r\n") + 8);
+    free(msg);
+    free(b64);
     free(json);
 }
 END_TEST
