@@ -3,12 +3,89 @@
  * and the real-world report e-mails (TLSRPT_REAL_WORLD, set by the meson option real_world_testdata).
  * Offsets are located in the generated message text (strstr) and asserted exactly.
  * SPDX-License-Identifier: MIT */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_testutil.h"
+
+/* ---- Counting allocator (tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free) ---------
+ * While `mem_counting` is set, mem_now follows the bytes held (malloc_usable_size) by allocations made from the
+ * test and the library's own code, and mem_peak its highest value. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+
+static int mem_counting;
+static size_t mem_now, mem_peak;
+
+static void mem_add(void *p)
+{
+    if (p && mem_counting) {
+        mem_now += malloc_usable_size(p);
+        if (mem_now > mem_peak)
+            mem_peak = mem_now;
+    }
+}
+
+static void mem_sub(void *p)
+{
+    if (p && mem_counting) {
+        size_t n = malloc_usable_size(p);
+        mem_now = mem_now > n ? mem_now - n : 0;
+    }
+}
+
+void *__wrap_malloc(size_t n)
+{
+    void *p = __real_malloc(n);
+    mem_add(p);
+    return p;
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+    void *p = __real_calloc(n, m);
+    mem_add(p);
+    return p;
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    size_t old = p && mem_counting ? malloc_usable_size(p) : 0;
+    void *q = __real_realloc(p, n);
+    if (q) {
+        mem_now = mem_now > old ? mem_now - old : 0;
+        mem_add(q);
+    }
+    return q;
+}
+
+void __wrap_free(void *p)
+{
+    mem_sub(p);
+    __real_free(p);
+}
+
+/* Starts counting from zero; mem_stop() returns the peak. */
+static void mem_start(void)
+{
+    mem_now = mem_peak = 0;
+    mem_counting = 1;
+}
+
+static size_t mem_stop(void)
+{
+    mem_counting = 0;
+    return mem_peak;
+}
 
 /* ---- Helpers --------------------------------------------------------------------------------------------------- */
 
@@ -1561,6 +1638,14 @@ static char *shape_message(int shape, size_t n, size_t *len)
     return msg;
 }
 
+/* Two sizes of each shape, the second twice the first, both within the limits. */
+static const size_t shape_sizes[SHAPE_COUNT][2] = {
+    [SHAPE_PARTS] = {45, 90},     [SHAPE_NEAR_MISS] = {20000, 40000}, [SHAPE_DEEP] = {20000, 40000},
+    [SHAPE_DEEP_UNTERMINATED] = {20000, 40000}, [SHAPE_BAD_PART_HEADERS] = {45, 90},
+    [SHAPE_PARAMS] = {400, 800},  [SHAPE_FIELDS] = {45, 90},          [SHAPE_RFC822_CHAIN] = {2000, 4000},
+    [SHAPE_BASE64_JUNK] = {20000, 40000},
+};
+
 static size_t work_of(const char *msg, size_t len)
 {
     tlsrpt_report *r;
@@ -1580,17 +1665,11 @@ static size_t work_of(const char *msg, size_t len)
  * boundary line or per finding would break both. */
 START_TEST(cost_is_linear)
 {
-    static const size_t sizes[SHAPE_COUNT][2] = {
-        [SHAPE_PARTS] = {45, 90},     [SHAPE_NEAR_MISS] = {20000, 40000}, [SHAPE_DEEP] = {20000, 40000},
-        [SHAPE_DEEP_UNTERMINATED] = {20000, 40000}, [SHAPE_BAD_PART_HEADERS] = {45, 90},
-        [SHAPE_PARAMS] = {400, 800},  [SHAPE_FIELDS] = {45, 90},          [SHAPE_RFC822_CHAIN] = {2000, 4000},
-        [SHAPE_BASE64_JUNK] = {20000, 40000},
-    };
     for (int shape = 0; shape < SHAPE_COUNT; shape++) {
         double per_byte[2];
         for (int k = 0; k < 2; k++) {
             size_t len;
-            char *msg = shape_message(shape, sizes[shape][k], &len);
+            char *msg = shape_message(shape, shape_sizes[shape][k], &len);
             /* the shape is what it claims: the report is found (every shape is read leniently) */
             outcome o = parse(msg, len, 0);
             ck_assert_msg(o.rc == TLSRPT_OK, "shape %d: rc %d, %s", shape, o.rc,
@@ -1605,6 +1684,90 @@ START_TEST(cost_is_linear)
         ck_assert_msg(per_byte[1] <= per_byte[0] * 1.1, "shape %d: %.2f bytes examined per byte, then %.2f", shape,
                       per_byte[0], per_byte[1]);
     }
+}
+END_TEST
+
+/* A JSON report of exactly n bytes ('{"policies":[]' + spaces + '}'). */
+static char *sized_json(size_t n)
+{
+    char *json = malloc(n + 1);
+    ck_assert_ptr_nonnull(json);
+    memcpy(json, "{\"policies\":[]", 14);
+    memset(json + 14, ' ', n - 15);
+    json[n - 1] = '}';
+    json[n] = '\0';
+    return json;
+}
+
+/* Quoted-printable with every byte written as =XX where it may be (the longest encoding: 3 bytes per byte). */
+static char *qp_encode(const char *s, size_t n)
+{
+    trpt_buf b;
+    trpt_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        trpt_buf_printf(&b, "=%02X", (unsigned char)s[i]);
+        if (i % 25 == 24)
+            trpt_buf_puts(&b, "=\r\n");
+    }
+    char *out;
+    ck_assert_int_eq(trpt_buf_finish(&b, &out, NULL), TLSRPT_OK);
+    return out;
+}
+
+/* The memory a message parse holds beyond what the report parse of the decoded report needs is at most the message
+ * itself plus a constant (the decoded report part: 3/4 of base64, at most the part for quoted-printable, nothing for
+ * 7bit), whatever the encoding, the shape and the number of findings. Measured with the counting allocator. */
+START_TEST(memory_is_bounded)
+{
+    const size_t n = 1u << 20;
+    char *json = sized_json(n);
+    char *b64 = base64((const unsigned char *)json, n, 76);
+    char *qp = qp_encode(json, n);
+    static const char *const encodings[] = {"base64", "quoted-printable", "7bit"};
+    const char *const bodies[] = {b64, qp, json};
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *msg = format(&len, HEAD REPORT_TOP TEXT_PART "--BB\r\nContent-Type: application/tlsrpt+json\r\n"
+                           "Content-Transfer-Encoding: %s\r\n\r\n%s\r\n--BB--\r\n", encodings[i], bodies[i]);
+        tlsrpt_diag *d;
+        tlsrpt_report *r;
+        ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+        mem_start();
+        ck_assert_int_eq(tlsrpt_report_parse_message(&r, msg, len, 0, d), TLSRPT_OK);
+        size_t message_peak = mem_stop();
+        tlsrpt_report_free(r);
+        tlsrpt_diag_free(d);
+        ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+        mem_start();
+        ck_assert_int_eq(tlsrpt_report_parse(&r, json, n, 0, d), TLSRPT_OK);
+        size_t report_peak = mem_stop();
+        tlsrpt_report_free(r);
+        tlsrpt_diag_free(d);
+        ck_assert_msg(message_peak <= report_peak + len + 65536,
+                      "%s: the message parse held %zu bytes, the report parse %zu, the message is %zu", encodings[i],
+                      message_peak, report_peak, len);
+        if (i == 0) /* base64: the decoded part, about 3/4 of the message, is the only buffer that grows with it */
+            ck_assert_uint_ge(message_peak, report_peak + n);
+        free(msg);
+    }
+    /* a message of many parts and findings holds no more: findings of dropped warnings are not even built */
+    for (int shape = 0; shape < SHAPE_COUNT; shape++) {
+        size_t len;
+        char *msg = shape_message(shape, shape_sizes[shape][1], &len);
+        tlsrpt_diag *d;
+        tlsrpt_report *r;
+        ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+        mem_start();
+        ck_assert_int_eq(tlsrpt_report_parse_message(&r, msg, len, 0, d), TLSRPT_OK);
+        size_t peak = mem_stop();
+        ck_assert_msg(peak <= len + 65536, "shape %d: %zu bytes held for a message of %zu", shape, peak, len);
+        tlsrpt_report_free(r);
+        tlsrpt_diag_free(d);
+        free(msg);
+    }
+    free(qp);
+    free(b64);
+    free(json);
 }
 END_TEST
 
@@ -1777,6 +1940,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, limit_param_sections);
     tcase_add_test(tc, pathological_boundaries);
     tcase_add_test(tc, cost_is_linear);
+    tcase_add_test(tc, memory_is_bounded);
     suite_add_tcase(s, tc);
 
     if (getenv("TLSRPT_REAL_WORLD")) {
