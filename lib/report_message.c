@@ -9,8 +9,15 @@
  * scales with the input is the decoded report part, and it is capped at TLSRPT_MAX_REPORT_SIZE.
  *
  * Work is linear: each multipart entity is scanned once line by line for its own boundary (one memchr per line, one
- * comparison of at most 70 bytes per line that starts with "--"), and an entity nested d levels deep is scanned by
- * d enclosing levels, d <= TLSRPT_MAX_MIME_DEPTH.
+ * comparison of at most 72 bytes per line that starts with "-"), and an entity nested d levels deep is scanned by
+ * d enclosing levels, d <= TLSRPT_MAX_MIME_DEPTH. Each header section and header value is read once, in place (an
+ * RFC 2231 value a second time when its sections are joined). msg_reader.work counts the bytes examined, and
+ * tests/test_report_message.c (cost_is_linear) holds it to a linear bound on the worst shapes.
+ *
+ * MIME is read leniently, the way mature mail readers read it, each case a deviation with its own id (WARNING; in
+ * strict mode an ERROR, and the parse fails with TLSRPT_ESEMANTIC): a multipart body without its closing delimiter,
+ * base64 bytes outside the alphabet, a malformed header section of a body part, unreadable, repeated or
+ * misnumbered parameters (doc/report-parsing.md, "Report e-mails: the MIME reader").
  *
  * Choosing the report part (the first part, in document order, of the best rank):
  *   rank 1: application/tlsrpt+gzip or application/tlsrpt+json (RFC 8460 §6);
@@ -75,6 +82,8 @@ typedef struct msg_reader {
     size_t candidates;
     headers top;
     content_type top_type;
+    size_t work; /* bytes examined by the walk, the header value parser and the decoders (tests check that it
+                  * stays linear in the message size; see trpt_report_parse_message_work) */
 } msg_reader;
 
 /* ---- Findings ------------------------------------------------------------------------------------------------- */
@@ -116,13 +125,40 @@ static void info_diag(msg_reader *c, const char *id, size_t at, const char *fmt,
     va_end(ap);
 }
 
+/* A deviation from the MIME syntax (RFC 2045, RFC 2046, RFC 2231, RFC 5322) that the reader reads past the way
+ * mature mail readers do; a deviation like the others (deviation_diag): WARNING, or in strict mode an ERROR, and
+ * the parse reads on so that one parse shows every finding, then fails with TLSRPT_ESEMANTIC. Returns 0 to read on,
+ * -1 when the finding could not be stored (out of memory). */
+static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
+static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (trpt_diag_vadd(c->diag, c->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, at, NULL, fmt,
+                       ap) != TLSRPT_OK && c->rc == TLSRPT_OK)
+        c->rc = TLSRPT_ENOMEM;
+    va_end(ap);
+    if (c->strict)
+        c->deviation = 1;
+    return c->rc == TLSRPT_OK ? 0 : -1;
+}
+
+/* 1 when a deviation finding would be kept: always in strict mode (an ERROR), else when the list takes a WARNING.
+ * Checked before anything is quoted for a finding, so that dropped findings cost nothing. */
+static int deviation_kept(const msg_reader *c)
+{
+    return c->strict || trpt_diag_keeps(c->diag, TLSRPT_SEVERITY_WARNING);
+}
+
 /* ---- Lines and header sections ---------------------------------------------------------------------------------- */
 
 /* End of the line starting at pos within [.., end): the offset of its '\n', or end. */
-static size_t line_end(const msg_reader *c, size_t pos, size_t end)
+static size_t line_end(msg_reader *c, size_t pos, size_t end)
 {
     const unsigned char *nl = memchr(c->m + pos, '\n', end - pos);
-    return nl ? (size_t)(nl - c->m) : end;
+    size_t le = nl ? (size_t)(nl - c->m) : end;
+    c->work += le - pos + 1;
+    return le;
 }
 
 /* The line's content end: before a '\r' that precedes the line end. */
@@ -143,7 +179,12 @@ static int field_name_is(const msg_reader *c, size_t at, size_t n, const char *n
 
 /* Scans the header section of the entity [start, end): field count and length within their limits, every line a
  * field ("name:"), a continuation (leading WSP) or the empty line that ends the section. Fills h (spans of the
- * values: after the colon up to the end of the field's last line). Returns 0, or -1 after a fatal finding. */
+ * values: after the colon up to the end of the field's last line). Returns 0, or -1 after a fatal finding.
+ *
+ * In the top-level header a line that is none of these is fatal. In the header section of a body part (or of an
+ * attached message) it is a deviation: the section ends before that line and the body starts with it, as RFC 5322
+ * readers such as Python's email package read it (a missing blank line, a stray line, "Content-Type :"); the
+ * fields before it are used. */
 static int scan_headers(msg_reader *c, size_t start, size_t end, int top, headers *h)
 {
     memset(h, 0, sizeof *h);
@@ -160,6 +201,14 @@ static int scan_headers(msg_reader *c, size_t start, size_t end, int top, header
         }
         if (is_wsp(c->m[pos])) {
             if (!in_field) {
+                if (!top) {
+                    if (mime_deviation_diag(c, "message-part-header-malformed", pos,
+                                            "A body part's header section starts with a continuation line (leading "
+                                            "white space); the part's body is taken to start there.") != 0)
+                        return -1;
+                    h->body = pos;
+                    return 0;
+                }
                 fatal_diag(c, TLSRPT_ESYNTAX, "message-header-invalid", pos,
                            "A header section starts with a continuation line (leading white space).");
                 return -1;
@@ -175,10 +224,23 @@ static int scan_headers(msg_reader *c, size_t start, size_t end, int top, header
                     pos = next;
                     continue;
                 }
+                size_t at = colon < ce ? colon : pos;
                 trpt_buf q;
                 trpt_buf_init(&q);
-                trpt_buf_put_quoted(&q, (const char *)c->m + pos, ce - pos, 40);
-                fatal_diag(c, TLSRPT_ESYNTAX, "message-header-invalid", colon < ce ? colon : pos,
+                if (top || deviation_kept(c))
+                    trpt_buf_put_quoted(&q, (const char *)c->m + pos, ce - pos, 40);
+                if (!top) {
+                    int stop = mime_deviation_diag(c, "message-part-header-malformed", at,
+                                                   "The line \"%s\" in a body part's header section is not a field "
+                                                   "(name, then ':'); the part's body is taken to start there.",
+                                                   q.data ? q.data : "");
+                    trpt_buf_free(&q);
+                    if (stop)
+                        return -1;
+                    h->body = pos;
+                    return 0;
+                }
+                fatal_diag(c, TLSRPT_ESYNTAX, "message-header-invalid", at,
                            "The header line \"%s\" is not a field (name, then ':').", q.data ? q.data : "");
                 trpt_buf_free(&q);
                 return -1;
@@ -229,9 +291,11 @@ typedef struct cursor {
     size_t pos, end;
 } cursor;
 
-static cursor span_cursor(const msg_reader *c, span s)
+/* A cursor over a header value; the value is counted as read once (c->work). */
+static cursor span_cursor(msg_reader *c, span s)
 {
     cursor k = {c->m, s.off, s.off + s.len};
+    c->work += s.len;
     return k;
 }
 
@@ -350,71 +414,253 @@ static size_t decode_ext_value(char *v, size_t n, int first)
     return o;
 }
 
-/* One parameter of interest: its plain value, or its RFC 2231 sections appended in the order they appear. */
+/* Where a parameter value is in the header field: a token or quoted string at `at`, or (raw) the bytes [at, end)
+ * of a value with characters that only a quoted string may hold, read as mail readers read it. */
+typedef struct param_value {
+    size_t at, end;
+    int raw;
+} param_value;
+
+/* One RFC 2231 section of a parameter. */
+typedef struct param_section {
+    size_t name_at;
+    param_value value;
+    unsigned char present, extended;
+} param_section;
+
+/* One parameter of interest. Its value does not depend on the order the list is written in (RFC 2045 §5.1: "the
+ * ordering of parameters is not significant"): RFC 2231 sections (name*N, name*N*, and name* as section 0) are
+ * joined in the order of their numbers (RFC 2231 §3), and read in preference to a plain name= (which senders add
+ * for readers without RFC 2231, as RFC 6266 §4.3 describes for file names); without sections the plain value is
+ * read. Of a plain value or a section number given twice the first is used. The sections sit in a table indexed by
+ * their number (TRPT_MIME_PARAM_SECTIONS entries), so joining them costs the same however they are written. */
 typedef struct param {
     const char *name;
     char *out;
-    size_t max, n;
-    int seen, overflow, bad;
+    size_t max;
+    size_t n;           /* the value: out[0..n) */
+    int seen, overflow; /* a value was read; it did not fit in max bytes (then it is unusable) */
+    int has_plain, has_sections;
+    param_value plain;
+    param_section sections[TRPT_MIME_PARAM_SECTIONS];
 } param;
 
-/* Parses ";" name "=" value ... after the type; fills the params whose names match (case-insensitive). A syntax
- * error stops the list (what was read so far is kept) and returns -1. */
-static int read_params(cursor *k, param *params, size_t n_params)
+static void param_init(param *p, const char *name, char *out, size_t max)
 {
+    memset(p, 0, sizeof *p);
+    p->name = name;
+    p->out = out;
+    p->max = max;
+}
+
+/* Skips to the next ';' that is not inside a quoted string, or to the end. */
+static void skip_to_semicolon(cursor *k)
+{
+    int quoted = 0;
+    while (k->pos < k->end) {
+        unsigned char ch = k->m[k->pos];
+        if (quoted && ch == '\\')
+            k->pos++;
+        else if (ch == '"')
+            quoted = !quoted;
+        else if (!quoted && ch == ';')
+            return;
+        k->pos++;
+    }
+    k->pos = k->end;
+}
+
+/* The findings of one header field's parameter list: each id at most once, at its first occurrence. */
+typedef struct param_findings {
+    int junk, unquoted, repeated, sections;
+} param_findings;
+
+/* A parameter that cannot be read: a deviation (the first one of the field), then skipped up to the next ';'.
+ * Returns 0, or -1 when out of memory. */
+static int param_junk(msg_reader *c, cursor *k, param_findings *f, size_t at, const char *why)
+{
+    skip_to_semicolon(k);
+    if (f->junk)
+        return 0;
+    f->junk = 1;
+    return mime_deviation_diag(c, "message-param-junk", at, "%s; it is skipped up to the next ';'.", why);
+}
+
+/* Reads a value (validated before) of the field that ends at `end` and appends it to p's value, %XX-decoded for an
+ * extended section. A raw value is taken as written, without the line breaks of folding. */
+static void param_append(msg_reader *c, param *p, param_value value, size_t end, int extended, int first)
+{
+    size_t before = p->n;
+    if (value.raw) {
+        for (size_t i = value.at; i < value.end; i++)
+            if (c->m[i] != '\r' && c->m[i] != '\n')
+                value_put(p->out, p->max, &p->n, &p->overflow, c->m[i]);
+        c->work += value.end - value.at;
+    } else {
+        cursor v = {c->m, value.at, end};
+        (void)read_value(&v, p->out, p->max, &p->n, &p->overflow);
+        c->work += v.pos - value.at; /* a second reading: values do not overlap, so at most the field again */
+    }
+    if (extended && !p->overflow)
+        p->n = before + decode_ext_value(p->out + before, p->n - before, first);
+}
+
+/* Parses ";" name "=" value ... after the type (RFC 2045 §5.1 with RFC 2231) and fills the params whose names match
+ * (case-insensitive). A parameter that cannot be read is skipped (message-param-junk), not the end of the list, and
+ * an unquoted value with characters that need quotes runs to the next ';' (message-param-unquoted), as mail readers
+ * read them. Returns 0, or -1 when out of memory. */
+static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
+{
+    param_findings f = {0, 0, 0, 0};
     for (;;) {
         skip_cfws(k);
         if (k->pos >= k->end)
-            return 0;
-        if (k->m[k->pos] != ';')
-            return -1;
-        k->pos++;
-        skip_cfws(k);
-        if (k->pos >= k->end)
-            return 0; /* a trailing ';' */
-        char name[MSG_TOKEN_MAX + 1];
-        size_t name_len = read_token(k, name, MSG_TOKEN_MAX, 1);
-        if (name_len == 0)
-            return -1;
-        skip_cfws(k);
-        if (k->pos >= k->end || k->m[k->pos] != '=')
-            return -1;
-        k->pos++;
-        skip_cfws(k);
-        param *p = NULL;
-        int extended = 0, first = 1;
-        for (size_t i = 0; i < n_params && name[0]; i++) {
-            size_t bl = strlen(params[i].name);
-            if (strcmp(name, params[i].name) == 0) {
-                p = &params[i];
-            } else if (strncmp(name, params[i].name, bl) == 0 && name[bl] == '*') {
-                /* name* | name*N | name*N* */
-                const char *s = name + bl + 1;
-                size_t digits = strspn(s, "0123456789");
-                if ((s[0] == '\0') || (digits > 0 && (s[digits] == '\0' || strcmp(s + digits, "*") == 0))) {
-                    p = &params[i];
-                    extended = s[0] == '\0' || s[digits] == '*';
-                    first = s[0] == '\0' || (digits == 1 && s[0] == '0');
-                }
-            }
-        }
-        char scratch[1];
-        size_t dummy = 0;
-        int dummy_overflow = 0;
-        if (!p) {
-            if (read_value(k, scratch, 0, &dummy, &dummy_overflow) != 0)
+            break;
+        if (k->m[k->pos] != ';') {
+            if (param_junk(c, k, &f, k->pos,
+                           "Text after a quoted parameter value (or after the type) is not a parameter"))
                 return -1;
             continue;
         }
-        /* a plain value or the first section starts the value; a later RFC 2231 section appends */
-        size_t before = p->seen && !first ? p->n : 0;
-        p->n = before;
-        if (read_value(k, p->out, p->max, &p->n, &p->overflow) != 0)
-            return -1;
-        if (extended && !p->overflow)
-            p->n = before + decode_ext_value(p->out + before, p->n - before, first);
-        p->seen = 1;
+        k->pos++;
+        skip_cfws(k);
+        if (k->pos >= k->end)
+            break; /* a trailing ';' */
+        size_t name_at = k->pos;
+        param_value value = {0, 0, 0};
+        char name[MSG_TOKEN_MAX + 1];
+        int ok = read_token(k, name, MSG_TOKEN_MAX, 1) > 0;
+        if (ok) {
+            skip_cfws(k);
+            ok = k->pos < k->end && k->m[k->pos] == '=';
+        }
+        if (ok) {
+            k->pos++;
+            skip_cfws(k);
+            value.at = k->pos;
+            if (k->pos < k->end && k->m[k->pos] == '"') {
+                size_t none = 0;
+                int overflow = 0;
+                ok = read_value(k, NULL, 0, &none, &overflow) == 0;
+            } else {
+                size_t token = read_token(k, NULL, 0, 0);
+                cursor after = *k;
+                skip_cfws(&after);
+                if (after.pos < after.end && after.m[after.pos] != ';') {
+                    /* Characters that RFC 2045 §5.1 allows only in a quoted string ("boundary=----=_Part_1", white
+                     * space): the value is the text up to the next ';', without trailing white space, as mail
+                     * readers take it. */
+                    skip_to_semicolon(k);
+                    value.end = k->pos;
+                    while (value.end > value.at && (is_wsp(k->m[value.end - 1]) || k->m[value.end - 1] == '\r' ||
+                                                    k->m[value.end - 1] == '\n'))
+                        value.end--;
+                    value.raw = 1;
+                    if (!f.unquoted) {
+                        f.unquoted = 1;
+                        if (mime_deviation_diag(c, "message-param-unquoted", after.pos,
+                                                "A parameter value holds a character that RFC 2045 §5.1 allows only "
+                                                "in a quoted string; the value is read up to the next ';'."))
+                            return -1;
+                    }
+                } else {
+                    ok = token > 0;
+                }
+            }
+        }
+        if (!ok) {
+            if (param_junk(c, k, &f, name_at,
+                           "A parameter is empty, has no '=' or no value, or its quoted string is not closed"))
+                return -1;
+            continue;
+        }
+        for (size_t i = 0; i < n_params && name[0]; i++) {
+            param *p = &params[i];
+            size_t bl = strlen(p->name);
+            if (strcmp(name, p->name) == 0) {
+                if (p->has_plain) {
+                    if (!f.repeated) {
+                        f.repeated = 1;
+                        if (mime_deviation_diag(c, "message-param-repeated", name_at,
+                                                "The parameter \"%s\" is given more than once; the first is used.",
+                                                name))
+                            return -1;
+                    }
+                } else {
+                    p->has_plain = 1;
+                    p->plain = value;
+                }
+                break;
+            }
+            if (strncmp(name, p->name, bl) != 0 || name[bl] != '*')
+                continue;
+            /* name* | name*N | name*N* (RFC 2231: N is 0 or has no leading zero) */
+            const char *sfx = name + bl + 1;
+            size_t digits = strspn(sfx, "0123456789"), number = 0;
+            int extended = 1;
+            if (sfx[0] != '\0') {
+                if (digits == 0 || (sfx[digits] != '\0' && strcmp(sfx + digits, "*") != 0))
+                    break; /* another parameter's name */
+                extended = sfx[digits] == '*';
+                for (size_t d = 0; d < digits && number < TRPT_MIME_PARAM_SECTIONS; d++)
+                    number = number * 10 + (size_t)(sfx[d] - '0');
+            }
+            if (number >= TRPT_MIME_PARAM_SECTIONS) {
+                if (param_junk(c, k, &f, name_at, "The RFC 2231 section number of a parameter is over the limit"))
+                    return -1;
+                break;
+            }
+            if (digits > 1 && sfx[0] == '0' && !f.sections) {
+                f.sections = 1;
+                if (mime_deviation_diag(c, "message-param-sections-invalid", name_at,
+                                        "The RFC 2231 section number of \"%s\" has a leading zero (RFC 2231 §3); it "
+                                        "is read as the number %zu.", name, number))
+                    return -1;
+            }
+            param_section *sec = &p->sections[number];
+            if (sec->present) {
+                if (!f.repeated) {
+                    f.repeated = 1;
+                    if (mime_deviation_diag(c, "message-param-repeated", name_at,
+                                            "The RFC 2231 section %zu of \"%s\" is given more than once; the first is "
+                                            "used.", number, p->name))
+                        return -1;
+                }
+                break;
+            }
+            sec->present = 1;
+            sec->extended = (unsigned char)extended;
+            sec->name_at = name_at;
+            sec->value = value;
+            p->has_sections = 1;
+            break;
+        }
     }
+    for (size_t i = 0; i < n_params; i++) {
+        param *p = &params[i];
+        if (p->has_sections) {
+            size_t next = 0;
+            for (size_t number = 0; number < TRPT_MIME_PARAM_SECTIONS; number++) {
+                const param_section *sec = &p->sections[number];
+                if (!sec->present)
+                    continue;
+                if (number != next && !f.sections) {
+                    f.sections = 1;
+                    if (mime_deviation_diag(c, "message-param-sections-invalid", sec->name_at,
+                                            "The RFC 2231 sections of \"%s\" have no section %zu (RFC 2231 §3); the "
+                                            "sections present are joined in number order.", p->name, next))
+                        return -1;
+                }
+                next = number + 1;
+                param_append(c, p, sec->value, k->end, sec->extended, number == 0);
+            }
+            p->seen = 1;
+        } else if (p->has_plain) {
+            param_append(c, p, p->plain, k->end, 0, 0);
+            p->seen = 1;
+        }
+    }
+    return 0;
 }
 
 /* Content-Type: type/subtype and the parameters boundary, report-type and name. Absent or unreadable: text/plain
@@ -444,12 +690,12 @@ static int parse_content_type(msg_reader *c, span s, content_type *ct)
         return 0;
     }
     char boundary[MSG_BOUNDARY_MAX + 2];
-    param params[] = {
-        {"boundary", boundary, MSG_BOUNDARY_MAX + 1, 0, 0, 0, 0},
-        {"report-type", ct->report_type, MSG_TOKEN_MAX, 0, 0, 0, 0},
-        {"name", ct->name, MSG_FILENAME_MAX, 0, 0, 0, 0},
-    };
-    (void)read_params(&k, params, sizeof params / sizeof params[0]);
+    param params[3];
+    param_init(&params[0], "boundary", boundary, MSG_BOUNDARY_MAX + 1);
+    param_init(&params[1], "report-type", ct->report_type, MSG_TOKEN_MAX);
+    param_init(&params[2], "name", ct->name, MSG_FILENAME_MAX);
+    if (read_params(c, &k, params, sizeof params / sizeof params[0]) != 0)
+        return -1;
     ct->report_type[params[1].overflow ? 0 : params[1].n] = '\0';
     for (size_t i = 0; ct->report_type[i]; i++)
         ct->report_type[i] = (char)trpt_ascii_lower((unsigned char)ct->report_type[i]);
@@ -484,22 +730,26 @@ static int parse_content_type(msg_reader *c, span s, content_type *ct)
     return 0;
 }
 
-/* The file name of a part: Content-Disposition's filename, else Content-Type's name. */
-static void part_filename(msg_reader *c, const headers *h, const content_type *ct, char *out)
+/* The file name of a part: Content-Disposition's filename, else Content-Type's name. Returns 0, or -1 when out of
+ * memory. */
+static int part_filename(msg_reader *c, const headers *h, const content_type *ct, char *out)
 {
     out[0] = '\0';
     if (h->disposition.present) {
         cursor k = span_cursor(c, h->disposition);
         skip_cfws(&k);
         if (read_token(&k, NULL, 0, 0) > 0) {
-            param p = {"filename", out, MSG_FILENAME_MAX, 0, 0, 0, 0};
-            (void)read_params(&k, &p, 1);
+            param p;
+            param_init(&p, "filename", out, MSG_FILENAME_MAX);
+            if (read_params(c, &k, &p, 1) != 0)
+                return -1;
             out[p.overflow ? 0 : p.n] = '\0';
             if (p.seen && !p.overflow && p.n > 0)
-                return;
+                return 0;
         }
     }
     strcpy(out, ct->name);
+    return 0;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -517,7 +767,8 @@ static void consider_part(msg_reader *c, size_t start, size_t end, const headers
 {
     int rank = 0, declared = DECLARED_UNKNOWN;
     char filename[MSG_FILENAME_MAX + 1];
-    part_filename(c, h, ct, filename);
+    if (part_filename(c, h, ct, filename) != 0)
+        return;
     int gz_name = ends_with(filename, ".gz"), json_name = ends_with(filename, ".json");
     if (strcmp(ct->type, "application") == 0) {
         if (strcmp(ct->subtype, "tlsrpt+gzip") == 0) {
@@ -555,9 +806,10 @@ static void consider_part(msg_reader *c, size_t start, size_t end, const headers
 }
 
 /* 1 if the line [pos, le) is "--" boundary ["--"] followed only by white space; *close says whether "--" followed. */
-static int is_delimiter(const msg_reader *c, size_t pos, size_t le, const content_type *ct, int *close)
+static int is_delimiter(msg_reader *c, size_t pos, size_t le, const content_type *ct, int *close)
 {
     size_t bl = ct->boundary_len;
+    c->work += le - pos < 2 + bl ? le - pos : 2 + bl;
     if (le - pos < 2 + bl || c->m[pos] != '-' || c->m[pos + 1] != '-' || memcmp(c->m + pos + 2, ct->boundary, bl) != 0)
         return 0;
     size_t p = pos + 2 + bl;
@@ -566,8 +818,10 @@ static int is_delimiter(const msg_reader *c, size_t pos, size_t le, const conten
         *close = 1;
         p += 2;
     }
+    size_t from = p;
     while (p < le && (is_wsp(c->m[p]) || c->m[p] == '\r'))
         p++;
+    c->work += p - from + 1;
     return p == le;
 }
 
@@ -609,16 +863,27 @@ static void walk_multipart(msg_reader *c, size_t start, size_t end, size_t depth
         }
         pos = le < end ? le + 1 : end;
     }
-    if (state == PREAMBLE)
+    if (state == PREAMBLE) {
         fatal_diag(c, TLSRPT_ESYNTAX, "message-mime-invalid", start,
                    "A multipart entity has no delimiter line \"--%s\".", ct->boundary);
-    else if (state == IN_PART)
-        fatal_diag(c, TLSRPT_ESYNTAX, "message-mime-invalid", end,
-                   "A multipart entity ends without its closing delimiter \"--%s--\" (truncated message?).",
-                   ct->boundary);
+    } else if (state == IN_PART) {
+        /* No closing delimiter (a truncated message, or a sender that never writes it): the open part runs to the
+         * end of the entity, as mail readers read it. The end stands for the missing delimiter line, so a line
+         * break right before it is the delimiter's (RFC 2046 §5.1.1), not the part's. */
+        size_t pe = end;
+        if (pe > part_start && c->m[pe - 1] == '\n')
+            pe--;
+        if (pe > part_start && c->m[pe - 1] == '\r')
+            pe--;
+        walk_entity(c, part_start, pe, depth, 0);
+        if (c->rc == TLSRPT_OK)
+            (void)mime_deviation_diag(c, "message-multipart-unterminated", end,
+                                      "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
+                                      "message?); its last part is read up to the end.", ct->boundary);
+    }
 }
 
-static int cte_is_identity(const msg_reader *c, span cte)
+static int cte_is_identity(msg_reader *c, span cte)
 {
     if (!cte.present)
         return 1;
@@ -689,12 +954,17 @@ static int out_put(msg_reader *c, unsigned char *out, size_t *n, unsigned char c
     return 0;
 }
 
-/* RFC 2045 §6.8: line breaks and white space are skipped anywhere; any other byte outside the alphabet is an
- * error; the text must end on a whole quantum, with "=" padding only at the end. */
+/* RFC 2045 §6.8: "Any characters outside of the base64 alphabet are to be ignored in base64-encoded data." Line
+ * breaks and white space are skipped silently; any other byte outside the alphabet ('!', '*', 8-bit bytes, form
+ * feeds, ...) is skipped too, as that section says decoders must, with one deviation finding per part (in strict
+ * mode an ERROR). "=" is padding: only at the end of the data, to complete the last 4-character group, which is
+ * an error in both modes when it is wrong, as is data after padding or a text that ends inside a group. */
 static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char *out, size_t *n)
 {
     unsigned acc = 0;
     size_t quantum = 0, pad = 0;
+    int junk_reported = 0;
+    c->work += end - start;
     for (size_t i = start; i < end; i++) {
         unsigned char ch = c->m[i];
         if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
@@ -712,10 +982,18 @@ static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char 
             continue;
         }
         int v = base64_value(ch);
-        if (v < 0 || pad > 0) {
-            fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i,
-                       v < 0 ? "The byte 0x%02x is not a base64 character." : "Base64 data (0x%02x) after padding.",
-                       ch);
+        if (v < 0) {
+            if (!junk_reported) {
+                junk_reported = 1;
+                if (mime_deviation_diag(c, "message-base64-junk", i,
+                                        "The byte 0x%02x is not a base64 character; it is skipped (RFC 2045 §6.8).",
+                                        ch))
+                    return -1;
+            }
+            continue;
+        }
+        if (pad > 0) {
+            fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i, "Base64 data (0x%02x) after padding.", ch);
             return -1;
         }
         acc = acc << 6 | (unsigned)v;
@@ -985,7 +1263,8 @@ static int contact_domain(const char *contact, const char **d, size_t *n)
 }
 
 /* Subject, TLS-Report-Domain and TLS-Report-Submitter: present, well-formed, consistent with each other and with
- * the report (RFC 8460 §5.3; the report is authoritative, §5.6). */
+ * the report (RFC 8460 §5.3; the report is authoritative, §5.6). A name is quoted for a finding only when the
+ * finding is kept (deviation_kept). */
 static void check_metadata(msg_reader *c, const tlsrpt_report *r)
 {
     const headers *h = &c->top;
@@ -1018,7 +1297,7 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
     if (!r)
         return;
     if (hdr_domain.present && sub_domain.present &&
-        !same_name(c, hdr_domain, (const char *)c->m + sub_domain.off, sub_domain.len)) {
+        !same_name(c, hdr_domain, (const char *)c->m + sub_domain.off, sub_domain.len) && deviation_kept(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_domain);
         deviation_diag(c, "message-header-mismatch", sub_domain.off,
@@ -1026,7 +1305,7 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
         trpt_buf_free(&q);
     }
     if (hdr_submitter.present && sub_submitter.present &&
-        !same_name(c, hdr_submitter, (const char *)c->m + sub_submitter.off, sub_submitter.len)) {
+        !same_name(c, hdr_submitter, (const char *)c->m + sub_submitter.off, sub_submitter.len) && deviation_kept(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_submitter);
         deviation_diag(c, "message-header-mismatch", sub_submitter.off,
@@ -1042,7 +1321,7 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
             with_domain++;
             matching += same_name(c, hdr_domain, pd, strlen(pd));
         }
-        if (with_domain > 0 && matching == 0) {
+        if (with_domain > 0 && matching == 0 && deviation_kept(c)) {
             trpt_buf_init(&q);
             put_span(&q, c, hdr_domain);
             deviation_diag(c, "message-header-mismatch", hdr_domain.off,
@@ -1055,7 +1334,7 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
     const char *contact = tlsrpt_report_contact_info(r), *cd;
     size_t cl;
     if (hdr_submitter.present && contact && contact_domain(contact, &cd, &cl) &&
-        !same_name(c, hdr_submitter, cd, cl)) {
+        !same_name(c, hdr_submitter, cd, cl) && deviation_kept(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, hdr_submitter);
         deviation_diag(c, "message-header-mismatch", hdr_submitter.off,
@@ -1071,6 +1350,14 @@ static void check_metadata(msg_reader *c, const tlsrpt_report *r)
 TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                            tlsrpt_diag *diag)
 {
+    size_t work;
+    return trpt_report_parse_message_work(out, data, len, flags, diag, &work);
+}
+
+int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                   tlsrpt_diag *diag, size_t *work)
+{
+    *work = 0;
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
@@ -1089,6 +1376,7 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
         return c.rc;
     }
     walk_entity(&c, 0, len, 0, 1);
+    *work = c.work;
     if (c.rc != TLSRPT_OK)
         return c.rc;
     if (c.best.rank == 0) {
@@ -1115,7 +1403,9 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
     const unsigned char *report;
     size_t report_len;
     unsigned char *owned;
-    if (c.rc != TLSRPT_OK || decode_part(&c, b, &report, &report_len, &owned) != 0)
+    int decoded = c.rc == TLSRPT_OK && decode_part(&c, b, &report, &report_len, &owned) == 0;
+    *work = c.work;
+    if (!decoded)
         return c.rc;
     int gz = report_len >= 2 && report[0] == 0x1f && report[1] == 0x8b;
     if ((b->declared == DECLARED_GZIP && !gz) || (b->declared == DECLARED_JSON && gz))
@@ -1128,6 +1418,7 @@ TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data
     if (rc == TLSRPT_OK || rc == TLSRPT_ESEMANTIC || rc == TLSRPT_ESYNTAX || rc == TLSRPT_ELIMIT)
         if (c.rc == TLSRPT_OK)
             check_metadata(&c, r);
+    *work = c.work;
     if (rc == TLSRPT_OK && c.rc != TLSRPT_OK)
         rc = c.rc;
     if (rc == TLSRPT_OK && c.deviation)

@@ -648,19 +648,30 @@ class Messages(TempDir):
                          (1, "file: -\nerror: The message has no report part (application/tlsrpt+gzip or "
                           "application/tlsrpt+json, or a .json/.json.gz attachment). [message-no-report-part]\n"
                           "invalid: 1 error, 0 warnings, 0 infos\n", ""))
-        # a byte outside the base64 alphabet
+        # a base64 error: '=' where a data character must be
         good = report_email(gz)
         start = good.index(b"H4sI")
-        bad = good[:start + 4] + b"*" + good[start + 5:]
+        bad = good[:start + 4] + b"=" + good[start + 5:]
         self.assertEqual(run(["report", "-"], stdin=bad),
-                         (1, "file: -\nerror: byte %d: The byte 0x2a is not a base64 character. "
+                         (1, "file: -\nerror: byte %d: Base64 padding '=' where a data character must be. "
                           "[message-base64-invalid]\ninvalid: 1 error, 0 warnings, 0 infos\n" % (start + 4), ""))
-        # truncated: no closing delimiter
+        # a byte outside the base64 alphabet is skipped (RFC 2045 §6.8): a warning, an error in strict mode
+        junk = good[:start + 4] + b"*" + good[start + 4:]
+        finding = ("byte %d: The byte 0x2a is not a base64 character; it is skipped (RFC 2045 §6.8). "
+                   "[message-base64-junk]" % (start + 4))
+        rc, out, err = run(["report", "-"], stdin=junk)
+        self.assertEqual((rc, err, out.splitlines()[1]), (0, "", "warning: " + finding))
+        self.assertEqual(run(["report", "--strict", "-"], stdin=junk),
+                         (1, "file: -\nerror: " + finding + "\ninvalid: 1 error, 0 warnings, 0 infos\n", ""))
+        # truncated before the closing delimiter, the report part complete: read, with a warning (error if strict)
         cut = good[:good.rindex(b"--=_test_boundary_--")]
-        self.assertEqual(run(["report", "-"], stdin=cut),
-                         (1, "file: -\nerror: byte %d: A multipart entity ends without its closing delimiter "
-                          '"--=_test_boundary_--" (truncated message?). [message-mime-invalid]\n'
-                          "invalid: 1 error, 0 warnings, 0 infos\n" % len(cut), ""))
+        finding = ('byte %d: A multipart entity ends without its closing delimiter "--=_test_boundary_--" '
+                   "(truncated message?); its last part is read up to the end. [message-multipart-unterminated]"
+                   % len(cut))
+        rc, out, err = run(["report", "-"], stdin=cut)
+        self.assertEqual((rc, err, out.splitlines()[1]), (0, "", "warning: " + finding))
+        self.assertEqual(run(["report", "--strict", "-"], stdin=cut),
+                         (1, "file: -\nerror: " + finding + "\ninvalid: 1 error, 0 warnings, 0 infos\n", ""))
         # JSON statuses: unusable, syntax-error, unsupported
         odd = good.replace(b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: x-uuencode")
         for stdin, status, ident in ((eml, "unusable", "message-no-report-part"),
