@@ -9,7 +9,6 @@
  * The memory promise (doc/limits.md): tlsrpt_report_parse() never holds more than 4 x the JSON size + 1 MiB of heap
  * at once (for gzip input, the JSON size is the decompressed size), whatever the input.
  */
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,80 +22,9 @@
 #include "siphash.h"
 #include "testutil.h"
 
-/* ---- A heap meter over every allocation of the library and of this file --------------------------------------- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-
-static int meter_on;
-static long long heap_now, heap_peak;
-
-static void meter_add(void *p)
-{
-    if (meter_on && p) {
-        heap_now += (long long)malloc_usable_size(p);
-        if (heap_now > heap_peak)
-            heap_peak = heap_now;
-    }
-}
-
-static void meter_sub(void *p)
-{
-    if (meter_on && p)
-        heap_now -= (long long)malloc_usable_size(p);
-}
-
-void *__wrap_malloc(size_t n)
-{
-    void *p = __real_malloc(n);
-    meter_add(p);
-    return p;
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-    void *p = __real_calloc(n, m);
-    meter_add(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    /* The old and the new block both exist for a moment: count the new one before the old one goes. */
-    long long old = (meter_on && p) ? (long long)malloc_usable_size(p) : 0;
-    void *q = __real_realloc(p, n);
-    if (q && meter_on) {
-        heap_now += (long long)malloc_usable_size(q);
-        if (heap_now > heap_peak)
-            heap_peak = heap_now;
-        heap_now -= old;
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    meter_sub(p);
-    __real_free(p);
-}
-
-static void meter_start(void)
-{
-    heap_now = heap_peak = 0;
-    meter_on = 1;
-}
-
-static long long meter_stop(void)
-{
-    meter_on = 0;
-    return heap_peak;
-}
+/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc and free: heap_meter.h meters the peak
+ * heap of each parse, the library's allocations and the diag list's included. */
+#include "heap_meter.h"
 
 #define MIB (1024LL * 1024LL)
 
@@ -143,19 +71,18 @@ static const char HEAD[] = "{\"organization-name\":\"Hostile Inc.\",\"date-range
                            "\"2026-11-01T00:00:00Z\",\"end-datetime\":\"2026-11-01T23:59:59Z\"},\"contact-info\":"
                            "\"mailto:x@example.net\",\"report-id\":\"r-1\",";
 
-/* A report whose "policies" array holds n copies of elem (a trailing comma is not written). */
-static gen policies_of(const char *elem, size_t n)
+/* head, then n copies of elem separated by commas, then tail. */
+static gen repeated(const char *head, const char *elem, size_t n, const char *tail)
 {
     gen g = {0};
-    puts_(&g, HEAD);
-    puts_(&g, "\"policies\":[");
+    puts_(&g, head);
     size_t el = strlen(elem);
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(&g, ",", 1);
         put(&g, elem, el);
     }
-    puts_(&g, "]}");
+    puts_(&g, tail);
     return g;
 }
 
@@ -163,22 +90,20 @@ static const char POLICY_OPEN[] = "{\"policy\":{\"policy-type\":\"sts\",\"policy
                                   "\"policy-string\":[\"version: STSv1\",\"mode: enforce\"],\"mx-host\":[\"mx.example.com\"]},"
                                   "\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}";
 
+/* A report whose "policies" array holds n copies of elem. */
+static gen policies_of(const char *elem, size_t n)
+{
+    char head[sizeof HEAD + 16];
+    snprintf(head, sizeof head, "%s\"policies\":[", HEAD);
+    return repeated(head, elem, n, "]}");
+}
+
 /* One policy whose "failure-details" array holds n copies of elem. */
 static gen details_of(const char *elem, size_t n)
 {
-    gen g = {0};
-    puts_(&g, HEAD);
-    puts_(&g, "\"policies\":[");
-    puts_(&g, POLICY_OPEN);
-    puts_(&g, ",\"failure-details\":[");
-    size_t el = strlen(elem);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            put(&g, ",", 1);
-        put(&g, elem, el);
-    }
-    puts_(&g, "]}]}");
-    return g;
+    char head[sizeof HEAD + sizeof POLICY_OPEN + 40];
+    snprintf(head, sizeof head, "%s\"policies\":[%s,\"failure-details\":[", HEAD, POLICY_OPEN);
+    return repeated(head, elem, n, "]}]}");
 }
 
 /* gzip of g's text (libdeflate, level 6: the same gzip format as the gzip program). */
@@ -203,7 +128,7 @@ static int metered_parse(const gen *in, unsigned flags, tlsrpt_diag *d, long lon
     meter_start();
     int rc = trpt_report_parse_stats(&r, in->data, in->len, flags, d, s);
     tlsrpt_report_free(r);
-    *peak = meter_stop();
+    *peak = (long long)meter_stop();
     return rc;
 }
 

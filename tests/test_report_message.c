@@ -11,81 +11,9 @@
 
 #include "report_testutil.h"
 
-/* ---- Counting allocator (tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free) ---------
- * While `mem_counting` is set, mem_now follows the bytes held (malloc_usable_size) by allocations made from the
- * test and the library's own code, and mem_peak its highest value. */
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-
-static int mem_counting;
-static size_t mem_now, mem_peak;
-
-static void mem_add(void *p)
-{
-    if (p && mem_counting) {
-        mem_now += malloc_usable_size(p);
-        if (mem_now > mem_peak)
-            mem_peak = mem_now;
-    }
-}
-
-static void mem_sub(void *p)
-{
-    if (p && mem_counting) {
-        size_t n = malloc_usable_size(p);
-        mem_now = mem_now > n ? mem_now - n : 0;
-    }
-}
-
-void *__wrap_malloc(size_t n)
-{
-    void *p = __real_malloc(n);
-    mem_add(p);
-    return p;
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-    void *p = __real_calloc(n, m);
-    mem_add(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    size_t old = p && mem_counting ? malloc_usable_size(p) : 0;
-    void *q = __real_realloc(p, n);
-    if (q) {
-        mem_now = mem_now > old ? mem_now - old : 0;
-        mem_add(q);
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    mem_sub(p);
-    __real_free(p);
-}
-
-/* Starts counting from zero; mem_stop() returns the peak. */
-static void mem_start(void)
-{
-    mem_now = mem_peak = 0;
-    mem_counting = 1;
-}
-
-static size_t mem_stop(void)
-{
-    mem_counting = 0;
-    return mem_peak;
-}
+/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free: heap_meter.h counts the bytes
+ * held during a parse. */
+#include "heap_meter.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------------------------- */
 
@@ -1732,15 +1660,15 @@ START_TEST(memory_is_bounded)
         tlsrpt_diag *d;
         tlsrpt_report *r;
         ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
-        mem_start();
+        meter_start();
         ck_assert_int_eq(tlsrpt_report_parse_message(&r, msg, len, 0, d), TLSRPT_OK);
-        size_t message_peak = mem_stop();
+        size_t message_peak = meter_stop();
         tlsrpt_report_free(r);
         tlsrpt_diag_free(d);
         ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
-        mem_start();
+        meter_start();
         ck_assert_int_eq(tlsrpt_report_parse(&r, json, n, 0, d), TLSRPT_OK);
-        size_t report_peak = mem_stop();
+        size_t report_peak = meter_stop();
         tlsrpt_report_free(r);
         tlsrpt_diag_free(d);
         ck_assert_msg(message_peak <= report_peak + len + 65536,
@@ -1757,9 +1685,9 @@ START_TEST(memory_is_bounded)
         tlsrpt_diag *d;
         tlsrpt_report *r;
         ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
-        mem_start();
+        meter_start();
         ck_assert_int_eq(tlsrpt_report_parse_message(&r, msg, len, 0, d), TLSRPT_OK);
-        size_t peak = mem_stop();
+        size_t peak = meter_stop();
         ck_assert_msg(peak <= len + 65536, "shape %d: %zu bytes held for a message of %zu", shape, peak, len);
         tlsrpt_report_free(r);
         tlsrpt_diag_free(d);
