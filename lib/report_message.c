@@ -102,17 +102,23 @@ static void fatal_diag(msg_reader *c, int rc, const char *id, size_t at, const c
 
 /* A deviation from RFC 8460 §5.3 or the MIME RFCs that the reader can read past: WARNING, or ERROR in strict mode
  * (the parse then fails with TLSRPT_ESEMANTIC once everything has been looked at). */
+static void deviation_vdiag(msg_reader *c, const char *id, size_t at, const char *fmt, va_list ap) TRPT_PRINTF(4, 0);
+static void deviation_vdiag(msg_reader *c, const char *id, size_t at, const char *fmt, va_list ap)
+{
+    if (trpt_diag_vadd(c->diag, c->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, at, NULL, fmt,
+                       ap) != TLSRPT_OK && c->rc == TLSRPT_OK)
+        c->rc = TLSRPT_ENOMEM;
+    if (c->strict)
+        c->deviation = 1;
+}
+
 static void deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
 static void deviation_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (trpt_diag_vadd(c->diag, c->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, at, NULL, fmt,
-                       ap) != TLSRPT_OK && c->rc == TLSRPT_OK)
-        c->rc = TLSRPT_ENOMEM;
+    deviation_vdiag(c, id, at, fmt, ap);
     va_end(ap);
-    if (c->strict)
-        c->deviation = 1;
 }
 
 static void info_diag(msg_reader *c, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
@@ -134,12 +140,8 @@ static int mime_deviation_diag(msg_reader *c, const char *id, size_t at, const c
 {
     va_list ap;
     va_start(ap, fmt);
-    if (trpt_diag_vadd(c->diag, c->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, at, NULL, fmt,
-                       ap) != TLSRPT_OK && c->rc == TLSRPT_OK)
-        c->rc = TLSRPT_ENOMEM;
+    deviation_vdiag(c, id, at, fmt, ap);
     va_end(ap);
-    if (c->strict)
-        c->deviation = 1;
     return c->rc == TLSRPT_OK ? 0 : -1;
 }
 
