@@ -4,6 +4,7 @@
  * Every value is checked as it comes in, so a built report always serializes and reads back equal. Counts never
  * wrap: a sum over UINT64_MAX is TLSRPT_ELIMIT ("over a limit", like every other count overflow in the library, see
  * trpt_u64_add) and leaves everything unchanged. */
+#include "datetime.h"
 #include "report_internal.h"
 
 #include <arpa/inet.h>

@@ -12,6 +12,7 @@
  *   - notes: unknown members, ignored (INFO in both modes: RFC 8460 does not forbid extensions).
  */
 #include "json_reader.h"
+#include "datetime.h"
 #include "report_internal.h"
 
 #include <stdio.h>
@@ -459,80 +460,7 @@ static int member_index(parser *p, const member_name *names, int n)
     return -1;
 }
 
-/* ---- RFC 3339 date-time -------------------------------------------------------------------------------------------- */
-
-static int digits(const char *s, size_t len, size_t at, size_t n, int *value)
-{
-    if (at + n > len)
-        return 0;
-    int v = 0;
-    for (size_t i = at; i < at + n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *value = v;
-    return 1;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return days[m - 1];
-}
-
-int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone)
-{
-    int year, month, day, hour, minute, second;
-    *out = 0;
-    *has_zone = 0;
-    if (!digits(s, len, 0, 4, &year) || len < 19 || s[4] != '-' || !digits(s, len, 5, 2, &month) || s[7] != '-' ||
-        !digits(s, len, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') || !digits(s, len, 11, 2, &hour) ||
-        s[13] != ':' || !digits(s, len, 14, 2, &minute) || s[16] != ':' || !digits(s, len, 17, 2, &second))
-        return TLSRPT_ESYNTAX;
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
-        second > 60)
-        return TLSRPT_ESYNTAX;
-    size_t i = 19;
-    if (i < len && s[i] == '.') { /* time-secfrac: truncated to whole seconds */
-        size_t start = ++i;
-        while (i < len && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == start)
-            return TLSRPT_ESYNTAX;
-    }
-    int64_t offset = 0;
-    if (i < len) {
-        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
-            *has_zone = 1;
-        } else if ((s[i] == '+' || s[i] == '-') && i + 6 == len) {
-            int oh, om;
-            if (!digits(s, len, i + 1, 2, &oh) || s[i + 3] != ':' || !digits(s, len, i + 4, 2, &om) || oh > 23 ||
-                om > 59)
-                return TLSRPT_ESYNTAX;
-            offset = (int64_t)(oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
-            *has_zone = 1;
-        } else {
-            return TLSRPT_ESYNTAX;
-        }
-    }
-    /* A leap second (:60) counts as the first second of the next minute, as POSIX time has no leap seconds. */
-    *out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
-    return TLSRPT_OK;
-}
+/* ---- Date-times (datetime.h) ------------------------------------------------------------------------------------- */
 
 static void read_datetime(parser *p, int64_t *field, int *has_field)
 {

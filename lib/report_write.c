@@ -5,6 +5,7 @@
  * gives the same bytes, which makes the output testable byte for byte and lets an MTA retry a delivery with the very
  * same message (same Message-ID, so the receiver can drop the duplicate). */
 #include "json_writer.h"
+#include "datetime.h"
 #include "report_internal.h"
 
 #include <libdeflate.h>
@@ -26,74 +27,6 @@
 
 /* Longest From or To value: "From: " + value must fit one 998-octet line. */
 #define TRPT_ADDRESS_HEADER_MAX (998u - 6u)
-
-/* ---- RFC 3339 date-time ---------------------------------------------------------------------------------------- */
-
-/* Civil date of a day count from 1970-01-01 (Howard Hinnant's civil_from_days, proleptic Gregorian). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-typedef struct broken_time {
-    int64_t days; /* since 1970-01-01 */
-    int64_t year;
-    int month, day, hour, minute, second;
-} broken_time;
-
-static void break_time(int64_t t, broken_time *bt)
-{
-    int64_t days = t / 86400, secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    bt->days = days;
-    civil_from_days(days, &bt->year, &bt->month, &bt->day);
-    bt->hour = (int)(secs / 3600);
-    bt->minute = (int)(secs / 60 % 60);
-    bt->second = (int)(secs % 60);
-}
-
-/* Writes v as exactly n decimal digits (with leading zeros). */
-static void put_digits(char *out, unsigned v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        out[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
-int trpt_datetime_format(int64_t t, char out[21])
-{
-    if (t < TRPT_TIME_MIN || t > TRPT_TIME_MAX)
-        return TLSRPT_EINVAL;
-    broken_time bt;
-    break_time(t, &bt); /* the range check above keeps the year in 0..9999 */
-    /* "YYYY-MM-DDTHH:MM:SSZ", digit by digit (snprintf's "%04d" cannot be proven to fit by gcc -O3). */
-    put_digits(out, (unsigned)bt.year, 4);
-    out[4] = '-';
-    put_digits(out + 5, (unsigned)bt.month, 2);
-    out[7] = '-';
-    put_digits(out + 8, (unsigned)bt.day, 2);
-    out[10] = 'T';
-    put_digits(out + 11, (unsigned)bt.hour, 2);
-    out[13] = ':';
-    put_digits(out + 14, (unsigned)bt.minute, 2);
-    out[16] = ':';
-    put_digits(out + 17, (unsigned)bt.second, 2);
-    out[19] = 'Z';
-    out[20] = '\0';
-    return TLSRPT_OK;
-}
 
 /* ---- JSON ----------------------------------------------------------------------------------------------------------- */
 
@@ -417,18 +350,6 @@ static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
     trpt_buf_puts(b, "\r\n");
 }
 
-/* RFC 5322 §3.3 date-time in UTC: "Mon, 01 Jul 2024 23:59:59 +0000". */
-static void append_rfc5322_date(trpt_buf *b, int64_t t)
-{
-    static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; /* 1970-01-01: Thursday */
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    broken_time bt;
-    break_time(t, &bt);
-    trpt_buf_printf(b, "%s, %02d %s %04lld %02d:%02d:%02d +0000", wday[bt.days % 7], bt.day, mon[bt.month - 1],
-                    (long long)bt.year, bt.hour, bt.minute, bt.second);
-}
-
 /* Base64 (RFC 2045) in lines of 76 characters, each ended by CRLF. */
 static void append_base64(trpt_buf *b, const unsigned char *data, size_t len)
 {
@@ -519,7 +440,7 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     const char *subject[] = {"Subject:", "Report", "Domain:", domain, "Submitter:", sender, "Report-ID:", msgid};
     append_folded(&b, subject, sizeof subject / sizeof subject[0]);
     trpt_buf_puts(&b, "Date: ");
-    append_rfc5322_date(&b, r->end_time);
+    trpt_datetime_put_rfc5322(&b, r->end_time);
     trpt_buf_printf(&b, "\r\nMessage-ID: <tlsrpt.%016llx%016llx@%s>\r\n", (unsigned long long)h1,
                     (unsigned long long)h2, sender);
     trpt_buf_puts(&b, "MIME-Version: 1.0\r\n");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
 #include "report_testutil.h"
 
 /* ---- Allocation counting and failure injection ------------------------------------------------------------------- */

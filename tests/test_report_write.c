@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
 #include "report_testutil.h"
 
 /* ---- Helpers ------------------------------------------------------------------------------------------------------- */
