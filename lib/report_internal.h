@@ -177,20 +177,6 @@ typedef struct trpt_parse_stats {
 int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
                             trpt_parse_stats *stats);
 
-/* ---- gzip (lib/gzip.c) ---------------------------------------------------------------------------------------- */
-/* 1 if data starts with the gzip magic bytes 0x1f 0x8b. */
-int trpt_gzip_detect(const void *data, size_t len);
-
-/* Decompresses every member of a gzip file (RFC 1952: a file is a series of members; their outputs are
- * concatenated, as gzip -d does). Never allocates more than max_out bytes for the output (plus nothing else that
- * scales with the input): output over max_out is TLSRPT_ELIMIT ("gzip-too-large"). A corrupt or truncated
- * member, or bytes after the last member that are not another member, is TLSRPT_ESYNTAX ("gzip-invalid",
- * "gzip-trailing-data"), with the byte offset of the member. The ISIZE trailer field is only a hint for the first
- * buffer size. On success *out (free()) holds *out_len bytes (not NUL-terminated; may be 0 bytes with *out
- * non-NULL). Returns TLSRPT_OK, TLSRPT_ESYNTAX, TLSRPT_ELIMIT or TLSRPT_ENOMEM (*out NULL on failure). */
-int trpt_gzip_decompress(const void *data, size_t len, size_t max_out, unsigned char **out, size_t *out_len,
-                         tlsrpt_diag *diag);
-
 /* ---- IP address text (lib/report_validate.c) -------------------------------------------------------------------- */
 /* Parses IPv4 dotted-quad (RFC 8460 / RFC 3986 dec-octet, no leading zeros) or IPv6 text (RFC 4291 §2.2, with an
  * optional trailing dotted quad; no zone id, no brackets). Returns 4 or 6 (and the address in network order in

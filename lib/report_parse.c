@@ -13,6 +13,7 @@
  */
 #include "json_reader.h"
 #include "datetime.h"
+#include "gzip.h"
 #include "report_internal.h"
 
 #include <stdio.h>

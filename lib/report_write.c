@@ -6,20 +6,15 @@
  * same message (same Message-ID, so the receiver can drop the duplicate). */
 #include "json_writer.h"
 #include "datetime.h"
+#include "gzip.h"
 #include "report_internal.h"
 
-#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A C string literal as (text, length) for trpt_jw_name(). */
 #define TEXT_NAME(s) (s), (sizeof(s) - 1)
-
-/* gzip level: 6 of libdeflate's 1..12 (its default). On the 2.2 MB benchmark report (bench/README.md) it compresses
- * in about 9.5 ms to 160 886 bytes, where level 9 takes about 92 ms for 156 594 bytes (2.7 % fewer) and 12 several
- * times longer still: level 9 alone would miss the 20 ms budget for serializing and compressing such a report. */
-#define TRPT_GZIP_LEVEL 6
 
 /* Longest Report-ID msg-id (with its angle brackets) that tlsrpt_report_to_message() puts in the Subject: it gets a
  * folded line of its own, which must stay within RFC 5322's 998 octets with the leading space, with room to spare. */
@@ -139,30 +134,6 @@ TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, c
 
 /* ---- gzip ------------------------------------------------------------------------------------------------------------ */
 
-static int gzip_bytes(const void *data, size_t len, unsigned char **out, size_t *out_len)
-{
-    *out = NULL;
-    *out_len = 0;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(TRPT_GZIP_LEVEL);
-    if (!c)
-        return TLSRPT_ENOMEM;
-    size_t bound = libdeflate_gzip_compress_bound(c, len);
-    unsigned char *buf = malloc(bound ? bound : 1);
-    if (!buf) {
-        libdeflate_free_compressor(c);
-        return TLSRPT_ENOMEM;
-    }
-    size_t n = libdeflate_gzip_compress(c, data, len, buf, bound);
-    libdeflate_free_compressor(c);
-    if (n == 0) { /* cannot happen with a buffer of the bound's size */
-        free(buf);
-        return TLSRPT_ENOMEM;
-    }
-    *out = buf;
-    *out_len = n;
-    return TLSRPT_OK;
-}
-
 TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, size_t *out_len)
 {
     if (out_len)
@@ -178,7 +149,7 @@ TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, 
     if (rc != TLSRPT_OK)
         return rc;
     unsigned char *gz;
-    rc = gzip_bytes(json, json_len, &gz, out_len);
+    rc = trpt_gzip_compress(json, json_len, &gz, out_len);
     free(json);
     if (rc == TLSRPT_OK)
         *out = gz;

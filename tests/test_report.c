@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "gzip.h"
 #include "report_internal.h"
 #include "testutil.h"
 

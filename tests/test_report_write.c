@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "gzip.h"
 #include "report_testutil.h"
 
 /* ---- Helpers ------------------------------------------------------------------------------------------------------- */
