@@ -5,9 +5,10 @@
  * wrap: a sum over UINT64_MAX is TLSRPT_ELIMIT ("over a limit", like every other count overflow in the library, see
  * trpt_u64_add) and leaves everything unchanged. */
 #include "datetime.h"
+#include "ip.h"
 #include "report_internal.h"
 
-#include <arpa/inet.h>
+#include <arpa/inet.h> /* inet_ntop */
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,12 +238,16 @@ static int set_ip(tlsrpt_failure *f, char **field, const char *ip)
     unsigned char addr[16];
     char text[INET6_ADDRSTRLEN];
     int family;
-    if (inet_pton(AF_INET, ip, addr) == 1)
+    switch (trpt_ip_parse(ip, strlen(ip), addr)) {
+    case 4:
         family = AF_INET;
-    else if (inet_pton(AF_INET6, ip, addr) == 1)
+        break;
+    case 6:
         family = AF_INET6;
-    else
+        break;
+    default:
         return TLSRPT_EINVAL;
+    }
     if (!inet_ntop(family, addr, text, sizeof text))
         return TLSRPT_EINVAL;
     return trpt_set_string(f->arena, field, text, strlen(text));
@@ -286,10 +291,9 @@ static int is_address_literal(const char *s)
     char inner[INET6_ADDRSTRLEN + 5];
     memcpy(inner, s + 1, len - 2);
     inner[len - 2] = '\0';
-    unsigned char addr[16];
     if (strncmp(inner, "IPv6:", 5) == 0)
-        return inet_pton(AF_INET6, inner + 5, addr) == 1;
-    return inet_pton(AF_INET, inner, addr) == 1;
+        return trpt_ip_parse(inner + 5, len - 2 - 5, NULL) == 6;
+    return trpt_ip_parse(inner, len - 2, NULL) == 4;
 }
 
 TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const char *helo)
@@ -360,13 +364,9 @@ static int is_ip_literal_inner(const char *s, size_t from, size_t to)
                 return 0;
         return 1;
     }
-    char buf[INET6_ADDRSTRLEN];
-    unsigned char addr[16];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= INET6_ADDRSTRLEN)
         return 0;
-    memcpy(buf, s + from, n);
-    buf[n] = '\0';
-    return inet_pton(AF_INET6, buf, addr) == 1;
+    return trpt_ip_parse(s + from, n, NULL) == 6;
 }
 
 /* URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ] (RFC 3986 §3). */

@@ -177,12 +177,4 @@ typedef struct trpt_parse_stats {
 int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
                             trpt_parse_stats *stats);
 
-/* ---- IP address text (lib/report_validate.c) -------------------------------------------------------------------- */
-/* Parses IPv4 dotted-quad (RFC 8460 / RFC 3986 dec-octet, no leading zeros) or IPv6 text (RFC 4291 §2.2, with an
- * optional trailing dotted quad; no zone id, no brackets). Returns 4 or 6 (and the address in network order in
- * addr[0..3] or addr[0..15]; addr may be NULL), or 0 when the text is not an address. */
-int trpt_ip_parse(const char *s, size_t len, unsigned char addr[16]);
-/* 1 if s is an IP address in its RFC 5952 canonical text form (always 1 for a valid IPv4 address). */
-int trpt_ip_is_canonical(const char *s, size_t len);
-
 #endif

@@ -1,8 +1,8 @@
 /* libtlsrpt — report destination URIs: RFC 3986 syntax with RFC 8460's encoding rules, RFC 6068 mailto:,
  * https: with a host. SPDX-License-Identifier: MIT */
+#include "ip.h"
 #include "uri_internal.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,18 +139,10 @@ static int ip_literal_ok(const char *s, size_t n)
         }
         return 1;
     }
-    char buf[64];
-    unsigned char addr[16];
-    if (n >= sizeof buf)
+    if (n >= 64)
         return 0;
-    /* IPv6address is HEXDIG, ':' and '.' only; checked here because inet_pton stops at a NUL byte. */
-    for (size_t i = 0; i < n; i++)
-        if (!is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
-            return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    /* inet_pton also accepts the dotted-quad tail (::ffff:192.0.2.1), as RFC 3986's IPv6address does. */
-    return inet_pton(AF_INET6, buf, addr) == 1;
+    /* trpt_ip_parse also accepts the dotted-quad tail (::ffff:192.0.2.1), as RFC 3986's IPv6address does. */
+    return trpt_ip_parse(s, n, NULL) == 6;
 }
 
 int trpt_uri_has_scheme(const char *text, size_t len)

@@ -9,6 +9,7 @@
 
 #include "datetime.h"
 #include "gzip.h"
+#include "ip.h"
 #include "report_internal.h"
 #include "testutil.h"
 

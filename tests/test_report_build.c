@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "ip.h"
 #include "report_testutil.h"
 
 /* ---- Allocation counting and failure injection ------------------------------------------------------------------- */
