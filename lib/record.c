@@ -20,6 +20,7 @@
  *   - A repeated rua= field is merged in order (rua-repeated). A second v= field is kept as an extension named "v"
  *     with a warning (record-version-repeated): the ABNF reads it as an extension, and it round-trips.
  */
+#include "charclass.h"
 #include "uri_internal.h"
 
 #include <stdio.h>
@@ -45,14 +46,9 @@ static int is_wsp(unsigned char c)
     return c == ' ' || c == '\t';
 }
 
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 static int is_ext_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
+    return trpt_is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 /* tlsrpt-ext-value = 1*(%x21-3A / %x3C / %x3E-7E) */
@@ -64,7 +60,7 @@ static int is_ext_value_char(unsigned char c)
 static int ext_name_ok(const char *name)
 {
     size_t n = strlen(name);
-    if (n == 0 || n > EXT_NAME_MAX || !is_alnum((unsigned char)name[0]))
+    if (n == 0 || n > EXT_NAME_MAX || !trpt_is_alnum((unsigned char)name[0]))
         return 0;
     for (size_t i = 1; i < n; i++)
         if (!is_ext_name_char((unsigned char)name[i]))
@@ -307,7 +303,7 @@ static int parse_extension(rec_ctx *c, size_t *i)
 {
     size_t name = *i, p = *i;
     char what[16];
-    if (p >= c->len || !is_alnum((unsigned char)c->s[p])) {
+    if (p >= c->len || !trpt_is_alnum((unsigned char)c->s[p])) {
         describe_byte(c, p, what);
         return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-ext-name-invalid", p,
                               "Expected a field name (a letter or digit) at offset %zu, found %s.", p, what);

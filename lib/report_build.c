@@ -4,6 +4,7 @@
  * Every value is checked as it comes in, so a built report always serializes and reads back equal. Counts never
  * wrap: a sum over UINT64_MAX is TLSRPT_ELIMIT ("over a limit", like every other count overflow in the library, see
  * trpt_u64_add) and leaves everything unchanged. */
+#include "charclass.h"
 #include "datetime.h"
 #include "ip.h"
 #include "report_internal.h"
@@ -307,26 +308,6 @@ TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const cha
 
 /* ---- RFC 3986 URI check (additional-information) --------------------------------------------------------------- */
 
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_hex(int c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int is_unreserved(int c)
-{
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 static int is_sub_delim(int c)
 {
     return c && strchr("!$&'()*+,;=", c) != NULL;
@@ -338,10 +319,10 @@ static int all_of(const char *s, size_t from, size_t to, const char *extra)
     for (size_t i = from; i < to; i++) {
         int c = (unsigned char)s[i];
         if (c == '%') {
-            if (to - i < 3 || !is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
+            if (to - i < 3 || !trpt_is_hexdig((unsigned char)s[i + 1]) || !trpt_is_hexdig((unsigned char)s[i + 2]))
                 return 0;
             i += 2;
-        } else if (!is_unreserved(c) && !is_sub_delim(c) && !(c && strchr(extra, c))) {
+        } else if (!trpt_is_unreserved(c) && !is_sub_delim(c) && !(c && strchr(extra, c))) {
             return 0;
         }
     }
@@ -355,12 +336,12 @@ static int is_ip_literal_inner(const char *s, size_t from, size_t to)
     if (n > 0 && (s[from] == 'v' || s[from] == 'V')) {
         /* IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ) */
         size_t i = from + 1;
-        while (i < to && is_hex((unsigned char)s[i]))
+        while (i < to && trpt_is_hexdig((unsigned char)s[i]))
             i++;
         if (i == from + 1 || i >= to || s[i] != '.' || i + 1 >= to)
             return 0;
         for (i++; i < to; i++)
-            if (!is_unreserved((unsigned char)s[i]) && !is_sub_delim((unsigned char)s[i]) && s[i] != ':')
+            if (!trpt_is_unreserved((unsigned char)s[i]) && !is_sub_delim((unsigned char)s[i]) && s[i] != ':')
                 return 0;
         return 1;
     }
@@ -373,10 +354,10 @@ static int is_ip_literal_inner(const char *s, size_t from, size_t to)
 static int is_absolute_uri(const char *s)
 {
     size_t len = strlen(s);
-    if (len == 0 || len > TLSRPT_MAX_URI_LENGTH || !is_alpha((unsigned char)s[0]))
+    if (len == 0 || len > TLSRPT_MAX_URI_LENGTH || !trpt_is_alpha((unsigned char)s[0]))
         return 0;
     size_t i = 1;
-    while (i < len && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) || s[i] == '+' ||
+    while (i < len && (trpt_is_alpha((unsigned char)s[i]) || trpt_is_digit((unsigned char)s[i]) || s[i] == '+' ||
                        s[i] == '-' || s[i] == '.'))
         i++;
     if (i >= len || s[i] != ':')
@@ -419,7 +400,7 @@ static int is_absolute_uri(const char *s)
             if (s[host_to] != ':')
                 return 0;
             for (size_t k = host_to + 1; k < a_end; k++)
-                if (!is_digit((unsigned char)s[k]))
+                if (!trpt_is_digit((unsigned char)s[k]))
                     return 0;
         }
         path_from = a_end; /* path-abempty: empty or starting with "/" */

@@ -5,6 +5,8 @@
  * gives the same bytes, which makes the output testable byte for byte and lets an MTA retry a delivery with the very
  * same message (same Message-ID, so the receiver can drop the duplicate). */
 #include "json_writer.h"
+#include "base64.h"
+#include "charclass.h"
 #include "datetime.h"
 #include "gzip.h"
 #include "report_internal.h"
@@ -158,11 +160,6 @@ TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, 
 
 /* ---- File name (RFC 8460 §5.1) ------------------------------------------------------------------------------------ */
 
-static int is_alnum(int c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* filename = sender "!" policy-domain "!" begin-timestamp "!" end-timestamp [ "!" unique-id ] "." extension */
 static int make_filename(const tlsrpt_report *r, const char *sender, const char *policy_domain,
                          const char *unique_id, int gzip, char **out)
@@ -175,7 +172,7 @@ static int make_filename(const tlsrpt_report *r, const char *sender, const char 
         if (!*unique_id)
             return TLSRPT_EINVAL;
         for (const char *p = unique_id; *p; p++)
-            if (!is_alnum((unsigned char)*p))
+            if (!trpt_is_alnum((unsigned char)*p))
                 return TLSRPT_EINVAL;
     }
     char *s = NULL, *d = NULL;
@@ -221,12 +218,6 @@ static int is_printable_ascii(const char *s)
     return 1;
 }
 
-/* RFC 5322 atext. */
-static int is_atext(int c)
-{
-    return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
-
 /* 1 if s[0..len) is an RFC 5322 dot-atom-text: 1*atext *("." 1*atext). */
 static int is_dot_atom_text(const char *s, size_t len)
 {
@@ -236,7 +227,7 @@ static int is_dot_atom_text(const char *s, size_t len)
         if (s[i] == '.') {
             if (s[i - 1] == '.')
                 return 0;
-        } else if (!is_atext((unsigned char)s[i])) {
+        } else if (!trpt_is_atext((unsigned char)s[i])) {
             return 0;
         }
     }
@@ -263,7 +254,7 @@ static void append_report_msgid(trpt_buf *b, const char *report_id, const char *
     int prev_dot = 1; /* a '.' at the start must be encoded */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)report_id[i];
-        int keep = (c != '%' && is_atext(c)) || (c == '.' && !prev_dot && i + 1 < len);
+        int keep = (c != '%' && trpt_is_atext(c)) || (c == '.' && !prev_dot && i + 1 < len);
         if (keep) {
             trpt_buf_putc(b, (char)c);
         } else {
@@ -319,37 +310,6 @@ static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
         line += len;
     }
     trpt_buf_puts(b, "\r\n");
-}
-
-/* Base64 (RFC 2045) in lines of 76 characters, each ended by CRLF. */
-static void append_base64(trpt_buf *b, const unsigned char *data, size_t len)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char line[78];
-    size_t n = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        size_t k = len - i;
-        if (k > 1)
-            v |= (uint32_t)data[i + 1] << 8;
-        if (k > 2)
-            v |= data[i + 2];
-        line[n++] = alphabet[(v >> 18) & 63];
-        line[n++] = alphabet[(v >> 12) & 63];
-        line[n++] = k > 1 ? alphabet[(v >> 6) & 63] : '=';
-        line[n++] = k > 2 ? alphabet[v & 63] : '=';
-        if (n == 76) {
-            line[n++] = '\r';
-            line[n++] = '\n';
-            trpt_buf_append(b, line, n);
-            n = 0;
-        }
-    }
-    if (n > 0) {
-        line[n++] = '\r';
-        line[n++] = '\n';
-        trpt_buf_append(b, line, n);
-    }
 }
 
 TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
@@ -432,7 +392,7 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     trpt_buf_printf(&b, "--%s\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\n"
                         "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n\r\n",
                     boundary, filename);
-    append_base64(&b, gz, gz_len);
+    trpt_base64_put_lines(&b, gz, gz_len);
     trpt_buf_printf(&b, "--%s--\r\n", boundary);
     rc = trpt_buf_finish(&b, out, out_len);
 done:
