@@ -63,11 +63,6 @@ static inline uint64_t trpt_mix64(uint64_t h)
 int trpt_ascii_strcasecmp(const char *a, const char *b);
 int trpt_ascii_strncasecmp(const char *a, const char *b, size_t n);
 
-/* Length of the longest prefix of s[0..len) that is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates
- * U+D800..U+DFFF, nothing above U+10FFFF; NUL bytes are well-formed). Equals len when the whole text is valid; a
- * truncated sequence at the end stops the prefix before it. */
-size_t trpt_utf8_valid_prefix(const char *s, size_t len);
-
 /* ---- Diagnostics --------------------------------------------------------------------------------------------- */
 /* Appends one finding to d (a NULL d is allowed and ignored). The message is printf-formatted. `path` may be NULL
  * (stored as ""). Returns TLSRPT_OK or TLSRPT_ENOMEM. */

@@ -8,6 +8,7 @@
 #include "datetime.h"
 #include "ip.h"
 #include "report_internal.h"
+#include "utf8.h"
 
 #include <arpa/inet.h> /* inet_ntop */
 #include <stdlib.h>
