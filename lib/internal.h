@@ -78,6 +78,18 @@ int trpt_diag_keeps(tlsrpt_diag *d, int severity);
 /* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
 int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
 
+/* A deviation from the standard a parser reads, one it can read past: a WARNING, or an ERROR when the caller asked
+ * for strict parsing (TLSRPT_PARSE_STRICT). Every parser reports its deviations through these, so that the rule is
+ * one: what a strict failure does to the call's status (stop at once, or fail at the end) stays the parser's.
+ * trpt_diag_deviation_keeps() is trpt_diag_keeps() for that severity: ask it before building a path or a quoted
+ * value for a deviation, so that a dropped warning costs nothing. trpt_diag_deviation() adds the finding (its
+ * message is formatted only when it is kept) and returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_diag_deviation_keeps(tlsrpt_diag *d, int strict);
+int trpt_diag_deviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path, const char *fmt,
+                        ...) TRPT_PRINTF(6, 7);
+int trpt_diag_vdeviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path,
+                         const char *fmt, va_list ap) TRPT_PRINTF(6, 0);
+
 /* Marks a diagnostic id that reaches trpt_diag_add through a variable or helper, so that tests/docs-test.py finds
  * it and checks that doc/diagnostics.md lists it. */
 #define DIAG_ID(id) (id)

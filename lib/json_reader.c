@@ -196,18 +196,20 @@ static int fail(trpt_json_reader *r, int status, const char *id, size_t off, con
     return status;
 }
 
-/* An I-JSON finding: an error in strict mode, else a warning. Returns TLSRPT_OK when reading may go on. */
+/* An I-JSON finding: a deviation (trpt_diag_deviation: an error in strict mode, else a warning). Returns TLSRPT_OK
+ * when reading may go on. */
 static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
     TRPT_PRINTF(5, 6);
 static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
 {
     int strict = (r->flags & TRPT_JSON_STRICT) != 0;
-    if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
-        return TLSRPT_OK; /* the warning would be dropped: no path is rendered for it */
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = add_finding(r, strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, off, fmt, ap);
-    va_end(ap);
+    int rc = TLSRPT_OK;
+    if (trpt_diag_deviation_keeps(r->diag, strict)) { /* no path is rendered for a finding that is not kept */
+        va_list ap;
+        va_start(ap, fmt);
+        rc = trpt_diag_vdeviation(r->diag, strict, id, off, trpt_json_path(r), fmt, ap);
+        va_end(ap);
+    }
     if (strict) {
         r->status = status;
         r->token = 0;
@@ -725,7 +727,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     if (dup != SIZE_MAX) {
         f->cur_name = dup;
         int strict = (r->flags & TRPT_JSON_STRICT) != 0;
-        if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
+        if (!strict && !trpt_diag_deviation_keeps(r->diag, strict))
             return TLSRPT_OK; /* the warning would be dropped: build nothing for it */
         trpt_buf b;
         trpt_buf_init(&b);

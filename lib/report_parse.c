@@ -137,10 +137,10 @@ static void fatal_at(parser *p, int rc, const char *id, size_t offset, const cha
     va_end(ap);
 }
 
-/* A deviation from RFC 8460 is a WARNING, or an ERROR (and TLSRPT_ESEMANTIC) in strict mode. Building its text
- * (a path, a quoted value) is worth it only when the list will keep it: deviation_dropped() records a deviation
- * whose finding would be dropped and returns 1; otherwise it returns 0 and the caller builds the text and calls
- * deviation_at(). So a report with a million deviations costs what reading it costs. */
+/* A deviation from RFC 8460 is a WARNING, or an ERROR (and TLSRPT_ESEMANTIC) in strict mode (trpt_diag_deviation).
+ * Building its text (a path, a quoted value) is worth it only when the list will keep it: deviation_dropped()
+ * records a deviation whose finding would be dropped and returns 1; otherwise it returns 0 and the caller builds the
+ * text and calls deviation_at(). So a report with a million deviations costs what reading it costs. */
 static int deviation_dropped(parser *p)
 {
     if (silenced(p)) {
@@ -148,7 +148,7 @@ static int deviation_dropped(parser *p)
             fatal_status(p, TLSRPT_ESEMANTIC);
         return 1;
     }
-    if (trpt_diag_keeps(p->diag, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING))
+    if (trpt_diag_deviation_keeps(p->diag, p->strict))
         return 0;
     if (p->strict) {
         fatal_status(p, TLSRPT_ESEMANTIC);
@@ -157,16 +157,29 @@ static int deviation_dropped(parser *p)
     return 1;
 }
 
+static void deviation_v(parser *p, const char *id, size_t offset, const char *path, const char *fmt, va_list ap)
+    TRPT_PRINTF(5, 0);
+
+static void deviation_v(parser *p, const char *id, size_t offset, const char *path, const char *fmt, va_list ap)
+{
+    if (p->strict)
+        fatal_status(p, TLSRPT_ESEMANTIC);
+    if (silenced(p))
+        return;
+    if (trpt_diag_vdeviation(p->diag, p->strict, id, offset, path, fmt, ap) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+    if (p->strict)
+        error_counted(p);
+}
+
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
     TRPT_PRINTF(5, 6);
 
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
 {
-    if (p->strict)
-        fatal_status(p, TLSRPT_ESEMANTIC);
     va_list ap;
     va_start(ap, fmt);
-    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, offset, path, fmt, ap);
+    deviation_v(p, id, offset, path, fmt, ap);
     va_end(ap);
 }
 
@@ -177,12 +190,9 @@ static void deviation_here(parser *p, const char *id, const char *fmt, ...)
 {
     if (deviation_dropped(p))
         return;
-    if (p->strict)
-        fatal_status(p, TLSRPT_ESEMANTIC);
     va_list ap;
     va_start(ap, fmt);
-    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, trpt_json_offset(p->json),
-                trpt_json_path(p->json), fmt, ap);
+    deviation_v(p, id, trpt_json_offset(p->json), trpt_json_path(p->json), fmt, ap);
     va_end(ap);
 }
 
