@@ -11,9 +11,9 @@
  *     ERROR (and TLSRPT_ESEMANTIC) with TLSRPT_PARSE_STRICT.
  *   - notes: unknown members, ignored (INFO in both modes: RFC 8460 does not forbid extensions).
  */
-#include "json_reader.h"
 #include "datetime.h"
 #include "gzip.h"
+#include "json_reader.h"
 #include "report_internal.h"
 
 #include <stdio.h>

@@ -4,11 +4,12 @@
  * Everything here is a pure function of its arguments: no clock, no randomness, no environment. The same report
  * gives the same bytes, which makes the output testable byte for byte and lets an MTA retry a delivery with the very
  * same message (same Message-ID, so the receiver can drop the duplicate). */
-#include "json_writer.h"
 #include "base64.h"
 #include "charclass.h"
 #include "datetime.h"
 #include "gzip.h"
+#include "json_writer.h"
+#include "mime.h"
 #include "report_internal.h"
 
 #include <stdio.h>
@@ -206,34 +207,6 @@ TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender
 
 /* ---- E-mail (RFC 8460 §5.3) ------------------------------------------------------------------------------------------ */
 
-/* Non-empty printable US-ASCII (0x20..0x7e): no CR, LF, NUL or other controls, nothing that could start a new
- * header line or need encoding. */
-static int is_printable_ascii(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-            return 0;
-    return 1;
-}
-
-/* 1 if s[0..len) is an RFC 5322 dot-atom-text: 1*atext *("." 1*atext). */
-static int is_dot_atom_text(const char *s, size_t len)
-{
-    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '.') {
-            if (s[i - 1] == '.')
-                return 0;
-        } else if (!trpt_is_atext((unsigned char)s[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* The Report-ID of the Subject, an RFC 5322 msg-id "<" id-left "@" id-right ">":
  * - a report id that already is id-left "@" id-right (both dot-atom-text) is used as it is;
  * - otherwise id-left is the report id with every byte that is not atext (and '%' itself, and each '.' that would
@@ -245,8 +218,8 @@ static void append_report_msgid(trpt_buf *b, const char *report_id, const char *
     size_t len = strlen(report_id);
     const char *at = strchr(report_id, '@');
     trpt_buf_putc(b, '<');
-    if (at && strchr(at + 1, '@') == NULL && is_dot_atom_text(report_id, (size_t)(at - report_id)) &&
-        is_dot_atom_text(at + 1, len - (size_t)(at - report_id) - 1)) {
+    if (at && strchr(at + 1, '@') == NULL && trpt_mime_is_dot_atom_text(report_id, (size_t)(at - report_id)) &&
+        trpt_mime_is_dot_atom_text(at + 1, len - (size_t)(at - report_id) - 1)) {
         trpt_buf_append(b, report_id, len);
         trpt_buf_putc(b, '>');
         return;
@@ -290,28 +263,6 @@ static void hash_bytes(msg_hash *h, const void *data, size_t len)
     }
 }
 
-/* Appends a header field "name: token token ...", folded (CRLF SP) before a token when the line would pass 78
- * characters. Every token is at most 997 octets, so no line passes 998. */
-static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
-{
-    size_t line = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(tokens[i]);
-        if (i > 0) {
-            if (line + 1 + len > 78) {
-                trpt_buf_puts(b, "\r\n ");
-                line = 1;
-            } else {
-                trpt_buf_putc(b, ' ');
-                line++;
-            }
-        }
-        trpt_buf_append(b, tokens[i], len);
-        line += len;
-    }
-    trpt_buf_puts(b, "\r\n");
-}
-
 TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
                                         const char *policy_domain, const char *submitter, char **out,
                                         size_t *out_len)
@@ -321,8 +272,8 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
-    if (!r || !is_printable_ascii(from) || !is_printable_ascii(to) || !is_printable_ascii(policy_domain) ||
-        !is_printable_ascii(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
+    if (!r || !trpt_mime_is_printable(from) || !trpt_mime_is_printable(to) || !trpt_mime_is_printable(policy_domain) ||
+        !trpt_mime_is_printable(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
         strlen(to) > TRPT_ADDRESS_HEADER_MAX || !r->report_id || !*r->report_id)
         return TLSRPT_EINVAL;
     if (!r->has_start_time || !r->has_end_time || r->start_time < 0 || r->end_time < 0 ||
@@ -369,7 +320,7 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
 
     trpt_buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to);
     const char *subject[] = {"Subject:", "Report", "Domain:", domain, "Submitter:", sender, "Report-ID:", msgid};
-    append_folded(&b, subject, sizeof subject / sizeof subject[0]);
+    trpt_mime_put_folded(&b, subject, sizeof subject / sizeof subject[0]);
     trpt_buf_puts(&b, "Date: ");
     trpt_datetime_put_rfc5322(&b, r->end_time);
     trpt_buf_printf(&b, "\r\nMessage-ID: <tlsrpt.%016llx%016llx@%s>\r\n", (unsigned long long)h1,
