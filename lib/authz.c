@@ -2,6 +2,7 @@
  * RFC 8460 does not require it (its §7 says so); it is a local policy knob and a checker finding. See doc/dns.md.
  * SPDX-License-Identifier: MIT */
 #include "dns_internal.h"
+#include "domain.h"
 #include "ip.h"
 
 #include <stdlib.h>

@@ -6,6 +6,7 @@
  * trpt_u64_add) and leaves everything unchanged. */
 #include "charclass.h"
 #include "datetime.h"
+#include "domain.h"
 #include "ip.h"
 #include "report_internal.h"
 #include "utf8.h"

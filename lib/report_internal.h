@@ -79,7 +79,7 @@ int trpt_policy_type_from_name(const char *name);
 int trpt_policy_type_from_text(const char *s, size_t len);
 /* "sts", "tlsa", "no-policy-found" for the known codes; NULL otherwise. */
 const char *trpt_policy_type_to_name(int type);
-/* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise (lib/result_types.c). */
+/* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise. */
 int trpt_result_code_from_name(const char *name);
 int trpt_result_code_from_text(const char *s, size_t len);
 /* The registered name of a TLSRPT_RESULT_* code 1..11; NULL otherwise. */
@@ -164,7 +164,7 @@ void trpt_failure_destroy(tlsrpt_failure *f);
 /* 1 if a and b have the same result type and optional strings (counts not compared). */
 int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b);
 
-/* ---- Parsing (lib/report_parse.c) -------------------------------------------------------------------------------- */
+/* ---- Parsing ----------------------------------------------------------------------------------------------------- */
 /* What one parse used, for tests that hold the parser to its bounds. */
 typedef struct trpt_parse_stats {
     size_t memory_peak;  /* most bytes charged to the parse's budget at once (reader + report + scratch) */

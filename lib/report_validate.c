@@ -6,6 +6,7 @@
  * commit and that a reader can live with (a missing member, an unknown type, counts that disagree, a range that is
  * not one day) is a WARNING, as in the lenient parser; style (non-canonical IPv6 text, a range not aligned to UTC
  * midnight, a missing reason code where RFC 8460 says SHOULD) is an INFO note. */
+#include "domain.h"
 #include "ip.h"
 #include "report_internal.h"
 

@@ -7,6 +7,7 @@
 #include "base64.h"
 #include "charclass.h"
 #include "datetime.h"
+#include "domain.h"
 #include "gzip.h"
 #include "json_writer.h"
 #include "mime.h"

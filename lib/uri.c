@@ -1,6 +1,7 @@
 /* libtlsrpt — report destination URIs: RFC 3986 syntax with RFC 8460's encoding rules, RFC 6068 mailto:,
  * https: with a host. SPDX-License-Identifier: MIT */
 #include "charclass.h"
+#include "domain.h"
 #include "ip.h"
 #include "uri_internal.h"
 
