@@ -142,8 +142,8 @@ static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
     return p;
 }
 
-/* Hex digit values plus one; 0 for anything else. A table of its own, not charclass.h's trpt_hex_value(): a \uXXXX
- * escape is then four loads and no branch per digit, in the reader's hottest loop. */
+/* Hex digit values plus one; 0 for anything else. A table of its own, not charclass.h's trpt_hex_value(), so that a
+ * \uXXXX escape in the reader's string loop costs four table loads and no comparisons per digit. */
 static const unsigned char hex_value1[256] = {
     ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
     ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
