@@ -71,7 +71,6 @@ START_TEST(arena_blocks_alignment_and_release)
 }
 END_TEST
 
-
 Suite *make_suite(void)
 {
     Suite *s = suite_create("arena");
