@@ -2,9 +2,9 @@
  * RFC 8460 does not require it (its §7 says so); it is a local policy knob and a checker finding. See doc/dns.md.
  * SPDX-License-Identifier: MIT */
 #include "dns_internal.h"
+#include "domain.h"
+#include "ip.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,10 +28,9 @@ static int authorizes(const char *text, size_t len)
  * name whose last label is all digits (no top-level domain is numeric, RFC 3696 §2), such as "192.0.2". */
 static int is_ip_literal(const char *host)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
-    if (host[0] == '[' || inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1)
-        return 1;
     size_t len = strlen(host);
+    if (host[0] == '[' || trpt_ip_parse(host, len, NULL) != 0)
+        return 1;
     if (len > 1 && host[len - 1] == '.')
         len--;
     size_t start = len;

@@ -271,3 +271,29 @@ int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const 
     va_end(ap);
     return r == TLSRPT_OK ? rc : TLSRPT_ENOMEM;
 }
+
+static int deviation_severity(int strict)
+{
+    return strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING;
+}
+
+int trpt_diag_deviation_keeps(tlsrpt_diag *d, int strict)
+{
+    return trpt_diag_keeps(d, deviation_severity(strict));
+}
+
+int trpt_diag_vdeviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path,
+                         const char *fmt, va_list ap)
+{
+    return trpt_diag_vadd(d, deviation_severity(strict), id, offset, path, fmt, ap);
+}
+
+int trpt_diag_deviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path, const char *fmt,
+                        ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = trpt_diag_vdeviation(d, strict, id, offset, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}

@@ -1,6 +1,7 @@
 /* libtlsrpt — the resolver object, TXT answers from lookup functions, and RFC 8460 §3: which TXT record is the
  * domain's TLSRPT record. SPDX-License-Identifier: MIT */
 #include "dns_internal.h"
+#include "domain.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

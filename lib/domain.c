@@ -1,5 +1,6 @@
 /* libtlsrpt — domain names: validation, IDNA2008 A-labels (libidn2), organizational domains (libpsl).
  * SPDX-License-Identifier: MIT */
+#include "domain.h"
 #include "internal.h"
 
 #include <idn2.h>

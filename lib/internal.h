@@ -63,11 +63,6 @@ static inline uint64_t trpt_mix64(uint64_t h)
 int trpt_ascii_strcasecmp(const char *a, const char *b);
 int trpt_ascii_strncasecmp(const char *a, const char *b, size_t n);
 
-/* Length of the longest prefix of s[0..len) that is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates
- * U+D800..U+DFFF, nothing above U+10FFFF; NUL bytes are well-formed). Equals len when the whole text is valid; a
- * truncated sequence at the end stops the prefix before it. */
-size_t trpt_utf8_valid_prefix(const char *s, size_t len);
-
 /* ---- Diagnostics --------------------------------------------------------------------------------------------- */
 /* Appends one finding to d (a NULL d is allowed and ignored). The message is printf-formatted. `path` may be NULL
  * (stored as ""). Returns TLSRPT_OK or TLSRPT_ENOMEM. */
@@ -82,6 +77,18 @@ int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, 
 int trpt_diag_keeps(tlsrpt_diag *d, int severity);
 /* Appends an ERROR finding and returns `rc`, or TLSRPT_ENOMEM when the finding could not be stored. */
 int trpt_diag_fail(tlsrpt_diag *d, int rc, const char *id, size_t offset, const char *fmt, ...) TRPT_PRINTF(5, 6);
+
+/* A deviation from the standard a parser reads, one it can read past: a WARNING, or an ERROR when the caller asked
+ * for strict parsing (TLSRPT_PARSE_STRICT). Every parser reports its deviations through these, so that the rule is
+ * one: what a strict failure does to the call's status (stop at once, or fail at the end) stays the parser's.
+ * trpt_diag_deviation_keeps() is trpt_diag_keeps() for that severity: ask it before building a path or a quoted
+ * value for a deviation, so that a dropped warning costs nothing. trpt_diag_deviation() adds the finding (its
+ * message is formatted only when it is kept) and returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_diag_deviation_keeps(tlsrpt_diag *d, int strict);
+int trpt_diag_deviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path, const char *fmt,
+                        ...) TRPT_PRINTF(6, 7);
+int trpt_diag_vdeviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path,
+                         const char *fmt, va_list ap) TRPT_PRINTF(6, 0);
 
 /* Marks a diagnostic id that reaches trpt_diag_add through a variable or helper, so that tests/docs-test.py finds
  * it and checks that doc/diagnostics.md lists it. */
@@ -133,31 +140,5 @@ static inline void trpt_budget_give(trpt_budget *b, size_t n)
  * the cost stays linear in the message size, whatever its shape. */
 int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag, size_t *work);
-
-/* ---- Domain names (lib/domain.c) ----------------------------------------------------------------------------
- * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
- * lint, zone output, DNS lookups, the authorization check and report validation all agree. */
-
-/* Longest name in presentation form without the trailing dot, and longest label (RFC 1035). */
-#define TRPT_DOMAIN_MAX_LENGTH 253u
-#define TRPT_LABEL_MAX_LENGTH 63u
-
-/* Converts a host/domain name (U-labels or A-labels, any case, optional single trailing dot) to lower-case A-labels
- * without the trailing dot, using IDNA2008 non-transitional processing (libidn2). The result must be a host name:
- * labels of 1..63 letters, digits and hyphens, no leading or trailing hyphen, at most 253 octets in all.
- * `allow_underscore` also admits '_' in labels (service names such as _smtp._tls, and the wider set of names that
- * occur in DNS). Returns TLSRPT_OK (*out is new, free()), TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. */
-int trpt_domain_to_alabel(const char *name, int allow_underscore, char **out);
-
-/* 1 if `name` (already lower-case A-labels, no trailing dot) is a syntactically valid host name as above. */
-int trpt_domain_is_valid_alabel(const char *name, size_t len, int allow_underscore);
-
-/* The organizational domain of an A-label name: its registrable domain under the Public Suffix List (libpsl), or
- * the name itself when the name is a public suffix or has no registrable part. Returns TLSRPT_OK (*out is new,
- * free()), TLSRPT_EINVAL or TLSRPT_ENOMEM. */
-int trpt_org_domain(const char *alabel_name, char **out);
-
-/* Compares the organizational domains of two A-label names: 1 same, 0 different, negative TLSRPT_E* on error. */
-int trpt_same_org_domain(const char *a, const char *b);
 
 #endif

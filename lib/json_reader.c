@@ -30,6 +30,7 @@
 #endif
 
 #include "internal.h"
+#include "utf8.h"
 #include "siphash.h"
 
 /* What the reader expects next. */
@@ -141,7 +142,8 @@ static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
     return p;
 }
 
-/* Hex digit values plus one; 0 for anything else. */
+/* Hex digit values plus one; 0 for anything else. A table of its own, not charclass.h's trpt_hex_value(), so that a
+ * \uXXXX escape in the reader's string loop costs four table loads and no comparisons per digit. */
 static const unsigned char hex_value1[256] = {
     ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
     ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
@@ -194,18 +196,20 @@ static int fail(trpt_json_reader *r, int status, const char *id, size_t off, con
     return status;
 }
 
-/* An I-JSON finding: an error in strict mode, else a warning. Returns TLSRPT_OK when reading may go on. */
+/* An I-JSON finding: a deviation (trpt_diag_deviation: an error in strict mode, else a warning). Returns TLSRPT_OK
+ * when reading may go on. */
 static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
     TRPT_PRINTF(5, 6);
 static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t off, const char *fmt, ...)
 {
     int strict = (r->flags & TRPT_JSON_STRICT) != 0;
-    if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
-        return TLSRPT_OK; /* the warning would be dropped: no path is rendered for it */
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = add_finding(r, strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, off, fmt, ap);
-    va_end(ap);
+    int rc = TLSRPT_OK;
+    if (trpt_diag_deviation_keeps(r->diag, strict)) { /* no path is rendered for a finding that is not kept */
+        va_list ap;
+        va_start(ap, fmt);
+        rc = trpt_diag_vdeviation(r->diag, strict, id, off, trpt_json_path(r), fmt, ap);
+        va_end(ap);
+    }
     if (strict) {
         r->status = status;
         r->token = 0;
@@ -286,70 +290,7 @@ static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_
     return TLSRPT_OK;
 }
 
-/* ---- UTF-8 ------------------------------------------------------------------------------------------------- */
-
-/* Checks the UTF-8 sequence that starts with the non-ASCII byte s[0] (RFC 3629 §4: no overlongs, no surrogates,
- * nothing above U+10FFFF). Returns its length when well-formed, else 0 with *bad set to the length of its maximal
- * ill-formed subpart (at least 1): Unicode's "U+FFFD substitution of maximal subparts". */
-static inline size_t utf8_sequence(const unsigned char *s, size_t avail, size_t *bad)
-{
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    if (avail < 2 || s[1] < lo || s[1] > hi) {
-        *bad = 1;
-        return 0;
-    }
-    for (size_t i = 2; i < need; i++) {
-        if (i >= avail || (s[i] & 0xC0) != 0x80) {
-            *bad = i;
-            return 0;
-        }
-    }
-    return need;
-}
-
-static size_t utf8_encode(char out[4], uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
+/* ---- UTF-8 (utf8.h) ---------------------------------------------------------------------------------------------- */
 
 /* ---- Strings ----------------------------------------------------------------------------------------------- */
 
@@ -476,7 +417,7 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
         }
         case C_UTF8: {
             size_t bad;
-            size_t n = utf8_sequence(in + p, len - p, &bad);
+            size_t n = trpt_utf8_sequence(in + p, len - p, &bad);
             if (n) {
                 p += n;
                 break;
@@ -566,7 +507,7 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
                     memcpy(out, replacement_char, 3);
                     n = 3;
                 } else {
-                    n = utf8_encode(out, cp);
+                    n = trpt_utf8_encode(out, cp);
                 }
                 p += consumed - 2; /* the common "p += 2" below covers the backslash and the 'u' */
                 break;
@@ -786,7 +727,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     if (dup != SIZE_MAX) {
         f->cur_name = dup;
         int strict = (r->flags & TRPT_JSON_STRICT) != 0;
-        if (!strict && !trpt_diag_keeps(r->diag, TLSRPT_SEVERITY_WARNING))
+        if (!strict && !trpt_diag_deviation_keeps(r->diag, strict))
             return TLSRPT_OK; /* the warning would be dropped: build nothing for it */
         trpt_buf b;
         trpt_buf_init(&b);

@@ -1,6 +1,7 @@
 /* libtlsrpt — the streaming JSON writer (see json_writer.h for the exact output format).
  * SPDX-License-Identifier: MIT */
 #include "json_writer.h"
+#include "utf8.h"
 
 #include <string.h>
 

@@ -20,6 +20,7 @@
  *   - A repeated rua= field is merged in order (rua-repeated). A second v= field is kept as an extension named "v"
  *     with a warning (record-version-repeated): the ABNF reads it as an extension, and it round-trips.
  */
+#include "charclass.h"
 #include "uri_internal.h"
 
 #include <stdio.h>
@@ -45,14 +46,9 @@ static int is_wsp(unsigned char c)
     return c == ' ' || c == '\t';
 }
 
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 static int is_ext_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
+    return trpt_is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 /* tlsrpt-ext-value = 1*(%x21-3A / %x3C / %x3E-7E) */
@@ -64,7 +60,7 @@ static int is_ext_value_char(unsigned char c)
 static int ext_name_ok(const char *name)
 {
     size_t n = strlen(name);
-    if (n == 0 || n > EXT_NAME_MAX || !is_alnum((unsigned char)name[0]))
+    if (n == 0 || n > EXT_NAME_MAX || !trpt_is_alnum((unsigned char)name[0]))
         return 0;
     for (size_t i = 1; i < n; i++)
         if (!is_ext_name_char((unsigned char)name[i]))
@@ -222,18 +218,6 @@ typedef struct rec_ctx {
     size_t first_rua; /* offset of the first rua= field, SIZE_MAX before */
 } rec_ctx;
 
-static int note(const rec_ctx *c, int severity, const char *id, size_t offset, const char *fmt, ...)
-    TRPT_PRINTF(5, 6);
-
-static int note(const rec_ctx *c, int severity, const char *id, size_t offset, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = trpt_diag_vadd(c->diag, severity, id, offset, NULL, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* Describes the byte at offset i for a message: 'c' for printable ASCII, 0xHH otherwise, "end" past the text. */
 static void describe_byte(const rec_ctx *c, size_t i, char buf[16])
 {
@@ -252,9 +236,9 @@ static int parse_rua(rec_ctx *c, size_t *i)
     int rc;
     if (c->first_rua == SIZE_MAX) {
         c->first_rua = field;
-    } else if ((rc = note(c, TLSRPT_SEVERITY_WARNING, "rua-repeated", field,
-                          "The record has more than one rua= field; their destinations are merged in order, but "
-                          "other tools may use only the first.")) != TLSRPT_OK) {
+    } else if ((rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "rua-repeated", field, NULL,
+                                   "The record has more than one rua= field; their destinations are merged in "
+                                   "order, but other tools may use only the first.")) != TLSRPT_OK) {
         return rc;
     }
     size_t p = field + 4;
@@ -281,9 +265,10 @@ static int parse_rua(rec_ctx *c, size_t *i)
         }
         if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER) {
             char *q = trpt_quoted(c->s + start, p - start, 100);
-            rc = note(c, TLSRPT_SEVERITY_WARNING, "rua-scheme-unsupported", start,
-                      "The destination \"%s\" uses a scheme reporters do not support (only mailto: and https:); "
-                      "it will be skipped.", q);
+            rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "rua-scheme-unsupported", start, NULL,
+                               "The destination \"%s\" uses a scheme reporters do not support (only mailto: and "
+                               "https:); it will be skipped.",
+                               q);
             trpt_quoted_free(q);
             if (rc != TLSRPT_OK)
                 return rc;
@@ -307,7 +292,7 @@ static int parse_extension(rec_ctx *c, size_t *i)
 {
     size_t name = *i, p = *i;
     char what[16];
-    if (p >= c->len || !is_alnum((unsigned char)c->s[p])) {
+    if (p >= c->len || !trpt_is_alnum((unsigned char)c->s[p])) {
         describe_byte(c, p, what);
         return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-ext-name-invalid", p,
                               "Expected a field name (a letter or digit) at offset %zu, found %s.", p, what);
@@ -344,17 +329,18 @@ static int parse_extension(rec_ctx *c, size_t *i)
         return rc;
     char *qn = trpt_quoted(c->s + name, name_len, 40);
     if (name_len == 1 && c->s[name] == 'v')
-        rc = note(c, TLSRPT_SEVERITY_WARNING, "record-version-repeated", name,
-                  "A second v= field at offset %zu is kept as an extension; only the first field is the version.",
-                  name);
+        rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-version-repeated", name, NULL,
+                           "A second v= field at offset %zu is kept as an extension; only the first field is the "
+                           "version.",
+                           name);
     else if (name_len == 3 && trpt_ascii_strncasecmp(c->s + name, "rua", 3) == 0)
-        rc = note(c, TLSRPT_SEVERITY_WARNING, "record-rua-wrong-case", name,
-                  "The field \"%s\" is not rua= (field names are case-sensitive); it is kept as an unknown "
-                  "extension.",
-                  qn);
+        rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-rua-wrong-case", name, NULL,
+                           "The field \"%s\" is not rua= (field names are case-sensitive); it is kept as an unknown "
+                           "extension.",
+                           qn);
     else
-        rc = note(c, TLSRPT_SEVERITY_INFO, "record-extension-unknown", name,
-                  "The unknown field \"%s\" is kept but has no meaning in TLSRPT version 1.", qn);
+        rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_INFO, "record-extension-unknown", name, NULL,
+                           "The unknown field \"%s\" is kept but has no meaning in TLSRPT version 1.", qn);
     trpt_quoted_free(qn);
     *i = p;
     return rc;
@@ -394,10 +380,10 @@ static int parse_fields(rec_ctx *c)
             p++;
         if (p == c->len) {
             if (p > ws && !first &&
-                (rc = note(c, TLSRPT_SEVERITY_WARNING, "record-trailing-whitespace", ws,
-                           "Whitespace after the last field (offset %zu) is outside the RFC 8460 grammar; it is "
-                           "ignored.",
-                           ws)) != TLSRPT_OK)
+                (rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-trailing-whitespace", ws, NULL,
+                                    "Whitespace after the last field (offset %zu) is outside the RFC 8460 grammar; "
+                                    "it is ignored.",
+                                    ws)) != TLSRPT_OK)
                 return rc;
             break;
         }
@@ -411,9 +397,10 @@ static int parse_fields(rec_ctx *c)
                                   "Expected ';' before the next field, found %s at offset %zu.", what, p);
         }
         if (first && p > ws &&
-            (rc = note(c, TLSRPT_SEVERITY_WARNING, "record-space-before-semicolon", ws,
-                       "Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the RFC 8460 grammar, but many "
-                       "reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this one.")) !=
+            (rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-space-before-semicolon", ws, NULL,
+                                "Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the RFC 8460 grammar, but "
+                                "many reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this "
+                                "one.")) !=
                 TLSRPT_OK)
             return rc;
         p++;

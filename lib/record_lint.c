@@ -1,6 +1,7 @@
 /* libtlsrpt — what a careful checker says about a valid record. SPDX-License-Identifier: MIT
  *
  * None of these findings makes a record invalid; each has a stable id (doc/diagnostics.md, "Record lint"). */
+#include "domain.h"
 #include "uri_internal.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* libtlsrpt — the record as an RFC 1035 master-file line. SPDX-License-Identifier: MIT */
+#include "domain.h"
 #include "uri_internal.h"
 
 #include <stdlib.h>

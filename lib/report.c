@@ -1,7 +1,6 @@
 /* libtlsrpt — the report object model: construction, lookup of equal objects, getters, free.
  * SPDX-License-Identifier: MIT */
 #include "report_internal.h"
-#include "siphash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,93 +13,6 @@ int trpt_u64_add(uint64_t *acc, uint64_t add)
         return TLSRPT_ELIMIT;
     *acc += add;
     return TLSRPT_OK;
-}
-
-/* ---- Arena ------------------------------------------------------------------------------------------------------- */
-
-#define ARENA_ALIGN _Alignof(max_align_t)
-
-/* Makes a new head block with room for at least `need` bytes. */
-static int arena_add_block(trpt_arena *a, size_t need)
-{
-    size_t size = a->total < TRPT_ARENA_FIRST_BLOCK ? TRPT_ARENA_FIRST_BLOCK
-                  : a->total > TRPT_ARENA_MAX_BLOCK ? TRPT_ARENA_MAX_BLOCK
-                                                    : a->total; /* doubles the arena */
-    if (size < need)
-        size = need;
-    if (size > SIZE_MAX - sizeof(trpt_arena_block))
-        return TLSRPT_ENOMEM;
-    if (!trpt_budget_take(a->budget, sizeof(trpt_arena_block) + size))
-        return TLSRPT_ENOMEM; /* the budget says why (exceeded) */
-    trpt_arena_block *b = malloc(sizeof(trpt_arena_block) + size);
-    if (!b) {
-        trpt_budget_give(a->budget, sizeof(trpt_arena_block) + size);
-        return TLSRPT_ENOMEM;
-    }
-    b->prev = a->head;
-    b->size = size;
-    a->head = b;
-    a->used = 0;
-    a->total += size;
-    return TLSRPT_OK;
-}
-
-/* size bytes at a multiple of align (a power of two, at most ARENA_ALIGN) from the start of a block. */
-static void *arena_take(trpt_arena *a, size_t size, size_t align)
-{
-    if (a->head) {
-        size_t at = (a->used + (align - 1)) & ~(align - 1);
-        if (at <= a->head->size && a->head->size - at >= size) {
-            a->used = at + size;
-            return (unsigned char *)a->head->data + at;
-        }
-    }
-    if (arena_add_block(a, size) != TLSRPT_OK)
-        return NULL;
-    a->used = size;
-    return a->head->data;
-}
-
-void *trpt_arena_alloc(trpt_arena *a, size_t size)
-{
-    return arena_take(a, size, ARENA_ALIGN);
-}
-
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
-{
-    if (len == SIZE_MAX)
-        return NULL;
-    char *copy = arena_take(a, len + 1, 1);
-    if (copy) {
-        if (len)
-            memcpy(copy, s, len);
-        copy[len] = '\0';
-    }
-    return copy;
-}
-
-trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a)
-{
-    trpt_arena_mark m = {a->head, a->used};
-    return m;
-}
-
-void trpt_arena_release(trpt_arena *a, trpt_arena_mark m)
-{
-    while (a->head != m.head) {
-        trpt_arena_block *b = a->head;
-        a->head = b->prev;
-        a->total -= b->size;
-        trpt_budget_give(a->budget, sizeof(trpt_arena_block) + b->size);
-        free(b);
-    }
-    a->used = m.used;
-}
-
-void trpt_arena_free(trpt_arena *a)
-{
-    trpt_arena_mark empty = {NULL, 0};
-    trpt_arena_release(a, empty);
 }
 
 /* ---- Strings ------------------------------------------------------------------------------------------------------ */
@@ -145,44 +57,7 @@ static int str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-/* ---- Hashing ------------------------------------------------------------------------------------------------------
- * An identity hash is SipHash-1-3 (siphash.h) under the key of the index it is for, over each field in turn: first
- * its length as 8 bytes, or UINT64_MAX for an absent field (so that ("ab","c") and ("a","bc"), or NULL and "",
- * differ), then its bytes. The key is drawn from getrandom() when the index is first built: MX host names, IPs and
- * policy strings come from other parties (a receiving domain's DNS, a report's sender), and a hash they could
- * predict would let them make every lookup probe every earlier item. */
-
-static const trpt_hash_key *index_key(trpt_index *ix)
-{
-    if (!ix->key_ready) {
-        trpt_hash_key_new(&ix->key);
-        ix->key_ready = 1;
-    }
-    return &ix->key;
-}
-
-static void hash_u64(trpt_siphash *h, uint64_t v)
-{
-    trpt_siphash_update(h, &v, sizeof v);
-}
-
-static void hash_str(trpt_siphash *h, const char *s)
-{
-    if (!s) {
-        hash_u64(h, UINT64_MAX);
-        return;
-    }
-    size_t n = strlen(s);
-    hash_u64(h, (uint64_t)n);
-    trpt_siphash_update(h, s, n);
-}
-
-static void hash_str_list(trpt_siphash *h, int present, const char *const *list, size_t n)
-{
-    hash_u64(h, present ? (uint64_t)n : UINT64_MAX);
-    for (size_t i = 0; i < n; i++)
-        hash_str(h, list[i]);
-}
+/* ---- Identity hashes (hashindex.h: the fields in turn, under the key of the index they are for) ---------------- */
 
 static uint64_t policy_identity_hash(const trpt_hash_key *key, const char *type_name, const char *domain,
                                      int has_strings, const char *const *strings, size_t n_strings, int has_mx_hosts,
@@ -190,10 +65,10 @@ static uint64_t policy_identity_hash(const trpt_hash_key *key, const char *type_
 {
     trpt_siphash h;
     trpt_siphash_init(&h, key);
-    hash_str(&h, type_name);
-    hash_str(&h, domain);
-    hash_str_list(&h, has_strings, strings, n_strings);
-    hash_str_list(&h, has_mx_hosts, mx_hosts, n_mx_hosts);
+    trpt_hash_str(&h, type_name);
+    trpt_hash_str(&h, domain);
+    trpt_hash_str_list(&h, has_strings, strings, n_strings);
+    trpt_hash_str_list(&h, has_mx_hosts, mx_hosts, n_mx_hosts);
     return trpt_siphash_final(&h);
 }
 
@@ -207,64 +82,14 @@ static uint64_t failure_hash(const trpt_hash_key *key, const tlsrpt_failure *f)
 {
     trpt_siphash h;
     trpt_siphash_init(&h, key);
-    hash_str(&h, f->result_type);
-    hash_str(&h, f->sending_mta_ip);
-    hash_str(&h, f->receiving_mx_hostname);
-    hash_str(&h, f->receiving_mx_helo);
-    hash_str(&h, f->receiving_ip);
-    hash_str(&h, f->additional_information);
-    hash_str(&h, f->reason_code);
+    trpt_hash_str(&h, f->result_type);
+    trpt_hash_str(&h, f->sending_mta_ip);
+    trpt_hash_str(&h, f->receiving_mx_hostname);
+    trpt_hash_str(&h, f->receiving_mx_helo);
+    trpt_hash_str(&h, f->receiving_ip);
+    trpt_hash_str(&h, f->additional_information);
+    trpt_hash_str(&h, f->reason_code);
     return trpt_siphash_final(&h);
-}
-
-/* ---- The open-addressing index --------------------------------------------------------------------------------- */
-
-static void index_free(trpt_index *ix)
-{
-    free(ix->slots);
-    ix->slots = NULL;
-    ix->cap = 0;
-}
-
-static void index_place(trpt_index *ix, uint64_t hash, size_t position)
-{
-    size_t mask = ix->cap - 1;
-    size_t i = (size_t)hash & mask;
-    while (ix->slots[i])
-        i = (i + 1) & mask;
-    ix->slots[i] = position + 1;
-}
-
-/* (Re)builds the index over the container's items [0, n) with room for at least n items at load <= 1/2. */
-static int index_rebuild(trpt_index *ix, const void *container, size_t n,
-                         uint64_t (*hash_at)(const void *container, size_t i))
-{
-    size_t cap = 16;
-    while (n > cap / 2) {
-        if (cap > SIZE_MAX / 2 / sizeof(size_t))
-            return TLSRPT_ENOMEM;
-        cap *= 2;
-    }
-    size_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return TLSRPT_ENOMEM;
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    for (size_t i = 0; i < n; i++)
-        index_place(ix, hash_at(container, i), i);
-    return TLSRPT_OK;
-}
-
-/* Adds item n - 1 (already stored, its hash set) to an existing index, growing it when needed. On failure the
- * index is unchanged and does not contain the item. */
-static int index_add_last(trpt_index *ix, const void *container, size_t n,
-                          uint64_t (*hash_at)(const void *container, size_t i))
-{
-    if (n > ix->cap / 2)
-        return index_rebuild(ix, container, n, hash_at);
-    index_place(ix, hash_at(container, n - 1), n - 1);
-    return TLSRPT_OK;
 }
 
 static uint64_t stored_policy_hash(const void *report, size_t i)
@@ -368,7 +193,7 @@ void trpt_policy_destroy(tlsrpt_policy *p)
     for (size_t i = 0; i < p->n_failures; i++)
         trpt_failure_destroy(p->failures[i]);
     free(p->failures);
-    index_free(&p->failure_index);
+    trpt_index_free(&p->failure_index);
 }
 
 /* The string lists of a policy live in the arena too: they only grow while the policy is being made (its identity
@@ -445,9 +270,9 @@ int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
     }
     p->failures = grown;
     if (p->failure_index.slots) {
-        f->hash = failure_hash(index_key(&p->failure_index), f);
+        f->hash = failure_hash(trpt_index_key(&p->failure_index), f);
         p->failures[p->n_failures] = f;
-        if (index_add_last(&p->failure_index, p, p->n_failures + 1,
+        if (trpt_index_add_last(&p->failure_index, p, p->n_failures + 1,
                            stored_failure_hash) != TLSRPT_OK) {
             trpt_failure_destroy(f);
             return TLSRPT_ENOMEM;
@@ -461,18 +286,18 @@ int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
 int trpt_policy_find_failure(tlsrpt_policy *p, const tlsrpt_failure *key, tlsrpt_failure **found)
 {
     *found = NULL;
-    const trpt_hash_key *hkey = index_key(&p->failure_index);
+    const trpt_hash_key *hkey = trpt_index_key(&p->failure_index);
     if (!p->failure_index.slots) {
         for (size_t i = 0; i < p->n_failures; i++)
             p->failures[i]->hash = failure_hash(hkey, p->failures[i]);
-        if (index_rebuild(&p->failure_index, p, p->n_failures, stored_failure_hash) !=
+        if (trpt_index_rebuild(&p->failure_index, p, p->n_failures, stored_failure_hash) !=
             TLSRPT_OK)
             return TLSRPT_ENOMEM;
     }
     uint64_t h = failure_hash(hkey, key);
-    size_t mask = p->failure_index.cap - 1;
-    for (size_t i = (size_t)h & mask; p->failure_index.slots[i]; i = (i + 1) & mask) {
-        tlsrpt_failure *f = p->failures[p->failure_index.slots[i] - 1];
+    const trpt_index *ix = &p->failure_index;
+    for (size_t i = trpt_index_probe_first(ix, h); ix->slots[i]; i = trpt_index_probe_next(ix, i)) {
+        tlsrpt_failure *f = p->failures[ix->slots[i] - 1];
         if (f->hash == h && trpt_failure_same_identity(f, key)) {
             *found = f;
             return TLSRPT_OK;
@@ -540,7 +365,7 @@ void trpt_policy_truncate_failures(tlsrpt_policy *p, size_t n)
     for (size_t i = n; i < p->n_failures; i++)
         trpt_failure_destroy(p->failures[i]);
     p->n_failures = n;
-    index_free(&p->failure_index);
+    trpt_index_free(&p->failure_index);
 }
 
 /* ---- Reports --------------------------------------------------------------------------------------------------- */
@@ -561,9 +386,9 @@ int trpt_report_take_policy(tlsrpt_report *r, tlsrpt_policy *p)
     }
     r->policies = grown;
     if (r->policy_index.slots) {
-        p->hash = policy_hash(index_key(&r->policy_index), p);
+        p->hash = policy_hash(trpt_index_key(&r->policy_index), p);
         r->policies[r->n_policies] = p;
-        if (index_add_last(&r->policy_index, r, r->n_policies + 1,
+        if (trpt_index_add_last(&r->policy_index, r, r->n_policies + 1,
                            stored_policy_hash) != TLSRPT_OK) {
             trpt_policy_destroy(p);
             return TLSRPT_ENOMEM;
@@ -588,19 +413,19 @@ int trpt_report_find_policy(tlsrpt_report *r, const char *type_name, const char 
                             const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **found)
 {
     *found = NULL;
-    const trpt_hash_key *key = index_key(&r->policy_index);
+    const trpt_hash_key *key = trpt_index_key(&r->policy_index);
     if (!r->policy_index.slots) {
         for (size_t i = 0; i < r->n_policies; i++)
             r->policies[i]->hash = policy_hash(key, r->policies[i]);
-        if (index_rebuild(&r->policy_index, r, r->n_policies, stored_policy_hash) !=
+        if (trpt_index_rebuild(&r->policy_index, r, r->n_policies, stored_policy_hash) !=
             TLSRPT_OK)
             return TLSRPT_ENOMEM;
     }
     uint64_t h = policy_identity_hash(key, type_name, domain, has_strings, strings, n_strings, has_mx_hosts,
                                       mx_hosts, n_mx_hosts);
-    size_t mask = r->policy_index.cap - 1;
-    for (size_t i = (size_t)h & mask; r->policy_index.slots[i]; i = (i + 1) & mask) {
-        tlsrpt_policy *p = r->policies[r->policy_index.slots[i] - 1];
+    const trpt_index *ix = &r->policy_index;
+    for (size_t i = trpt_index_probe_first(ix, h); ix->slots[i]; i = trpt_index_probe_next(ix, i)) {
+        tlsrpt_policy *p = r->policies[ix->slots[i] - 1];
         if (p->hash == h && str_eq(p->type_name, type_name) && str_eq(p->domain, domain) &&
             str_list_eq(p->has_strings, p->strings, p->n_strings, has_strings, strings, n_strings) &&
             str_list_eq(p->has_mx_hosts, p->mx_hosts, p->n_mx_hosts, has_mx_hosts, mx_hosts, n_mx_hosts)) {
@@ -645,7 +470,7 @@ void trpt_report_truncate_policies(tlsrpt_report *r, size_t n)
     for (size_t i = n; i < r->n_policies; i++)
         trpt_policy_destroy(r->policies[i]);
     r->n_policies = n;
-    index_free(&r->policy_index);
+    trpt_index_free(&r->policy_index);
 }
 
 TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
@@ -655,7 +480,7 @@ TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
     for (size_t i = 0; i < r->n_policies; i++)
         trpt_policy_destroy(r->policies[i]);
     free(r->policies);
-    index_free(&r->policy_index);
+    trpt_index_free(&r->policy_index);
     trpt_arena_free(&r->arena);
     free(r);
 }

@@ -4,9 +4,14 @@
  * Every value is checked as it comes in, so a built report always serializes and reads back equal. Counts never
  * wrap: a sum over UINT64_MAX is TLSRPT_ELIMIT ("over a limit", like every other count overflow in the library, see
  * trpt_u64_add) and leaves everything unchanged. */
+#include "charclass.h"
+#include "datetime.h"
+#include "domain.h"
+#include "ip.h"
 #include "report_internal.h"
+#include "utf8.h"
 
-#include <arpa/inet.h>
+#include <arpa/inet.h> /* inet_ntop */
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,12 +241,16 @@ static int set_ip(tlsrpt_failure *f, char **field, const char *ip)
     unsigned char addr[16];
     char text[INET6_ADDRSTRLEN];
     int family;
-    if (inet_pton(AF_INET, ip, addr) == 1)
+    switch (trpt_ip_parse(ip, strlen(ip), addr)) {
+    case 4:
         family = AF_INET;
-    else if (inet_pton(AF_INET6, ip, addr) == 1)
+        break;
+    case 6:
         family = AF_INET6;
-    else
+        break;
+    default:
         return TLSRPT_EINVAL;
+    }
     if (!inet_ntop(family, addr, text, sizeof text))
         return TLSRPT_EINVAL;
     return trpt_set_string(f->arena, field, text, strlen(text));
@@ -285,10 +294,9 @@ static int is_address_literal(const char *s)
     char inner[INET6_ADDRSTRLEN + 5];
     memcpy(inner, s + 1, len - 2);
     inner[len - 2] = '\0';
-    unsigned char addr[16];
     if (strncmp(inner, "IPv6:", 5) == 0)
-        return inet_pton(AF_INET6, inner + 5, addr) == 1;
-    return inet_pton(AF_INET, inner, addr) == 1;
+        return trpt_ip_parse(inner + 5, len - 2 - 5, NULL) == 6;
+    return trpt_ip_parse(inner, len - 2, NULL) == 4;
 }
 
 TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const char *helo)
@@ -302,26 +310,6 @@ TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const cha
 
 /* ---- RFC 3986 URI check (additional-information) --------------------------------------------------------------- */
 
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_hex(int c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int is_unreserved(int c)
-{
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 static int is_sub_delim(int c)
 {
     return c && strchr("!$&'()*+,;=", c) != NULL;
@@ -333,10 +321,10 @@ static int all_of(const char *s, size_t from, size_t to, const char *extra)
     for (size_t i = from; i < to; i++) {
         int c = (unsigned char)s[i];
         if (c == '%') {
-            if (to - i < 3 || !is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
+            if (to - i < 3 || !trpt_is_hexdig((unsigned char)s[i + 1]) || !trpt_is_hexdig((unsigned char)s[i + 2]))
                 return 0;
             i += 2;
-        } else if (!is_unreserved(c) && !is_sub_delim(c) && !(c && strchr(extra, c))) {
+        } else if (!trpt_is_unreserved(c) && !is_sub_delim(c) && !(c && strchr(extra, c))) {
             return 0;
         }
     }
@@ -350,32 +338,28 @@ static int is_ip_literal_inner(const char *s, size_t from, size_t to)
     if (n > 0 && (s[from] == 'v' || s[from] == 'V')) {
         /* IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ) */
         size_t i = from + 1;
-        while (i < to && is_hex((unsigned char)s[i]))
+        while (i < to && trpt_is_hexdig((unsigned char)s[i]))
             i++;
         if (i == from + 1 || i >= to || s[i] != '.' || i + 1 >= to)
             return 0;
         for (i++; i < to; i++)
-            if (!is_unreserved((unsigned char)s[i]) && !is_sub_delim((unsigned char)s[i]) && s[i] != ':')
+            if (!trpt_is_unreserved((unsigned char)s[i]) && !is_sub_delim((unsigned char)s[i]) && s[i] != ':')
                 return 0;
         return 1;
     }
-    char buf[INET6_ADDRSTRLEN];
-    unsigned char addr[16];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= INET6_ADDRSTRLEN)
         return 0;
-    memcpy(buf, s + from, n);
-    buf[n] = '\0';
-    return inet_pton(AF_INET6, buf, addr) == 1;
+    return trpt_ip_parse(s + from, n, NULL) == 6;
 }
 
 /* URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ] (RFC 3986 §3). */
 static int is_absolute_uri(const char *s)
 {
     size_t len = strlen(s);
-    if (len == 0 || len > TLSRPT_MAX_URI_LENGTH || !is_alpha((unsigned char)s[0]))
+    if (len == 0 || len > TLSRPT_MAX_URI_LENGTH || !trpt_is_alpha((unsigned char)s[0]))
         return 0;
     size_t i = 1;
-    while (i < len && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) || s[i] == '+' ||
+    while (i < len && (trpt_is_alpha((unsigned char)s[i]) || trpt_is_digit((unsigned char)s[i]) || s[i] == '+' ||
                        s[i] == '-' || s[i] == '.'))
         i++;
     if (i >= len || s[i] != ':')
@@ -418,7 +402,7 @@ static int is_absolute_uri(const char *s)
             if (s[host_to] != ':')
                 return 0;
             for (size_t k = host_to + 1; k < a_end; k++)
-                if (!is_digit((unsigned char)s[k]))
+                if (!trpt_is_digit((unsigned char)s[k]))
                     return 0;
         }
         path_from = a_end; /* path-abempty: empty or starting with "/" */

@@ -6,14 +6,13 @@
  *
  * Finding equal objects (the builder's add_policy / add_failures and merge): every policy and failure detail that
  * sits in a container carries a 64-bit hash of its identity fields, SipHash-1-3 under a random key that belongs to
- * the container's index (siphash.h; so that names chosen by a hostile party — MX host names come from the
- * receiving domain's DNS — cannot be precomputed to collide). The container keeps an open-addressing
- * index (slot = item position + 1, 0 = empty, linear probing, load <= 1/2) that is built on the first lookup and
- * maintained on every append after that; the parser, which never looks anything up, never pays for it. A lookup
+ * the container's index (hashindex.h; so that names chosen by a hostile party — MX host names come from the
+ * receiving domain's DNS — cannot be precomputed to collide). The container's index is built on the first lookup
+ * and maintained on every append after that; the parser, which never looks anything up, never pays for it. A lookup
  * hashes the key, probes, and compares the hash before the fields: it allocates nothing (only building or growing
  * the index allocates).
  *
- * Memory: a report owns an arena (below) that holds its policies and failure details (the structs) and all their
+ * Memory: a report owns an arena (arena.h) that holds its policies and failure details (the structs) and all their
  * strings and its own, and the lists of policy strings and mx-hosts; they are never freed one by one,
  * tlsrpt_report_free releases the arena at once. Only the arrays that grow after their owner is in the report
  * (policies, failure details) and the indexes are separate heap blocks.
@@ -24,58 +23,8 @@
 #define TLSRPT_REPORT_INTERNAL_H
 
 #include "internal.h"
-#include "siphash.h"
-
-/* ---- Arena ----------------------------------------------------------------------------------------------------
- * Bump allocation from a chain of heap blocks that are freed together. Blocks double in size from
- * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_MAX_BLOCK (a larger request gets a block of its own size), so a report's
- * arena costs a few mallocs however many strings it holds, and at most one partly used block of slack besides the
- * bytes that did not fit at the end of earlier blocks (each such tail is smaller than the request that did not
- * fit). Nothing is freed individually: a string replaced in an arena object stays until the arena is freed, so
- * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
- * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
-#define TRPT_ARENA_FIRST_BLOCK 1024u
-#define TRPT_ARENA_MAX_BLOCK 16384u
-
-typedef struct trpt_arena_block trpt_arena_block;
-struct trpt_arena_block {
-    trpt_arena_block *prev; /* the block allocated before this one */
-    size_t size;            /* bytes in data */
-    max_align_t data[];     /* max_align_t: the first byte is aligned for any object */
-};
-
-typedef struct trpt_arena {
-    trpt_arena_block *head; /* the newest block; NULL before the first allocation */
-    size_t used;            /* bytes used in head */
-    size_t total;           /* bytes in all blocks (without headers) */
-    trpt_budget *budget;    /* blocks are charged to it while set (the parser sets it for the parse); NULL: none */
-} trpt_arena;
-
-/* A position in an arena, for trpt_arena_release(). */
-typedef struct trpt_arena_mark {
-    trpt_arena_block *head;
-    size_t used;
-} trpt_arena_mark;
-
-/* An empty arena is all zero; it allocates nothing until the first request. */
-
-/* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
-void *trpt_arena_alloc(trpt_arena *a, size_t size);
-/* A copy of s[0..len) followed by a NUL; NULL when out of memory. */
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len);
-trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a);
-/* Frees every block allocated after the mark was taken and makes the arena allocate from the mark on again. */
-void trpt_arena_release(trpt_arena *a, trpt_arena_mark m);
-/* Frees every block; the arena is empty afterwards. */
-void trpt_arena_free(trpt_arena *a);
-
-/* One open-addressing index over the items of a container. */
-typedef struct trpt_index {
-    size_t *slots; /* item position + 1; 0 = empty; NULL until the first lookup */
-    size_t cap;    /* power of two, or 0 */
-    trpt_hash_key key; /* the items' hashes are SipHash-1-3 under this key, drawn at the first lookup */
-    int key_ready;
-} trpt_index;
+#include "arena.h"
+#include "hashindex.h"
 
 struct tlsrpt_failure {
     trpt_arena *arena;            /* the owning report's arena; NULL for a standalone detail (heap blocks) */
@@ -130,7 +79,7 @@ int trpt_policy_type_from_name(const char *name);
 int trpt_policy_type_from_text(const char *s, size_t len);
 /* "sts", "tlsa", "no-policy-found" for the known codes; NULL otherwise. */
 const char *trpt_policy_type_to_name(int type);
-/* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise (lib/result_types.c). */
+/* TLSRPT_RESULT_* of a result-type (exact match), TLSRPT_RESULT_OTHER otherwise. */
 int trpt_result_code_from_name(const char *name);
 int trpt_result_code_from_text(const char *s, size_t len);
 /* The registered name of a TLSRPT_RESULT_* code 1..11; NULL otherwise. */
@@ -215,7 +164,7 @@ void trpt_failure_destroy(tlsrpt_failure *f);
 /* 1 if a and b have the same result type and optional strings (counts not compared). */
 int trpt_failure_same_identity(const tlsrpt_failure *a, const tlsrpt_failure *b);
 
-/* ---- Parsing (lib/report_parse.c) -------------------------------------------------------------------------------- */
+/* ---- Parsing ----------------------------------------------------------------------------------------------------- */
 /* What one parse used, for tests that hold the parser to its bounds. */
 typedef struct trpt_parse_stats {
     size_t memory_peak;  /* most bytes charged to the parse's budget at once (reader + report + scratch) */
@@ -227,41 +176,5 @@ typedef struct trpt_parse_stats {
 /* tlsrpt_report_parse, filling *stats (may be NULL). */
 int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
                             trpt_parse_stats *stats);
-
-/* ---- gzip (lib/gzip.c) ---------------------------------------------------------------------------------------- */
-/* 1 if data starts with the gzip magic bytes 0x1f 0x8b. */
-int trpt_gzip_detect(const void *data, size_t len);
-
-/* Decompresses every member of a gzip file (RFC 1952: a file is a series of members; their outputs are
- * concatenated, as gzip -d does). Never allocates more than max_out bytes for the output (plus nothing else that
- * scales with the input): output over max_out is TLSRPT_ELIMIT ("gzip-too-large"). A corrupt or truncated
- * member, or bytes after the last member that are not another member, is TLSRPT_ESYNTAX ("gzip-invalid",
- * "gzip-trailing-data"), with the byte offset of the member. The ISIZE trailer field is only a hint for the first
- * buffer size. On success *out (free()) holds *out_len bytes (not NUL-terminated; may be 0 bytes with *out
- * non-NULL). Returns TLSRPT_OK, TLSRPT_ESYNTAX, TLSRPT_ELIMIT or TLSRPT_ENOMEM (*out NULL on failure). */
-int trpt_gzip_decompress(const void *data, size_t len, size_t max_out, unsigned char **out, size_t *out_len,
-                         tlsrpt_diag *diag);
-
-/* ---- IP address text (lib/report_validate.c) -------------------------------------------------------------------- */
-/* Parses IPv4 dotted-quad (RFC 8460 / RFC 3986 dec-octet, no leading zeros) or IPv6 text (RFC 4291 §2.2, with an
- * optional trailing dotted quad; no zone id, no brackets). Returns 4 or 6 (and the address in network order in
- * addr[0..3] or addr[0..15]; addr may be NULL), or 0 when the text is not an address. */
-int trpt_ip_parse(const char *s, size_t len, unsigned char addr[16]);
-/* 1 if s is an IP address in its RFC 5952 canonical text form (always 1 for a valid IPv4 address). */
-int trpt_ip_is_canonical(const char *s, size_t len);
-
-/* ---- RFC 3339 date-time (lib/report_parse.c) --------------------------------------------------------------------- */
-/* Parses date-time (RFC 3339 §5.6; 'T' and 'Z' in either case) to Unix seconds: a numeric offset is applied,
- * fractional seconds are truncated, second 60 (a leap second) is the first second of the next minute. Without a
- * zone (a deviation real senders commit) the time is taken as UTC and *has_zone is 0. Years 0000-9999, day of
- * month checked against the month and leap years. Returns TLSRPT_OK or TLSRPT_ESYNTAX (*out 0). */
-int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone);
-
-/* The range of Unix times that RFC 3339 can write in UTC: 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
-#define TRPT_TIME_MIN (-62167219200LL)
-#define TRPT_TIME_MAX 253402300799LL
-/* Writes t as "YYYY-MM-DDTHH:MM:SSZ" plus a NUL into out[21] (lib/report_write.c). Returns TLSRPT_OK or
- * TLSRPT_EINVAL when t is outside [TRPT_TIME_MIN, TRPT_TIME_MAX]. */
-int trpt_datetime_format(int64_t t, char out[21]);
 
 #endif

@@ -11,6 +11,8 @@
  *     ERROR (and TLSRPT_ESEMANTIC) with TLSRPT_PARSE_STRICT.
  *   - notes: unknown members, ignored (INFO in both modes: RFC 8460 does not forbid extensions).
  */
+#include "datetime.h"
+#include "gzip.h"
 #include "json_reader.h"
 #include "report_internal.h"
 
@@ -135,10 +137,10 @@ static void fatal_at(parser *p, int rc, const char *id, size_t offset, const cha
     va_end(ap);
 }
 
-/* A deviation from RFC 8460 is a WARNING, or an ERROR (and TLSRPT_ESEMANTIC) in strict mode. Building its text
- * (a path, a quoted value) is worth it only when the list will keep it: deviation_dropped() records a deviation
- * whose finding would be dropped and returns 1; otherwise it returns 0 and the caller builds the text and calls
- * deviation_at(). So a report with a million deviations costs what reading it costs. */
+/* A deviation from RFC 8460 is a WARNING, or an ERROR (and TLSRPT_ESEMANTIC) in strict mode (trpt_diag_deviation).
+ * Building its text (a path, a quoted value) is worth it only when the list will keep it: deviation_dropped()
+ * records a deviation whose finding would be dropped and returns 1; otherwise it returns 0 and the caller builds the
+ * text and calls deviation_at(). So a report with a million deviations costs what reading it costs. */
 static int deviation_dropped(parser *p)
 {
     if (silenced(p)) {
@@ -146,7 +148,7 @@ static int deviation_dropped(parser *p)
             fatal_status(p, TLSRPT_ESEMANTIC);
         return 1;
     }
-    if (trpt_diag_keeps(p->diag, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING))
+    if (trpt_diag_deviation_keeps(p->diag, p->strict))
         return 0;
     if (p->strict) {
         fatal_status(p, TLSRPT_ESEMANTIC);
@@ -155,16 +157,29 @@ static int deviation_dropped(parser *p)
     return 1;
 }
 
+static void deviation_v(parser *p, const char *id, size_t offset, const char *path, const char *fmt, va_list ap)
+    TRPT_PRINTF(5, 0);
+
+static void deviation_v(parser *p, const char *id, size_t offset, const char *path, const char *fmt, va_list ap)
+{
+    if (p->strict)
+        fatal_status(p, TLSRPT_ESEMANTIC);
+    if (silenced(p))
+        return;
+    if (trpt_diag_vdeviation(p->diag, p->strict, id, offset, path, fmt, ap) != TLSRPT_OK)
+        fatal_status(p, TLSRPT_ENOMEM);
+    if (p->strict)
+        error_counted(p);
+}
+
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
     TRPT_PRINTF(5, 6);
 
 static void deviation_at(parser *p, const char *id, size_t offset, const char *path, const char *fmt, ...)
 {
-    if (p->strict)
-        fatal_status(p, TLSRPT_ESEMANTIC);
     va_list ap;
     va_start(ap, fmt);
-    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, offset, path, fmt, ap);
+    deviation_v(p, id, offset, path, fmt, ap);
     va_end(ap);
 }
 
@@ -175,12 +190,9 @@ static void deviation_here(parser *p, const char *id, const char *fmt, ...)
 {
     if (deviation_dropped(p))
         return;
-    if (p->strict)
-        fatal_status(p, TLSRPT_ESEMANTIC);
     va_list ap;
     va_start(ap, fmt);
-    add_finding(p, p->strict ? TLSRPT_SEVERITY_ERROR : TLSRPT_SEVERITY_WARNING, id, trpt_json_offset(p->json),
-                trpt_json_path(p->json), fmt, ap);
+    deviation_v(p, id, trpt_json_offset(p->json), trpt_json_path(p->json), fmt, ap);
     va_end(ap);
 }
 
@@ -459,80 +471,7 @@ static int member_index(parser *p, const member_name *names, int n)
     return -1;
 }
 
-/* ---- RFC 3339 date-time -------------------------------------------------------------------------------------------- */
-
-static int digits(const char *s, size_t len, size_t at, size_t n, int *value)
-{
-    if (at + n > len)
-        return 0;
-    int v = 0;
-    for (size_t i = at; i < at + n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *value = v;
-    return 1;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return days[m - 1];
-}
-
-int trpt_datetime_parse(const char *s, size_t len, int64_t *out, int *has_zone)
-{
-    int year, month, day, hour, minute, second;
-    *out = 0;
-    *has_zone = 0;
-    if (!digits(s, len, 0, 4, &year) || len < 19 || s[4] != '-' || !digits(s, len, 5, 2, &month) || s[7] != '-' ||
-        !digits(s, len, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') || !digits(s, len, 11, 2, &hour) ||
-        s[13] != ':' || !digits(s, len, 14, 2, &minute) || s[16] != ':' || !digits(s, len, 17, 2, &second))
-        return TLSRPT_ESYNTAX;
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
-        second > 60)
-        return TLSRPT_ESYNTAX;
-    size_t i = 19;
-    if (i < len && s[i] == '.') { /* time-secfrac: truncated to whole seconds */
-        size_t start = ++i;
-        while (i < len && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == start)
-            return TLSRPT_ESYNTAX;
-    }
-    int64_t offset = 0;
-    if (i < len) {
-        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
-            *has_zone = 1;
-        } else if ((s[i] == '+' || s[i] == '-') && i + 6 == len) {
-            int oh, om;
-            if (!digits(s, len, i + 1, 2, &oh) || s[i + 3] != ':' || !digits(s, len, i + 4, 2, &om) || oh > 23 ||
-                om > 59)
-                return TLSRPT_ESYNTAX;
-            offset = (int64_t)(oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
-            *has_zone = 1;
-        } else {
-            return TLSRPT_ESYNTAX;
-        }
-    }
-    /* A leap second (:60) counts as the first second of the next minute, as POSIX time has no leap seconds. */
-    *out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
-    return TLSRPT_OK;
-}
+/* ---- Date-times (datetime.h) ------------------------------------------------------------------------------------- */
 
 static void read_datetime(parser *p, int64_t *field, int *has_field)
 {

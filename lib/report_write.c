@@ -4,10 +4,15 @@
  * Everything here is a pure function of its arguments: no clock, no randomness, no environment. The same report
  * gives the same bytes, which makes the output testable byte for byte and lets an MTA retry a delivery with the very
  * same message (same Message-ID, so the receiver can drop the duplicate). */
+#include "base64.h"
+#include "charclass.h"
+#include "datetime.h"
+#include "domain.h"
+#include "gzip.h"
 #include "json_writer.h"
+#include "mime.h"
 #include "report_internal.h"
 
-#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,85 +20,12 @@
 /* A C string literal as (text, length) for trpt_jw_name(). */
 #define TEXT_NAME(s) (s), (sizeof(s) - 1)
 
-/* gzip level: 6 of libdeflate's 1..12 (its default). On the 2.2 MB benchmark report (bench/README.md) it compresses
- * in about 9.5 ms to 160 886 bytes, where level 9 takes about 92 ms for 156 594 bytes (2.7 % fewer) and 12 several
- * times longer still: level 9 alone would miss the 20 ms budget for serializing and compressing such a report. */
-#define TRPT_GZIP_LEVEL 6
-
 /* Longest Report-ID msg-id (with its angle brackets) that tlsrpt_report_to_message() puts in the Subject: it gets a
  * folded line of its own, which must stay within RFC 5322's 998 octets with the leading space, with room to spare. */
 #define TRPT_SUBJECT_MSGID_MAX 900u
 
 /* Longest From or To value: "From: " + value must fit one 998-octet line. */
 #define TRPT_ADDRESS_HEADER_MAX (998u - 6u)
-
-/* ---- RFC 3339 date-time ---------------------------------------------------------------------------------------- */
-
-/* Civil date of a day count from 1970-01-01 (Howard Hinnant's civil_from_days, proleptic Gregorian). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-typedef struct broken_time {
-    int64_t days; /* since 1970-01-01 */
-    int64_t year;
-    int month, day, hour, minute, second;
-} broken_time;
-
-static void break_time(int64_t t, broken_time *bt)
-{
-    int64_t days = t / 86400, secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    bt->days = days;
-    civil_from_days(days, &bt->year, &bt->month, &bt->day);
-    bt->hour = (int)(secs / 3600);
-    bt->minute = (int)(secs / 60 % 60);
-    bt->second = (int)(secs % 60);
-}
-
-/* Writes v as exactly n decimal digits (with leading zeros). */
-static void put_digits(char *out, unsigned v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        out[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
-int trpt_datetime_format(int64_t t, char out[21])
-{
-    if (t < TRPT_TIME_MIN || t > TRPT_TIME_MAX)
-        return TLSRPT_EINVAL;
-    broken_time bt;
-    break_time(t, &bt); /* the range check above keeps the year in 0..9999 */
-    /* "YYYY-MM-DDTHH:MM:SSZ", digit by digit (snprintf's "%04d" cannot be proven to fit by gcc -O3). */
-    put_digits(out, (unsigned)bt.year, 4);
-    out[4] = '-';
-    put_digits(out + 5, (unsigned)bt.month, 2);
-    out[7] = '-';
-    put_digits(out + 8, (unsigned)bt.day, 2);
-    out[10] = 'T';
-    put_digits(out + 11, (unsigned)bt.hour, 2);
-    out[13] = ':';
-    put_digits(out + 14, (unsigned)bt.minute, 2);
-    out[16] = ':';
-    put_digits(out + 17, (unsigned)bt.second, 2);
-    out[19] = 'Z';
-    out[20] = '\0';
-    return TLSRPT_OK;
-}
 
 /* ---- JSON ----------------------------------------------------------------------------------------------------------- */
 
@@ -206,30 +138,6 @@ TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, c
 
 /* ---- gzip ------------------------------------------------------------------------------------------------------------ */
 
-static int gzip_bytes(const void *data, size_t len, unsigned char **out, size_t *out_len)
-{
-    *out = NULL;
-    *out_len = 0;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(TRPT_GZIP_LEVEL);
-    if (!c)
-        return TLSRPT_ENOMEM;
-    size_t bound = libdeflate_gzip_compress_bound(c, len);
-    unsigned char *buf = malloc(bound ? bound : 1);
-    if (!buf) {
-        libdeflate_free_compressor(c);
-        return TLSRPT_ENOMEM;
-    }
-    size_t n = libdeflate_gzip_compress(c, data, len, buf, bound);
-    libdeflate_free_compressor(c);
-    if (n == 0) { /* cannot happen with a buffer of the bound's size */
-        free(buf);
-        return TLSRPT_ENOMEM;
-    }
-    *out = buf;
-    *out_len = n;
-    return TLSRPT_OK;
-}
-
 TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, size_t *out_len)
 {
     if (out_len)
@@ -245,7 +153,7 @@ TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, 
     if (rc != TLSRPT_OK)
         return rc;
     unsigned char *gz;
-    rc = gzip_bytes(json, json_len, &gz, out_len);
+    rc = trpt_gzip_compress(json, json_len, &gz, out_len);
     free(json);
     if (rc == TLSRPT_OK)
         *out = gz;
@@ -253,11 +161,6 @@ TLSRPT_API int tlsrpt_report_serialize_gzip(const tlsrpt_report *r, void **out, 
 }
 
 /* ---- File name (RFC 8460 §5.1) ------------------------------------------------------------------------------------ */
-
-static int is_alnum(int c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* filename = sender "!" policy-domain "!" begin-timestamp "!" end-timestamp [ "!" unique-id ] "." extension */
 static int make_filename(const tlsrpt_report *r, const char *sender, const char *policy_domain,
@@ -271,7 +174,7 @@ static int make_filename(const tlsrpt_report *r, const char *sender, const char 
         if (!*unique_id)
             return TLSRPT_EINVAL;
         for (const char *p = unique_id; *p; p++)
-            if (!is_alnum((unsigned char)*p))
+            if (!trpt_is_alnum((unsigned char)*p))
                 return TLSRPT_EINVAL;
     }
     char *s = NULL, *d = NULL;
@@ -305,40 +208,6 @@ TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender
 
 /* ---- E-mail (RFC 8460 §5.3) ------------------------------------------------------------------------------------------ */
 
-/* Non-empty printable US-ASCII (0x20..0x7e): no CR, LF, NUL or other controls, nothing that could start a new
- * header line or need encoding. */
-static int is_printable_ascii(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-            return 0;
-    return 1;
-}
-
-/* RFC 5322 atext. */
-static int is_atext(int c)
-{
-    return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
-
-/* 1 if s[0..len) is an RFC 5322 dot-atom-text: 1*atext *("." 1*atext). */
-static int is_dot_atom_text(const char *s, size_t len)
-{
-    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '.') {
-            if (s[i - 1] == '.')
-                return 0;
-        } else if (!is_atext((unsigned char)s[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* The Report-ID of the Subject, an RFC 5322 msg-id "<" id-left "@" id-right ">":
  * - a report id that already is id-left "@" id-right (both dot-atom-text) is used as it is;
  * - otherwise id-left is the report id with every byte that is not atext (and '%' itself, and each '.' that would
@@ -350,8 +219,8 @@ static void append_report_msgid(trpt_buf *b, const char *report_id, const char *
     size_t len = strlen(report_id);
     const char *at = strchr(report_id, '@');
     trpt_buf_putc(b, '<');
-    if (at && strchr(at + 1, '@') == NULL && is_dot_atom_text(report_id, (size_t)(at - report_id)) &&
-        is_dot_atom_text(at + 1, len - (size_t)(at - report_id) - 1)) {
+    if (at && strchr(at + 1, '@') == NULL && trpt_mime_is_dot_atom_text(report_id, (size_t)(at - report_id)) &&
+        trpt_mime_is_dot_atom_text(at + 1, len - (size_t)(at - report_id) - 1)) {
         trpt_buf_append(b, report_id, len);
         trpt_buf_putc(b, '>');
         return;
@@ -359,7 +228,7 @@ static void append_report_msgid(trpt_buf *b, const char *report_id, const char *
     int prev_dot = 1; /* a '.' at the start must be encoded */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)report_id[i];
-        int keep = (c != '%' && is_atext(c)) || (c == '.' && !prev_dot && i + 1 < len);
+        int keep = (c != '%' && trpt_is_atext(c)) || (c == '.' && !prev_dot && i + 1 < len);
         if (keep) {
             trpt_buf_putc(b, (char)c);
         } else {
@@ -395,71 +264,6 @@ static void hash_bytes(msg_hash *h, const void *data, size_t len)
     }
 }
 
-/* Appends a header field "name: token token ...", folded (CRLF SP) before a token when the line would pass 78
- * characters. Every token is at most 997 octets, so no line passes 998. */
-static void append_folded(trpt_buf *b, const char *const *tokens, size_t n)
-{
-    size_t line = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(tokens[i]);
-        if (i > 0) {
-            if (line + 1 + len > 78) {
-                trpt_buf_puts(b, "\r\n ");
-                line = 1;
-            } else {
-                trpt_buf_putc(b, ' ');
-                line++;
-            }
-        }
-        trpt_buf_append(b, tokens[i], len);
-        line += len;
-    }
-    trpt_buf_puts(b, "\r\n");
-}
-
-/* RFC 5322 §3.3 date-time in UTC: "Mon, 01 Jul 2024 23:59:59 +0000". */
-static void append_rfc5322_date(trpt_buf *b, int64_t t)
-{
-    static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; /* 1970-01-01: Thursday */
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    broken_time bt;
-    break_time(t, &bt);
-    trpt_buf_printf(b, "%s, %02d %s %04lld %02d:%02d:%02d +0000", wday[bt.days % 7], bt.day, mon[bt.month - 1],
-                    (long long)bt.year, bt.hour, bt.minute, bt.second);
-}
-
-/* Base64 (RFC 2045) in lines of 76 characters, each ended by CRLF. */
-static void append_base64(trpt_buf *b, const unsigned char *data, size_t len)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char line[78];
-    size_t n = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        size_t k = len - i;
-        if (k > 1)
-            v |= (uint32_t)data[i + 1] << 8;
-        if (k > 2)
-            v |= data[i + 2];
-        line[n++] = alphabet[(v >> 18) & 63];
-        line[n++] = alphabet[(v >> 12) & 63];
-        line[n++] = k > 1 ? alphabet[(v >> 6) & 63] : '=';
-        line[n++] = k > 2 ? alphabet[v & 63] : '=';
-        if (n == 76) {
-            line[n++] = '\r';
-            line[n++] = '\n';
-            trpt_buf_append(b, line, n);
-            n = 0;
-        }
-    }
-    if (n > 0) {
-        line[n++] = '\r';
-        line[n++] = '\n';
-        trpt_buf_append(b, line, n);
-    }
-}
-
 TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
                                         const char *policy_domain, const char *submitter, char **out,
                                         size_t *out_len)
@@ -469,8 +273,8 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
-    if (!r || !is_printable_ascii(from) || !is_printable_ascii(to) || !is_printable_ascii(policy_domain) ||
-        !is_printable_ascii(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
+    if (!r || !trpt_mime_is_printable(from) || !trpt_mime_is_printable(to) || !trpt_mime_is_printable(policy_domain) ||
+        !trpt_mime_is_printable(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
         strlen(to) > TRPT_ADDRESS_HEADER_MAX || !r->report_id || !*r->report_id)
         return TLSRPT_EINVAL;
     if (!r->has_start_time || !r->has_end_time || r->start_time < 0 || r->end_time < 0 ||
@@ -517,9 +321,9 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
 
     trpt_buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to);
     const char *subject[] = {"Subject:", "Report", "Domain:", domain, "Submitter:", sender, "Report-ID:", msgid};
-    append_folded(&b, subject, sizeof subject / sizeof subject[0]);
+    trpt_mime_put_folded(&b, subject, sizeof subject / sizeof subject[0]);
     trpt_buf_puts(&b, "Date: ");
-    append_rfc5322_date(&b, r->end_time);
+    trpt_datetime_put_rfc5322(&b, r->end_time);
     trpt_buf_printf(&b, "\r\nMessage-ID: <tlsrpt.%016llx%016llx@%s>\r\n", (unsigned long long)h1,
                     (unsigned long long)h2, sender);
     trpt_buf_puts(&b, "MIME-Version: 1.0\r\n");
@@ -540,7 +344,7 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     trpt_buf_printf(&b, "--%s\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\n"
                         "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n\r\n",
                     boundary, filename);
-    append_base64(&b, gz, gz_len);
+    trpt_base64_put_lines(&b, gz, gz_len);
     trpt_buf_printf(&b, "--%s--\r\n", boundary);
     rc = trpt_buf_finish(&b, out, out_len);
 done:

@@ -1,8 +1,10 @@
 /* libtlsrpt — report destination URIs: RFC 3986 syntax with RFC 8460's encoding rules, RFC 6068 mailto:,
  * https: with a host. SPDX-License-Identifier: MIT */
+#include "charclass.h"
+#include "domain.h"
+#include "ip.h"
 #include "uri_internal.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,33 +18,6 @@ struct tlsrpt_uri {
 
 /* ---- small helpers ------------------------------------------------------------------------------------------ */
 
-static int is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_hex(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int hex_value(unsigned char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    return trpt_ascii_lower(c) - 'a' + 10;
-}
-
-static int is_unreserved(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 /* RFC 3986 sub-delims without ',' '!' ';', which RFC 8460 requires to be percent-encoded inside a destination. */
 static int is_subdelim_allowed(unsigned char c)
 {
@@ -51,7 +26,7 @@ static int is_subdelim_allowed(unsigned char c)
 
 static int is_scheme_char(unsigned char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
+    return trpt_is_alpha(c) || trpt_is_digit(c) || c == '+' || c == '-' || c == '.';
 }
 
 /* Character classes for span(). */
@@ -65,7 +40,7 @@ static int is_scheme_char(unsigned char c)
 
 static int in_class(unsigned char c, unsigned cls)
 {
-    return ((cls & CL_UNRESERVED) && is_unreserved(c)) || ((cls & CL_SUBDELIM) && is_subdelim_allowed(c)) ||
+    return ((cls & CL_UNRESERVED) && trpt_is_unreserved(c)) || ((cls & CL_SUBDELIM) && is_subdelim_allowed(c)) ||
            ((cls & CL_COLON) && c == ':') || ((cls & CL_AT) && c == '@') || ((cls & CL_SLASH) && c == '/') ||
            ((cls & CL_QMARK) && c == '?');
 }
@@ -106,7 +81,8 @@ static int span(const uri_ctx *c, size_t *i, size_t end, unsigned cls, const cha
     while (*i < end) {
         unsigned char b = (unsigned char)c->s[*i];
         if (b == '%') {
-            if (end - *i < 3 || !is_hex((unsigned char)c->s[*i + 1]) || !is_hex((unsigned char)c->s[*i + 2]))
+            if (end - *i < 3 || !trpt_is_hexdig((unsigned char)c->s[*i + 1]) ||
+                !trpt_is_hexdig((unsigned char)c->s[*i + 2]))
                 return bad_byte(c, *i, where);
             *i += 3;
             continue;
@@ -125,7 +101,7 @@ static int ip_literal_ok(const char *s, size_t n)
         return 0;
     if (s[0] == 'v' || s[0] == 'V') {
         size_t i = 1;
-        while (i < n && is_hex((unsigned char)s[i]))
+        while (i < n && trpt_is_hexdig((unsigned char)s[i]))
             i++;
         if (i == 1 || i >= n || s[i] != '.')
             return 0;
@@ -134,28 +110,20 @@ static int ip_literal_ok(const char *s, size_t n)
             return 0;
         for (; i < n; i++) {
             unsigned char b = (unsigned char)s[i];
-            if (!is_unreserved(b) && !is_subdelim_allowed(b) && b != ':')
+            if (!trpt_is_unreserved(b) && !is_subdelim_allowed(b) && b != ':')
                 return 0;
         }
         return 1;
     }
-    char buf[64];
-    unsigned char addr[16];
-    if (n >= sizeof buf)
+    if (n >= 64)
         return 0;
-    /* IPv6address is HEXDIG, ':' and '.' only; checked here because inet_pton stops at a NUL byte. */
-    for (size_t i = 0; i < n; i++)
-        if (!is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
-            return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    /* inet_pton also accepts the dotted-quad tail (::ffff:192.0.2.1), as RFC 3986's IPv6address does. */
-    return inet_pton(AF_INET6, buf, addr) == 1;
+    /* trpt_ip_parse also accepts the dotted-quad tail (::ffff:192.0.2.1), as RFC 3986's IPv6address does. */
+    return trpt_ip_parse(s, n, NULL) == 6;
 }
 
 int trpt_uri_has_scheme(const char *text, size_t len)
 {
-    if (!text || len == 0 || !is_alpha((unsigned char)text[0]))
+    if (!text || len == 0 || !trpt_is_alpha((unsigned char)text[0]))
         return 0;
     size_t i = 1;
     while (i < len && is_scheme_char((unsigned char)text[i]))
@@ -194,7 +162,8 @@ static char *pct_decode(const char *text, size_t from, size_t to, size_t **map)
         if (m)
             m[n] = i;
         if (text[i] == '%' && to - i >= 3) {
-            d[n++] = (char)(hex_value((unsigned char)text[i + 1]) * 16 + hex_value((unsigned char)text[i + 2]));
+            d[n++] = (char)(trpt_hex_value((unsigned char)text[i + 1]) * 16 +
+                            trpt_hex_value((unsigned char)text[i + 2]));
             i += 3;
         } else {
             d[n++] = text[i++];
@@ -209,11 +178,6 @@ static char *pct_decode(const char *text, size_t from, size_t to, size_t **map)
 }
 
 /* ---- addr-spec (RFC 5322 §3.4.1 without obsolete forms, as RFC 6068 uses it) --------------------------------- */
-
-static int is_atext(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c) || (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
 
 static int is_qtext(unsigned char c)
 {
@@ -287,7 +251,7 @@ static int parse_addr_spec(const addr_ctx *a, char **host)
                 if (atom == 0)
                     return addr_fail(a, "mailto-bad-address", i, "Misplaced '.'");
                 atom = 0;
-            } else if (is_atext(d[i])) {
+            } else if (trpt_is_atext(d[i])) {
                 atom++;
             } else {
                 return addr_fail(a, "mailto-bad-address", i, "Invalid character in the local part");
@@ -306,7 +270,7 @@ static int parse_addr_spec(const addr_ctx *a, char **host)
     if (i < n && d[i] == '[')
         return addr_fail(a, "mailto-bad-domain", i, "Address literals are not supported as report destinations");
     /* dot-atom-text; bytes >= 0x80 are admitted here as a UTF-8 U-label domain, which IDNA checks below. */
-    while (i < n && (d[i] == '.' || is_atext(d[i]) || d[i] >= 0x80))
+    while (i < n && (d[i] == '.' || trpt_is_atext(d[i]) || d[i] >= 0x80))
         i++;
     if (i < n)
         return addr_fail(a, "mailto-bad-domain", i, "Invalid character in the domain");
@@ -422,7 +386,7 @@ int trpt_uri_parse_at(tlsrpt_uri **out, const char *text, size_t len, size_t bas
         if (colon < len && text[colon] == ':') {
             /* There is a ':' but what precedes it is not a scheme: show the first byte that breaks it. */
             size_t j = 0;
-            if (is_alpha((unsigned char)text[0]))
+            if (trpt_is_alpha((unsigned char)text[0]))
                 while (is_scheme_char((unsigned char)text[j]))
                     j++;
             return bad_byte(&c, j, "scheme");
@@ -479,7 +443,7 @@ int trpt_uri_parse_at(tlsrpt_uri **out, const char *text, size_t len, size_t bas
         host_to = p;
         if (p < ae && text[p] == ':') {
             p++;
-            while (p < ae && is_digit((unsigned char)text[p]))
+            while (p < ae && trpt_is_digit((unsigned char)text[p]))
                 p++;
             if (p < ae)
                 return bad_byte(&c, p, "port");
@@ -548,7 +512,7 @@ TLSRPT_API int tlsrpt_uri_parse(tlsrpt_uri **out, const char *text, size_t len, 
  * RFC 8460 leave alone ('$' '\'' '(' ')' '*' '+') and ':'. Everything else is percent-encoded. */
 static int mailto_raw_ok(unsigned char c)
 {
-    return is_unreserved(c) || (c != 0 && strchr("$'()*+:", c) != NULL);
+    return trpt_is_unreserved(c) || (c != 0 && strchr("$'()*+:", c) != NULL);
 }
 
 int trpt_uri_from_address(tlsrpt_uri **out, const char *address, size_t len, tlsrpt_diag *diag)

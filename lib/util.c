@@ -164,45 +164,6 @@ int trpt_ascii_strcasecmp(const char *a, const char *b)
     return trpt_ascii_strncasecmp(a, b, SIZE_MAX);
 }
 
-size_t trpt_utf8_valid_prefix(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n;
-        unsigned lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-            if (c == 0xe0)
-                lo = 0xa0; /* no overlong 3-byte forms */
-            else if (c == 0xed)
-                hi = 0x9f; /* no surrogates */
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-            if (c == 0xf0)
-                lo = 0x90; /* no overlong 4-byte forms */
-            else if (c == 0xf4)
-                hi = 0x8f; /* nothing above U+10FFFF */
-        } else {
-            return i; /* a continuation byte, 0xc0/0xc1 or 0xf5..0xff cannot start a character */
-        }
-        if (len - i < n || p[i + 1] < lo || p[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k < n; k++)
-            if ((p[i + k] & 0xc0) != 0x80)
-                return i;
-        i += n;
-    }
-    return len;
-}
-
 static char empty_quote[1];
 
 char *trpt_quoted(const char *text, size_t len, size_t max)

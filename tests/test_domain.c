@@ -4,6 +4,7 @@
 
 #include "internal.h"
 #include "testutil.h"
+#include "domain.h"
 
 static void expect_alabel(const char *in, int underscore, const char *want)
 {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
+#include "ip.h"
 #include "report_testutil.h"
 
 /* ---- Allocation counting and failure injection ------------------------------------------------------------------- */

@@ -1,0 +1,52 @@
+/* libtlsrpt — the arena (internal, never installed). SPDX-License-Identifier: MIT
+ *
+ * Bump allocation from a chain of heap blocks that are freed together. Blocks double in size from
+ * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_MAX_BLOCK (a larger request gets a block of its own size), so a report's
+ * arena costs a few mallocs however many strings it holds, and at most one partly used block of slack besides the
+ * bytes that did not fit at the end of earlier blocks (each such tail is smaller than the request that did not
+ * fit). Nothing is freed individually: a string replaced in an arena object stays until the arena is freed, so
+ * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
+ * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
+#ifndef TLSRPT_ARENA_H
+#define TLSRPT_ARENA_H
+
+#include <stddef.h>
+
+#include "internal.h" /* trpt_budget */
+
+#define TRPT_ARENA_FIRST_BLOCK 1024u
+#define TRPT_ARENA_MAX_BLOCK 16384u
+
+typedef struct trpt_arena_block trpt_arena_block;
+struct trpt_arena_block {
+    trpt_arena_block *prev; /* the block allocated before this one */
+    size_t size;            /* bytes in data */
+    max_align_t data[];     /* max_align_t: the first byte is aligned for any object */
+};
+
+typedef struct trpt_arena {
+    trpt_arena_block *head; /* the newest block; NULL before the first allocation */
+    size_t used;            /* bytes used in head */
+    size_t total;           /* bytes in all blocks (without headers) */
+    trpt_budget *budget;    /* blocks are charged to it while set (the parser sets it for the parse); NULL: none */
+} trpt_arena;
+
+/* A position in an arena, for trpt_arena_release(). */
+typedef struct trpt_arena_mark {
+    trpt_arena_block *head;
+    size_t used;
+} trpt_arena_mark;
+
+/* An empty arena is all zero; it allocates nothing until the first request. */
+
+/* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
+void *trpt_arena_alloc(trpt_arena *a, size_t size);
+/* A copy of s[0..len) followed by a NUL; NULL when out of memory. */
+char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len);
+trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a);
+/* Frees every block allocated after the mark was taken and makes the arena allocate from the mark on again. */
+void trpt_arena_release(trpt_arena *a, trpt_arena_mark m);
+/* Frees every block; the arena is empty afterwards. */
+void trpt_arena_free(trpt_arena *a);
+
+#endif

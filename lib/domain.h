@@ -1,0 +1,32 @@
+/* libtlsrpt — domain names (internal, never installed). SPDX-License-Identifier: MIT
+ *
+ * One place for what counts as a domain name, IDNA2008 conversion and organizational domains, so that the record
+ * lint, zone output, DNS lookups, the authorization check and report validation all agree. */
+#ifndef TLSRPT_DOMAIN_H
+#define TLSRPT_DOMAIN_H
+
+#include <stddef.h>
+
+/* Longest name in presentation form without the trailing dot, and longest label (RFC 1035). */
+#define TRPT_DOMAIN_MAX_LENGTH 253u
+#define TRPT_LABEL_MAX_LENGTH 63u
+
+/* Converts a host/domain name (U-labels or A-labels, any case, optional single trailing dot) to lower-case A-labels
+ * without the trailing dot, using IDNA2008 non-transitional processing (libidn2). The result must be a host name:
+ * labels of 1..63 letters, digits and hyphens, no leading or trailing hyphen, at most 253 octets in all.
+ * `allow_underscore` also admits '_' in labels (service names such as _smtp._tls, and the wider set of names that
+ * occur in DNS). Returns TLSRPT_OK (*out is new, free()), TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. */
+int trpt_domain_to_alabel(const char *name, int allow_underscore, char **out);
+
+/* 1 if `name` (already lower-case A-labels, no trailing dot) is a syntactically valid host name as above. */
+int trpt_domain_is_valid_alabel(const char *name, size_t len, int allow_underscore);
+
+/* The organizational domain of an A-label name: its registrable domain under the Public Suffix List (libpsl), or
+ * the name itself when the name is a public suffix or has no registrable part. Returns TLSRPT_OK (*out is new,
+ * free()), TLSRPT_EINVAL or TLSRPT_ENOMEM. */
+int trpt_org_domain(const char *alabel_name, char **out);
+
+/* Compares the organizational domains of two A-label names: 1 same, 0 different, negative TLSRPT_E* on error. */
+int trpt_same_org_domain(const char *a, const char *b);
+
+#endif
