@@ -32,10 +32,9 @@ struct tlsrpt_diag {
 /* Warnings and notes also stop (with the marker) once the entries' text (ids, messages, paths) reaches this many
  * bytes, so that the list's memory is bounded by a constant, not by entries times the longest path. */
 #define DIAG_MAX_TEXT (256u * 1024u)
-/* A path longer than this is stored cut in the middle at segment boundaries, with a "..." segment in the gap
- * (a JSON pointer of 64 levels of 128-byte names would otherwise take ~24 KiB in every entry). */
-#define DIAG_MAX_PATH 512u
-#define DIAG_PATH_HEAD 128u
+/* A path longer than TRPT_DIAG_PATH_MAX (internal.h) is stored cut in the middle at segment boundaries. */
+#define DIAG_MAX_PATH TRPT_DIAG_PATH_MAX
+#define DIAG_PATH_HEAD TRPT_DIAG_PATH_HEAD
 
 TLSRPT_API int tlsrpt_diag_new(tlsrpt_diag **out)
 {

@@ -90,6 +90,13 @@ int trpt_diag_deviation(tlsrpt_diag *d, int strict, const char *id, size_t offse
 int trpt_diag_vdeviation(tlsrpt_diag *d, int strict, const char *id, size_t offset, const char *path,
                          const char *fmt, va_list ap) TRPT_PRINTF(6, 0);
 
+/* A path longer than TRPT_DIAG_PATH_MAX bytes is stored in a finding cut in the middle, at '/' boundaries: the
+ * segments that end within the first TRPT_DIAG_PATH_HEAD bytes, a "/..." segment, and as many of the last segments
+ * as fit in the rest (a JSON pointer of 64 levels of 128-byte names would otherwise take ~24 KiB in every entry).
+ * The JSON reader renders its paths in that form directly (trpt_json_path), so a finding costs O(1) to describe. */
+#define TRPT_DIAG_PATH_MAX 512u
+#define TRPT_DIAG_PATH_HEAD 128u
+
 /* Marks a diagnostic id that reaches trpt_diag_add through a variable or helper, so that tests/docs-test.py finds
  * it and checks that doc/diagnostics.md lists it. */
 #define DIAG_ID(id) (id)

@@ -1215,38 +1215,56 @@ static int path_put(trpt_json_reader *r, const char *s, size_t n)
     return TLSRPT_OK;
 }
 
-static int path_put_name(trpt_json_reader *r, const char *s, size_t n)
+/* The longest segment: '/', a name of TRPT_JSON_PATH_NAME_MAX bytes each written as up to 3 ("~0", U+FFFD for a
+ * NUL byte), "..." after a cut name; or '/' and a decimal index. */
+#define SEGMENT_MAX (1u + 3u * TRPT_JSON_PATH_NAME_MAX + 3u)
+
+/* Writes frame f's segment of the path ("/" and its member name escaped, or its element index) to out (room for
+ * SEGMENT_MAX bytes); returns its length. */
+static size_t render_segment(const trpt_json_reader *r, const frame *f, char *out)
 {
+    size_t n = 0;
+    out[n++] = '/';
+    if (!f->is_object) {
+        char num[24];
+        size_t i = sizeof num;
+        size_t v = f->index;
+        do {
+            num[--i] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        memcpy(out + n, num + i, sizeof num - i);
+        return n + sizeof num - i;
+    }
+    const name_entry *e = &r->names[f->cur_name];
+    const char *s = name_bytes(r, e);
+    size_t len = name_len(e);
     int cut = 0;
-    if (n > TRPT_JSON_PATH_NAME_MAX) {
-        n = TRPT_JSON_PATH_NAME_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) /* never split a UTF-8 sequence */
-            n--;
+    if (len > TRPT_JSON_PATH_NAME_MAX) {
+        len = TRPT_JSON_PATH_NAME_MAX;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) /* never split a UTF-8 sequence */
+            len--;
         cut = 1;
     }
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        size_t rlen;
+    for (size_t i = 0; i < len; i++) {
         if (s[i] == '~') {
-            rep = "~0";
-            rlen = 2;
+            out[n++] = '~';
+            out[n++] = '0';
         } else if (s[i] == '/') {
-            rep = "~1";
-            rlen = 2;
+            out[n++] = '~';
+            out[n++] = '1';
         } else if (s[i] == '\0') {
-            rep = replacement_char;
-            rlen = 3;
+            memcpy(out + n, replacement_char, 3);
+            n += 3;
         } else {
-            continue;
+            out[n++] = s[i];
         }
-        if (path_put(r, s + run, i - run) != TLSRPT_OK || path_put(r, rep, rlen) != TLSRPT_OK)
-            return TLSRPT_ENOMEM;
-        run = i + 1;
     }
-    if (path_put(r, s + run, n - run) != TLSRPT_OK)
-        return TLSRPT_ENOMEM;
-    return cut ? path_put(r, "...", 3) : TLSRPT_OK;
+    if (cut) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    return n;
 }
 
 const char *trpt_json_path(trpt_json_reader *r)
@@ -1255,27 +1273,39 @@ const char *trpt_json_path(trpt_json_reader *r)
         return r->path;
     r->paths++;
     r->path_len = 0;
-    for (unsigned d = 0; d < r->depth; d++) {
+    char seg[SEGMENT_MAX];
+    size_t head = 0; /* end of the last segment that ends within TRPT_DIAG_PATH_HEAD bytes */
+    unsigned d;
+    for (d = 0; d < r->depth; d++) {
         const frame *f = &r->frames[d];
         if (!f->has_current)
             continue;
-        if (path_put(r, "/", 1) != TLSRPT_OK)
+        size_t n = render_segment(r, f, seg);
+        if (r->path_len + n > TRPT_DIAG_PATH_MAX)
+            break; /* too long: cut in the middle (below) */
+        if (path_put(r, seg, n) != TLSRPT_OK)
             return NULL;
-        if (f->is_object) {
-            const name_entry *e = &r->names[f->cur_name];
-            if (path_put_name(r, name_bytes(r, e), name_len(e)) != TLSRPT_OK)
-                return NULL;
-        } else {
-            char num[24];
-            size_t i = sizeof num;
-            size_t v = f->index;
-            do {
-                num[--i] = (char)('0' + v % 10);
-                v /= 10;
-            } while (v);
-            if (path_put(r, num + i, sizeof num - i) != TLSRPT_OK)
-                return NULL;
+        if (r->path_len <= TRPT_DIAG_PATH_HEAD)
+            head = r->path_len;
+    }
+    if (d < r->depth) {
+        /* The first segments up to `head`, "/...", and the last segments that fit in the rest, rendered from the
+         * deepest level up: the middle is never rendered, so a path costs O(TRPT_DIAG_PATH_MAX) however deep. */
+        char tail[TRPT_DIAG_PATH_MAX];
+        size_t room = TRPT_DIAG_PATH_MAX - head - 4, t = sizeof tail;
+        for (unsigned e = r->depth; e-- > 0;) {
+            const frame *f = &r->frames[e];
+            if (!f->has_current)
+                continue;
+            size_t n = render_segment(r, f, seg);
+            if (sizeof tail - t + n > room)
+                break;
+            t -= n;
+            memcpy(tail + t, seg, n);
         }
+        r->path_len = head;
+        if (path_put(r, "/...", 4) != TLSRPT_OK || path_put(r, tail + t, sizeof tail - t) != TLSRPT_OK)
+            return NULL;
     }
     if (path_put(r, "", 0) != TLSRPT_OK)
         return NULL;

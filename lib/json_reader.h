@@ -195,7 +195,9 @@ unsigned trpt_json_depth(const trpt_json_reader *r);
  * their END it is the container's own path; in an array it ends with the element's index. The reader keeps only
  * the per-level name/index (updated as tokens pass, no string work per token); the text is built on demand, cached
  * until the next token. Names longer than TRPT_JSON_PATH_NAME_MAX are cut and marked "...", a NUL byte in a name
- * is shown as U+FFFD. Borrowed, valid until the next call on the reader. NULL only when memory runs out (callers
+ * is shown as U+FFFD. A pointer longer than TRPT_DIAG_PATH_MAX bytes is returned cut in the middle exactly as a
+ * diag list stores it (internal.h: the first segments, "/...", the last segments), and the levels in the cut are
+ * never rendered: a path costs O(TRPT_DIAG_PATH_MAX) however deep the input. Borrowed, valid until the next call on the reader. NULL only when memory runs out (callers
  * pass it straight to trpt_diag_add, which stores NULL as "").
  */
 const char *trpt_json_path(trpt_json_reader *r);
