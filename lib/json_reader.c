@@ -278,7 +278,7 @@ static int grow(trpt_json_reader *r, char **buf, size_t *cap, size_t need)
 }
 
 /* Appends n bytes at scratch[*used]. */
-static int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_t n)
+static inline int scratch_put(trpt_json_reader *r, size_t *used, const void *src, size_t n)
 {
     if (n == 0) /* the scratch buffer may not exist yet */
         return TLSRPT_OK;
@@ -387,6 +387,7 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
     size_t used = 0;    /* bytes in scratch */
     int copying = 0;
     int warned = 0;
+    int has_nul = 0; /* a \u0000 escape was decoded (the only way a NUL gets into a string) */
     int rc;
 
     for (;;) {
@@ -400,7 +401,7 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
                     return rc;
                 r->str = r->scratch;
                 r->str_len = used;
-                r->str_has_nul = memchr(r->scratch, '\0', used) != NULL;
+                r->str_has_nul = has_nul;
             } else {
                 r->str = (const char *)in + start;
                 r->str_len = p - start;
@@ -508,6 +509,7 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
                     n = 3;
                 } else {
                     n = trpt_utf8_encode(out, cp);
+                    has_nul |= cp == 0;
                 }
                 p += consumed - 2; /* the common "p += 2" below covers the backslash and the 'u' */
                 break;
