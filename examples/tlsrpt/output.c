@@ -7,6 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The library's own UTF-8 rule, borrowed as libxkbcommon's tools borrow library sources: lib/utf8.h is a static
+ * inline header that needs no library symbol, so the program still links against the public ABI only. */
+#include "utf8.h"
+
 #define COLOUR_ERROR "\033[1;31m"
 #define COLOUR_WARNING "\033[1;35m"
 #define COLOUR_INFO "\033[1;36m"
@@ -183,38 +187,6 @@ void print_summary_line(FILE *f, const char *verdict, const char *note, const st
 
 /* ---- JSON --------------------------------------------------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence (RFC 3629) at p, or 0 when the bytes there are not one. */
-static size_t utf8_sequence_length(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else
-        return 0;
-    if (avail < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if (p[k] < 0x80 || p[k] > 0xBF)
-            return 0;
-    return n;
-}
-
 void json_start(struct json_writer *w, FILE *f)
 {
     memset(w, 0, sizeof *w);
@@ -291,7 +263,8 @@ static void put_string(FILE *f, const char *text, size_t len)
             fprintf(f, "\\u%04x", c);
             i++;
         } else {
-            size_t n = utf8_sequence_length(p + i, len - i);
+            size_t bad;
+            size_t n = c < 0x80 ? 1 : trpt_utf8_sequence(p + i, len - i, &bad);
             if (n == 0) {
                 fputs("\\ufffd", f);
                 i++;
