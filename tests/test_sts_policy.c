@@ -9,6 +9,53 @@
 #include "internal.h"
 #include "testutil.h"
 
+/* ---- Allocation failure injection (as in tests/test_report_build.c; tests/meson.build wraps the allocator) ---- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+
+static long alloc_count;        /* allocations seen while armed */
+static long alloc_fail_at = -1; /* the allocation (0-based, while armed) that fails */
+static int alloc_armed;
+
+static int alloc_should_fail(void)
+{
+    return alloc_armed && alloc_count++ == alloc_fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+    return alloc_should_fail() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+    return alloc_should_fail() ? NULL : __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    return alloc_should_fail() ? NULL : __real_realloc(p, n);
+}
+
+static void arm(long fail_at)
+{
+    alloc_count = 0;
+    alloc_fail_at = fail_at;
+    alloc_armed = 1;
+}
+
+/* Allocations made while armed. */
+static long disarm(void)
+{
+    alloc_armed = 0;
+    return alloc_count;
+}
+
 /* RFC 8461 §3.2's example policy. */
 #define RFC_POLICY                                                                                                    \
     "version: STSv1\n"                                                                                                \
@@ -678,6 +725,151 @@ START_TEST(report_policy)
 }
 END_TEST
 
+/* ---- every allocation failed in turn ---------------------------------------------------------------------------- */
+
+/* Runs op with its k-th allocation failing, for k = 0, 1, ... until op makes fewer than k + 1 allocations; op returns
+ * the status of the call under test and has checked what a failure must leave behind, and the whole result on
+ * success. A failed allocation may still give TLSRPT_OK where the library can do without it (the quoted text in a
+ * message becomes ""), but never anything other than TLSRPT_OK or TLSRPT_ENOMEM. */
+static void fail_each_allocation(const char *what, int (*op)(long k))
+{
+    long k = 0, enomem = 0;
+    for (;; k++) {
+        int rc = op(k);
+        if (alloc_count <= k) {
+            ck_assert_msg(rc == TLSRPT_OK, "%s: rc %d with no allocation failed", what, rc);
+            break;
+        }
+        ck_assert_msg(rc == TLSRPT_ENOMEM || rc == TLSRPT_OK, "%s: allocation %ld failed, rc %d", what, k, rc);
+        enomem += rc == TLSRPT_ENOMEM;
+    }
+    ck_assert_msg(enomem > 0, "%s: no allocation failure was reported", what);
+}
+
+#define NOISY_RECORD "v=STSv1 ; x=1; id=abc; ID=2; id=3 "
+#define NOISY_POLICY "version: STSv1\r\n\nmode: testing\nmx: *.example.com\nMX: a\nfoo: b\nmax_age: 86400\n"
+
+static int op_record_parse(long k)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_diag_new(&d);
+    tlsrpt_sts_record *r = (tlsrpt_sts_record *)d;
+    arm(k);
+    int rc = tlsrpt_sts_record_parse(&r, TEXT(NOISY_RECORD), d);
+    disarm();
+    if (rc != TLSRPT_OK) {
+        ck_assert_ptr_null(r);
+    } else {
+        ck_assert_str_eq(tlsrpt_sts_record_id(r), "abc");
+        ck_assert_uint_eq(tlsrpt_sts_record_extension_count(r), 3);
+        ck_assert_str_eq(tlsrpt_sts_record_extension_value(r, 2), "3");
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 5); /* space, x, ID, id, trailing */
+    }
+    tlsrpt_sts_record_free(r);
+    tlsrpt_diag_free(d);
+    return rc;
+}
+
+static int op_record_build(long k)
+{
+    tlsrpt_sts_record *r = NULL;
+    char *s = (char *)&s;
+    arm(k);
+    int rc = tlsrpt_sts_record_new(&r, "abc");
+    if (rc == TLSRPT_OK && (rc = tlsrpt_sts_record_add_extension(r, "x", "1")) != TLSRPT_OK)
+        ck_assert_uint_eq(tlsrpt_sts_record_extension_count(r), 0);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_sts_record_serialize(r, &s, NULL)) != TLSRPT_OK)
+        ck_assert_ptr_null(s);
+    disarm();
+    if (rc == TLSRPT_OK)
+        ck_assert_str_eq(s, "v=STSv1; id=abc; x=1;");
+    else if (!r)
+        ck_assert_int_eq(rc, TLSRPT_ENOMEM);
+    if (rc == TLSRPT_OK)
+        tlsrpt_free(s);
+    tlsrpt_sts_record_free(r);
+    return rc;
+}
+
+static int op_policy_parse(long k)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_diag_new(&d);
+    tlsrpt_sts_policy *p = (tlsrpt_sts_policy *)d;
+    arm(k);
+    int rc = tlsrpt_sts_policy_parse(&p, TEXT(NOISY_POLICY), d);
+    disarm();
+    if (rc != TLSRPT_OK) {
+        ck_assert_ptr_null(p);
+    } else {
+        ck_assert_uint_eq(tlsrpt_sts_policy_string_count(p), 6);
+        ck_assert_str_eq(tlsrpt_sts_policy_string(p, 2), "mx: *.example.com");
+        ck_assert_str_eq(tlsrpt_sts_policy_string(p, 5), "foo: b");
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 3); /* empty line, MX, foo */
+    }
+    tlsrpt_sts_policy_free(p);
+    tlsrpt_diag_free(d);
+    return rc;
+}
+
+static int op_policy_build(long k)
+{
+    tlsrpt_sts_policy *p = NULL;
+    char *s = (char *)&s;
+    arm(k);
+    int rc = tlsrpt_sts_policy_new(&p, TLSRPT_STS_MODE_ENFORCE, 86400);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_sts_policy_add_mx(p, "mx.example.com")) != TLSRPT_OK)
+        ck_assert_uint_eq(tlsrpt_sts_policy_mx_count(p), 0);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_sts_policy_add_mx(p, "*.M\xc3\x9cnchen.de")) != TLSRPT_OK)
+        ck_assert_uint_eq(tlsrpt_sts_policy_mx_count(p), 1);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_sts_policy_serialize(p, &s, NULL)) != TLSRPT_OK)
+        ck_assert_ptr_null(s);
+    disarm();
+    if (rc == TLSRPT_OK) {
+        ck_assert_str_eq(s, "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmx: *.xn--mnchen-3ya.de\r\n"
+                            "max_age: 86400\r\n");
+        tlsrpt_free(s);
+    }
+    tlsrpt_sts_policy_free(p);
+    return rc;
+}
+
+static int op_policy_use(long k)
+{
+    tlsrpt_sts_policy *p = parse_ok(HEAD "mx: mx.example.com\nmx: 10.1\n", NULL);
+    tlsrpt_report *r = NULL;
+    tlsrpt_report_new(&r, "Example", NULL, "id", 0, 86399);
+    tlsrpt_diag *d = NULL;
+    tlsrpt_diag_new(&d);
+    const char *hosts[] = {"mx.example.com", "other.example"};
+    tlsrpt_policy *entry = (tlsrpt_policy *)&entry;
+    arm(k);
+    int rc = tlsrpt_sts_policy_matches(p, "MX.example.com.");
+    if (rc == 1)
+        rc = tlsrpt_sts_policy_lint(p, TLSRPT_STS_LINT_NO_TLSRPT, hosts, 2, d);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_report_add_sts_policy(r, "example.com", p, &entry)) != TLSRPT_OK) {
+        ck_assert_ptr_null(entry);
+        ck_assert_uint_eq(tlsrpt_report_policy_count(r), 0);
+    }
+    disarm();
+    if (rc == TLSRPT_OK) /* duplicate, numeric, uncovered, unused, testing without TLSRPT */
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 5);
+    tlsrpt_diag_free(d);
+    tlsrpt_report_free(r);
+    tlsrpt_sts_policy_free(p);
+    return rc;
+}
+
+START_TEST(out_of_memory)
+{
+    fail_each_allocation("tlsrpt_sts_record_parse", op_record_parse);
+    fail_each_allocation("record builder", op_record_build);
+    fail_each_allocation("tlsrpt_sts_policy_parse", op_policy_parse);
+    fail_each_allocation("policy builder", op_policy_build);
+    fail_each_allocation("matches, lint, add_sts_policy", op_policy_use);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("sts_policy");
@@ -704,6 +896,7 @@ Suite *make_suite(void)
     tcase_add_test(m, lint_findings);
     tcase_add_test(m, lint_arguments);
     tcase_add_test(m, report_policy);
+    tcase_add_test(m, out_of_memory);
     suite_add_tcase(s, m);
     return s;
 }
