@@ -1,6 +1,7 @@
 /* The MTA-STS policy file: RFC 8461 §3.2 grammar (erratum 6253 line ends), limits, builder, serializer, the
  * report's policy-string lines, MX matching (§4.1), lint, and tlsrpt_report_add_sts_policy.
  * SPDX-License-Identifier: MIT */
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,32 +15,64 @@
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t m);
 void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t m);
 void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
 
 static long alloc_count;        /* allocations seen while armed */
 static long alloc_fail_at = -1; /* the allocation (0-based, while armed) that fails */
 static int alloc_armed;
+
+/* A heap meter (as tests/test_hostile.c has): bytes held and their peak while metering, allocations made. */
+static int meter_on;
+static long long heap_now, heap_peak, heap_allocs;
 
 static int alloc_should_fail(void)
 {
     return alloc_armed && alloc_count++ == alloc_fail_at;
 }
 
+static void *metered(void *p)
+{
+    if (meter_on && p) {
+        heap_now += (long long)malloc_usable_size(p);
+        heap_allocs++;
+        if (heap_now > heap_peak)
+            heap_peak = heap_now;
+    }
+    return p;
+}
+
 void *__wrap_malloc(size_t n)
 {
-    return alloc_should_fail() ? NULL : __real_malloc(n);
+    return alloc_should_fail() ? NULL : metered(__real_malloc(n));
 }
 
 void *__wrap_calloc(size_t n, size_t m)
 {
-    return alloc_should_fail() ? NULL : __real_calloc(n, m);
+    return alloc_should_fail() ? NULL : metered(__real_calloc(n, m));
 }
 
 void *__wrap_realloc(void *p, size_t n)
 {
-    return alloc_should_fail() ? NULL : __real_realloc(p, n);
+    if (alloc_should_fail())
+        return NULL;
+    long long old = meter_on && p ? (long long)malloc_usable_size(p) : 0;
+    void *q = __real_realloc(p, n);
+    if (q) {
+        heap_now -= old;
+        metered(q);
+    }
+    return q;
+}
+
+void __wrap_free(void *p)
+{
+    if (meter_on && p)
+        heap_now -= (long long)malloc_usable_size(p);
+    __real_free(p);
 }
 
 static void arm(long fail_at)
@@ -860,6 +893,133 @@ static int op_policy_use(long k)
     return rc;
 }
 
+/* ---- hostile input: bounded memory, work in proportion to the input ------------------------------------------- */
+
+/* The promise (doc/limits.md): a policy or record parse holds at most 2 x the input + 512 KiB of heap at once, the
+ * diag list included (its warnings and notes stop at 256 KiB of text and 1000 entries), and makes a bounded number
+ * of allocations per line or field it keeps (one to store it; a few short-lived ones for an mx line with an xn--
+ * label) plus the diag list's own, whatever the input chooses. Measured (STS_HEAP_PRINT=1): peaks of 17-225 KiB
+ * for 64 KiB inputs, the largest for the empty-line flood (the full diag list). */
+static void metered_policy(const char *what, const char *text, size_t len, int want_rc, size_t lines)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_sts_policy *p = NULL;
+    heap_now = heap_peak = heap_allocs = 0;
+    meter_on = 1;
+    tlsrpt_diag_new(&d);
+    int rc = tlsrpt_sts_policy_parse(&p, text, len, d);
+    tlsrpt_sts_policy_free(p);
+    tlsrpt_diag_free(d);
+    meter_on = 0;
+    ck_assert_msg(rc == want_rc, "%s: rc %d", what, rc);
+    if (getenv("STS_HEAP_PRINT"))
+        fprintf(stderr, "%s: %zu bytes, %zu lines: peak %lld, %lld allocations\n", what, len, lines, heap_peak,
+                heap_allocs);
+    long long bound = 2 * (long long)len + 512 * 1024;
+    ck_assert_msg(heap_peak <= bound, "%s: peak heap %lld for %zu bytes, over 2x + 512 KiB", what, heap_peak, len);
+    /* stored lines: at most one allocation each (and the arrays' doublings); findings: the list's own */
+    size_t stored = lines < TLSRPT_MAX_STS_MX_COUNT + TLSRPT_MAX_STS_EXTENSION_COUNT + 4
+                        ? lines
+                        : TLSRPT_MAX_STS_MX_COUNT + TLSRPT_MAX_STS_EXTENSION_COUNT + 4;
+    ck_assert_msg(heap_allocs <= (long long)(2 * stored + 4100), "%s: %lld allocations for %zu lines", what,
+                  heap_allocs, lines);
+    ck_assert_int_eq(heap_now, 0); /* everything freed */
+}
+
+static char *repeat_lines(const char *head, const char *line, size_t max, size_t *len, size_t *lines)
+{
+    char *t = malloc(max + 1);
+    size_t n = strlen(head), l = strlen(line);
+    memcpy(t, head, n);
+    *lines = 4;
+    while (n + l <= max) {
+        memcpy(t + n, line, l);
+        n += l;
+        ++*lines;
+    }
+    t[n] = '\0';
+    *len = n;
+    return t;
+}
+
+START_TEST(hostile_policies_bounded)
+{
+    size_t len, lines, max = TLSRPT_MAX_STS_POLICY_SIZE;
+    /* a flood of empty lines: 32768 warnings, of which the list keeps 1000 and builds nothing for the rest */
+    char *t = repeat_lines(HEAD, "\n", max, &len, &lines);
+    metered_policy("empty lines", t, len, TLSRPT_OK, lines);
+    free(t);
+    t = repeat_lines(HEAD, "\r\n", max, &len, &lines);
+    metered_policy("empty CRLF lines", t, len, TLSRPT_OK, lines);
+    free(t);
+    /* the most mx lines, each as long as a name may be (IDNA on every one), then the limit */
+    /* 124 bytes a line, so that 500 of them fit the 64 KiB */
+    char a63[64], b30[31], line[300];
+    memset(a63, 'a', 63);
+    a63[63] = '\0';
+    memset(b30, 'b', 30);
+    b30[30] = '\0';
+    snprintf(line, sizeof line, "mx: *.xn--mnchen-3ya.%s.%s.example\n", a63, b30);
+    size_t one = strlen(line);
+    const char *head = "version: STSv1\nmode: enforce\nmax_age: 1\n";
+    t = repeat_lines(head, line, strlen(head) + one * TLSRPT_MAX_STS_MX_COUNT, &len, &lines);
+    ck_assert_uint_eq(lines, 4 + TLSRPT_MAX_STS_MX_COUNT);
+    metered_policy("500 long mx lines", t, len, TLSRPT_OK, lines);
+    free(t);
+    t = repeat_lines("version: STSv1\nmode: enforce\nmax_age: 1\n", "mx: a\n", max, &len, &lines);
+    metered_policy("mx flood", t, len, TLSRPT_ELIMIT, lines);
+    free(t);
+    /* the most unknown keys with values that fill the input, each one an INFO */
+    t = repeat_lines(HEAD, "k: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                     max, &len, &lines);
+    ck_assert_uint_gt(lines, TLSRPT_MAX_STS_EXTENSION_COUNT + 4); /* over the limit: ELIMIT at the 129th */
+    metered_policy("extension flood", t, len, TLSRPT_ELIMIT, lines);
+    free(t);
+    t = repeat_lines(HEAD, "k: v\n", 4 + strlen(HEAD) + 5 * TLSRPT_MAX_STS_EXTENSION_COUNT, &len, &lines);
+    metered_policy("128 extensions", t, len, TLSRPT_OK, lines);
+    free(t);
+    /* one line as long as the input may be */
+    t = repeat_lines(HEAD "k: ", "\xc3\xa9", max, &len, &lines);
+    metered_policy("one long UTF-8 value", t, len, TLSRPT_OK, 5);
+    free(t);
+}
+END_TEST
+
+START_TEST(hostile_records_bounded)
+{
+    size_t max = TLSRPT_MAX_RECORD_LENGTH;
+    char *t = malloc(max + 1);
+    size_t n = 0;
+    n += (size_t)sprintf(t, "v=STSv1 ; id=1");
+    unsigned fields = 0;
+    while (n + 8 <= max && fields < TLSRPT_MAX_EXTENSION_COUNT) {
+        n += (size_t)sprintf(t + n, "; e%03u=", fields++);
+        t[n++] = 'v';
+    }
+    memset(t + n, ' ', max - n); /* trailing whitespace up to the limit: one more warning */
+    tlsrpt_diag *d = NULL;
+    tlsrpt_sts_record *r = NULL;
+    heap_now = heap_peak = heap_allocs = 0;
+    meter_on = 1;
+    tlsrpt_diag_new(&d);
+    int rc = tlsrpt_sts_record_parse(&r, t, max, d);
+    tlsrpt_sts_record_free(r);
+    tlsrpt_diag_free(d);
+    meter_on = 0;
+    ck_assert_int_eq(rc, TLSRPT_OK);
+    ck_assert_msg(heap_peak <= 2 * (long long)max + 512 * 1024, "peak heap %lld", heap_peak);
+    ck_assert_msg(heap_allocs <= 2 * (long long)fields + 4100, "%lld allocations", heap_allocs);
+    if (getenv("STS_HEAP_PRINT"))
+        fprintf(stderr, "record: %zu bytes, %u fields: peak %lld, %lld allocations\n", max, fields, heap_peak,
+                heap_allocs);
+    ck_assert_int_eq(heap_now, 0);
+    free(t);
+}
+END_TEST
+
 START_TEST(out_of_memory)
 {
     fail_each_allocation("tlsrpt_sts_record_parse", op_record_parse);
@@ -898,5 +1058,9 @@ Suite *make_suite(void)
     tcase_add_test(m, report_policy);
     tcase_add_test(m, out_of_memory);
     suite_add_tcase(s, m);
+    TCase *h = tcase_create("hostile");
+    tcase_add_test(h, hostile_policies_bounded);
+    tcase_add_test(h, hostile_records_bounded);
+    suite_add_tcase(s, h);
     return s;
 }
