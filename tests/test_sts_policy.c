@@ -981,9 +981,17 @@ START_TEST(hostile_policies_bounded)
     t = repeat_lines(HEAD, "k: v\n", 4 + strlen(HEAD) + 5 * TLSRPT_MAX_STS_EXTENSION_COUNT, &len, &lines);
     metered_policy("128 extensions", t, len, TLSRPT_OK, lines);
     free(t);
-    /* one line as long as the input may be */
+    /* one line as long as the input may be; ASCII and UTF-8 alternating (each run once, not the rest of the value
+     * again: an earlier version was quadratic here) */
     t = repeat_lines(HEAD "k: ", "\xc3\xa9", max, &len, &lines);
     metered_policy("one long UTF-8 value", t, len, TLSRPT_OK, 5);
+    free(t);
+    t = repeat_lines(HEAD "k: ", "\xc3\xa9" "a", max, &len, &lines);
+    metered_policy("alternating UTF-8 value", t, len, TLSRPT_OK, 5);
+    t[len - 1] = '\x01';
+    metered_policy("alternating UTF-8 value, control byte at the end", t, len, TLSRPT_ESYNTAX, 5);
+    t[len - 1] = '\xc3';
+    metered_policy("alternating UTF-8 value, truncated at the end", t, len, TLSRPT_ESYNTAX, 5);
     free(t);
 }
 END_TEST

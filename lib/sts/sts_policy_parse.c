@@ -163,25 +163,22 @@ static int parse_extension(pol_ctx *c, size_t key, size_t key_len, size_t v, siz
         return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "sts-policy-ext-value-invalid", v,
                               "The key at offset %zu has an empty value.", key);
     }
-    for (size_t k = v; k < ve; k++) {
+    /* One pass for UTF-8 (calling the validator per non-ASCII run would rescan the rest of the value each time: a
+     * value alternating ASCII and non-ASCII would cost quadratic time), then the first control byte before the end
+     * of the valid prefix, so that the first offending byte is the one reported. */
+    size_t valid = v + trpt_utf8_valid_prefix(c->s + v, ve - v);
+    for (size_t k = v; k < valid; k++) {
         unsigned char b = (unsigned char)c->s[k];
-        if (b >= 0x80) {
-            size_t ok = trpt_utf8_valid_prefix(c->s + k, ve - k);
-            /* Skip the whole run of valid multi-byte text; stop at the first byte that is not UTF-8. */
-            size_t run = 0;
-            while (run < ok && (unsigned char)c->s[k + run] >= 0x80)
-                run++;
-            if (run == 0)
-                return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "sts-policy-ext-value-invalid", k,
-                                      "The value has a byte at offset %zu that is not UTF-8.", k);
-            k += run - 1;
-        } else if (b < 0x20 || b == 0x7f || b == '\t') {
+        if (b < 0x20 || b == 0x7f) {
             trpt_sts_describe_byte(c->s, ve, k, what);
             return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "sts-policy-ext-value-invalid", k,
                                   "A value may not hold %s (offset %zu); only spaces and visible characters.", what,
                                   k);
         }
     }
+    if (valid < ve)
+        return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "sts-policy-ext-value-invalid", valid,
+                              "The value has a byte at offset %zu that is not UTF-8.", valid);
     if (c->p->ext.count == TLSRPT_MAX_STS_EXTENSION_COUNT)
         return trpt_diag_fail(c->diag, TLSRPT_ELIMIT, "sts-policy-too-many-extensions", key,
                               "The policy has more than %u unknown keys.", TLSRPT_MAX_STS_EXTENSION_COUNT);
