@@ -675,6 +675,11 @@ START_TEST(lint_findings)
     ck_assert_diag(d, "lint-sts-mx-uncovered", TLSRPT_SEVERITY_WARNING, TLSRPT_NO_OFFSET);
     ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 1), "\"backup.example.org\""));
     tlsrpt_diag_free(d);
+    /* mode none enforces nothing: an uncovered MX host is not worth a warning */
+    d = lint("version: STSv1\nmode: none\nmax_age: 86400\nmx: *.example.net\n", 0, hosts, 3);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+    ck_assert_diag(d, "lint-sts-mode-none", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
+    tlsrpt_diag_free(d);
 }
 END_TEST
 

@@ -190,7 +190,7 @@ TLSRPT_API int tlsrpt_sts_policy_serialize(const tlsrpt_sts_policy *p, char **ou
  * (a name a wildcard of the policy already covers: INFO), lint-sts-mx-numeric (a pattern whose last label is all
  * digits, such as an IPv4 address: it covers no host name; WARNING), and when @mx_hosts lists the domain's MX host
  * names: lint-sts-mx-unused (a pattern that covers none of them: INFO) and lint-sts-mx-uncovered (an MX host that
- * no pattern covers: mail to it fails in enforce mode; WARNING). Findings have no offset.
+ * no pattern covers: mail to it fails in enforce mode; WARNING, not given in mode none). Findings have no offset.
  * @mx_hosts, @n_mx_hosts: the policy domain's MX host names (U-labels allowed, trailing dot ignored), or NULL and 0
  * when unknown.
  * Returns TLSRPT_OK (none of the findings fails the policy), TLSRPT_EINVAL (p or diag NULL, an unknown flag, an

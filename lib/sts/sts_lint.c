@@ -101,7 +101,8 @@ static int lint_patterns(const tlsrpt_sts_policy *p, char *const *hosts, size_t 
                              "The mx pattern \"%s\" covers none of the domain's MX hosts.", pat);
         }
     }
-    for (size_t h = 0; h < n_hosts && rc == TLSRPT_OK; h++) {
+    /* Under mode none nothing is enforced, so an uncovered MX host loses no mail. */
+    for (size_t h = 0; h < n_hosts && rc == TLSRPT_OK && p->mode != TLSRPT_STS_MODE_NONE; h++) {
         int covered = 0;
         for (size_t i = 0; i < p->mx_count && !covered; i++)
             covered = trpt_sts_pattern_matches(pattern_at(p, i), hosts[h]);
