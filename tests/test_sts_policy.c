@@ -975,11 +975,11 @@ START_TEST(hostile_policies_bounded)
     metered_policy("mx flood", t, len, TLSRPT_ELIMIT, lines);
     free(t);
     /* the most unknown keys with values that fill the input, each one an INFO */
-    t = repeat_lines(HEAD, "k: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-                     max, &len, &lines);
+    char ext[400];
+    memcpy(ext, "k: ", 3);
+    memset(ext + 3, 'a', 380);
+    strcpy(ext + 383, "\n");
+    t = repeat_lines(HEAD, ext, max, &len, &lines);
     ck_assert_uint_gt(lines, TLSRPT_MAX_STS_EXTENSION_COUNT + 4); /* over the limit: ELIMIT at the 129th */
     metered_policy("extension flood", t, len, TLSRPT_ELIMIT, lines);
     free(t);
