@@ -110,11 +110,11 @@ TLSRPT_API void tlsrpt_sts_record_free(tlsrpt_sts_record *r);
  * required at least once unless the mode is none, each an RFC 5321 Domain in A-labels, optionally "*." followed by
  * one (the wildcard is only the whole left-most label). Other keys are extensions: kept in order with an INFO.
  * Errors: a line outside the grammar, a bare CR, a NUL, a non-A-label mx, a value outside UTF-8 is TLSRPT_ESYNTAX
- * at the offending byte; so are a missing required key (TLSRPT_NO_OFFSET) and a repeated non-mx key (offset of the
- * second; an error here, although RFC 8461 §3.2 says senders ignore later duplicates: a policy that says two things
- * is a publisher's bug to fix). A max_age over the maximum is TLSRPT_ESEMANTIC. Over
+ * at the offending byte; so are a missing required key (TLSRPT_NO_OFFSET) and a repeated version, mode or max_age
+ * (offset of the second; an error here, as issue #12 asks, although RFC 8461 §3.2 tells parsers to ignore all but
+ * the first). A max_age over the maximum is TLSRPT_ESEMANTIC. Over
  * TLSRPT_MAX_STS_POLICY_SIZE bytes, TLSRPT_MAX_STS_MX_COUNT mx lines or TLSRPT_MAX_STS_EXTENSION_COUNT unknown keys
- * is TLSRPT_ELIMIT. Accepted with a WARNING: empty lines (outside the ABNF; senders skip them) and a key that differs
+ * is TLSRPT_ELIMIT. Accepted with a WARNING: empty lines (outside the ABNF; ignored) and a key that differs
  * from a known one only in case (kept as an extension; the known key is then still required).
  * Also TLSRPT_EINVAL (out NULL, text NULL with len > 0) and TLSRPT_ENOMEM. The parse stops at the first error.
  * Since: 1.1

@@ -19,9 +19,11 @@
  *
  * Decisions (doc/diagnostics.md, "MTA-STS"):
  *   - Empty lines (or lines of WSP only) are outside the ABNF; they are accepted with a warning
- *     (sts-policy-empty-line), since senders split on line ends and skip them. A bare CR is an error.
- *   - A repeated non-mx key is an error (sts-policy-key-duplicate), as issue #12 asks; RFC 8461 §3.2 tells senders to
- *     ignore the later entries, so a sender that wants that must not use this parser's verdict for it.
+ *     (sts-policy-empty-line), as a blank line (typically at the end of a hand-edited file) does not change what the
+ *     policy says. A bare CR is an error.
+ *   - A repeated version, mode or max_age is an error (sts-policy-key-duplicate), as issue #12 asks; RFC 8461 §3.2
+ *     tells parsers to ignore all entries but the first, so a sender that wants that must not use this parser's
+ *     verdict for such a policy. Unknown keys may repeat (extensions, kept in order).
  *   - max_age: 1 to 10 digits as in the ABNF (erratum 7282 proposes 8), value at most 31557600; leading zeros are
  *     accepted and dropped in the canonical lines.
  *   - mx: A-labels only: non-ASCII is an error that says so; xn-- labels must be valid IDNA2008 (libidn2).
