@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed inputs of the json, dns_answer and dns_packet fuzz targets (every byte is made here).
+"""Writes the hand-made seed inputs of the json, dns_answer, dns_packet, sts_record and sts_policy fuzz targets (every byte is made here).
 
 Usage: fuzz/make_seeds.py [OUTDIR]   (default: fuzz/corpus next to this script)
 Seeds are named seed-NNN; inputs that libFuzzer found later are merged in under their SHA-1 names.
@@ -155,6 +155,39 @@ def packet_seeds():
     return seeds
 
 
+# ---- sts_record and sts_policy: RFC 8461 §3.1 / §3.2 texts, valid and one step off ----------------------------------
+
+STS_RECORD_SEEDS = [
+    b'v=STSv1; id=20160831085700Z;', b'v=STSv1;id=1', b'v=STSv1 ; id=abc', b'v=STSv1; id=x \t',
+    b'v=STSv1; id=1; id=2', b'v=STSv1; v=STSv2; id=1', b'v=STSv1; ID=a; id=b', b'v=STSv1; ext.a_-1=%x!~; id=Z',
+    b'v=STSv1; id=' + b'a' * 32, b'v=STSv1; id=' + b'a' * 33, b'v=STSv1; id=', b'v=STSv1; id=2016-08-31',
+    b'v=STSv1;; id=1', b'v=STSv1; id=1 x=y', b'v=STSv10; id=1', b'V=STSv1; id=1', b'v=STSv1', b'',
+    b'v=STSv1; id=1; a=b=c', b'v=STSv1; id=1\x00', b'v=STSv1; id=1; ' + b'; '.join(b'e%d=v' % i for i in range(130)),
+]
+
+_POLICY = (b'version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmx: backupmx.example.com\n'
+           b'max_age: 604800\n')
+
+STS_POLICY_SEEDS = [
+    _POLICY,
+    _POLICY.replace(b'\n', b'\r\n'),
+    _POLICY.rstrip(b'\n'),
+    b'max_age:604800\nmx:\tmail.example.com \t\nversion:  STSv1\t\nmode: testing \n',
+    b'version: STSv1\nmode: none\nmax_age: 0\n',
+    b'version: STSv1\n\nmode: none\n \t\r\nmax_age: 0\n\n',
+    b'version: STSv1\nmode: testing\nmax_age: 86400\nmx: xn--mnchen-3ya.de\nmx: *.XN--55QX5D.cn\nmx: 192.0.2.1\n',
+    b'version: STSv1\nmode: testing\nmax_age: 86400\nmx: m\xc3\xbcnchen.de\n',
+    b'version: STSv1\nmode: testing\nmax_age: 86400\nmx: a.*.example\n',
+    b'version: STSv1\nmode: testing\nmax_age: 86400\nmx: mx.example.com\ncontact: caf\xc3\xa9  au lait\nMode: x\n',
+    b'version: STSv1\nmode: enforce\nmax_age: 31557601\nmx: a.example\n',
+    b'version: STSv1\nmode: enforce\nmax_age: 0000086400\nmx: a.example\n',
+    b'version: STSv1\nversion: STSv1\n', b'version : STSv1\n', b' mode: none\n', b'mode: Enforce\n',
+    b'version: STSv1\rmode: enforce\n', b'version: STSv1\nmode: none\x00\n', b'',
+    b'version: STSv1\nmode: enforce\nmax_age: 86400\n' + b''.join(b'mx: mx%d.example.com\n' % i for i in range(501)),
+    b'version: STSv1\nmode: testing\nmax_age: 1\nmx: ' + b'.'.join([b'a' * 63] * 3) + b'.' + b'b' * 61 + b'\n',
+]
+
+
 def write(outdir, name, seeds):
     d = os.path.join(outdir, name)
     os.makedirs(d, exist_ok=True)
@@ -172,6 +205,8 @@ def main():
     write(outdir, 'json', json_seeds)
     write(outdir, 'dns_answer', ANSWER_SEEDS)
     write(outdir, 'dns_packet', packet_seeds())
+    write(outdir, 'sts_record', STS_RECORD_SEEDS)
+    write(outdir, 'sts_policy', STS_POLICY_SEEDS)
 
 
 if __name__ == '__main__':

@@ -58,10 +58,12 @@ def main():
     # Diagnostic ids: string literals passed as the id argument of trpt_diag_add, or listed in a table of ids.
     ids = set()
     libdir = os.path.join(root, "lib")
-    for fn in sorted(os.listdir(libdir)):
+    # lib/ and its rooms (lib/sts/, ...)
+    sources = sorted(os.path.join(d, f) for d, _, files in os.walk(libdir) for f in files)
+    for fn in sources:
         if not fn.endswith(".c"):
             continue
-        text = open(os.path.join(libdir, fn)).read()
+        text = open(fn).read()
         # The id is the first string literal of any call to a function whose name contains "diag"
         # (trpt_diag_add and the files' own wrappers); ids are kebab-case.
         for m in re.finditer(r"\b\w*diag\w*\s*\(", text):

@@ -42,9 +42,9 @@ END_TEST
 START_TEST(version_matches_headers)
 {
     ck_assert_int_eq(tlsrpt_version_number(), TLSRPT_VERSION_NUMBER);
-    ck_assert_int_eq(TLSRPT_VERSION_NUMBER, 10000);
+    ck_assert_int_eq(TLSRPT_VERSION_NUMBER, 10100);
     ck_assert_str_eq(tlsrpt_version_string(), TLSRPT_VERSION_STRING);
-    ck_assert_str_eq(tlsrpt_version_string(), "1.0.0");
+    ck_assert_str_eq(tlsrpt_version_string(), "1.1.0");
 }
 END_TEST
 

@@ -6,7 +6,8 @@
  * and tlsrpt_resolver_set_lookup callback (found and NXDOMAIN), and diagnostics lists. All threads also read one
  * shared const record (getters, serialize, dup and lint, compared with what the main thread saw before the threads
  * started) and one shared const report (getters, serialize, validate); each thread also builds, serializes (JSON
- * and gzip), parses back and merges a report of its own. Every result is asserted in the thread; the process fails if any assertion failed in any thread.
+ * and gzip), parses back and merges a report of its own; and all read one shared const MTA-STS policy (matching,
+ * lint, its entry in a report of their own). Every result is asserted in the thread; the process fails if any assertion failed in any thread.
  * Built against the public API only (the shared library), so `.ci/tsan` checks what a caller would run.
  *
  * usage: test_threads [ITERATIONS]   (default 200; .ci/tsan runs this under ThreadSanitizer)
@@ -124,6 +125,36 @@ static void read_shared(worker *w)
     check_diag(w, __LINE__, d, 2, "lint-rua-external", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
     CHECK(w, same_diags(d, shared_lint));
     tlsrpt_diag_free(d);
+}
+
+/* ---- a shared const MTA-STS policy (since 1.1): matched, linted and put into each thread's own report --------- */
+
+static const char shared_sts_text[] = "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: *.example.net\n"
+                                      "max_age: 604800\n";
+static const tlsrpt_sts_policy *shared_sts;
+
+static void read_shared_sts(worker *w, unsigned it)
+{
+    const tlsrpt_sts_policy *p = shared_sts;
+    CHECK(w, tlsrpt_sts_policy_matches(p, "MX1.example.com.") == 1);
+    CHECK(w, tlsrpt_sts_policy_matches(p, "b\xc3\xbc" "cher.example.net") == 1);
+    CHECK(w, tlsrpt_sts_policy_matches(p, "a.b.example.net") == 0);
+    CHECK(w, tlsrpt_sts_policy_string_count(p) == 5);
+    CHECK_STR(w, tlsrpt_sts_policy_string(p, 3), "mx: *.example.net");
+    tlsrpt_diag *d = NULL;
+    CHECK(w, tlsrpt_diag_new(&d) == TLSRPT_OK);
+    const char *hosts[] = {"mx1.example.com", "mx2.example.com"};
+    CHECK(w, tlsrpt_sts_policy_lint(p, 0, hosts, 2, d) == TLSRPT_OK);
+    CHECK(w, tlsrpt_diag_count(d) == 2); /* *.example.net unused, mx2 uncovered */
+    tlsrpt_diag_free(d);
+    tlsrpt_report *r = NULL;
+    tlsrpt_policy *a = NULL, *b = NULL;
+    CHECK(w, tlsrpt_report_new(&r, "Thread Org", NULL, "sts", 1719792000, 1719878399) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_add_sts_policy(r, "example.com", p, &a) == TLSRPT_OK);
+    CHECK(w, tlsrpt_report_add_sts_policy(r, "example.com", p, &b) == TLSRPT_OK);
+    CHECK(w, a != NULL && a == b);
+    CHECK(w, tlsrpt_policy_add_successes(a, it) == TLSRPT_OK);
+    tlsrpt_report_free(r);
 }
 
 /* ---- per-thread work ------------------------------------------------------------------------------------------ */
@@ -455,6 +486,7 @@ static void *run(void *arg)
         read_shared(w);
         build_and_parse_report(w, it);
         read_shared_report(w);
+        read_shared_sts(w, it);
     }
     tlsrpt_resolver_free(res);
     return NULL;
@@ -481,6 +513,12 @@ int main(int argc, char **argv)
         return 1;
     }
     shared_report = report;
+    tlsrpt_sts_policy *sts = NULL;
+    if (tlsrpt_sts_policy_parse(&sts, shared_sts_text, sizeof shared_sts_text - 1, NULL) != TLSRPT_OK) {
+        fprintf(stderr, "setup: the shared MTA-STS policy did not parse\n");
+        return 1;
+    }
+    shared_sts = sts;
 
     worker workers[THREADS];
     pthread_t tids[THREADS];
@@ -508,6 +546,7 @@ int main(int argc, char **argv)
     pthread_barrier_destroy(&start);
     tlsrpt_record_free(shared);
     tlsrpt_report_free(report);
+    tlsrpt_sts_policy_free(sts);
     tlsrpt_diag_free(shared_lint);
     printf("%d threads x %u iterations: %u checks, %u failed\n", THREADS, iterations, checks, failures);
     return failures == 0 ? 0 : 1;

@@ -9,5 +9,6 @@
 #include <tlsrpt/record.h>
 #include <tlsrpt/dns.h>
 #include <tlsrpt/report.h>
+#include <tlsrpt/sts.h>
 
 #endif

@@ -139,6 +139,28 @@ result_authenticated = declare("tlsrpt_lookup_result_authenticated", c_int, H)
 result_diag = declare("tlsrpt_lookup_result_diag", H, H)
 result_free = declare("tlsrpt_lookup_result_free", None, H)
 check_authorization = declare("tlsrpt_check_authorization", c_int, H, c_char_p, H, POINTER(c_int), H)
+# sts.h (since 1.1)
+STS_MODE_NONE, STS_MODE_TESTING, STS_MODE_ENFORCE = 0, 1, 2
+STS_LINT_NO_TLSRPT = 1
+sts_record_parse = declare("tlsrpt_sts_record_parse", c_int, PH, c_char_p, c_size_t, H)
+sts_record_new = declare("tlsrpt_sts_record_new", c_int, PH, c_char_p)
+sts_record_id = declare("tlsrpt_sts_record_id", c_char_p, H)
+sts_record_serialize = declare("tlsrpt_sts_record_serialize", c_int, H, PSTR, POINTER(c_size_t))
+sts_record_free = declare("tlsrpt_sts_record_free", None, H)
+sts_policy_parse = declare("tlsrpt_sts_policy_parse", c_int, PH, c_char_p, c_size_t, H)
+sts_policy_new = declare("tlsrpt_sts_policy_new", c_int, PH, c_int, c_uint32)
+sts_policy_add_mx = declare("tlsrpt_sts_policy_add_mx", c_int, H, c_char_p)
+sts_policy_mode = declare("tlsrpt_sts_policy_mode", c_int, H)
+sts_policy_max_age = declare("tlsrpt_sts_policy_max_age", c_uint32, H)
+sts_policy_mx_count = declare("tlsrpt_sts_policy_mx_count", c_size_t, H)
+sts_policy_mx = declare("tlsrpt_sts_policy_mx", c_char_p, H, c_size_t)
+sts_policy_string_count = declare("tlsrpt_sts_policy_string_count", c_size_t, H)
+sts_policy_string = declare("tlsrpt_sts_policy_string", c_char_p, H, c_size_t)
+sts_policy_serialize = declare("tlsrpt_sts_policy_serialize", c_int, H, PSTR, POINTER(c_size_t))
+sts_policy_lint = declare("tlsrpt_sts_policy_lint", c_int, H, c_uint, POINTER(c_char_p), c_size_t, H)
+sts_policy_matches = declare("tlsrpt_sts_policy_matches", c_int, H, c_char_p)
+sts_policy_free = declare("tlsrpt_sts_policy_free", None, H)
+report_add_sts_policy = declare("tlsrpt_report_add_sts_policy", c_int, H, c_char_p, H, PH)
 
 
 def take_string(ptr, length):
@@ -557,6 +579,71 @@ class ReportTest(unittest.TestCase):
         finally:
             report_free(rep)
         report_free(None)
+
+
+class StsTest(unittest.TestCase):
+    POLICY = b"version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmx: *.example.net\r\nmax_age: 86400\r\n"
+
+    def test_record(self):
+        rec = c_void_p(1)
+        text = b"v=STSv1 ; id=20160831085700Z"
+        with Diag() as d:
+            self.assertEqual(sts_record_parse(byref(rec), text, len(text), d), OK)
+            self.assertEqual(diags(d), [("sts-record-space-before-semicolon", SEVERITY_WARNING, 7, "")])
+        try:
+            self.assertEqual(sts_record_id(rec), b"20160831085700Z")
+            out, n = c_void_p(), c_size_t()
+            self.assertEqual(sts_record_serialize(rec, byref(out), byref(n)), OK)
+            self.assertEqual(take_string(out, n.value), b"v=STSv1; id=20160831085700Z;")
+        finally:
+            sts_record_free(rec)
+        bad = c_void_p(1)
+        self.assertEqual(sts_record_new(byref(bad), b"not-an-id"), EINVAL)
+        self.assertIsNone(bad.value)
+        sts_record_free(None)
+
+    def test_policy_match_lint_and_report(self):
+        pol = c_void_p()
+        with Diag() as d:
+            self.assertEqual(sts_policy_parse(byref(pol), self.POLICY, len(self.POLICY), d), OK)
+            self.assertEqual(diag_count(d), 0)
+        try:
+            self.assertEqual((sts_policy_mode(pol), sts_policy_max_age(pol)), (STS_MODE_TESTING, 86400))
+            self.assertEqual([sts_policy_mx(pol, i) for i in range(sts_policy_mx_count(pol))],
+                             [b"mx1.example.com", b"*.example.net"])
+            self.assertEqual([sts_policy_string(pol, i) for i in range(sts_policy_string_count(pol))],
+                             [b"version: STSv1", b"mode: testing", b"mx: mx1.example.com", b"mx: *.example.net",
+                              b"max_age: 86400"])
+            self.assertEqual(sts_policy_matches(pol, b"MX.Example.NET."), 1)
+            self.assertEqual(sts_policy_matches(pol, b"a.mx.example.net"), 0)
+            self.assertEqual(sts_policy_matches(pol, b"not a host"), EINVAL)
+            hosts = (c_char_p * 2)(b"mx1.example.com", b"mx2.example.org")
+            with Diag() as d:
+                self.assertEqual(sts_policy_lint(pol, STS_LINT_NO_TLSRPT, hosts, 2, d), OK)
+                self.assertEqual(sorted(x[0] for x in diags(d)),
+                                 ["lint-sts-mx-uncovered", "lint-sts-mx-unused", "lint-sts-testing-no-tlsrpt"])
+            out, n = c_void_p(), c_size_t()
+            self.assertEqual(sts_policy_serialize(pol, byref(out), byref(n)), OK)
+            self.assertEqual(take_string(out, n.value), self.POLICY)
+            rep = c_void_p()
+            self.assertEqual(report_new(byref(rep), b"MTA", None, b"r-1", 1719792000, 1719878399), OK)
+            try:
+                a, b = c_void_p(), c_void_p()
+                self.assertEqual(report_add_sts_policy(rep, b"example.com", pol, byref(a)), OK)
+                self.assertEqual(report_add_sts_policy(rep, b"EXAMPLE.com", pol, byref(b)), OK)
+                self.assertEqual(a.value, b.value)
+            finally:
+                report_free(rep)
+        finally:
+            sts_policy_free(pol)
+        built = c_void_p()
+        self.assertEqual(sts_policy_new(byref(built), STS_MODE_ENFORCE, 604800), OK)
+        try:
+            self.assertEqual(sts_policy_add_mx(built, "*.b\u00fccher.example".encode()), OK)
+            self.assertEqual(sts_policy_mx(built, 0), b"*.xn--bcher-kva.example")
+            self.assertEqual(sts_policy_add_mx(built, b"a.*.example"), EINVAL)
+        finally:
+            sts_policy_free(built)
 
 
 if __name__ == "__main__":

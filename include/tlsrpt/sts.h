@@ -1,0 +1,231 @@
+/* libtlsrpt — MTA-STS (RFC 8461): the _mta-sts TXT record, the policy file, MX matching, and the policy's entry in
+ * a TLSRPT report. Pure functions: no network, no clock, no environment.
+ * SPDX-License-Identifier: MIT */
+#ifndef TLSRPT_STS_H
+#define TLSRPT_STS_H
+
+#include <tlsrpt/common.h>
+#include <tlsrpt/report.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tlsrpt_sts_record tlsrpt_sts_record;
+typedef struct tlsrpt_sts_policy tlsrpt_sts_policy;
+
+/* Policy modes (RFC 8461 §5). Since: 1.1 */
+#define TLSRPT_STS_MODE_NONE 0    /* "none": the domain withdraws its policy */
+#define TLSRPT_STS_MODE_TESTING 1 /* "testing": report failures, deliver anyway */
+#define TLSRPT_STS_MODE_ENFORCE 2 /* "enforce": deliver only to matching MX hosts with a valid certificate */
+
+/* Input limits (doc/limits.md). Since: 1.1
+ * The record text of tlsrpt_sts_record_parse is bounded by TLSRPT_MAX_RECORD_LENGTH and its extension fields by
+ * TLSRPT_MAX_EXTENSION_COUNT, as for TLSRPT records. A policy's mx and extension counts are bounded so that every
+ * policy fits into a report that the report parser reads back: 3 + mx + extensions "policy-string" entries stay
+ * under TLSRPT_MAX_POLICY_STRINGS (1000) and the mx patterns under TLSRPT_MAX_MX_HOSTS (1000). */
+#define TLSRPT_MAX_STS_POLICY_SIZE 65536u    /* bytes of a policy file (RFC 8461 §3.3 suggests 64 KiB) */
+#define TLSRPT_MAX_STS_MX_COUNT 500u         /* mx lines in one policy */
+#define TLSRPT_MAX_STS_EXTENSION_COUNT 128u  /* unknown keys in one policy */
+#define TLSRPT_MAX_STS_MAX_AGE 31557600u     /* the largest max_age RFC 8461 §3.2 allows (one year), seconds */
+
+/* Flags of tlsrpt_sts_policy_lint. Since: 1.1 */
+#define TLSRPT_STS_LINT_NO_TLSRPT 1u /* the caller knows the policy domain publishes no valid TLSRPT record */
+
+/* ---- The _mta-sts TXT record (RFC 8461 §3.1) ----------------------------------------------------------------- */
+
+/**
+ * tlsrpt_sts_record_parse - parse the text of an _mta-sts TXT record (character-strings already joined).
+ * @out:  receives the new record (free with tlsrpt_sts_record_free); NULL on failure.
+ * @text, @len: the record bytes, no NUL needed; embedded NULs are a syntax error.
+ * @diag: findings are appended here; may be NULL.
+ * Implements the RFC 8461 §3.1 ABNF exactly: case-sensitive "v=STSv1" first, fields separated by *WSP ";" *WSP, an
+ * optional trailing ';', "id=" with 1 to 32 letters and digits (required), extension fields name=value as in
+ * TLSRPT records, kept in order (INFO). Grammar violations and a missing id are TLSRPT_ESYNTAX with the byte offset.
+ * Accepted with a WARNING: whitespace before the first ';' (erratum 6285: senders that keep only records beginning
+ * "v=STSv1;" ignore it), whitespace after the last field, a second v= or id= field (kept as an extension of that
+ * name; RFC 8461 §3.2 says later duplicates are ignored, and tlsrpt_sts_record_id gives the first).
+ * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH bytes, or more than TLSRPT_MAX_EXTENSION_COUNT extensions),
+ * TLSRPT_EINVAL (out NULL, text NULL with len > 0), TLSRPT_ENOMEM. The parse stops at the first error.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_record_parse(tlsrpt_sts_record **out, const char *text, size_t len, tlsrpt_diag *diag);
+
+/**
+ * tlsrpt_sts_record_is_candidate - 1 if the text starts with "v=STSv1" *WSP ";" (the test that selects MTA-STS
+ * records among a name's TXT records, with erratum 6285's whitespace), else 0. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_record_is_candidate(const char *text, size_t len);
+
+/**
+ * tlsrpt_sts_record_new - a record "v=STSv1; id=<id>;" to build on.
+ * @out: receives the new record (free with tlsrpt_sts_record_free); NULL on failure.
+ * @id:  1 to 32 ASCII letters and digits (copied).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out or id NULL, id outside the grammar) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_record_new(tlsrpt_sts_record **out, const char *id);
+
+/**
+ * tlsrpt_sts_record_add_extension - append an extension field name=value (copied). The name must match
+ * (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".") and must not be "v" or "id"; the value
+ * 1*(%x21-3A / %x3C / %x3E-7E). Returns TLSRPT_OK, TLSRPT_EINVAL (NULL, or outside the grammar), TLSRPT_ELIMIT
+ * (TLSRPT_MAX_EXTENSION_COUNT reached, or the serialized record would exceed TLSRPT_MAX_RECORD_LENGTH) or
+ * TLSRPT_ENOMEM. On failure the record is unchanged. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_record_add_extension(tlsrpt_sts_record *r, const char *name, const char *value);
+
+/** tlsrpt_sts_record_id - the policy id (borrowed; the first id= field); NULL for NULL. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_record_id(const tlsrpt_sts_record *r);
+
+/** tlsrpt_sts_record_extension_count - number of extension fields, in record order (0 for NULL). Since: 1.1 */
+TLSRPT_API size_t tlsrpt_sts_record_extension_count(const tlsrpt_sts_record *r);
+
+/** tlsrpt_sts_record_extension_name - name of extension i (borrowed); NULL when out of range. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_record_extension_name(const tlsrpt_sts_record *r, size_t i);
+
+/** tlsrpt_sts_record_extension_value - value of extension i (borrowed); NULL when out of range. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_record_extension_value(const tlsrpt_sts_record *r, size_t i);
+
+/**
+ * tlsrpt_sts_record_serialize - the canonical text "v=STSv1; id=<id>[; name=value]...;" (with the trailing ';' of
+ * RFC 8461's example, so that every sender's "begins with v=STSv1;" test takes it).
+ * @out: receives a new NUL-terminated string (free with tlsrpt_free); NULL on failure. @out_len: its length, may be
+ * NULL. Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_record_serialize(const tlsrpt_sts_record *r, char **out, size_t *out_len);
+
+/** tlsrpt_sts_record_free - free a record and everything it owns. NULL is a no-op. Since: 1.1 */
+TLSRPT_API void tlsrpt_sts_record_free(tlsrpt_sts_record *r);
+
+/* ---- The policy file (RFC 8461 §3.2) -------------------------------------------------------------------------- */
+
+/**
+ * tlsrpt_sts_policy_parse - parse the body of https://mta-sts.<domain>/.well-known/mta-sts.txt.
+ * @out:  receives the new policy (free with tlsrpt_sts_policy_free); NULL on failure.
+ * @text, @len: the body, at most TLSRPT_MAX_STS_POLICY_SIZE bytes; no NUL needed.
+ * @diag: findings are appended here; may be NULL.
+ * The RFC 8461 §3.2 ABNF: lines ended by LF or CRLF (erratum 6253; the last terminator is optional), each
+ * "key:" *WSP value *WSP with case-sensitive keys and no whitespace before ':'. "version: STSv1", "mode: enforce" /
+ * "testing" / "none" and "max_age: " 1 to 10 digits (0..TLSRPT_MAX_STS_MAX_AGE) are required once each; "mx:" is
+ * required at least once unless the mode is none, each an RFC 5321 Domain in A-labels, optionally "*." followed by
+ * one (the wildcard is only the whole left-most label). Other keys are extensions: kept in order with an INFO.
+ * Errors: a line outside the grammar, a bare CR, a NUL, a non-A-label mx, a value outside UTF-8 is TLSRPT_ESYNTAX
+ * at the offending byte; so are a missing required key (TLSRPT_NO_OFFSET) and a repeated version, mode or max_age
+ * (offset of the second; an error here, as issue #12 asks, although RFC 8461 §3.2 tells parsers to ignore all but
+ * the first). A max_age over the maximum is TLSRPT_ESEMANTIC. Over
+ * TLSRPT_MAX_STS_POLICY_SIZE bytes, TLSRPT_MAX_STS_MX_COUNT mx lines or TLSRPT_MAX_STS_EXTENSION_COUNT unknown keys
+ * is TLSRPT_ELIMIT. Accepted with a WARNING: empty lines (outside the ABNF; ignored) and a key that differs
+ * from a known one only in case (kept as an extension; the known key is then still required).
+ * Also TLSRPT_EINVAL (out NULL, text NULL with len > 0) and TLSRPT_ENOMEM. The parse stops at the first error.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_parse(tlsrpt_sts_policy **out, const char *text, size_t len, tlsrpt_diag *diag);
+
+/**
+ * tlsrpt_sts_policy_new - a policy "version: STSv1" with this mode and max_age and no mx pattern yet.
+ * @out:     receives the new policy (free with tlsrpt_sts_policy_free); NULL on failure.
+ * @mode:    TLSRPT_STS_MODE_ENFORCE, _TESTING or _NONE.
+ * @max_age: seconds, at most TLSRPT_MAX_STS_MAX_AGE.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, unknown mode, max_age too large) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_new(tlsrpt_sts_policy **out, int mode, uint32_t max_age);
+
+/**
+ * tlsrpt_sts_policy_add_mx - append an mx pattern: a host name ("mx1.example.com") or "*." and a domain
+ * ("*.example.com"); U-labels are converted to A-labels and the pattern is stored in lower case without a trailing
+ * dot. Returns TLSRPT_OK, TLSRPT_EINVAL (NULL, not a host name, a wildcard elsewhere than the whole left-most
+ * label), TLSRPT_ELIMIT (TLSRPT_MAX_STS_MX_COUNT reached) or TLSRPT_ENOMEM. On failure the policy is unchanged.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_add_mx(tlsrpt_sts_policy *p, const char *pattern);
+
+/** tlsrpt_sts_policy_mode - TLSRPT_STS_MODE_*; TLSRPT_EINVAL for NULL. Since: 1.1 */
+TLSRPT_API int tlsrpt_sts_policy_mode(const tlsrpt_sts_policy *p);
+
+/** tlsrpt_sts_policy_max_age - max_age in seconds; 0 for NULL. Since: 1.1 */
+TLSRPT_API uint32_t tlsrpt_sts_policy_max_age(const tlsrpt_sts_policy *p);
+
+/** tlsrpt_sts_policy_mx_count - number of mx patterns (0 for NULL). Since: 1.1 */
+TLSRPT_API size_t tlsrpt_sts_policy_mx_count(const tlsrpt_sts_policy *p);
+
+/**
+ * tlsrpt_sts_policy_mx - mx pattern i (borrowed), in policy order, as written in a parsed policy (A-labels; case
+ * as written); NULL when out of range. Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_sts_policy_mx(const tlsrpt_sts_policy *p, size_t i);
+
+/** tlsrpt_sts_policy_extension_count - number of unknown keys kept, in policy order (0 for NULL). Since: 1.1 */
+TLSRPT_API size_t tlsrpt_sts_policy_extension_count(const tlsrpt_sts_policy *p);
+
+/** tlsrpt_sts_policy_extension_name - key of extension i (borrowed); NULL when out of range. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_policy_extension_name(const tlsrpt_sts_policy *p, size_t i);
+
+/** tlsrpt_sts_policy_extension_value - value of extension i (borrowed, UTF-8); NULL when out of range. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_policy_extension_value(const tlsrpt_sts_policy *p, size_t i);
+
+/**
+ * tlsrpt_sts_policy_string_count, tlsrpt_sts_policy_string - the policy's lines as they go into a report's
+ * "policy-string" (RFC 8460 §4.4, Appendix B): "version: STSv1", "mode: <mode>", one "mx: <pattern>" per pattern
+ * in order, "max_age: <seconds>" (without leading zeros), then one "<key>: <value>" per extension in order. The
+ * same policy always gives the same strings, whatever its line terminators, whitespace and the place of the
+ * version, mode and max_age lines.
+ * string_count is 0 for NULL; string returns a borrowed pointer, NULL when out of range. Since: 1.1
+ */
+TLSRPT_API size_t tlsrpt_sts_policy_string_count(const tlsrpt_sts_policy *p);
+TLSRPT_API const char *tlsrpt_sts_policy_string(const tlsrpt_sts_policy *p, size_t i);
+
+/**
+ * tlsrpt_sts_policy_serialize - the policy file: the strings of tlsrpt_sts_policy_string, each ended by CRLF.
+ * @out: receives a new NUL-terminated string (free with tlsrpt_free); NULL on failure. @out_len: its length, may be
+ * NULL. Returns TLSRPT_OK, TLSRPT_EINVAL, TLSRPT_ESEMANTIC (no mx pattern while the mode is not none) or
+ * TLSRPT_ENOMEM. parse(serialize(p)) equals p. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_serialize(const tlsrpt_sts_policy *p, char **out, size_t *out_len);
+
+/**
+ * tlsrpt_sts_policy_lint - what a careful checker says about a valid policy, appended to @diag (not NULL):
+ * lint-sts-enforce-short-max-age (enforce with max_age under 86400 s: WARNING), lint-sts-mode-none (INFO),
+ * lint-sts-testing-no-tlsrpt (testing while @flags has TLSRPT_STS_LINT_NO_TLSRPT: nobody will see the failures
+ * testing is for; WARNING), lint-sts-enforce-no-tlsrpt (INFO), lint-sts-mx-duplicate (WARNING), lint-sts-mx-redundant
+ * (a name a wildcard of the policy already covers: INFO), lint-sts-mx-numeric (a pattern whose last label is all
+ * digits, such as an IPv4 address: it covers no host name; WARNING), and when @mx_hosts lists the domain's MX host
+ * names: lint-sts-mx-unused (a pattern that covers none of them: INFO) and lint-sts-mx-uncovered (an MX host that
+ * no pattern covers: mail to it fails in enforce mode; WARNING, not given in mode none). Findings have no offset.
+ * @mx_hosts, @n_mx_hosts: the policy domain's MX host names (U-labels allowed, trailing dot ignored), or NULL and 0
+ * when unknown.
+ * Returns TLSRPT_OK (none of the findings fails the policy), TLSRPT_EINVAL (p or diag NULL, an unknown flag, an
+ * mx_host NULL or not a host name; nothing is appended then) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_lint(const tlsrpt_sts_policy *p, unsigned int flags, const char *const *mx_hosts,
+                                      size_t n_mx_hosts, tlsrpt_diag *diag);
+
+/**
+ * tlsrpt_sts_policy_matches - whether an MX host is covered by the policy's mx patterns (RFC 8461 §4.1):
+ * case-insensitive, a trailing dot ignored, U-labels converted to A-labels (IDNA2008), and "*.example.com"
+ * matching exactly one more left-most label ("mail.example.com", not "example.com" or "a.b.example.com").
+ * Returns 1 (matches), 0 (does not), TLSRPT_EINVAL (p or mx_host NULL, mx_host not a host name) or TLSRPT_ENOMEM.
+ * A const policy may be matched from many threads at once. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_matches(const tlsrpt_sts_policy *p, const char *mx_host);
+
+/** tlsrpt_sts_policy_free - free a policy and everything it owns. NULL is a no-op. Since: 1.1 */
+TLSRPT_API void tlsrpt_sts_policy_free(tlsrpt_sts_policy *p);
+
+/**
+ * tlsrpt_report_add_sts_policy - find or add the "sts" policy of an applied MTA-STS policy in a report:
+ * tlsrpt_report_add_policy(r, TLSRPT_POLICY_STS, policy_domain, the policy's strings (tlsrpt_sts_policy_string),
+ * its mx patterns, &p). Two processes that fetched the same policy, or the same process twice, count into one
+ * policy entry, even when the files differed in line terminators, whitespace or where the version, mode and
+ * max_age lines stood (the mx patterns and extensions keep their order).
+ * @policy: receives the policy, borrowed from r; NULL on failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, policy_domain not a domain name) or TLSRPT_ENOMEM; r is
+ * unchanged on failure. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_add_sts_policy(tlsrpt_report *r, const char *policy_domain,
+                                            const tlsrpt_sts_policy *sts, tlsrpt_policy **policy);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
