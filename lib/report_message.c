@@ -28,6 +28,8 @@
  * Whether the chosen part holds gzip or JSON is decided by the bytes (tlsrpt_report_parse looks for the gzip
  * magic); a declared type that disagrees is a WARNING. */
 #include "internal.h"
+#include "charclass.h"
+#include "gzip.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,11 +171,6 @@ static size_t content_end(const msg_reader *c, size_t pos, size_t le)
     return le > pos && c->m[le - 1] == '\r' ? le - 1 : le;
 }
 
-static int is_wsp(unsigned char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
 static int field_name_is(const msg_reader *c, size_t at, size_t n, const char *name)
 {
     return strlen(name) == n && trpt_ascii_strncasecmp((const char *)c->m + at, name, n) == 0;
@@ -201,7 +198,7 @@ static int scan_headers(msg_reader *c, size_t start, size_t end, int top, header
             h->body = next;
             return 0;
         }
-        if (is_wsp(c->m[pos])) {
+        if (trpt_is_wsp(c->m[pos])) {
             if (!in_field) {
                 if (!top) {
                     if (mime_deviation_diag(c, "message-part-header-malformed", pos,
@@ -307,7 +304,7 @@ static void skip_cfws(cursor *k)
     size_t depth = 0;
     while (k->pos < k->end) {
         unsigned char ch = k->m[k->pos];
-        if (depth == 0 && (is_wsp(ch) || ch == '\r' || ch == '\n')) {
+        if (depth == 0 && (trpt_is_wsp(ch) || ch == '\r' || ch == '\n')) {
             k->pos++;
         } else if (ch == '(') {
             depth++;
@@ -385,14 +382,6 @@ static int read_value(cursor *k, char *out, size_t max, size_t *n, int *overflow
     return 0;
 }
 
-static int hex_value(unsigned char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    ch = (unsigned char)trpt_ascii_lower(ch);
-    return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
 /* RFC 2231 extended value: drops "charset'language'" from the first section, decodes %XX. In place. */
 static size_t decode_ext_value(char *v, size_t n, int first)
 {
@@ -405,8 +394,8 @@ static size_t decode_ext_value(char *v, size_t n, int first)
     }
     for (; i < n; i++) {
         int h1, h2;
-        if (v[i] == '%' && i + 2 < n && (h1 = hex_value((unsigned char)v[i + 1])) >= 0 &&
-            (h2 = hex_value((unsigned char)v[i + 2])) >= 0) {
+        if (v[i] == '%' && i + 2 < n && (h1 = trpt_hex_value((unsigned char)v[i + 1])) >= 0 &&
+            (h2 = trpt_hex_value((unsigned char)v[i + 2])) >= 0) {
             v[o++] = (char)(h1 * 16 + h2);
             i += 2;
         } else {
@@ -554,7 +543,7 @@ static int read_params(msg_reader *c, cursor *k, param *params, size_t n_params)
                      * readers take it. */
                     skip_to_semicolon(k);
                     value.end = k->pos;
-                    while (value.end > value.at && (is_wsp(k->m[value.end - 1]) || k->m[value.end - 1] == '\r' ||
+                    while (value.end > value.at && (trpt_is_wsp(k->m[value.end - 1]) || k->m[value.end - 1] == '\r' ||
                                                     k->m[value.end - 1] == '\n'))
                         value.end--;
                     value.raw = 1;
@@ -821,7 +810,7 @@ static int is_delimiter(msg_reader *c, size_t pos, size_t le, const content_type
         p += 2;
     }
     size_t from = p;
-    while (p < le && (is_wsp(c->m[p]) || c->m[p] == '\r'))
+    while (p < le && (trpt_is_wsp(c->m[p]) || c->m[p] == '\r'))
         p++;
     c->work += p - from + 1;
     return p == le;
@@ -1031,7 +1020,7 @@ static int decode_qp(msg_reader *c, size_t start, size_t end, unsigned char *out
     while (pos < end) {
         size_t le = line_end(c, pos, end), ce = content_end(c, pos, le);
         size_t te = ce;
-        while (te > pos && is_wsp(c->m[te - 1]))
+        while (te > pos && trpt_is_wsp(c->m[te - 1]))
             te--;
         int soft = 0;
         for (size_t i = pos; i < te; i++) {
@@ -1045,8 +1034,8 @@ static int decode_qp(msg_reader *c, size_t start, size_t end, unsigned char *out
                 soft = 1;
                 break;
             }
-            int h1 = hex_value(c->m[i + 1]); /* i + 1 < te: a '=' at te - 1 is the soft break above */
-            int h2 = h1 >= 0 && i + 2 < te ? hex_value(c->m[i + 2]) : -1;
+            int h1 = trpt_hex_value(c->m[i + 1]); /* i + 1 < te: a '=' at te - 1 is the soft break above */
+            int h2 = h1 >= 0 && i + 2 < te ? trpt_hex_value(c->m[i + 2]) : -1;
             if (h1 >= 0 && h2 >= 0) {
                 if (out_put(c, out, n, (unsigned char)(h1 * 16 + h2), start))
                     return -1;
@@ -1122,21 +1111,11 @@ static int decode_part(msg_reader *c, const candidate *b, const unsigned char **
 
 /* ---- RFC 8460 §5.3 metadata ---------------------------------------------------------------------------------- */
 
-static int is_alnum(unsigned char ch)
-{
-    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static int is_atext(unsigned char ch)
-{
-    return is_alnum(ch) || (ch && strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL);
-}
-
 /* Subject matcher: positions in [pos, end) of the unfolded-on-the-fly value. */
 static int match_fws(cursor *k)
 {
     size_t start = k->pos;
-    while (k->pos < k->end && (is_wsp(k->m[k->pos]) || k->m[k->pos] == '\r' || k->m[k->pos] == '\n'))
+    while (k->pos < k->end && (trpt_is_wsp(k->m[k->pos]) || k->m[k->pos] == '\r' || k->m[k->pos] == '\n'))
         k->pos++;
     return k->pos > start;
 }
@@ -1156,12 +1135,12 @@ static int match_domain(cursor *k, span *out)
     size_t start = k->pos, labels = 0;
     for (;;) {
         size_t l = k->pos;
-        while (k->pos < k->end && (is_alnum(k->m[k->pos]) || k->m[k->pos] == '-'))
+        while (k->pos < k->end && (trpt_is_alnum(k->m[k->pos]) || k->m[k->pos] == '-'))
             k->pos++;
         if (k->pos == l || k->m[l] == '-' || k->m[k->pos - 1] == '-')
             return 0;
         labels++;
-        if (k->pos < k->end && k->m[k->pos] == '.' && k->pos + 1 < k->end && is_alnum(k->m[k->pos + 1]))
+        if (k->pos < k->end && k->m[k->pos] == '.' && k->pos + 1 < k->end && trpt_is_alnum(k->m[k->pos + 1]))
             k->pos++;
         else
             break;
@@ -1176,7 +1155,7 @@ static int match_dot_atom(cursor *k)
 {
     for (;;) {
         size_t l = k->pos;
-        while (k->pos < k->end && is_atext(k->m[k->pos]))
+        while (k->pos < k->end && trpt_is_atext(k->m[k->pos]))
             k->pos++;
         if (k->pos == l)
             return 0;
@@ -1192,7 +1171,7 @@ static int match_dot_atom(cursor *k)
 static int match_subject(msg_reader *c, span s, size_t *at, span *domain, span *submitter)
 {
     cursor k = span_cursor(c, s);
-    while (k.pos < k.end && is_wsp(k.m[k.pos]))
+    while (k.pos < k.end && trpt_is_wsp(k.m[k.pos]))
         k.pos++;
     int ok = match_literal(&k, "Report") && match_fws(&k) && match_literal(&k, "Domain:") && match_fws(&k) &&
              match_domain(&k, domain) && match_fws(&k) && match_literal(&k, "Submitter:") && match_fws(&k) &&
@@ -1409,7 +1388,7 @@ int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t
     *work = c.work;
     if (!decoded)
         return c.rc;
-    int gz = report_len >= 2 && report[0] == 0x1f && report[1] == 0x8b;
+    int gz = trpt_gzip_detect(report, report_len);
     if ((b->declared == DECLARED_GZIP && !gz) || (b->declared == DECLARED_JSON && gz))
         deviation_diag(&c, "message-report-type-mismatch", b->body,
                        "The report part is declared as %s but holds %s.",
