@@ -28,6 +28,7 @@
  * Whether the chosen part holds gzip or JSON is decided by the bytes (tlsrpt_report_parse looks for the gzip
  * magic); a declared type that disagrees is a WARNING. */
 #include "internal.h"
+#include "base64.h"
 #include "charclass.h"
 #include "gzip.h"
 
@@ -918,21 +919,6 @@ static void walk_entity(msg_reader *c, size_t start, size_t end, size_t depth, i
 
 /* ---- Transfer encodings --------------------------------------------------------------------------------------- */
 
-static int base64_value(unsigned char ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '+')
-        return 62;
-    if (ch == '/')
-        return 63;
-    return -1;
-}
-
 /* Appends a decoded byte; over the report limit is a fatal finding. Returns 0 or -1. */
 static int out_put(msg_reader *c, unsigned char *out, size_t *n, unsigned char ch, size_t body)
 {
@@ -945,70 +931,53 @@ static int out_put(msg_reader *c, unsigned char *out, size_t *n, unsigned char c
     return 0;
 }
 
-/* RFC 2045 §6.8: "Any characters outside of the base64 alphabet are to be ignored in base64-encoded data." Line
- * breaks and white space are skipped silently; any other byte outside the alphabet ('!', '*', 8-bit bytes, form
- * feeds, ...) is skipped too, as that section says decoders must, with one deviation finding per part (in strict
- * mode an ERROR). "=" is padding: only at the end of the data, to complete the last 4-character group, which is
- * an error in both modes when it is wrong, as is data after padding or a text that ends inside a group. */
-static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char *out, size_t *n)
+/* base64's junk callback: the deviation finding, at its offset in the message. */
+typedef struct base64_junk_ctx {
+    msg_reader *c;
+    size_t start;
+} base64_junk_ctx;
+
+static int base64_junk(void *ctx, size_t at, unsigned char byte)
 {
-    unsigned acc = 0;
-    size_t quantum = 0, pad = 0;
-    int junk_reported = 0;
+    base64_junk_ctx *j = ctx;
+    return mime_deviation_diag(j->c, "message-base64-junk", j->start + at,
+                               "The byte 0x%02x is not a base64 character; it is skipped (RFC 2045 §6.8).", byte);
+}
+
+/* A base64 body (trpt_base64_decode: RFC 2045 §6.8, bytes outside the alphabet skipped with one deviation finding
+ * per part, in strict mode an ERROR). Wrong padding, data after padding or a text that ends inside a group is an
+ * error in both modes. */
+static int decode_base64(msg_reader *c, size_t start, size_t end, unsigned char *out, size_t max, size_t *n)
+{
     c->work += end - start;
-    for (size_t i = start; i < end; i++) {
-        unsigned char ch = c->m[i];
-        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
-            continue;
-        if (ch == '=') {
-            if (quantum + pad < 2) {
-                fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i,
-                           "Base64 padding '=' where a data character must be.");
-                return -1;
-            }
-            if (quantum + ++pad > 4) {
-                fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i, "Too much base64 padding '='.");
-                return -1;
-            }
-            continue;
-        }
-        int v = base64_value(ch);
-        if (v < 0) {
-            if (!junk_reported) {
-                junk_reported = 1;
-                if (mime_deviation_diag(c, "message-base64-junk", i,
-                                        "The byte 0x%02x is not a base64 character; it is skipped (RFC 2045 §6.8).",
-                                        ch))
-                    return -1;
-            }
-            continue;
-        }
-        if (pad > 0) {
-            fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", i, "Base64 data (0x%02x) after padding.", ch);
-            return -1;
-        }
-        acc = acc << 6 | (unsigned)v;
-        if (++quantum == 4) {
-            if (out_put(c, out, n, (unsigned char)(acc >> 16), start) || out_put(c, out, n, (unsigned char)(acc >> 8), start) ||
-                out_put(c, out, n, (unsigned char)acc, start))
-                return -1;
-            acc = 0;
-            quantum = 0;
-        }
-    }
-    if (quantum == 0 && pad == 0)
+    base64_junk_ctx j = {c, start};
+    size_t at;
+    int status = trpt_base64_decode(c->m + start, end - start, out, max, n, &at, base64_junk, &j);
+    switch (status) {
+    case TRPT_BASE64_OK:
         return 0;
-    if (quantum + pad != 4) {
-        fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", end,
+    case TRPT_BASE64_STOPPED:
+        return -1;
+    case TRPT_BASE64_FULL:
+        fatal_diag(c, TLSRPT_ELIMIT, "message-report-too-large", start,
+                   "The decoded report part is more than %u bytes.", (unsigned)TLSRPT_MAX_REPORT_SIZE);
+        return -1;
+    case TRPT_BASE64_PAD_MISPLACED:
+        fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
+                   "Base64 padding '=' where a data character must be.");
+        return -1;
+    case TRPT_BASE64_PAD_EXCESS:
+        fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at, "Too much base64 padding '='.");
+        return -1;
+    case TRPT_BASE64_DATA_AFTER_PAD:
+        fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at, "Base64 data (0x%02x) after padding.",
+                   c->m[start + at]);
+        return -1;
+    default:
+        fatal_diag(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
                    "The base64 text ends inside a 4-character group (truncated?).");
         return -1;
     }
-    acc <<= 6 * (unsigned)pad;
-    if (out_put(c, out, n, (unsigned char)(acc >> 16), start))
-        return -1;
-    if (quantum == 3 && out_put(c, out, n, (unsigned char)(acc >> 8), start))
-        return -1;
-    return 0;
 }
 
 /* RFC 2045 §6.7: "=XX" (either case), soft line breaks "=" *WSP EOL, trailing white space of each line dropped.
@@ -1099,7 +1068,7 @@ static int decode_part(msg_reader *c, const candidate *b, const unsigned char **
         return -1;
     }
     size_t n = 0;
-    if ((base64 ? decode_base64(c, b->body, b->end, out, &n) : decode_qp(c, b->body, b->end, out, &n)) != 0) {
+    if ((base64 ? decode_base64(c, b->body, b->end, out, cap, &n) : decode_qp(c, b->body, b->end, out, &n)) != 0) {
         free(out);
         return -1;
     }
