@@ -1,4 +1,5 @@
-/* libtlsrpt — base64 (base64.h). SPDX-License-Identifier: MIT */
+/* libtlsrpt — base64 both directions (base64.h): the MIME line encoder and the RFC 2045 §6.8 decoder.
+ * SPDX-License-Identifier: MIT */
 #include "base64.h"
 
 #include <stdint.h>
@@ -76,7 +77,8 @@ int trpt_base64_decode(const unsigned char *in, size_t len, unsigned char *out, 
         acc = acc << 6 | (uint32_t)v;
         if (++quantum == 4) {
             if (put_byte(out, max, out_len, (unsigned char)(acc >> 16)) ||
-                put_byte(out, max, out_len, (unsigned char)(acc >> 8)) || put_byte(out, max, out_len, (unsigned char)acc))
+                put_byte(out, max, out_len, (unsigned char)(acc >> 8)) ||
+                put_byte(out, max, out_len, (unsigned char)acc))
                 return TRPT_BASE64_FULL;
             acc = 0;
             quantum = 0;
