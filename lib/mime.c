@@ -61,7 +61,7 @@ void trpt_mime_put_folded(trpt_buf *b, const char *const *tokens, size_t n)
 
 /* ---- The reader's findings -------------------------------------------------------------------------------------- */
 
-void trpt_mime_fatal(trpt_mime_reader *r, int rc, const char *id, size_t at, const char *fmt, ...)
+void trpt_mime_diag_fatal(trpt_mime_reader *r, int rc, const char *id, size_t at, const char *fmt, ...)
 {
     if (r->rc == TLSRPT_OK)
         r->rc = rc;
@@ -72,7 +72,7 @@ void trpt_mime_fatal(trpt_mime_reader *r, int rc, const char *id, size_t at, con
     va_end(ap);
 }
 
-int trpt_mime_deviation(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...)
+int trpt_mime_diag_deviation(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -84,7 +84,7 @@ int trpt_mime_deviation(trpt_mime_reader *r, const char *id, size_t at, const ch
     return r->rc == TLSRPT_OK ? 0 : -1;
 }
 
-void trpt_mime_info(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...)
+void trpt_mime_diag_info(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -141,15 +141,15 @@ static int scan_headers(trpt_mime_reader *c, size_t start, size_t end, int top, 
         if (trpt_is_wsp(c->m[pos])) {
             if (!in_field) {
                 if (!top) {
-                    if (trpt_mime_deviation(c, "message-part-header-malformed", pos,
-                                            "A body part's header section starts with a continuation line (leading "
-                                            "white space); the part's body is taken to start there.") != 0)
+                    if (trpt_mime_diag_deviation(c, "message-part-header-malformed", pos,
+                                                 "A body part's header section starts with a continuation line (leading "
+                                                 "white space); the part's body is taken to start there.") != 0)
                         return -1;
                     h->body = pos;
                     return 0;
                 }
-                trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-header-invalid", pos,
-                                "A header section starts with a continuation line (leading white space).");
+                trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-header-invalid", pos,
+                                     "A header section starts with a continuation line (leading white space).");
                 return -1;
             }
         } else {
@@ -158,35 +158,35 @@ static int scan_headers(trpt_mime_reader *c, size_t start, size_t end, int top, 
                 colon++;
             if (colon == ce || c->m[colon] != ':' || colon == pos) {
                 if (top && fields == 0 && pos == start && ce - pos >= 5 && memcmp(c->m + pos, "From ", 5) == 0) {
-                    trpt_mime_info(c, "message-mbox-from-line", pos,
-                                   "The message starts with an mbox \"From \" line; it is skipped.");
+                    trpt_mime_diag_info(c, "message-mbox-from-line", pos,
+                                        "The message starts with an mbox \"From \" line; it is skipped.");
                     pos = next;
                     continue;
                 }
                 size_t at = colon < ce ? colon : pos;
                 trpt_buf q;
                 trpt_buf_init(&q);
-                if (top || trpt_mime_deviation_keeps(c))
+                if (top || trpt_mime_diag_deviation_keeps(c))
                     trpt_buf_put_quoted(&q, (const char *)c->m + pos, ce - pos, 40);
                 if (!top) {
-                    int stop = trpt_mime_deviation(c, "message-part-header-malformed", at,
-                                                   "The line \"%s\" in a body part's header section is not a field "
-                                                   "(name, then ':'); the part's body is taken to start there.",
-                                                   q.data ? q.data : "");
+                    int stop = trpt_mime_diag_deviation(c, "message-part-header-malformed", at,
+                                                        "The line \"%s\" in a body part's header section is not a field "
+                                                        "(name, then ':'); the part's body is taken to start there.",
+                                                        q.data ? q.data : "");
                     trpt_buf_free(&q);
                     if (stop)
                         return -1;
                     h->body = pos;
                     return 0;
                 }
-                trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-header-invalid", at,
-                                "The header line \"%s\" is not a field (name, then ':').", q.data ? q.data : "");
+                trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-header-invalid", at,
+                                     "The header line \"%s\" is not a field (name, then ':').", q.data ? q.data : "");
                 trpt_buf_free(&q);
                 return -1;
             }
             if (++fields > TLSRPT_MAX_HEADER_FIELDS) {
-                trpt_mime_fatal(c, TLSRPT_ELIMIT, "message-too-many-headers", pos,
-                                "A header section has more than %u fields.", (unsigned)TLSRPT_MAX_HEADER_FIELDS);
+                trpt_mime_diag_fatal(c, TLSRPT_ELIMIT, "message-too-many-headers", pos,
+                                     "A header section has more than %u fields.", (unsigned)TLSRPT_MAX_HEADER_FIELDS);
                 return -1;
             }
             in_field = 1;
@@ -209,8 +209,8 @@ static int scan_headers(trpt_mime_reader *c, size_t start, size_t end, int top, 
             }
         }
         if (ce - field_start > TLSRPT_MAX_HEADER_LENGTH) {
-            trpt_mime_fatal(c, TLSRPT_ELIMIT, "message-header-too-long", field_start,
-                            "A header field is longer than %u bytes.", (unsigned)TLSRPT_MAX_HEADER_LENGTH);
+            trpt_mime_diag_fatal(c, TLSRPT_ELIMIT, "message-header-too-long", field_start,
+                                 "A header field is longer than %u bytes.", (unsigned)TLSRPT_MAX_HEADER_LENGTH);
             return -1;
         }
         if (current)
@@ -404,7 +404,7 @@ static int param_junk(trpt_mime_reader *c, trpt_mime_cursor *k, param_findings *
     if (f->junk)
         return 0;
     f->junk = 1;
-    return trpt_mime_deviation(c, "message-param-junk", at, "%s; it is skipped up to the next ';'.", why);
+    return trpt_mime_diag_deviation(c, "message-param-junk", at, "%s; it is skipped up to the next ';'.", why);
 }
 
 /* Reads a value (validated before) of the field that ends at `end` and appends it to p's value, %XX-decoded for an
@@ -479,9 +479,10 @@ static int read_params(trpt_mime_reader *c, trpt_mime_cursor *k, param *params, 
                     value.raw = 1;
                     if (!f.unquoted) {
                         f.unquoted = 1;
-                        if (trpt_mime_deviation(c, "message-param-unquoted", after.pos,
-                                                "A parameter value holds a character that RFC 2045 §5.1 allows only "
-                                                "in a quoted string; the value is read up to the next ';'."))
+                        if (trpt_mime_diag_deviation(c, "message-param-unquoted", after.pos,
+                                                     "A parameter value holds a character that RFC 2045 §5.1 "
+                                                     "allows only in a quoted string; the value is read up to the "
+                                                     "next ';'."))
                             return -1;
                     }
                 } else {
@@ -502,9 +503,9 @@ static int read_params(trpt_mime_reader *c, trpt_mime_cursor *k, param *params, 
                 if (p->has_plain) {
                     if (!f.repeated) {
                         f.repeated = 1;
-                        if (trpt_mime_deviation(c, "message-param-repeated", name_at,
-                                                "The parameter \"%s\" is given more than once; the first is used.",
-                                                name))
+                        if (trpt_mime_diag_deviation(c, "message-param-repeated", name_at,
+                                                     "The parameter \"%s\" is given more than once; the first is used.",
+                                                     name))
                             return -1;
                     }
                 } else {
@@ -533,18 +534,18 @@ static int read_params(trpt_mime_reader *c, trpt_mime_cursor *k, param *params, 
             }
             if (digits > 1 && sfx[0] == '0' && !f.sections) {
                 f.sections = 1;
-                if (trpt_mime_deviation(c, "message-param-sections-invalid", name_at,
-                                        "The RFC 2231 section number of \"%s\" has a leading zero (RFC 2231 §3); it "
-                                        "is read as the number %zu.", name, number))
+                if (trpt_mime_diag_deviation(c, "message-param-sections-invalid", name_at,
+                                             "The RFC 2231 section number of \"%s\" has a leading zero (RFC 2231 "
+                                             "§3); it is read as the number %zu.", name, number))
                     return -1;
             }
             param_section *sec = &p->sections[number];
             if (sec->present) {
                 if (!f.repeated) {
                     f.repeated = 1;
-                    if (trpt_mime_deviation(c, "message-param-repeated", name_at,
-                                            "The RFC 2231 section %zu of \"%s\" is given more than once; the first is "
-                                            "used.", number, p->name))
+                    if (trpt_mime_diag_deviation(c, "message-param-repeated", name_at,
+                                                 "The RFC 2231 section %zu of \"%s\" is given more than once; the "
+                                                 "first is used.", number, p->name))
                         return -1;
                 }
                 break;
@@ -567,9 +568,10 @@ static int read_params(trpt_mime_reader *c, trpt_mime_cursor *k, param *params, 
                     continue;
                 if (number != next && !f.sections) {
                     f.sections = 1;
-                    if (trpt_mime_deviation(c, "message-param-sections-invalid", sec->name_at,
-                                            "The RFC 2231 sections of \"%s\" have no section %zu (RFC 2231 §3); the "
-                                            "sections present are joined in number order.", p->name, next))
+                    if (trpt_mime_diag_deviation(c, "message-param-sections-invalid", sec->name_at,
+                                                 "The RFC 2231 sections of \"%s\" have no section %zu (RFC 2231 "
+                                                 "§3); the sections present are joined in number order.", p->name,
+                                                 next))
                         return -1;
                 }
                 next = number + 1;
@@ -624,14 +626,14 @@ static int parse_content_type(trpt_mime_reader *c, trpt_mime_span s, trpt_mime_c
     if (strcmp(ct->type, "multipart") != 0)
         return 0;
     if (!params[0].seen) {
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
-                        "A multipart Content-Type has no boundary parameter.");
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
+                             "A multipart Content-Type has no boundary parameter.");
         return -1;
     }
     size_t n = params[0].n;
     if (params[0].overflow || n > TRPT_MIME_BOUNDARY_MAX || n == 0) {
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
-                        "A multipart boundary must be 1 to 70 characters long (RFC 2046 §5.1.1).");
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
+                             "A multipart boundary must be 1 to 70 characters long (RFC 2046 §5.1.1).");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -639,8 +641,8 @@ static int parse_content_type(trpt_mime_reader *c, trpt_mime_span s, trpt_mime_c
         int bchar = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                     strchr("'()+_,-./:=? ", ch) != NULL;
         if (!bchar || ch == '\0' || (ch == ' ' && i + 1 == n)) {
-            trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
-                            "A multipart boundary contains a character that RFC 2046 §5.1.1 does not allow.");
+            trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", s.off,
+                                 "A multipart boundary contains a character that RFC 2046 §5.1.1 does not allow.");
             return -1;
         }
     }
@@ -718,15 +720,15 @@ static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t
             }
             if (close) {
                 if (state == PREAMBLE) {
-                    trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", pos,
-                                    "A multipart entity has no body part before its closing delimiter.");
+                    trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", pos,
+                                         "A multipart entity has no body part before its closing delimiter.");
                     return;
                 }
                 state = CLOSED;
             } else {
                 if (++c->parts > TLSRPT_MAX_MIME_PARTS) {
-                    trpt_mime_fatal(c, TLSRPT_ELIMIT, "message-too-many-parts", pos,
-                                    "The message has more than %u body parts.", (unsigned)TLSRPT_MAX_MIME_PARTS);
+                    trpt_mime_diag_fatal(c, TLSRPT_ELIMIT, "message-too-many-parts", pos,
+                                         "The message has more than %u body parts.", (unsigned)TLSRPT_MAX_MIME_PARTS);
                     return;
                 }
                 state = IN_PART;
@@ -736,8 +738,8 @@ static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t
         pos = le < end ? le + 1 : end;
     }
     if (state == PREAMBLE) {
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", start,
-                        "A multipart entity has no delimiter line \"--%s\".", ct->boundary);
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-mime-invalid", start,
+                             "A multipart entity has no delimiter line \"--%s\".", ct->boundary);
     } else if (state == IN_PART) {
         /* No closing delimiter (a truncated message, or a sender that never writes it): the open part runs to the
          * end of the entity, as mail readers read it. The end stands for the missing delimiter line, so a line
@@ -749,9 +751,9 @@ static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t
             pe--;
         walk_entity(c, part_start, pe, depth, 0);
         if (c->rc == TLSRPT_OK)
-            (void)trpt_mime_deviation(c, "message-multipart-unterminated", end,
-                                      "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
-                                      "message?); its last part is read up to the end.", ct->boundary);
+            (void)trpt_mime_diag_deviation(c, "message-multipart-unterminated", end,
+                                           "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
+                                           "message?); its last part is read up to the end.", ct->boundary);
     }
 }
 
@@ -773,8 +775,8 @@ static void walk_entity(trpt_mime_reader *c, size_t start, size_t end, size_t de
                   trpt_mime_cte(c, h.cte) == TRPT_MIME_CTE_IDENTITY;
     if (multipart || message) {
         if (depth + 1 > TLSRPT_MAX_MIME_DEPTH) {
-            trpt_mime_fatal(c, TLSRPT_ELIMIT, "message-depth-limit", h.content_type.off,
-                            "MIME entities are nested more than %u levels deep.", (unsigned)TLSRPT_MAX_MIME_DEPTH);
+            trpt_mime_diag_fatal(c, TLSRPT_ELIMIT, "message-depth-limit", h.content_type.off,
+                                 "MIME entities are nested more than %u levels deep.", (unsigned)TLSRPT_MAX_MIME_DEPTH);
             return;
         }
         if (multipart)
@@ -845,8 +847,8 @@ typedef struct base64_junk_ctx {
 static int base64_junk(void *ctx, size_t at, unsigned char byte)
 {
     base64_junk_ctx *j = ctx;
-    return trpt_mime_deviation(j->c, "message-base64-junk", j->start + at,
-                               "The byte 0x%02x is not a base64 character; it is skipped (RFC 2045 §6.8).", byte);
+    return trpt_mime_diag_deviation(j->c, "message-base64-junk", j->start + at,
+                                    "The byte 0x%02x is not a base64 character; it is skipped (RFC 2045 §6.8).", byte);
 }
 
 /* A base64 body (trpt_base64_decode: RFC 2045 §6.8, bytes outside the alphabet skipped with one deviation finding
@@ -866,19 +868,19 @@ static int decode_base64(trpt_mime_reader *c, size_t start, size_t end, unsigned
     case TRPT_BASE64_FULL:
         return TRPT_MIME_DECODE_FULL;
     case TRPT_BASE64_PAD_MISPLACED:
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
-                        "Base64 padding '=' where a data character must be.");
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
+                             "Base64 padding '=' where a data character must be.");
         return -1;
     case TRPT_BASE64_PAD_EXCESS:
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at, "Too much base64 padding '='.");
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at, "Too much base64 padding '='.");
         return -1;
     case TRPT_BASE64_DATA_AFTER_PAD:
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at, "Base64 data (0x%02x) after padding.",
-                        c->m[start + at]);
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
+                             "Base64 data (0x%02x) after padding.", c->m[start + at]);
         return -1;
     default:
-        trpt_mime_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
-                        "The base64 text ends inside a 4-character group (truncated?).");
+        trpt_mime_diag_fatal(c, TLSRPT_ESYNTAX, "message-base64-invalid", start + at,
+                             "The base64 text ends inside a 4-character group (truncated?).");
         return -1;
     }
 }
@@ -915,9 +917,9 @@ static int decode_qp(trpt_mime_reader *c, size_t start, size_t end, unsigned cha
                 continue;
             }
             if (!reported) {
-                (void)trpt_mime_deviation(c, "message-qp-invalid", i,
-                                          "'=' not followed by two hex digits or a line break in quoted-printable "
-                                          "text; kept as written.");
+                (void)trpt_mime_diag_deviation(c, "message-qp-invalid", i,
+                                               "'=' not followed by two hex digits or a line break in quoted-printable "
+                                               "text; kept as written.");
                 reported = 1;
             }
             if (out_put(out, max, n, ch))

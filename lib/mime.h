@@ -81,7 +81,7 @@ typedef struct trpt_mime_part {
 typedef struct trpt_mime_reader trpt_mime_reader;
 
 /* Called for each leaf part (an entity that is neither multipart nor an attached message), in document order. It
- * may add findings through the reader (trpt_mime_fatal etc.); a status other than TLSRPT_OK in reader->rc ends the
+ * may add findings through the reader (trpt_mime_diag_fatal etc.); a status other than TLSRPT_OK in reader->rc ends the
  * walk. */
 typedef void (*trpt_mime_leaf_fn)(trpt_mime_reader *r, const trpt_mime_part *part, void *ctx);
 
@@ -141,14 +141,16 @@ int trpt_mime_decode(trpt_mime_reader *r, int cte, size_t start, size_t end, uns
 /* ---- The reader's findings and value cursor, for its callers ----------------------------------------------------
  * What a caller reports about the message it reads goes through the reader, so that the status is one: a fatal
  * finding (ERROR) sets r->rc; a deviation (WARNING, or ERROR when strict, then r->deviation is set) returns 0 to read
- * on or -1 when out of memory (r->rc TLSRPT_ENOMEM); a note is an INFO. Ask trpt_mime_deviation_keeps() before
- * quoting anything for a deviation, so that a dropped warning costs nothing. */
-void trpt_mime_fatal(trpt_mime_reader *r, int rc, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(5, 6);
-int trpt_mime_deviation(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
-void trpt_mime_info(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
+ * on or -1 when out of memory (r->rc TLSRPT_ENOMEM); a note is an INFO. Ask trpt_mime_diag_deviation_keeps() before
+ * quoting anything for a deviation, so that a dropped warning costs nothing. Their names hold "diag": the docs test
+ * finds the ids of doc/diagnostics.md in the calls of functions so named (doc/CONVENTIONS.md, Diagnostics). */
+void trpt_mime_diag_fatal(trpt_mime_reader *r, int rc, const char *id, size_t at, const char *fmt, ...)
+    TRPT_PRINTF(5, 6);
+int trpt_mime_diag_deviation(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
+void trpt_mime_diag_info(trpt_mime_reader *r, const char *id, size_t at, const char *fmt, ...) TRPT_PRINTF(4, 5);
 
 /* trpt_diag_deviation_keeps() for the reader's findings list and mode. */
-static inline int trpt_mime_deviation_keeps(const trpt_mime_reader *r)
+static inline int trpt_mime_diag_deviation_keeps(const trpt_mime_reader *r)
 {
     return trpt_diag_deviation_keeps(r->diag, r->strict);
 }

@@ -114,8 +114,8 @@ static void consider_part(trpt_mime_reader *r, const trpt_mime_part *part, void 
 
 static void report_too_large(msg_reader *c, size_t body)
 {
-    trpt_mime_fatal(&c->mime, TLSRPT_ELIMIT, "message-report-too-large", body,
-                    "The decoded report part is more than %u bytes.", (unsigned)TLSRPT_MAX_REPORT_SIZE);
+    trpt_mime_diag_fatal(&c->mime, TLSRPT_ELIMIT, "message-report-too-large", body,
+                         "The decoded report part is more than %u bytes.", (unsigned)TLSRPT_MAX_REPORT_SIZE);
 }
 
 /* Decodes the chosen part. *data is borrowed from the message (identity encodings) or allocated (*owned). */
@@ -135,10 +135,10 @@ static int decode_part(msg_reader *c, const candidate *b, const unsigned char **
         return 0;
     }
     if (cte == TRPT_MIME_CTE_UNKNOWN) {
-        trpt_mime_fatal(&c->mime, TLSRPT_EUNSUPPORTED, "message-encoding-unknown",
-                        b->cte.present ? b->cte.off : b->header,
-                        "The report part's Content-Transfer-Encoding is not 7bit, 8bit, binary, base64 or "
-                        "quoted-printable.");
+        trpt_mime_diag_fatal(&c->mime, TLSRPT_EUNSUPPORTED, "message-encoding-unknown",
+                             b->cte.present ? b->cte.off : b->header,
+                             "The report part's Content-Transfer-Encoding is not 7bit, 8bit, binary, base64 or "
+                             "quoted-printable.");
         return -1;
     }
     size_t cap = cte == TRPT_MIME_CTE_BASE64 ? in / 4 * 3 + 3 : in;
@@ -299,7 +299,7 @@ static int contact_domain(const char *contact, const char **d, size_t *n)
 
 /* Subject, TLS-Report-Domain and TLS-Report-Submitter: present, well-formed, consistent with each other and with
  * the report (RFC 8460 §5.3; the report is authoritative, §5.6). A name is quoted for a finding only when the
- * finding is kept (trpt_mime_deviation_keeps). */
+ * finding is kept (trpt_mime_diag_deviation_keeps). */
 static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
 {
     const trpt_mime_headers *h = &c->top;
@@ -309,49 +309,49 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
     size_t at;
     trpt_buf q;
     if (!subject.present) {
-        (void)trpt_mime_deviation(c, "message-subject-invalid", TLSRPT_NO_OFFSET, "The message has no Subject.");
+        (void)trpt_mime_diag_deviation(c, "message-subject-invalid", TLSRPT_NO_OFFSET, "The message has no Subject.");
     } else if (!match_subject(c, subject, &at, &sub_domain, &sub_submitter)) {
-        (void)trpt_mime_deviation(c, "message-subject-invalid", at,
-                                  "The Subject does not follow RFC 8460 §5.3 (\"Report Domain: <domain> Submitter: "
-                                  "<domain> Report-ID: <id@host>\").");
+        (void)trpt_mime_diag_deviation(c, "message-subject-invalid", at,
+                                       "The Subject does not follow RFC 8460 §5.3 (\"Report Domain: <domain> "
+                                       "Submitter: <domain> Report-ID: <id@host>\").");
         sub_domain.present = sub_submitter.present = 0;
     }
     if (!domain.present)
-        (void)trpt_mime_deviation(c, "message-header-missing", TLSRPT_NO_OFFSET,
-                                  "The header field TLS-Report-Domain is missing.");
+        (void)trpt_mime_diag_deviation(c, "message-header-missing", TLSRPT_NO_OFFSET,
+                                       "The header field TLS-Report-Domain is missing.");
     else if (header_domain(c, domain, &hdr_domain) != 0) {
-        (void)trpt_mime_deviation(c, "message-header-invalid-value", domain.off,
-                                  "TLS-Report-Domain does not hold a single domain name.");
+        (void)trpt_mime_diag_deviation(c, "message-header-invalid-value", domain.off,
+                                       "TLS-Report-Domain does not hold a single domain name.");
         hdr_domain.present = 0;
     }
     if (!submitter.present)
-        (void)trpt_mime_deviation(c, "message-header-missing", TLSRPT_NO_OFFSET,
-                                  "The header field TLS-Report-Submitter is missing.");
+        (void)trpt_mime_diag_deviation(c, "message-header-missing", TLSRPT_NO_OFFSET,
+                                       "The header field TLS-Report-Submitter is missing.");
     else if (header_domain(c, submitter, &hdr_submitter) != 0) {
-        (void)trpt_mime_deviation(c, "message-header-invalid-value", submitter.off,
-                                  "TLS-Report-Submitter does not hold a single domain name.");
+        (void)trpt_mime_diag_deviation(c, "message-header-invalid-value", submitter.off,
+                                       "TLS-Report-Submitter does not hold a single domain name.");
         hdr_submitter.present = 0;
     }
     if (!r)
         return;
     if (hdr_domain.present && sub_domain.present &&
         !same_name(c, hdr_domain, (const char *)c->m + sub_domain.off, sub_domain.len) &&
-        trpt_mime_deviation_keeps(c)) {
+        trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_domain);
-        (void)trpt_mime_deviation(c, "message-header-mismatch", sub_domain.off,
-                                  "The Subject names the domain \"%s\", TLS-Report-Domain another.",
-                                  q.data ? q.data : "");
+        (void)trpt_mime_diag_deviation(c, "message-header-mismatch", sub_domain.off,
+                                       "The Subject names the domain \"%s\", TLS-Report-Domain another.",
+                                       q.data ? q.data : "");
         trpt_buf_free(&q);
     }
     if (hdr_submitter.present && sub_submitter.present &&
         !same_name(c, hdr_submitter, (const char *)c->m + sub_submitter.off, sub_submitter.len) &&
-        trpt_mime_deviation_keeps(c)) {
+        trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_submitter);
-        (void)trpt_mime_deviation(c, "message-header-mismatch", sub_submitter.off,
-                                  "The Subject names the submitter \"%s\", TLS-Report-Submitter another.",
-                                  q.data ? q.data : "");
+        (void)trpt_mime_diag_deviation(c, "message-header-mismatch", sub_submitter.off,
+                                       "The Subject names the submitter \"%s\", TLS-Report-Submitter another.",
+                                       q.data ? q.data : "");
         trpt_buf_free(&q);
     }
     if (hdr_domain.present) {
@@ -363,26 +363,26 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
             with_domain++;
             matching += same_name(c, hdr_domain, pd, strlen(pd));
         }
-        if (with_domain > 0 && matching == 0 && trpt_mime_deviation_keeps(c)) {
+        if (with_domain > 0 && matching == 0 && trpt_mime_diag_deviation_keeps(c)) {
             trpt_buf_init(&q);
             put_span(&q, c, hdr_domain);
-            (void)trpt_mime_deviation(c, "message-header-mismatch", hdr_domain.off,
-                                      "TLS-Report-Domain \"%s\" is not the policy domain of any policy in the "
-                                      "report; the report is authoritative (RFC 8460 §5.6).",
-                                      q.data ? q.data : "");
+            (void)trpt_mime_diag_deviation(c, "message-header-mismatch", hdr_domain.off,
+                                           "TLS-Report-Domain \"%s\" is not the policy domain of any policy in the "
+                                           "report; the report is authoritative (RFC 8460 §5.6).",
+                                           q.data ? q.data : "");
             trpt_buf_free(&q);
         }
     }
     const char *contact = tlsrpt_report_contact_info(r), *cd;
     size_t cl;
     if (hdr_submitter.present && contact && contact_domain(contact, &cd, &cl) &&
-        !same_name(c, hdr_submitter, cd, cl) && trpt_mime_deviation_keeps(c)) {
+        !same_name(c, hdr_submitter, cd, cl) && trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, hdr_submitter);
-        (void)trpt_mime_deviation(c, "message-header-mismatch", hdr_submitter.off,
-                                  "TLS-Report-Submitter \"%s\" is not the domain of the report's contact-info "
-                                  "(RFC 8460 §5.3); the report is authoritative (RFC 8460 §5.6).",
-                                  q.data ? q.data : "");
+        (void)trpt_mime_diag_deviation(c, "message-header-mismatch", hdr_submitter.off,
+                                       "TLS-Report-Submitter \"%s\" is not the domain of the report's contact-info "
+                                       "(RFC 8460 §5.3); the report is authoritative (RFC 8460 §5.6).",
+                                       q.data ? q.data : "");
         trpt_buf_free(&q);
     }
 }
@@ -414,9 +414,9 @@ int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t
     m->leaf = consider_part;
     m->ctx = &c;
     if (len > TLSRPT_MAX_MESSAGE_SIZE) {
-        trpt_mime_fatal(m, TLSRPT_ELIMIT, "message-too-large", TLSRPT_MAX_MESSAGE_SIZE,
-                        "The message is %zu bytes, more than the limit of %u bytes.", len,
-                        (unsigned)TLSRPT_MAX_MESSAGE_SIZE);
+        trpt_mime_diag_fatal(m, TLSRPT_ELIMIT, "message-too-large", TLSRPT_MAX_MESSAGE_SIZE,
+                             "The message is %zu bytes, more than the limit of %u bytes.", len,
+                             (unsigned)TLSRPT_MAX_MESSAGE_SIZE);
         return m->rc;
     }
     trpt_mime_walk(m);
@@ -424,27 +424,28 @@ int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t
     if (m->rc != TLSRPT_OK)
         return m->rc;
     if (c.best.rank == 0) {
-        trpt_mime_fatal(m, TLSRPT_ESEMANTIC, "message-no-report-part", TLSRPT_NO_OFFSET,
-                        "The message has no report part (application/tlsrpt+gzip or application/tlsrpt+json, or a "
-                        ".json/.json.gz attachment).");
+        trpt_mime_diag_fatal(m, TLSRPT_ESEMANTIC, "message-no-report-part", TLSRPT_NO_OFFSET,
+                             "The message has no report part (application/tlsrpt+gzip or application/tlsrpt+json, or a "
+                             ".json/.json.gz attachment).");
         return m->rc;
     }
     const candidate *b = &c.best;
     int top_is_report = strcmp(m->top_type.type, "multipart") == 0 && strcmp(m->top_type.subtype, "report") == 0 &&
                         strcmp(m->top_type.report_type, "tlsrpt") == 0;
     if (!top_is_report)
-        (void)trpt_mime_deviation(m, "message-not-multipart-report",
-                                  m->top.content_type.present ? m->top.content_type.off : 0,
-                                  "The message is not multipart/report with report-type=\"tlsrpt\" (RFC 8460 §5.3).");
+        (void)trpt_mime_diag_deviation(m, "message-not-multipart-report",
+                                       m->top.content_type.present ? m->top.content_type.off : 0,
+                                       "The message is not multipart/report with report-type=\"tlsrpt\" (RFC 8460 "
+                                       "§5.3).");
     if (b->rank > 1)
-        (void)trpt_mime_deviation(m, "message-report-type-nonstandard", b->type_at,
-                                  "The report part is typed %s; RFC 8460 §5.3 registers application/tlsrpt+gzip and "
-                                  "application/tlsrpt+json.",
-                                  b->type);
+        (void)trpt_mime_diag_deviation(m, "message-report-type-nonstandard", b->type_at,
+                                       "The report part is typed %s; RFC 8460 §5.3 registers "
+                                       "application/tlsrpt+gzip and application/tlsrpt+json.",
+                                       b->type);
     if (c.candidates > 1)
-        trpt_mime_info(m, "message-multiple-report-parts", b->header,
-                       "The message has %zu parts that could be the report; the one at this offset is read.",
-                       c.candidates);
+        trpt_mime_diag_info(m, "message-multiple-report-parts", b->header,
+                            "The message has %zu parts that could be the report; the one at this offset is read.",
+                            c.candidates);
     const unsigned char *report;
     size_t report_len;
     unsigned char *owned;
@@ -454,10 +455,10 @@ int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t
         return m->rc;
     int gz = trpt_gzip_detect(report, report_len);
     if ((b->declared == DECLARED_GZIP && !gz) || (b->declared == DECLARED_JSON && gz))
-        (void)trpt_mime_deviation(m, "message-report-type-mismatch", b->body,
-                                  "The report part is declared as %s but holds %s.",
-                                  b->declared == DECLARED_GZIP ? "gzip" : "JSON",
-                                  gz ? "gzip" : "something other than gzip");
+        (void)trpt_mime_diag_deviation(m, "message-report-type-mismatch", b->body,
+                                       "The report part is declared as %s but holds %s.",
+                                       b->declared == DECLARED_GZIP ? "gzip" : "JSON",
+                                       gz ? "gzip" : "something other than gzip");
     tlsrpt_report *r = NULL;
     int rc = m->rc == TLSRPT_OK ? tlsrpt_report_parse(&r, report, report_len, flags, diag) : m->rc;
     free(owned);
