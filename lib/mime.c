@@ -698,6 +698,18 @@ static int is_delimiter(trpt_mime_reader *c, size_t pos, size_t le, const trpt_m
     return p == le;
 }
 
+/* The end of a body part that a delimiter line (or the end of the entity, standing for a missing one) at `delim`
+ * follows: the line break right before it belongs to the delimiter (RFC 2046 §5.1.1), not to the part. */
+static size_t part_end(const trpt_mime_reader *c, size_t part_start, size_t delim)
+{
+    size_t pe = delim;
+    if (pe > part_start && c->m[pe - 1] == '\n')
+        pe--;
+    if (pe > part_start && c->m[pe - 1] == '\r')
+        pe--;
+    return pe;
+}
+
 static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t depth,
                            const trpt_mime_content_type *ct)
 {
@@ -708,13 +720,7 @@ static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t
         int close;
         if (c->m[pos] == '-' && is_delimiter(c, pos, le, ct, &close)) {
             if (state == IN_PART) {
-                /* The line break before the delimiter belongs to the delimiter (RFC 2046 §5.1.1). */
-                size_t pe = pos;
-                if (pe > part_start && c->m[pe - 1] == '\n')
-                    pe--;
-                if (pe > part_start && c->m[pe - 1] == '\r')
-                    pe--;
-                walk_entity(c, part_start, pe, depth, 0);
+                walk_entity(c, part_start, part_end(c, part_start, pos), depth, 0);
                 if (c->rc != TLSRPT_OK)
                     return;
             }
@@ -744,16 +750,12 @@ static void walk_multipart(trpt_mime_reader *c, size_t start, size_t end, size_t
         /* No closing delimiter (a truncated message, or a sender that never writes it): the open part runs to the
          * end of the entity, as mail readers read it. The end stands for the missing delimiter line, so a line
          * break right before it is the delimiter's (RFC 2046 §5.1.1), not the part's. */
-        size_t pe = end;
-        if (pe > part_start && c->m[pe - 1] == '\n')
-            pe--;
-        if (pe > part_start && c->m[pe - 1] == '\r')
-            pe--;
-        walk_entity(c, part_start, pe, depth, 0);
+        walk_entity(c, part_start, part_end(c, part_start, end), depth, 0);
         if (c->rc == TLSRPT_OK)
             (void)trpt_mime_diag_deviation(c, "message-multipart-unterminated", end,
-                                           "A multipart entity ends without its closing delimiter \"--%s--\" (truncated "
-                                           "message?); its last part is read up to the end.", ct->boundary);
+                                           "A multipart entity ends without its closing delimiter \"--%s--\" "
+                                           "(truncated message?); its last part is read up to the end.",
+                                           ct->boundary);
     }
 }
 
