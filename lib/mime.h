@@ -1,4 +1,4 @@
-/* libtlsrpt — Internet messages (RFC 5322) and MIME (RFC 2045, 2046). Internal, never installed.
+/* libtlsrpt — Internet messages (RFC 5322) and MIME (RFC 2045, 2046, 2231). Internal, never installed.
  * SPDX-License-Identifier: MIT
  *
  * The room of the message format, apart from what a TLSRPT message says (report_write.c writes the RFC 8460 §5.3
@@ -13,8 +13,8 @@
  * The reader never copies the message and stores nothing about it but offsets. Its findings are "message-" ids
  * (doc/diagnostics.md) at byte offsets of the message; deviations it reads past go through trpt_diag_deviation()
  * (WARNING, or ERROR when strict, and then reader.deviation is set so that the caller fails the read at the end).
- * Its cost is linear: reader.work counts the bytes examined (tests/test_report_message.c and tests/test_mime.c hold
- * it to a linear bound). */
+ * Its cost is linear (mime.c says why): reader.work counts the bytes examined, and tests/test_report_message.c
+ * (cost_is_linear) holds it to a linear bound on the worst shapes. */
 #ifndef TLSRPT_MIME_H
 #define TLSRPT_MIME_H
 
