@@ -30,6 +30,12 @@ static inline int trpt_is_alnum(int c)
     return trpt_is_alpha(c) || trpt_is_digit(c);
 }
 
+/* RFC 5234 WSP: space or horizontal tab. */
+static inline int trpt_is_wsp(int c)
+{
+    return c == ' ' || c == '\t';
+}
+
 /* RFC 5234 HEXDIG, in either case. */
 static inline int trpt_is_hexdig(int c)
 {

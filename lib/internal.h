@@ -136,16 +136,4 @@ static inline void trpt_budget_give(trpt_budget *b, size_t n)
         b->used -= n;
 }
 
-/* ---- Report e-mails (lib/report_message.c) --------------------------------------------------------------------
- * RFC 2231 sections of one MIME parameter that are read: numbers 0 .. TRPT_MIME_PARAM_SECTIONS - 1 (a section
- * numbered higher is skipped as a junk parameter). Sections are kept in a table indexed by their number, so a
- * header cannot make the reader do more than this much work per parameter. */
-#define TRPT_MIME_PARAM_SECTIONS 64u
-
-/* tlsrpt_report_parse_message, also giving the number of message bytes its MIME walk, header value parser and
- * transfer decoders examined (*work, never NULL; the report parse itself is not counted). Tests use it to check that
- * the cost stays linear in the message size, whatever its shape. */
-int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
-                                   tlsrpt_diag *diag, size_t *work);
-
 #endif

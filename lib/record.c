@@ -41,10 +41,6 @@ struct tlsrpt_record {
 #define VERSION_LEN (sizeof VERSION_TEXT - 1)
 #define EXT_NAME_MAX 32u
 
-static int is_wsp(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 static int is_ext_name_char(unsigned char c)
 {
@@ -205,7 +201,7 @@ TLSRPT_API int tlsrpt_record_is_candidate(const char *text, size_t len)
     if (!text || len < VERSION_LEN || memcmp(text, VERSION_TEXT, VERSION_LEN) != 0)
         return 0;
     size_t i = VERSION_LEN;
-    while (i < len && is_wsp((unsigned char)text[i]))
+    while (i < len && trpt_is_wsp((unsigned char)text[i]))
         i++;
     return i < len && text[i] == ';';
 }
@@ -245,7 +241,7 @@ static int parse_rua(rec_ctx *c, size_t *i)
     for (;;) {
         /* A URI runs to the next ',' ';' WSP or the end; the URI parser checks everything in between. */
         size_t start = p;
-        while (p < c->len && c->s[p] != ',' && c->s[p] != ';' && !is_wsp((unsigned char)c->s[p]))
+        while (p < c->len && c->s[p] != ',' && c->s[p] != ';' && !trpt_is_wsp((unsigned char)c->s[p]))
             p++;
         if (p == start) {
             char what[16];
@@ -274,11 +270,11 @@ static int parse_rua(rec_ctx *c, size_t *i)
                 return rc;
         }
         size_t after = p;
-        while (p < c->len && is_wsp((unsigned char)c->s[p]))
+        while (p < c->len && trpt_is_wsp((unsigned char)c->s[p]))
             p++;
         if (p < c->len && c->s[p] == ',') {
             p++;
-            while (p < c->len && is_wsp((unsigned char)c->s[p]))
+            while (p < c->len && trpt_is_wsp((unsigned char)c->s[p]))
                 p++;
             continue;
         }
@@ -314,7 +310,7 @@ static int parse_extension(rec_ctx *c, size_t *i)
     size_t value = ++p;
     while (p < c->len && is_ext_value_char((unsigned char)c->s[p]))
         p++;
-    if (p == value || (p < c->len && c->s[p] != ';' && !is_wsp((unsigned char)c->s[p]))) {
+    if (p == value || (p < c->len && c->s[p] != ';' && !trpt_is_wsp((unsigned char)c->s[p]))) {
         describe_byte(c, p, what);
         return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-ext-value-invalid", p,
                               "%s at offset %zu is not allowed in a field value (printable ASCII except '=' and "
@@ -376,7 +372,7 @@ static int parse_fields(rec_ctx *c)
     for (;;) {
         /* field-delim = *WSP ";" *WSP, or the end (after an optional delimiter) */
         size_t ws = p;
-        while (p < c->len && is_wsp((unsigned char)c->s[p]))
+        while (p < c->len && trpt_is_wsp((unsigned char)c->s[p]))
             p++;
         if (p == c->len) {
             if (p > ws && !first &&
@@ -404,7 +400,7 @@ static int parse_fields(rec_ctx *c)
                 TLSRPT_OK)
             return rc;
         p++;
-        while (p < c->len && is_wsp((unsigned char)c->s[p]))
+        while (p < c->len && trpt_is_wsp((unsigned char)c->s[p]))
             p++;
         if (p == c->len)
             break; /* [field-delim] at the end */

@@ -177,4 +177,11 @@ typedef struct trpt_parse_stats {
 int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
                             trpt_parse_stats *stats);
 
+/* ---- Report e-mails (report_message.c) --------------------------------------------------------------------------- */
+/* tlsrpt_report_parse_message, also giving the number of message bytes its MIME walk, header value parser and
+ * transfer decoders examined (*work, never NULL; the report parse itself is not counted): trpt_mime_reader.work
+ * (mime.h). Tests use it to check that the cost stays linear in the message size, whatever its shape. */
+int trpt_report_parse_message_work(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+                                   tlsrpt_diag *diag, size_t *work);
+
 #endif

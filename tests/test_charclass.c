@@ -18,6 +18,7 @@ START_TEST(charclass_every_byte)
         ck_assert_int_eq(trpt_hex_value(c), want);
         ck_assert_int_eq(trpt_is_unreserved(c), ascii && (isalnum(c) || (c && strchr("-._~", c))));
         ck_assert_int_eq(trpt_is_atext(c), ascii && (isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c))));
+        ck_assert_int_eq(trpt_is_wsp(c), c == ' ' || c == '\t');
     }
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime.h"
 #include "report_testutil.h"
 
 /* tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free: heap_meter.h counts the bytes
