@@ -9,12 +9,6 @@
 #include <string.h>
 
 /* RFC 5234 DIGIT, ALPHA, and the two together. */
-/* WSP: space or horizontal tab (RFC 5234). */
-static inline int trpt_is_wsp(int c)
-{
-    return c == ' ' || c == '\t';
-}
-
 static inline int trpt_is_digit(int c)
 {
     return c >= '0' && c <= '9';
