@@ -2,6 +2,7 @@
  * domain's TLSRPT record. SPDX-License-Identifier: MIT */
 #include "dns_internal.h"
 #include "domain.h"
+#include "ip.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -192,13 +193,17 @@ TLSRPT_API int tlsrpt_resolver_set_nameserver(tlsrpt_resolver *res, const char *
     uint16_t p = htons(port ? port : 53);
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ns.addr;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ns.addr;
-    if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
+    unsigned char bytes[16];
+    int family = trpt_ip_parse(address, strlen(address), bytes);
+    if (family == 4) {
         v4->sin_family = AF_INET;
         v4->sin_port = p;
+        memcpy(&v4->sin_addr, bytes, 4);
         ns.addr_len = sizeof *v4;
-    } else if (inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
+    } else if (family == 6) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = p;
+        memcpy(&v6->sin6_addr, bytes, 16);
         ns.addr_len = sizeof *v6;
     } else {
         return TLSRPT_EINVAL;

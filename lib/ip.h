@@ -1,9 +1,9 @@
 /* libtlsrpt — IP address text (internal, never installed). SPDX-License-Identifier: MIT
  *
- * The library's one parser of IPv4 and IPv6 text, used where a report is validated and where a builder takes an
- * address. It accepts exactly what glibc's inet_pton() accepts for AF_INET and then AF_INET6 (tests/test_ip.c
- * compares the two over generated strings), but reads (text, length) instead of a C string, so that a NUL byte in
- * the text is not an address rather than its end. */
+ * The library's one parser of IPv4 and IPv6 text, used where a report is validated, where a builder takes an
+ * address and for a resolver's name server. It accepts exactly what glibc's inet_pton() accepts for AF_INET and then
+ * AF_INET6 (tests/test_ip.c compares the two over generated strings), but reads (text, length) instead of a C
+ * string, so that a NUL byte in the text is not an address rather than its end. */
 #ifndef TLSRPT_IP_H
 #define TLSRPT_IP_H
 
