@@ -22,9 +22,9 @@
 #include "siphash.h"
 #include "testutil.h"
 
-/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc and free: heap_meter.h meters the peak
+/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc and free: alloc_hooks.h meters the peak
  * heap of each parse, the library's allocations and the diag list's included. */
-#include "heap_meter.h"
+#include "alloc_hooks.h"
 
 #define MIB (1024LL * 1024LL)
 

@@ -1,6 +1,6 @@
 /* Building reports: arguments, conversions, equal-policy and equal-detail lookup, counts and their overflow, merge
  * arithmetic and its rollback, the no-allocation hot path, and every allocation failure (this executable is linked
- * with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc so that the library's allocations can be counted and failed).
+ * with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free so that the library's allocations can be counted and failed).
  * SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,54 +11,8 @@
 #include "ip.h"
 #include "report_testutil.h"
 
-/* ---- Allocation counting and failure injection ------------------------------------------------------------------- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-static long alloc_count;     /* allocations seen while armed */
-static long alloc_fail_at = -1; /* the allocation (0-based, while armed) that fails; -1 none */
-static int alloc_armed;
-
-static int alloc_should_fail(void)
-{
-    if (!alloc_armed)
-        return 0;
-    return alloc_count++ == alloc_fail_at;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    return alloc_should_fail() ? NULL : __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-    return alloc_should_fail() ? NULL : __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    return alloc_should_fail() ? NULL : __real_realloc(p, n);
-}
-
-static void arm(long fail_at)
-{
-    alloc_count = 0;
-    alloc_fail_at = fail_at;
-    alloc_armed = 1;
-}
-
-static long disarm(void)
-{
-    alloc_armed = 0;
-    alloc_fail_at = -1;
-    return alloc_count;
-}
+/* ---- Allocation counting and failure injection: tests/alloc_hooks.h (arm, disarm) ---------------------------------- */
+#include "alloc_hooks.h"
 
 /* ---- Fixtures ------------------------------------------------------------------------------------------------------- */
 

@@ -12,9 +12,9 @@
 #include "mime.h"
 #include "report_testutil.h"
 
-/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free: heap_meter.h counts the bytes
+/* tests/meson.build links this suite with --wrap for malloc, calloc, realloc, free: alloc_hooks.h counts the bytes
  * held during a parse. */
-#include "heap_meter.h"
+#include "alloc_hooks.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------------------------- */
 

@@ -1,7 +1,6 @@
 /* The MTA-STS policy file: RFC 8461 §3.2 grammar (erratum 6253 line ends), limits, builder, serializer, the
  * report's policy-string lines, MX matching (§4.1), lint, and tlsrpt_report_add_sts_policy.
  * SPDX-License-Identifier: MIT */
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,84 +9,8 @@
 #include "internal.h"
 #include "testutil.h"
 
-/* ---- Allocation failure injection (as in tests/test_report_build.c; tests/meson.build wraps the allocator) ---- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-
-static long alloc_count;        /* allocations seen while armed */
-static long alloc_fail_at = -1; /* the allocation (0-based, while armed) that fails */
-static int alloc_armed;
-
-/* A heap meter (as tests/test_hostile.c has): bytes held and their peak while metering, allocations made. */
-static int meter_on;
-static long long heap_now, heap_peak, heap_allocs;
-
-static int alloc_should_fail(void)
-{
-    return alloc_armed && alloc_count++ == alloc_fail_at;
-}
-
-static void *metered(void *p)
-{
-    if (meter_on && p) {
-        heap_now += (long long)malloc_usable_size(p);
-        heap_allocs++;
-        if (heap_now > heap_peak)
-            heap_peak = heap_now;
-    }
-    return p;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    return alloc_should_fail() ? NULL : metered(__real_malloc(n));
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-    return alloc_should_fail() ? NULL : metered(__real_calloc(n, m));
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (alloc_should_fail())
-        return NULL;
-    long long old = meter_on && p ? (long long)malloc_usable_size(p) : 0;
-    void *q = __real_realloc(p, n);
-    if (q) {
-        heap_now -= old;
-        metered(q);
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    if (meter_on && p)
-        heap_now -= (long long)malloc_usable_size(p);
-    __real_free(p);
-}
-
-static void arm(long fail_at)
-{
-    alloc_count = 0;
-    alloc_fail_at = fail_at;
-    alloc_armed = 1;
-}
-
-/* Allocations made while armed. */
-static long disarm(void)
-{
-    alloc_armed = 0;
-    return alloc_count;
-}
+/* ---- Allocation failure injection and a heap meter: tests/alloc_hooks.h (tests/meson.build wraps the allocator) -- */
+#include "alloc_hooks.h"
 
 /* RFC 8461 §3.2's example policy. */
 #define RFC_POLICY                                                                                                    \
@@ -909,13 +832,12 @@ static void metered_policy(const char *what, const char *text, size_t len, int w
 {
     tlsrpt_diag *d = NULL;
     tlsrpt_sts_policy *p = NULL;
-    heap_now = heap_peak = heap_allocs = 0;
-    meter_on = 1;
+    meter_start();
     tlsrpt_diag_new(&d);
     int rc = tlsrpt_sts_policy_parse(&p, text, len, d);
     tlsrpt_sts_policy_free(p);
     tlsrpt_diag_free(d);
-    meter_on = 0;
+    long long heap_peak = (long long)meter_stop(), heap_allocs = (long long)meter_allocs;
     ck_assert_msg(rc == want_rc, "%s: rc %d", what, rc);
     if (getenv("STS_HEAP_PRINT"))
         fprintf(stderr, "%s: %zu bytes, %zu lines: peak %lld, %lld allocations\n", what, len, lines, heap_peak,
@@ -928,7 +850,7 @@ static void metered_policy(const char *what, const char *text, size_t len, int w
                         : TLSRPT_MAX_STS_MX_COUNT + TLSRPT_MAX_STS_EXTENSION_COUNT + 4;
     ck_assert_msg(heap_allocs <= (long long)(2 * stored + 4100), "%s: %lld allocations for %zu lines", what,
                   heap_allocs, lines);
-    ck_assert_int_eq(heap_now, 0); /* everything freed */
+    ck_assert_uint_eq(meter_now, 0); /* everything freed */
 }
 
 static char *repeat_lines(const char *head, const char *line, size_t max, size_t *len, size_t *lines)
@@ -1015,20 +937,19 @@ START_TEST(hostile_records_bounded)
     memset(t + n, ' ', max - n); /* trailing whitespace up to the limit: one more warning */
     tlsrpt_diag *d = NULL;
     tlsrpt_sts_record *r = NULL;
-    heap_now = heap_peak = heap_allocs = 0;
-    meter_on = 1;
+    meter_start();
     tlsrpt_diag_new(&d);
     int rc = tlsrpt_sts_record_parse(&r, t, max, d);
     tlsrpt_sts_record_free(r);
     tlsrpt_diag_free(d);
-    meter_on = 0;
+    long long heap_peak = (long long)meter_stop(), heap_allocs = (long long)meter_allocs;
     ck_assert_int_eq(rc, TLSRPT_OK);
     ck_assert_msg(heap_peak <= 2 * (long long)max + 512 * 1024, "peak heap %lld", heap_peak);
     ck_assert_msg(heap_allocs <= 2 * (long long)fields + 4100, "%lld allocations", heap_allocs);
     if (getenv("STS_HEAP_PRINT"))
         fprintf(stderr, "record: %zu bytes, %u fields: peak %lld, %lld allocations\n", max, fields, heap_peak,
                 heap_allocs);
-    ck_assert_int_eq(heap_now, 0);
+    ck_assert_uint_eq(meter_now, 0);
     free(t);
 }
 END_TEST
