@@ -6,65 +6,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parse_helpers.h"
 #include "testutil.h"
 
-/* Parses len bytes that must succeed with no ERROR; findings go to d (may be NULL). */
-static tlsrpt_record *parse_ok_n(const char *text, size_t len, tlsrpt_diag *d)
-{
-    tlsrpt_diag *own = NULL;
-    if (!d) {
-        tlsrpt_diag_new(&own);
-        d = own;
-    }
-    size_t before = tlsrpt_diag_count(d);
-    tlsrpt_record *r = NULL;
-    int rc = tlsrpt_record_parse(&r, text, len, d);
-    ck_assert_msg(rc == TLSRPT_OK, "'%.*s': rc %d, %s", (int)(len > 200 ? 200 : len), text, rc,
-                  tlsrpt_diag_count(d) > before ? tlsrpt_diag_message(d, before) : "no diagnostic");
-    ck_assert_ptr_nonnull(r);
-    ck_assert_uint_eq(trpt_diag_errors_since(d, before), 0);
-    tlsrpt_diag_free(own);
-    return r;
-}
-
-static tlsrpt_record *parse_ok(const char *text, tlsrpt_diag *d)
-{
-    return parse_ok_n(text, strlen(text), d);
-}
-
-/* Parses text that must succeed without any finding at all. */
-static tlsrpt_record *parse_clean(const char *text)
-{
-    tlsrpt_diag *d = NULL;
-    tlsrpt_diag_new(&d);
-    tlsrpt_record *r = parse_ok(text, d);
-    ck_assert_msg(tlsrpt_diag_count(d) == 0, "'%s': unexpected %s", text, tlsrpt_diag_id(d, 0));
-    tlsrpt_diag_free(d);
-    return r;
-}
-
-/* Parses len bytes that must fail with rc and an ERROR with this id and offset (and no other ERROR). */
-static void parse_fail_n(const char *text, size_t len, int want_rc, const char *id, size_t offset)
-{
-    tlsrpt_diag *d = NULL;
-    tlsrpt_diag_new(&d);
-    tlsrpt_record *r = (tlsrpt_record *)d;
-    int rc = tlsrpt_record_parse(&r, text, len, d);
-    ck_assert_msg(rc == want_rc, "'%.*s': rc %d, want %d (%s)", (int)(len > 200 ? 200 : len), text, rc, want_rc,
-                  tlsrpt_diag_count(d) ? tlsrpt_diag_id(d, tlsrpt_diag_count(d) - 1) : "-");
-    ck_assert_ptr_null(r);
-    ck_assert_uint_eq(trpt_diag_errors_since(d, 0), 1);
-    ck_assert_diag(d, id, TLSRPT_SEVERITY_ERROR, offset);
-    tlsrpt_diag_free(d);
-    r = (tlsrpt_record *)&rc;
-    ck_assert_int_eq(tlsrpt_record_parse(&r, text, len, NULL), want_rc);
-    ck_assert_ptr_null(r);
-}
-
-static void parse_fail(const char *text, const char *id, size_t offset)
-{
-    parse_fail_n(text, strlen(text), TLSRPT_ESYNTAX, id, offset);
-}
+TEXT_PARSE_HELPERS(tlsrpt_record, tlsrpt_record_parse)
 
 /* Offset of the first occurrence of needle in text. */
 static size_t off(const char *text, const char *needle)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parse_helpers.h"
 #include "testutil.h"
 
 /* ---- Allocation failure injection and a heap meter: tests/alloc_hooks.h (tests/meson.build wraps the allocator) -- */
@@ -21,60 +22,7 @@
     "mx: backupmx.example.com\n"                                                                                      \
     "max_age: 604800\n"
 
-static tlsrpt_sts_policy *parse_ok_n(const char *text, size_t len, tlsrpt_diag *d)
-{
-    tlsrpt_diag *own = NULL;
-    if (!d) {
-        tlsrpt_diag_new(&own);
-        d = own;
-    }
-    size_t before = tlsrpt_diag_count(d);
-    tlsrpt_sts_policy *p = NULL;
-    int rc = tlsrpt_sts_policy_parse(&p, text, len, d);
-    ck_assert_msg(rc == TLSRPT_OK, "'%.*s': rc %d, %s", (int)(len > 200 ? 200 : len), text, rc,
-                  tlsrpt_diag_count(d) > before ? tlsrpt_diag_message(d, before) : "no diagnostic");
-    ck_assert_ptr_nonnull(p);
-    ck_assert_uint_eq(trpt_diag_errors_since(d, before), 0);
-    tlsrpt_diag_free(own);
-    return p;
-}
-
-static tlsrpt_sts_policy *parse_ok(const char *text, tlsrpt_diag *d)
-{
-    return parse_ok_n(text, strlen(text), d);
-}
-
-static tlsrpt_sts_policy *parse_clean(const char *text)
-{
-    tlsrpt_diag *d = NULL;
-    tlsrpt_diag_new(&d);
-    tlsrpt_sts_policy *p = parse_ok(text, d);
-    ck_assert_msg(tlsrpt_diag_count(d) == 0, "'%s': unexpected %s", text, tlsrpt_diag_id(d, 0));
-    tlsrpt_diag_free(d);
-    return p;
-}
-
-static void parse_fail_n(const char *text, size_t len, int want_rc, const char *id, size_t offset)
-{
-    tlsrpt_diag *d = NULL;
-    tlsrpt_diag_new(&d);
-    tlsrpt_sts_policy *p = (tlsrpt_sts_policy *)d;
-    int rc = tlsrpt_sts_policy_parse(&p, text, len, d);
-    ck_assert_msg(rc == want_rc, "'%.*s': rc %d, want %d (%s)", (int)(len > 200 ? 200 : len), text, rc, want_rc,
-                  tlsrpt_diag_count(d) ? tlsrpt_diag_id(d, tlsrpt_diag_count(d) - 1) : "-");
-    ck_assert_ptr_null(p);
-    ck_assert_uint_eq(trpt_diag_errors_since(d, 0), 1);
-    ck_assert_diag(d, id, TLSRPT_SEVERITY_ERROR, offset);
-    tlsrpt_diag_free(d);
-    p = (tlsrpt_sts_policy *)&rc;
-    ck_assert_int_eq(tlsrpt_sts_policy_parse(&p, text, len, NULL), want_rc);
-    ck_assert_ptr_null(p);
-}
-
-static void parse_fail(const char *text, const char *id, size_t offset)
-{
-    parse_fail_n(text, strlen(text), TLSRPT_ESYNTAX, id, offset);
-}
+TEXT_PARSE_HELPERS(tlsrpt_sts_policy, tlsrpt_sts_policy_parse)
 
 /* A policy of the required lines and one more line `line` (no terminator), which must fail. The offset is
  * relative to `line`. */
