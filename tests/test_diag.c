@@ -180,6 +180,98 @@ START_TEST(diag_list_is_bounded)
 }
 END_TEST
 
+START_TEST(diag_keeps_says_what_would_be_stored)
+{
+    ck_assert_int_eq(trpt_diag_keeps(NULL, TLSRPT_SEVERITY_WARNING), 0);
+    ck_assert_int_eq(trpt_diag_keeps(NULL, TLSRPT_SEVERITY_ERROR), 0);
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_INFO), 1);
+    for (int i = 0; i < 998; i++)
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-x", 0, NULL, "w"), TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_WARNING), 1);
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-x", 0, NULL, "w"), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 999);
+    /* The next warning would be dropped: keeps() says so and adds the marker itself, once. */
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_WARNING), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1000);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 999), "too-many-findings");
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_INFO), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 1000);
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_ERROR), 1);
+    /* Strict findings are errors: kept; lenient ones are warnings: dropped. */
+    ck_assert_int_eq(trpt_diag_deviation_keeps(d, 1), 1);
+    ck_assert_int_eq(trpt_diag_deviation_keeps(d, 0), 0);
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(trpt_diag_keeps(d, TLSRPT_SEVERITY_WARNING), 1);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(diag_text_is_bounded)
+{
+    /* Warnings with 400-byte messages: the list stops taking them once its text reaches 256 KiB. */
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    char msg[401];
+    memset(msg, 'm', 400);
+    msg[400] = '\0';
+    size_t added = 0;
+    while (trpt_diag_keeps(d, TLSRPT_SEVERITY_WARNING)) {
+        ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-long", added, NULL, "%s", msg), TLSRPT_OK);
+        added++;
+    }
+    size_t text = 0;
+    for (size_t i = 0; i + 1 < tlsrpt_diag_count(d); i++)
+        text += strlen(tlsrpt_diag_id(d, i)) + strlen(tlsrpt_diag_message(d, i)) + strlen(tlsrpt_diag_path(d, i));
+    ck_assert_uint_ge(text, 256u * 1024u);
+    ck_assert_uint_lt(text, 256u * 1024u + 407u);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), added + 1);
+    ck_assert_str_eq(tlsrpt_diag_id(d, added), "too-many-findings");
+    /* Errors are still kept. */
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "e-x", 1, NULL, "%s", msg), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_diag_id(d, added + 1), "e-x");
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(diag_long_paths_are_cut_in_the_middle)
+{
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    /* 40 segments of 30 bytes ("/" and 29 letters): 1200 bytes. */
+    char path[1300];
+    size_t n = 0;
+    for (int k = 0; k < 40; k++) {
+        path[n++] = '/';
+        memset(path + n, 'a' + k % 26, 29);
+        n += 29;
+    }
+    path[n] = '\0';
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-x", 0, path, "m"), TLSRPT_OK);
+    const char *kept = tlsrpt_diag_path(d, 0);
+    /* The segments that end within 128 bytes (4: 120 bytes), "/...", and the last segments that fit in
+     * 512 - 120 - 4 = 388 bytes (12: 360 bytes). */
+    ck_assert_uint_eq(strlen(kept), 120 + 4 + 360);
+    ck_assert_int_eq(memcmp(kept, path, 120), 0);
+    ck_assert_int_eq(memcmp(kept + 120, "/...", 4), 0);
+    ck_assert_str_eq(kept + 124, path + n - 360);
+    /* A path of 512 bytes is kept whole; one longer single segment keeps its head and its tail. */
+    path[512] = '\0';
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-x", 0, path, "m"), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_diag_path(d, 1), path);
+    char one[2000];
+    one[0] = '/';
+    memset(one + 1, 'z', sizeof one - 2);
+    one[sizeof one - 1] = '\0';
+    ck_assert_int_eq(trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "w-x", 0, one, "m"), TLSRPT_OK);
+    kept = tlsrpt_diag_path(d, 2);
+    ck_assert_uint_le(strlen(kept), 512);
+    ck_assert_int_eq(strncmp(kept, "/.../", 5), 0);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
 START_TEST(buffer_quoting_and_finish)
 {
     trpt_buf b;
@@ -214,6 +306,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, diag_lifecycle_and_getters);
     tcase_add_test(tc, diag_long_message_is_kept_whole);
     tcase_add_test(tc, diag_list_is_bounded);
+    tcase_add_test(tc, diag_keeps_says_what_would_be_stored);
+    tcase_add_test(tc, diag_text_is_bounded);
+    tcase_add_test(tc, diag_long_paths_are_cut_in_the_middle);
     tcase_add_test(tc, buffer_quoting_and_finish);
     suite_add_tcase(s, tc);
     return s;
