@@ -21,6 +21,7 @@
  *     with a warning (record-version-repeated): the ABNF reads it as an extension, and it round-trips.
  */
 #include "charclass.h"
+#include "tagrecord.h"
 #include "uri_internal.h"
 
 #include <stdio.h>
@@ -198,12 +199,7 @@ TLSRPT_API const char *tlsrpt_record_extension_value(const tlsrpt_record *r, siz
 
 TLSRPT_API int tlsrpt_record_is_candidate(const char *text, size_t len)
 {
-    if (!text || len < VERSION_LEN || memcmp(text, VERSION_TEXT, VERSION_LEN) != 0)
-        return 0;
-    size_t i = VERSION_LEN;
-    while (i < len && trpt_is_wsp((unsigned char)text[i]))
-        i++;
-    return i < len && text[i] == ';';
+    return trpt_tag_record_is_candidate(text, len, VERSION_TEXT);
 }
 
 typedef struct rec_ctx {
@@ -432,15 +428,12 @@ TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t
     *out = NULL;
     if (!text && len > 0)
         return TLSRPT_EINVAL;
-    if (len > TLSRPT_MAX_RECORD_LENGTH)
-        return trpt_diag_fail(diag, TLSRPT_ELIMIT, "record-too-long", TLSRPT_MAX_RECORD_LENGTH,
-                              "The record is %zu bytes long; the limit is %u.", len, TLSRPT_MAX_RECORD_LENGTH);
-    const char *nul = len ? memchr(text, '\0', len) : NULL;
-    if (nul)
-        return trpt_diag_fail(diag, TLSRPT_ESYNTAX, "record-nul", (size_t)(nul - text),
-                              "The record contains a NUL byte at offset %zu.", (size_t)(nul - text));
+    int rc = trpt_text_input_check(text, len, TLSRPT_MAX_RECORD_LENGTH, "record", DIAG_ID("record-too-long"),
+                                   DIAG_ID("record-nul"), diag);
+    if (rc != TLSRPT_OK)
+        return rc;
     rec_ctx c = {text, len, diag, NULL, SIZE_MAX};
-    int rc = tlsrpt_record_new(&c.r);
+    rc = tlsrpt_record_new(&c.r);
     if (rc != TLSRPT_OK)
         return rc;
     rc = parse_fields(&c);

@@ -5,6 +5,7 @@
 
 #include "charclass.h"
 #include "domain.h"
+#include "tagrecord.h"
 #include "utf8.h"
 #include "internal.h"
 

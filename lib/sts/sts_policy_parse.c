@@ -310,13 +310,10 @@ TLSRPT_API int tlsrpt_sts_policy_parse(tlsrpt_sts_policy **out, const char *text
     *out = NULL;
     if (!text && len > 0)
         return TLSRPT_EINVAL;
-    if (len > TLSRPT_MAX_STS_POLICY_SIZE)
-        return trpt_diag_fail(diag, TLSRPT_ELIMIT, "sts-policy-too-large", TLSRPT_MAX_STS_POLICY_SIZE,
-                              "The policy is %zu bytes long; the limit is %u.", len, TLSRPT_MAX_STS_POLICY_SIZE);
-    const char *nul = len ? memchr(text, '\0', len) : NULL;
-    if (nul)
-        return trpt_diag_fail(diag, TLSRPT_ESYNTAX, "sts-policy-nul", (size_t)(nul - text),
-                              "The policy contains a NUL byte at offset %zu.", (size_t)(nul - text));
+    int checked = trpt_text_input_check(text, len, TLSRPT_MAX_STS_POLICY_SIZE, "policy",
+                                        DIAG_ID("sts-policy-too-large"), DIAG_ID("sts-policy-nul"), diag);
+    if (checked != TLSRPT_OK)
+        return checked;
     pol_ctx c = {text, len, diag, NULL, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     c.p = trpt_sts_policy_alloc();
     if (!c.p)

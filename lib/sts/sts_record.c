@@ -139,12 +139,7 @@ TLSRPT_API int tlsrpt_sts_record_serialize(const tlsrpt_sts_record *r, char **ou
 
 TLSRPT_API int tlsrpt_sts_record_is_candidate(const char *text, size_t len)
 {
-    if (!text || len < VERSION_LEN || memcmp(text, VERSION_TEXT, VERSION_LEN) != 0)
-        return 0;
-    size_t i = VERSION_LEN;
-    while (i < len && trpt_is_wsp((unsigned char)text[i]))
-        i++;
-    return i < len && text[i] == ';';
+    return trpt_tag_record_is_candidate(text, len, VERSION_TEXT);
 }
 
 typedef struct rec_ctx {
@@ -339,13 +334,10 @@ TLSRPT_API int tlsrpt_sts_record_parse(tlsrpt_sts_record **out, const char *text
     *out = NULL;
     if (!text && len > 0)
         return TLSRPT_EINVAL;
-    if (len > TLSRPT_MAX_RECORD_LENGTH)
-        return trpt_diag_fail(diag, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_MAX_RECORD_LENGTH,
-                              "The record is %zu bytes long; the limit is %u.", len, TLSRPT_MAX_RECORD_LENGTH);
-    const char *nul = len ? memchr(text, '\0', len) : NULL;
-    if (nul)
-        return trpt_diag_fail(diag, TLSRPT_ESYNTAX, "sts-record-nul", (size_t)(nul - text),
-                              "The record contains a NUL byte at offset %zu.", (size_t)(nul - text));
+    int checked = trpt_text_input_check(text, len, TLSRPT_MAX_RECORD_LENGTH, "record", DIAG_ID("sts-record-too-long"),
+                                        DIAG_ID("sts-record-nul"), diag);
+    if (checked != TLSRPT_OK)
+        return checked;
     rec_ctx c = {text, len, diag, NULL, 0};
     c.r = calloc(1, sizeof *c.r);
     if (!c.r)
