@@ -121,6 +121,25 @@ TLSRPT_API int tlsrpt_txt_answer_set_authenticated(tlsrpt_txt_answer *a, int aut
     return TLSRPT_OK;
 }
 
+TLSRPT_API int tlsrpt_txt_answer_new(tlsrpt_txt_answer **out)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = malloc(sizeof **out);
+    if (!*out)
+        return TLSRPT_ENOMEM;
+    trpt_txt_answer_init(*out);
+    return TLSRPT_OK;
+}
+
+TLSRPT_API void tlsrpt_txt_answer_free(tlsrpt_txt_answer *a)
+{
+    if (!a)
+        return;
+    trpt_txt_answer_clear(a);
+    free(a);
+}
+
 char *trpt_txt_rr_join(const trpt_txt_rr *rr, size_t *len)
 {
     char *out = malloc(rr->total_len + 1);

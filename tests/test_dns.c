@@ -507,6 +507,27 @@ START_TEST(answer_limits)
 }
 END_TEST
 
+START_TEST(caller_owned_answer)
+{
+    /* Since 1.1 an answer can be made by the caller (for the evaluation functions): same adds, same limits. */
+    ck_assert_int_eq(tlsrpt_txt_answer_new(NULL), TLSRPT_EINVAL);
+    tlsrpt_txt_answer_free(NULL);
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    ck_assert_ptr_nonnull(a);
+    const char *strings[] = {"v=TLSRPTv1;", "rua=mailto:r@example.com"};
+    size_t lens[] = {11, 24};
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, strings, lens, 2), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(a, 7), TLSRPT_OK);
+    size_t big = TLSRPT_MAX_TXT_ANSWER_SIZE;
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, strings, &big, 1), TLSRPT_ELIMIT);
+    for (unsigned i = 1; i < TLSRPT_MAX_TXT_RRS; i++)
+        ck_assert_int_eq(tlsrpt_txt_answer_add(a, NULL, NULL, 0), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, NULL, NULL, 0), TLSRPT_ELIMIT);
+    tlsrpt_txt_answer_free(a); /* the RRs' strings with it: the valgrind and ASan suites check */
+}
+END_TEST
+
 static int bad_args_lookup(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
 {
     (void)qname;
@@ -921,6 +942,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("dns");
     TCase *tc = tcase_create("resolver");
     tcase_add_test(tc, resolver_arguments);
+    tcase_add_test(tc, caller_owned_answer);
     tcase_add_test(tc, missing_resolv_conf_fails_at_lookup);
     tcase_add_test(tc, resolv_conf_without_nameserver);
     tcase_add_test(tc, closed_port_is_a_network_error);

@@ -109,6 +109,19 @@ TLSRPT_API int tlsrpt_txt_answer_add(tlsrpt_txt_answer *a, const char *const *st
  */
 TLSRPT_API int tlsrpt_txt_answer_set_authenticated(tlsrpt_txt_answer *a, int authenticated);
 
+/**
+ * tlsrpt_txt_answer_new - a new, empty TXT answer owned by the caller, for the functions that evaluate an answer the
+ * caller already has (its own resolver, an event loop) instead of querying: fill it with tlsrpt_txt_answer_add() and
+ * tlsrpt_txt_answer_set_authenticated(), hand it to an evaluation function, free it with tlsrpt_txt_answer_free().
+ * The limits TLSRPT_MAX_TXT_RRS and TLSRPT_MAX_TXT_ANSWER_SIZE apply as in a lookup function; an answer that went
+ * over them (an add returned TLSRPT_ELIMIT) evaluates to TLSRPT_ELIMIT.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out is NULL) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_txt_answer_new(tlsrpt_txt_answer **out);
+
+/** tlsrpt_txt_answer_free - free an answer made by tlsrpt_txt_answer_new(). NULL is a no-op. Since: 1.1 */
+TLSRPT_API void tlsrpt_txt_answer_free(tlsrpt_txt_answer *a);
+
 /** tlsrpt_resolver_free - free a resolver. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_resolver_free(tlsrpt_resolver *res);
 
