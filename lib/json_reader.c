@@ -67,6 +67,7 @@ typedef struct frame {
 } frame;
 
 struct trpt_json_reader {
+    trpt_json_current cur; /* first: the inline accessors of json_reader.h read it */
     const unsigned char *in;
     size_t len;
     size_t pos;
@@ -74,11 +75,8 @@ struct trpt_json_reader {
     tlsrpt_diag *diag;
     int status; /* sticky error, TLSRPT_OK while reading */
     int state;
-    int token;
-    size_t tok_off;
-    const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
-    size_t str_len;
-    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
+    int num_plain;      /* NUMBER: a plain integer of at most 19 digits, whose value is num_value */
+    uint64_t num_value;
     unsigned depth;
     unsigned frames_ready; /* frames[0..frames_ready) have been initialized (the deepest level reached so far) */
 
@@ -133,13 +131,23 @@ static const unsigned char is_ws[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
 };
 
-/* The first position at or after p that is not JSON whitespace (a byte above ' ' never is: one compare for the
- * common case). */
-static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+/* The first position at or after p that is not JSON whitespace, for runs of more than one byte. */
+static size_t skip_ws_run(const unsigned char *in, size_t len, size_t p)
 {
     while (p < len && in[p] <= ' ' && is_ws[in[p]])
         p++;
     return p;
+}
+
+/* The first position at or after p that is not JSON whitespace. Inline for the common cases: no whitespace, or
+ * the one space of ", " and ": " (a byte above ' ' is never whitespace: one compare each). */
+static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+{
+    if (p < len && in[p] > ' ')
+        return p;
+    if (p < len && in[p] == ' ' && len - p > 1 && in[p + 1] > ' ')
+        return p + 1;
+    return skip_ws_run(in, len, p);
 }
 
 /* Hex digit values plus one; 0 for anything else. A table of its own, not charclass.h's trpt_hex_value(), so that a
@@ -190,9 +198,9 @@ static int fail(trpt_json_reader *r, int status, const char *id, size_t off, con
     (void)add_finding(r, TLSRPT_SEVERITY_ERROR, id, off, fmt, ap); /* the parse error outranks a lost message */
     va_end(ap);
     r->status = status;
-    r->token = 0;
-    r->str = NULL;
-    r->str_len = 0;
+    r->cur.token = 0;
+    r->cur.str = NULL;
+    r->cur.str_len = 0;
     return status;
 }
 
@@ -212,9 +220,9 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
     }
     if (strict) {
         r->status = status;
-        r->token = 0;
-        r->str = NULL;
-        r->str_len = 0;
+        r->cur.token = 0;
+        r->cur.str = NULL;
+        r->cur.str_len = 0;
         return status;
     }
     if (rc != TLSRPT_OK) {
@@ -361,16 +369,16 @@ static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p
 
 static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded) OUT_OF_LINE;
 
-/* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
+/* Scans the string whose opening quote is at r->pos; on success sets r->cur.str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
 static int scan_string(trpt_json_reader *r, int *decoded)
 {
     const size_t start = r->pos + 1;
     size_t p = plain_run_end(r->in, r->len, start);
     if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
-        r->str = (const char *)r->in + start;
-        r->str_len = p - start;
-        r->str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
+        r->cur.str = (const char *)r->in + start;
+        r->cur.str_len = p - start;
+        r->cur.str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
         r->pos = p + 1;
         *decoded = 0;
         return TLSRPT_OK;
@@ -399,13 +407,13 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
             if (copying) {
                 if ((rc = scratch_put(r, &used, in + run, p - run)) != TLSRPT_OK)
                     return rc;
-                r->str = r->scratch;
-                r->str_len = used;
-                r->str_has_nul = has_nul;
+                r->cur.str = r->scratch;
+                r->cur.str_len = used;
+                r->cur.str_has_nul = has_nul;
             } else {
-                r->str = (const char *)in + start;
-                r->str_len = p - start;
-                r->str_has_nul = 0;
+                r->cur.str = (const char *)in + start;
+                r->cur.str_len = p - start;
+                r->cur.str_has_nul = 0;
             }
             *decoded = copying;
             r->pos = p + 1;
@@ -637,40 +645,57 @@ static int table_build(trpt_json_reader *r, frame *f, size_t want)
     return TLSRPT_OK;
 }
 
-/* Pushes the name just scanned (r->str) on the name stack; returns its index, or SIZE_MAX after a failure. */
-static size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
+/* Makes room for one more entry on the name stack (grown by 1.5x). Returns TLSRPT_OK, or the reader's failure. */
+static int grow_names(trpt_json_reader *r, size_t name_off) OUT_OF_LINE;
+static int grow_names(trpt_json_reader *r, size_t name_off)
 {
     int rc;
-    if (r->names_len == r->names_cap) {
-        size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 64; /* 1.5x: tracking stays near its need */
-        if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK) {
-            no_memory(r, rc, name_off, "a member name");
-            return SIZE_MAX;
-        }
-        name_entry *n = realloc(r->names, cap * sizeof *n);
-        if (!n) {
-            uncharge(r, (cap - r->names_cap) * sizeof(name_entry));
-            no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
-            return SIZE_MAX;
-        }
-        r->names = n;
-        r->names_cap = cap;
+    size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 64; /* 1.5x: tracking stays near its need */
+    if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK)
+        return no_memory(r, rc, name_off, "a member name");
+    name_entry *n = realloc(r->names, cap * sizeof *n);
+    if (!n) {
+        uncharge(r, (cap - r->names_cap) * sizeof(name_entry));
+        return no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
     }
+    r->names = n;
+    r->names_cap = cap;
+    return TLSRPT_OK;
+}
+
+/* Copies a decoded name (r->str, not in the input) to the reader's arena; returns its offset there, or SIZE_MAX
+ * after a failure. */
+static size_t keep_decoded_name(trpt_json_reader *r, size_t name_off) OUT_OF_LINE;
+static size_t keep_decoded_name(trpt_json_reader *r, size_t name_off)
+{
+    int rc;
+    if (r->arena_cap - r->arena_len < r->cur.str_len &&
+        (rc = grow(r, &r->arena, &r->arena_cap, r->arena_len + r->cur.str_len)) != TLSRPT_OK) {
+        no_memory(r, rc, name_off, "a member name");
+        return SIZE_MAX;
+    }
+    if (r->cur.str_len)
+        memcpy(r->arena + r->arena_len, r->cur.str, r->cur.str_len);
+    size_t off = r->arena_len;
+    r->arena_len += r->cur.str_len;
+    return off;
+}
+
+/* Pushes the name just scanned (r->str) on the name stack; returns its index, or SIZE_MAX after a failure. */
+static inline size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
+{
+    if (r->names_len == r->names_cap && grow_names(r, name_off) != TLSRPT_OK)
+        return SIZE_MAX;
     name_entry *e = &r->names[r->names_len];
-    e->len_flags = (uint32_t)r->str_len;
+    e->len_flags = (uint32_t)r->cur.str_len;
     if (decoded) {
-        if (r->arena_cap - r->arena_len < r->str_len &&
-            (rc = grow(r, &r->arena, &r->arena_cap, r->arena_len + r->str_len)) != TLSRPT_OK) {
-            no_memory(r, rc, name_off, "a member name");
+        size_t off = keep_decoded_name(r, name_off);
+        if (off == SIZE_MAX)
             return SIZE_MAX;
-        }
-        if (r->str_len)
-            memcpy(r->arena + r->arena_len, r->str, r->str_len);
-        e->off = (uint32_t)r->arena_len;
+        e->off = (uint32_t)off;
         e->len_flags |= NAME_IN_ARENA;
-        r->arena_len += r->str_len;
     } else {
-        e->off = (uint32_t)((const unsigned char *)r->str - r->in);
+        e->off = (uint32_t)((const unsigned char *)r->cur.str - r->in);
     }
     return r->names_len++;
 }
@@ -686,8 +711,8 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     f->has_current = 1;
     if (f->table_live) {
         size_t empty = 0;
-        uint64_t h = name_hash(r, r->str, r->str_len);
-        dup = table_find(r, f, r->str, r->str_len, h, &empty);
+        uint64_t h = name_hash(r, r->cur.str, r->cur.str_len);
+        dup = table_find(r, f, r->cur.str, r->cur.str_len, h, &empty);
         if (dup == SIZE_MAX) {
             size_t idx = push_name(r, decoded, name_off);
             if (idx == SIZE_MAX)
@@ -704,10 +729,10 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     } else {
         /* A small object: compare with each earlier name (lengths first), no hashing; not even that when no
          * earlier name has a length equal to this one's modulo 64 (names in a schema mostly differ in length). */
-        uint64_t bit = UINT64_C(1) << (r->str_len % 64);
+        uint64_t bit = UINT64_C(1) << (r->cur.str_len % 64);
         if (f->name_lengths & bit) {
             for (size_t i = f->names_start; i < r->names_len; i++) {
-                if (name_is(r, &r->names[i], r->str, r->str_len)) {
+                if (name_is(r, &r->names[i], r->cur.str, r->cur.str_len)) {
                     dup = i;
                     break;
                 }
@@ -733,7 +758,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             return TLSRPT_OK; /* the warning would be dropped: build nothing for it */
         trpt_buf b;
         trpt_buf_init(&b);
-        trpt_buf_put_quoted(&b, r->str, r->str_len, 64);
+        trpt_buf_put_quoted(&b, r->cur.str, r->cur.str_len, 64);
         char *quoted = NULL;
         if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
             return no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
@@ -865,10 +890,10 @@ static int read_number(trpt_json_reader *r, size_t p)
         while (p < len && in[p] >= '0' && in[p] <= '9')
             p++;
     }
-    r->str = (const char *)in + s;
-    r->str_len = p - s;
+    r->cur.str = (const char *)in + s;
+    r->cur.str_len = p - s;
     r->pos = p;
-    r->token = TRPT_JSON_NUMBER;
+    r->cur.token = TRPT_JSON_NUMBER;
     r->state = after_value_state(r);
     return TRPT_JSON_NUMBER;
 }
@@ -886,7 +911,7 @@ static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t 
         }
     }
     r->pos = p + wlen;
-    r->token = token;
+    r->cur.token = token;
     r->state = after_value_state(r);
     return token;
 }
@@ -896,9 +921,9 @@ static int read_value(trpt_json_reader *r, size_t p)
 {
     if (p >= r->len)
         return unexpected_end(r, "a value");
-    r->tok_off = p;
-    r->str = NULL;
-    r->str_len = 0;
+    r->cur.tok_off = p;
+    r->cur.str = NULL;
+    r->cur.str_len = 0;
     unsigned char c = r->in[p];
     switch (c) {
     case '{':
@@ -923,8 +948,8 @@ static int read_value(trpt_json_reader *r, size_t p)
         r->path_valid = 0;
         r->pos = p + 1;
         r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
-        r->token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
-        return r->token;
+        r->cur.token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
+        return r->cur.token;
     }
     case '"': {
         int decoded;
@@ -932,7 +957,7 @@ static int read_value(trpt_json_reader *r, size_t p)
         int rc = scan_string(r, &decoded);
         if (rc != TLSRPT_OK)
             return rc;
-        r->token = TRPT_JSON_STRING;
+        r->cur.token = TRPT_JSON_STRING;
         r->state = after_value_state(r);
         return TRPT_JSON_STRING;
     }
@@ -958,7 +983,7 @@ static int read_name(trpt_json_reader *r, size_t p)
         return syntax_error(r, p, "a member name");
     frame *f = &r->frames[r->depth - 1];
     int decoded;
-    r->tok_off = p;
+    r->cur.tok_off = p;
     r->pos = p;
     int rc = scan_string(r, &decoded);
     if (rc != TLSRPT_OK)
@@ -969,7 +994,7 @@ static int read_name(trpt_json_reader *r, size_t p)
     if (q >= r->len || r->in[q] != ':')
         return syntax_error(r, q, "':' after a member name");
     r->pos = q + 1;
-    r->token = TRPT_JSON_NAME;
+    r->cur.token = TRPT_JSON_NAME;
     r->state = ST_VALUE;
     return TRPT_JSON_NAME;
 }
@@ -990,13 +1015,13 @@ static int close_container(trpt_json_reader *r, size_t p)
     }
     r->depth--;
     r->path_valid = 0;
-    r->tok_off = p;
+    r->cur.tok_off = p;
     r->pos = p + 1;
-    r->str = NULL;
-    r->str_len = 0;
+    r->cur.str = NULL;
+    r->cur.str_len = 0;
     r->state = after_value_state(r);
-    r->token = f->is_object ? TRPT_JSON_OBJECT_END : TRPT_JSON_ARRAY_END;
-    return r->token;
+    r->cur.token = f->is_object ? TRPT_JSON_OBJECT_END : TRPT_JSON_ARRAY_END;
+    return r->cur.token;
 }
 
 int trpt_json_next(trpt_json_reader *r)
@@ -1047,11 +1072,11 @@ int trpt_json_next(trpt_json_reader *r)
                         "Unexpected %s after the end of the JSON value.", b);
         }
         r->pos = p;
-        r->tok_off = p;
+        r->cur.tok_off = p;
         r->state = ST_END;
-        r->token = TRPT_JSON_END;
-        r->str = NULL;
-        r->str_len = 0;
+        r->cur.token = TRPT_JSON_END;
+        r->cur.str = NULL;
+        r->cur.str_len = 0;
         return TRPT_JSON_END;
     default: /* ST_END */
         return TRPT_JSON_END;
@@ -1062,7 +1087,7 @@ int trpt_json_skip(trpt_json_reader *r)
 {
     if (r->status != TLSRPT_OK)
         return r->status;
-    int t = r->token;
+    int t = r->cur.token;
     if (t == TRPT_JSON_NAME && (t = trpt_json_next(r)) < 0)
         return t;
     if (t != TRPT_JSON_OBJECT_START && t != TRPT_JSON_ARRAY_START)
@@ -1077,42 +1102,20 @@ int trpt_json_skip(trpt_json_reader *r)
     }
 }
 
-int trpt_json_token_type(const trpt_json_reader *r)
-{
-    return r->token;
-}
-
-const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
-{
-    if (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) {
-        if (len)
-            *len = r->str_len;
-        return r->str;
-    }
-    if (len)
-        *len = 0;
-    return NULL;
-}
-
-int trpt_json_string_has_nul(const trpt_json_reader *r)
-{
-    return (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) && r->str_has_nul;
-}
-
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s)
 {
-    if (r->token != TRPT_JSON_NAME && r->token != TRPT_JSON_STRING)
+    if (r->cur.token != TRPT_JSON_NAME && r->cur.token != TRPT_JSON_STRING)
         return 0;
     size_t n = strlen(s);
-    return n == r->str_len && memcmp(r->str, s, n) == 0;
+    return n == r->cur.str_len && memcmp(r->cur.str, s, n) == 0;
 }
 
 const char *trpt_json_number_text(const trpt_json_reader *r, size_t *len)
 {
-    if (r->token == TRPT_JSON_NUMBER) {
+    if (r->cur.token == TRPT_JSON_NUMBER) {
         if (len)
-            *len = r->str_len;
-        return r->str;
+            *len = r->cur.str_len;
+        return r->cur.str;
     }
     if (len)
         *len = 0;
@@ -1156,9 +1159,9 @@ trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, ui
 int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
 {
     *out = 0;
-    if (r->token != TRPT_JSON_NUMBER)
+    if (r->cur.token != TRPT_JSON_NUMBER)
         return TLSRPT_EINVAL;
-    trpt_json_u64_status st = trpt_json_number_to_uint64(r->str, r->str_len, out);
+    trpt_json_u64_status st = trpt_json_number_to_uint64(r->cur.str, r->cur.str_len, out);
     const char *id, *why;
     switch (st) {
     case TRPT_JSON_U64_OK:
@@ -1186,19 +1189,14 @@ int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
     }
     trpt_buf b;
     trpt_buf_init(&b);
-    trpt_buf_put_quoted(&b, r->str, r->str_len, 40);
+    trpt_buf_put_quoted(&b, r->cur.str, r->cur.str_len, 40);
     char *quoted = NULL;
     if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
-    int rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, id, r->tok_off, trpt_json_path(r),
+    int rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, id, r->cur.tok_off, trpt_json_path(r),
                            "The number %s %s; a non-negative integer is required.", quoted, why);
     free(quoted);
     return rc == TLSRPT_OK ? TLSRPT_ESEMANTIC : rc;
-}
-
-size_t trpt_json_offset(const trpt_json_reader *r)
-{
-    return r->tok_off;
 }
 
 unsigned trpt_json_depth(const trpt_json_reader *r)

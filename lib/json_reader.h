@@ -94,6 +94,21 @@ typedef enum trpt_json_u64_status {
 
 typedef struct trpt_json_reader trpt_json_reader;
 
+/* The current token. A reader starts with this struct (json_reader.c), so that the accessors below are inline: the
+ * report parser asks for the current string several times per token. Read it through the accessors only. */
+typedef struct trpt_json_current {
+    int token;       /* the last result of trpt_json_next() when > 0, else 0 */
+    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
+    const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
+    size_t str_len;
+    size_t tok_off; /* byte offset of the current token */
+} trpt_json_current;
+
+static inline const trpt_json_current *trpt_json_cur_(const trpt_json_reader *r)
+{
+    return (const trpt_json_current *)(const void *)r;
+}
+
 /**
  * trpt_json_reader_new - start reading one JSON text.
  * @out: receives the new reader (free with trpt_json_reader_free); NULL on failure.
@@ -142,7 +157,10 @@ int trpt_json_next(trpt_json_reader *r);
 int trpt_json_skip(trpt_json_reader *r);
 
 /** trpt_json_token_type - the current token (the last result of trpt_json_next(), 0 before the first). */
-int trpt_json_token_type(const trpt_json_reader *r);
+static inline int trpt_json_token_type(const trpt_json_reader *r)
+{
+    return trpt_json_cur_(r)->token;
+}
 
 /**
  * trpt_json_string - the decoded text of the current TRPT_JSON_NAME or TRPT_JSON_STRING token: escapes resolved,
@@ -150,11 +168,22 @@ int trpt_json_token_type(const trpt_json_reader *r);
  * bytes ("\u0000"). Borrowed: valid until the next trpt_json_next()/trpt_json_skip() call. When the string has no
  * escape and no replacement, this points into the input (no copy). NULL (and *len 0) for any other token.
  */
-const char *trpt_json_string(const trpt_json_reader *r, size_t *len);
+static inline const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
+{
+    const trpt_json_current *c = trpt_json_cur_(r);
+    int is_text = c->token == TRPT_JSON_NAME || c->token == TRPT_JSON_STRING;
+    if (len)
+        *len = is_text ? c->str_len : 0;
+    return is_text ? c->str : NULL;
+}
 
 /** trpt_json_string_has_nul - 1 if the decoded text of the current NAME/STRING contains a NUL byte (only a
  * "\u0000" escape can put one there), else 0 (also for any other token). */
-int trpt_json_string_has_nul(const trpt_json_reader *r);
+static inline int trpt_json_string_has_nul(const trpt_json_reader *r)
+{
+    const trpt_json_current *c = trpt_json_cur_(r);
+    return (c->token == TRPT_JSON_NAME || c->token == TRPT_JSON_STRING) && c->str_has_nul;
+}
 
 /** trpt_json_string_equals - 1 if the current NAME/STRING decodes to exactly the C string s, else 0. */
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s);
@@ -180,7 +209,10 @@ trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, ui
 int trpt_json_uint64(trpt_json_reader *r, uint64_t *out);
 
 /** trpt_json_offset - byte offset in the input of the current token's first byte (a string's opening quote). */
-size_t trpt_json_offset(const trpt_json_reader *r);
+static inline size_t trpt_json_offset(const trpt_json_reader *r)
+{
+    return trpt_json_cur_(r)->tok_off;
+}
 
 /**
  * trpt_json_depth - number of open objects and arrays: 0 at top level, 1 after the first '{'
