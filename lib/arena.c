@@ -54,7 +54,7 @@ void *trpt_arena_alloc(trpt_arena *a, size_t size)
     return arena_take(a, size, ARENA_ALIGN);
 }
 
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
+char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;

@@ -11,6 +11,7 @@
 #define TLSRPT_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "internal.h" /* trpt_budget */
 
@@ -41,8 +42,22 @@ typedef struct trpt_arena_mark {
 
 /* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
 void *trpt_arena_alloc(trpt_arena *a, size_t size);
-/* A copy of s[0..len) followed by a NUL; NULL when out of memory. */
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len);
+/* trpt_arena_strndup when the head block has no room: a new block. */
+char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len);
+
+/* A copy of s[0..len) followed by a NUL; NULL when out of memory. Inline: the parser copies every string value. */
+static inline char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
+{
+    if (a->head && a->head->size - a->used > len) { /* room for len + 1 bytes (never for len == SIZE_MAX) */
+        char *copy = (char *)a->head->data + a->used;
+        a->used += len + 1;
+        if (len)
+            memcpy(copy, s, len);
+        copy[len] = '\0';
+        return copy;
+    }
+    return trpt_arena_strndup_block(a, s, len);
+}
 trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a);
 /* Frees every block allocated after the mark was taken and makes the arena allocate from the mark on again. */
 void trpt_arena_release(trpt_arena *a, trpt_arena_mark m);

@@ -318,11 +318,14 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
     return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
-/* Keeps a function out of line (the less common path), so that its caller stays small. */
+/* Keeps a function out of line (the less common path), so that its caller stays small; or inlines a step of
+ * trpt_json_next() into it, so that a token costs one call. */
 #if defined(__GNUC__)
 #define OUT_OF_LINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define OUT_OF_LINE
+#define ALWAYS_INLINE inline
 #endif
 
 /* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
@@ -703,7 +706,8 @@ static inline size_t push_name(trpt_json_reader *r, int decoded, size_t name_off
 /* Records the name just scanned (r->str) as the current member of the innermost object and reports it when the
  * object already has a member of that name (then the current member is that earlier entry: a repeated name takes
  * no memory). Cost: O(1) expected per name, whatever names the input chooses (keyed hash, see siphash.h). */
-static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+static int add_name_slow(trpt_json_reader *r, frame *f, int decoded, size_t name_off) OUT_OF_LINE;
+static int add_name_slow(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
 {
     size_t count = r->names_len - f->names_start;
     size_t dup = SIZE_MAX;
@@ -768,6 +772,24 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
         return rc;
     }
     return TLSRPT_OK;
+}
+
+/* add_name_slow(), inline for the common case: a small object, a name in the input (no escapes), and no earlier
+ * name of the same length modulo 64 (so no comparison is needed), and room on the name stack. */
+static inline int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+{
+    uint64_t bit = UINT64_C(1) << (r->cur.str_len % 64);
+    if (!((f->name_lengths & bit) | (uint64_t)f->table_live | (uint64_t)decoded) &&
+        r->names_len - f->names_start < TRPT_JSON_LINEAR_NAMES && r->names_len < r->names_cap) {
+        f->name_lengths |= bit;
+        f->has_current = 1;
+        name_entry *e = &r->names[r->names_len];
+        e->off = (uint32_t)((const unsigned char *)r->cur.str - r->in);
+        e->len_flags = (uint32_t)r->cur.str_len;
+        f->cur_name = r->names_len++;
+        return TLSRPT_OK;
+    }
+    return add_name_slow(r, f, decoded, name_off);
 }
 
 /* ---- Reader ------------------------------------------------------------------------------------------------ */
@@ -854,7 +876,10 @@ static int read_number(trpt_json_reader *r, size_t p)
     const unsigned char *in = r->in;
     const size_t len = r->len;
     const size_t s = p;
+    int plain = 1;  /* no sign, fraction or exponent, at most 19 digits: v is the value (trpt_json_uint64) */
+    uint64_t v = 0; /* the integer part's value while it has at most 19 digits (cannot overflow) */
     if (in[p] == '-') {
+        plain = 0;
         p++;
         if (p >= len)
             return unexpected_end(r, "a number");
@@ -864,13 +889,19 @@ static int read_number(trpt_json_reader *r, size_t p)
         if (p < len && in[p] >= '0' && in[p] <= '9')
             return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A number must not have a leading zero.");
     } else if (in[p] >= '1' && in[p] <= '9') {
-        p++;
-        while (p < len && in[p] >= '0' && in[p] <= '9')
-            p++;
+        const size_t digits = p;
+        while (p < len && in[p] >= '0' && in[p] <= '9' && p - digits < 19)
+            v = v * 10 + (unsigned)(in[p++] - '0');
+        if (p < len && in[p] >= '0' && in[p] <= '9') {
+            plain = 0;
+            while (p < len && in[p] >= '0' && in[p] <= '9')
+                p++;
+        }
     } else {
         return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A minus sign must be followed by a digit.");
     }
     if (p < len && in[p] == '.') {
+        plain = 0;
         p++;
         if (p >= len)
             return unexpected_end(r, "a number");
@@ -880,6 +911,7 @@ static int read_number(trpt_json_reader *r, size_t p)
             p++;
     }
     if (p < len && (in[p] == 'e' || in[p] == 'E')) {
+        plain = 0;
         p++;
         if (p < len && (in[p] == '+' || in[p] == '-'))
             p++;
@@ -892,6 +924,8 @@ static int read_number(trpt_json_reader *r, size_t p)
     }
     r->cur.str = (const char *)in + s;
     r->cur.str_len = p - s;
+    r->num_plain = plain;
+    r->num_value = v;
     r->pos = p;
     r->cur.token = TRPT_JSON_NUMBER;
     r->state = after_value_state(r);
@@ -1161,6 +1195,10 @@ int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
     *out = 0;
     if (r->cur.token != TRPT_JSON_NUMBER)
         return TLSRPT_EINVAL;
+    if (r->num_plain) { /* converted by read_number: at most 19 digits, no sign, fraction or exponent */
+        *out = r->num_value;
+        return TLSRPT_OK;
+    }
     trpt_json_u64_status st = trpt_json_number_to_uint64(r->cur.str, r->cur.str_len, out);
     const char *id, *why;
     switch (st) {
