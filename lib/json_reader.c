@@ -40,7 +40,8 @@ enum {
     ST_FIRST_ELEMENT, /* a value or ']' (just after '[') */
     ST_AFTER_VALUE,   /* ',' or the container's closing bracket */
     ST_DONE,          /* the top-level value is complete: only whitespace may follow */
-    ST_END            /* TRPT_JSON_END was returned */
+    ST_END,           /* TRPT_JSON_END was returned */
+    ST_FAILED         /* status holds the sticky error (a state of its own: trpt_json_next tests nothing else) */
 };
 
 /* One distinct member name of an open object (a repeated name gets no entry of its own). Offsets and lengths fit
@@ -198,6 +199,7 @@ static int fail(trpt_json_reader *r, int status, const char *id, size_t off, con
     (void)add_finding(r, TLSRPT_SEVERITY_ERROR, id, off, fmt, ap); /* the parse error outranks a lost message */
     va_end(ap);
     r->status = status;
+    r->state = ST_FAILED;
     r->cur.token = 0;
     r->cur.str = NULL;
     r->cur.str_len = 0;
@@ -220,6 +222,7 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
     }
     if (strict) {
         r->status = status;
+        r->state = ST_FAILED;
         r->cur.token = 0;
         r->cur.str = NULL;
         r->cur.str_len = 0;
@@ -227,6 +230,7 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
     }
     if (rc != TLSRPT_OK) {
         r->status = rc;
+        r->state = ST_FAILED;
         return rc;
     }
     return TLSRPT_OK;
@@ -1060,8 +1064,6 @@ static int close_container(trpt_json_reader *r, size_t p)
 
 int trpt_json_next(trpt_json_reader *r)
 {
-    if (r->status != TLSRPT_OK)
-        return r->status;
     r->path_valid = 0;
     const unsigned char *in = r->in;
     const size_t len = r->len;
@@ -1112,8 +1114,10 @@ int trpt_json_next(trpt_json_reader *r)
         r->cur.str = NULL;
         r->cur.str_len = 0;
         return TRPT_JSON_END;
-    default: /* ST_END */
+    case ST_END:
         return TRPT_JSON_END;
+    default: /* ST_FAILED */
+        return r->status;
     }
 }
 
