@@ -332,25 +332,13 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
 #define ALWAYS_INLINE inline
 #endif
 
-/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
- * non-ASCII byte), or len when there is none. */
-static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
-{
+/* plain_run_end() 8 bytes at a time, then byte by byte: the whole scan without SSE2, else the last 15 bytes of the
+ * input (out of line there, so that the 16-byte loop's callers keep few registers). */
 #if defined(__SSE2__) && defined(__GNUC__)
-    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
-     * the mask is byte i, so the lowest set bit is the first special byte. */
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-    while (len - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                       _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(special);
-        if (mask)
-            return p + (size_t)__builtin_ctz(mask);
-        p += 16;
-    }
+static size_t plain_run_end_words(const unsigned char *in, size_t len, size_t p) OUT_OF_LINE;
 #endif
-    /* 8 bytes at a time (what is left after the 16-byte loop, or everything without SSE2). */
+static size_t plain_run_end_words(const unsigned char *in, size_t len, size_t p)
+{
     while (len - p >= 8) {
         uint64_t w;
         memcpy(&w, in + p, 8);
@@ -374,11 +362,32 @@ static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p
     return p;
 }
 
+/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
+ * non-ASCII byte), or len when there is none. */
+static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
+     * the mask is byte i, so the lowest set bit is the first special byte. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    return plain_run_end_words(in, len, p);
+}
+
 static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded) OUT_OF_LINE;
 
 /* Scans the string whose opening quote is at r->pos; on success sets r->cur.str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
-static int scan_string(trpt_json_reader *r, int *decoded)
+static ALWAYS_INLINE int scan_string(trpt_json_reader *r, int *decoded)
 {
     const size_t start = r->pos + 1;
     size_t p = plain_run_end(r->in, r->len, start);
@@ -960,9 +969,18 @@ static int read_value(trpt_json_reader *r, size_t p)
     if (p >= r->len)
         return unexpected_end(r, "a value");
     r->cur.tok_off = p;
-    r->cur.str = NULL;
-    r->cur.str_len = 0;
     unsigned char c = r->in[p];
+    if (c == '"') { /* the most common value in a report */
+        int decoded;
+        r->pos = p;
+        int rc = scan_string(r, &decoded);
+        if (rc != TLSRPT_OK)
+            return rc;
+        r->cur.token = TRPT_JSON_STRING;
+        r->state = after_value_state(r);
+        return TRPT_JSON_STRING;
+    }
+    /* (r->cur.str is left as it was: the accessors look at the token first) */
     switch (c) {
     case '{':
     case '[': {
@@ -988,16 +1006,6 @@ static int read_value(trpt_json_reader *r, size_t p)
         r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
         r->cur.token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
         return r->cur.token;
-    }
-    case '"': {
-        int decoded;
-        r->pos = p;
-        int rc = scan_string(r, &decoded);
-        if (rc != TLSRPT_OK)
-            return rc;
-        r->cur.token = TRPT_JSON_STRING;
-        r->state = after_value_state(r);
-        return TRPT_JSON_STRING;
     }
     case 't':
         return read_literal(r, p, "true", 4, TRPT_JSON_TRUE);
