@@ -276,6 +276,62 @@ static void check_u64(const char *text, trpt_json_u64_status st, uint64_t value)
     ck_assert_uint_eq(v, value);
 }
 
+/* trpt_json_uint64 takes plain integers of at most 19 digits from the scan (lib/json_reader.c read_number) and
+ * everything else through trpt_json_number_to_uint64: both give the same values, on both sides of the boundary. */
+START_TEST(uint64_scan_boundary)
+{
+    static const char in[] = "[0,7,1234567890123456789,9999999999999999999,10000000000000000000,"
+                             "18446744073709551615,00000]";
+    static const struct {
+        int rc;
+        uint64_t v;
+    } want[] = {
+        {TLSRPT_OK, 0},
+        {TLSRPT_OK, 7},
+        {TLSRPT_OK, UINT64_C(1234567890123456789)},
+        {TLSRPT_OK, UINT64_C(9999999999999999999)},
+        {TLSRPT_OK, UINT64_C(10000000000000000000)},
+        {TLSRPT_OK, UINT64_MAX},
+    };
+    trpt_json_reader *r;
+    uint64_t v;
+    /* "00000" is a grammar error (leading zero): the rest is checked in a second document. */
+    ck_assert_int_eq(trpt_json_reader_new(&r, in, sizeof in - 1, 0, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+        ck_assert_int_eq(trpt_json_uint64(r, &v), want[i].rc);
+        ck_assert_uint_eq(v, want[i].v);
+        size_t n;
+        const char *text = trpt_json_number_text(r, &n);
+        uint64_t slow;
+        ck_assert_int_eq(trpt_json_number_to_uint64(text, n, &slow), TRPT_JSON_U64_OK);
+        ck_assert_uint_eq(slow, v);
+    }
+    ck_assert_int_eq(trpt_json_next(r), TLSRPT_ESYNTAX); /* 00000 */
+    trpt_json_reader_free(r);
+
+    static const char in2[] = "[-0,5,2.5,6,1e1,18446744073709551616,12345678901234567890,-5]";
+    static const struct {
+        int rc;
+        uint64_t v;
+    } want2[] = {
+        {TLSRPT_OK, 0}, {TLSRPT_OK, 5}, {TLSRPT_ESEMANTIC, 0}, {TLSRPT_OK, 6}, {TLSRPT_ESEMANTIC, 0},
+        {TLSRPT_ESEMANTIC, 0}, {TLSRPT_OK, UINT64_C(12345678901234567890)}, {TLSRPT_ESEMANTIC, 0},
+    };
+    ck_assert_int_eq(trpt_json_reader_new(&r, in2, sizeof in2 - 1, 0, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    for (size_t i = 0; i < sizeof want2 / sizeof want2[0]; i++) {
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+        v = 1;
+        ck_assert_int_eq(trpt_json_uint64(r, &v), want2[i].rc);
+        ck_assert_uint_eq(v, want2[i].v);
+    }
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_END);
+    trpt_json_reader_free(r);
+}
+END_TEST
+
 START_TEST(uint64_edges)
 {
     check_u64("0", TRPT_JSON_U64_OK, 0);
@@ -839,6 +895,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, string_decoding);
     tcase_add_test(tc, string_scan_boundaries);
     tcase_add_test(tc, uint64_edges);
+    tcase_add_test(tc, uint64_scan_boundary);
     tcase_add_test(tc, every_error_id);
     tcase_add_test(tc, lenient_warnings);
     tcase_add_test(tc, depth_limit);
