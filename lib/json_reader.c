@@ -963,8 +963,9 @@ static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t 
     return token;
 }
 
-/* Reads the value starting at p (whitespace skipped). */
-static int read_value(trpt_json_reader *r, size_t p)
+/* Reads the value starting at p (whitespace skipped): every case (read_value() has the fast path). */
+static int read_value_general(trpt_json_reader *r, size_t p) OUT_OF_LINE;
+static int read_value_general(trpt_json_reader *r, size_t p)
 {
     if (p >= r->len)
         return unexpected_end(r, "a value");
@@ -1020,8 +1021,9 @@ static int read_value(trpt_json_reader *r, size_t p)
     }
 }
 
-/* Reads a member name and the ':' after it. */
-static int read_name(trpt_json_reader *r, size_t p)
+/* Reads a member name and the ':' after it: every case (read_name() has the fast path). */
+static int read_name_general(trpt_json_reader *r, size_t p) OUT_OF_LINE;
+static int read_name_general(trpt_json_reader *r, size_t p)
 {
     if (p >= r->len)
         return unexpected_end(r, "an object");
@@ -1043,6 +1045,102 @@ static int read_name(trpt_json_reader *r, size_t p)
     r->cur.token = TRPT_JSON_NAME;
     r->state = ST_VALUE;
     return TRPT_JSON_NAME;
+}
+
+/* The fast paths of the two token kinds a report consists of: a string without escapes or non-ASCII bytes, and a
+ * member name of that kind followed directly by ':' in a small object where no earlier name has its length (modulo
+ * 64). They read the input into locals and change the reader only once everything is known to be that simple, so
+ * that anything else can start over in the general function from the same position; and they call nothing, so
+ * they need no stack frame. Both give exactly what the general functions give for these inputs. */
+
+/* The end of the plain run from p (plain_run_end), or SIZE_MAX when the scan reaches the last 15 bytes of the input
+ * (or 7 without SSE2): the general path takes those. */
+static inline size_t plain_run_end_fast(const unsigned char *in, size_t len, size_t p)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+    return SIZE_MAX;
+#else
+    while (len - p >= 8) {
+        uint64_t w;
+        memcpy(&w, in + p, 8);
+        uint64_t q = w ^ (ONES * '"');
+        uint64_t b = w ^ (ONES * '\\');
+        uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (size_t)__builtin_ctzll(m) / 8;
+#else
+            while (string_class[in[p]] == C_PLAIN)
+                p++;
+            return p;
+#endif
+        }
+        p += 8;
+    }
+    return SIZE_MAX;
+#endif
+}
+
+static inline int read_value(trpt_json_reader *r, size_t p)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    if (p < len && in[p] == '"') {
+        size_t q = plain_run_end_fast(in, len, p + 1);
+        if (q < len && in[q] == '"') {
+            r->cur.tok_off = p;
+            r->cur.str = (const char *)in + p + 1;
+            r->cur.str_len = q - p - 1;
+            r->cur.str_has_nul = 0;
+            r->pos = q + 1;
+            r->cur.token = TRPT_JSON_STRING;
+            r->state = after_value_state(r);
+            return TRPT_JSON_STRING;
+        }
+    }
+    return read_value_general(r, p);
+}
+
+static inline int read_name(trpt_json_reader *r, size_t p)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    if (p < len && in[p] == '"') {
+        size_t q = plain_run_end_fast(in, len, p + 1);
+        if (q < len - 1 && in[q] == '"' && in[q + 1] == ':') {
+            frame *f = &r->frames[r->depth - 1];
+            size_t n = q - p - 1;
+            uint64_t bit = UINT64_C(1) << (n % 64);
+            if (!((f->name_lengths & bit) | (uint64_t)f->table_live) &&
+                r->names_len - f->names_start < TRPT_JSON_LINEAR_NAMES && r->names_len < r->names_cap) {
+                f->name_lengths |= bit;
+                f->has_current = 1;
+                name_entry *e = &r->names[r->names_len];
+                e->off = (uint32_t)(p + 1);
+                e->len_flags = (uint32_t)n;
+                f->cur_name = r->names_len++;
+                r->cur.tok_off = p;
+                r->cur.str = (const char *)in + p + 1;
+                r->cur.str_len = n;
+                r->cur.str_has_nul = 0;
+                r->pos = q + 2;
+                r->cur.token = TRPT_JSON_NAME;
+                r->state = ST_VALUE;
+                return TRPT_JSON_NAME;
+            }
+        }
+    }
+    return read_name_general(r, p);
 }
 
 static int close_container(trpt_json_reader *r, size_t p)

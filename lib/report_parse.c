@@ -728,13 +728,18 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                 int code = trpt_result_code_from_text(s, len); /* a registered name has no NUL byte */
                 if (code != TLSRPT_RESULT_OTHER && p->result_type_copy[code]) {
                     f->result_type = p->result_type_copy[code];
+                    f->result_code = code;
                 } else {
                     const char *before = f->result_type;
                     take_string(p, &f->result_type);
-                    if (code != TLSRPT_RESULT_OTHER && f->result_type != before) /* copied */
-                        p->result_type_copy[code] = f->result_type;
+                    if (f->result_type != before) { /* copied: the code of its text */
+                        f->result_code = code;
+                        if (code != TLSRPT_RESULT_OTHER)
+                            p->result_type_copy[code] = f->result_type;
+                    } else { /* not taken (NUL, memory): the code of what the detail keeps */
+                        f->result_code = trpt_result_code_from_name(f->result_type);
+                    }
                 }
-                f->result_code = trpt_result_code_from_name(f->result_type);
                 if (f->result_code == TLSRPT_RESULT_OTHER && !deviation_dropped(p)) {
                     trpt_buf q;
                     trpt_buf_init(&q);
