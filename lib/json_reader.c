@@ -1095,7 +1095,9 @@ static inline int read_value(trpt_json_reader *r, size_t p)
 {
     const unsigned char *in = r->in;
     const size_t len = r->len;
-    if (p < len && in[p] == '"') {
+    if (p >= len)
+        return read_value_general(r, p);
+    if (in[p] == '"') {
         size_t q = plain_run_end_fast(in, len, p + 1);
         if (q < len && in[q] == '"') {
             r->cur.tok_off = p;
@@ -1107,6 +1109,21 @@ static inline int read_value(trpt_json_reader *r, size_t p)
             r->state = after_value_state(r);
             return TRPT_JSON_STRING;
         }
+    } else if ((in[p] | 0x20) == '{' && r->depth < r->frames_ready) { /* '{' or '[' at a level reached before */
+        frame *f = &r->frames[r->depth++];
+        int is_object = in[p] == '{';
+        f->is_object = (unsigned char)is_object;
+        f->has_current = 0;
+        f->index = 0;
+        f->names_start = r->names_len;
+        f->arena_start = r->arena_len;
+        f->table_live = 0;
+        f->name_lengths = 0;
+        r->cur.tok_off = p;
+        r->pos = p + 1;
+        r->state = is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
+        r->cur.token = is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
+        return r->cur.token;
     }
     return read_value_general(r, p);
 }
