@@ -1244,6 +1244,73 @@ int trpt_json_next(trpt_json_reader *r)
     }
 }
 
+/* The next member's name, after '{' or after ", " (or ","): what trpt_json_next() does for this input, without its
+ * dispatch. */
+int trpt_json_next_member(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',' && r->frames[r->depth - 1].is_object) {
+        p++;
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            return read_name(r, p);
+        }
+    } else if (r->state == ST_FIRST_MEMBER && p < len && in[p] == '"') {
+        r->path_valid = 0;
+        return read_name(r, p);
+    }
+    return trpt_json_next(r);
+}
+
+/* The next element of an array: after '[' or after ", " (or ","): what trpt_json_next() does for this input,
+ * without its dispatch. */
+int trpt_json_next_element(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->depth == 0 || r->frames[r->depth - 1].is_object)
+        return trpt_json_next(r);
+    frame *f = &r->frames[r->depth - 1];
+    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',') {
+        p++;
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            f->index++;
+            return read_value(r, p);
+        }
+    } else if (r->state == ST_FIRST_ELEMENT && p < len && in[p] > ' ' && in[p] != ']') {
+        r->path_valid = 0;
+        f->has_current = 1;
+        f->index = 0;
+        return read_value(r, p);
+    }
+    return trpt_json_next(r);
+}
+
+/* A member's value after ':' (or ": "): what trpt_json_next() does for this input, without its dispatch. */
+int trpt_json_next_value(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->state == ST_VALUE) {
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            return read_value(r, p);
+        }
+    }
+    return trpt_json_next(r);
+}
+
 int trpt_json_skip(trpt_json_reader *r)
 {
     if (r->status != TLSRPT_OK)

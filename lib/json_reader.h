@@ -148,6 +148,14 @@ void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint
  */
 int trpt_json_next(trpt_json_reader *r);
 
+/** trpt_json_next_member, trpt_json_next_value, trpt_json_next_element - trpt_json_next() (exactly: same tokens,
+ * state and findings), with a shortcut for the common input where the caller expects the next member of an object
+ * (after a member's value), a member's value (after TRPT_JSON_NAME) or the next element of an array. The report
+ * parser uses them. */
+int trpt_json_next_member(trpt_json_reader *r);
+int trpt_json_next_value(trpt_json_reader *r);
+int trpt_json_next_element(trpt_json_reader *r);
+
 /**
  * trpt_json_skip - skip the current value, validating it fully.
  * After TRPT_JSON_NAME: reads and skips the member's value. After TRPT_JSON_OBJECT_START/ARRAY_START: reads up to

@@ -311,7 +311,7 @@ static const char *token_name(int t)
 /* Reads the next token: the value of a member or an array element. Returns the token or 0 after a reader error. */
 static int next_value(parser *p)
 {
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_value(p->json);
     if (t < 0) {
         json_failed(p, t);
         return 0;
@@ -427,7 +427,7 @@ static int next_member(parser *p)
 {
     if (p->stop)
         return 0;
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_member(p->json);
     if (t == TRPT_JSON_NAME)
         return 1;
     if (t < 0)
@@ -441,7 +441,7 @@ static int next_element(parser *p)
 {
     if (p->stop)
         return 0;
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_element(p->json);
     if (t == TRPT_JSON_ARRAY_END)
         return 0;
     if (t < 0) {
