@@ -887,6 +887,110 @@ START_TEST(escaped_names_and_long_strings)
 }
 END_TEST
 
+/* ---- The shortcuts (trpt_json_next_member/_value/_element) are trpt_json_next() -------------------------------- */
+
+/* Reads `in` with two readers: A calls only trpt_json_next(), B one of the four next functions chosen by a
+ * pseudo-random sequence (each must be exactly trpt_json_next() in every state, the shortcut or not). Every token,
+ * its text, offset, depth and path, and in the end every diagnostic, must be the same. Returns the tokens read. */
+static size_t same_as_next(const char *in, size_t len, unsigned flags, uint64_t *seed)
+{
+    /* Plain comparisons and one assertion per document: Check records every assertion, which would dominate. */
+#define SAME(cond, what)                                                                                              \
+    do {                                                                                                              \
+        if (!(cond))                                                                                                  \
+            ck_abort_msg("%s differs at token %zu (shortcut %u) of a %zu-byte input", (what), steps, pick, len);      \
+    } while (0)
+    tlsrpt_diag *da, *db;
+    ck_assert_int_eq(tlsrpt_diag_new(&da), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_diag_new(&db), TLSRPT_OK);
+    trpt_json_reader *a, *b;
+    ck_assert_int_eq(trpt_json_reader_new(&a, in, len, flags, 1 << 20, da), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_reader_new(&b, in, len, flags, 1 << 20, db), TLSRPT_OK);
+    size_t steps = 0;
+    unsigned pick = 0;
+    for (;;) {
+        *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+        pick = (unsigned)(*seed >> 61) % 4;
+        int ta = trpt_json_next(a);
+        int tb = pick == 0 ? trpt_json_next(b)
+                 : pick == 1 ? trpt_json_next_member(b)
+                 : pick == 2 ? trpt_json_next_value(b)
+                             : trpt_json_next_element(b);
+        steps++;
+        SAME(ta == tb, "the token");
+        SAME(trpt_json_token_type(a) == trpt_json_token_type(b), "the token type");
+        SAME(trpt_json_offset(a) == trpt_json_offset(b), "the offset");
+        SAME(trpt_json_depth(a) == trpt_json_depth(b), "the depth");
+        size_t na, nb;
+        const char *sa = trpt_json_string(a, &na), *sb = trpt_json_string(b, &nb);
+        SAME(na == nb && (na == 0 || memcmp(sa, sb, na) == 0), "the string");
+        SAME(trpt_json_string_has_nul(a) == trpt_json_string_has_nul(b), "the NUL flag");
+        sa = trpt_json_number_text(a, &na);
+        sb = trpt_json_number_text(b, &nb);
+        SAME(na == nb && (na == 0 || memcmp(sa, sb, na) == 0), "the number");
+        if (ta == TRPT_JSON_NUMBER) {
+            uint64_t va, vb;
+            int ra = trpt_json_uint64(a, &va), rb = trpt_json_uint64(b, &vb);
+            SAME(ra == rb && va == vb, "the number's value");
+        }
+        if ((*seed >> 32) % 8 == 0 || ta < 0) { /* the path too, now and then (rendering it costs) */
+            const char *pa = trpt_json_path(a), *pb = trpt_json_path(b);
+            SAME(strcmp(pa ? pa : "(null)", pb ? pb : "(null)") == 0, "the path");
+        }
+        if (ta < 0 || ta == TRPT_JSON_END)
+            break;
+    }
+    SAME(tlsrpt_diag_count(da) == tlsrpt_diag_count(db), "the number of findings");
+    for (size_t i = 0; i < tlsrpt_diag_count(da); i++) {
+        SAME(strcmp(tlsrpt_diag_id(da, i), tlsrpt_diag_id(db, i)) == 0, "a finding's id");
+        SAME(tlsrpt_diag_offset(da, i) == tlsrpt_diag_offset(db, i), "a finding's offset");
+        SAME(strcmp(tlsrpt_diag_path(da, i), tlsrpt_diag_path(db, i)) == 0, "a finding's path");
+        SAME(strcmp(tlsrpt_diag_message(da, i), tlsrpt_diag_message(db, i)) == 0, "a finding's message");
+    }
+#undef SAME
+    trpt_json_reader_free(a);
+    trpt_json_reader_free(b);
+    tlsrpt_diag_free(da);
+    tlsrpt_diag_free(db);
+    return steps;
+}
+
+START_TEST(shortcuts_are_next)
+{
+    /* A report-shaped document with ", " and ": " (the shortcuts' input), other whitespace, every kind of value,
+     * nesting, a duplicate name, escapes, non-ASCII, a long string and short strings near the end. */
+    static const char base[] =
+        "{\"organization-name\": \"Example\", \"date-range\": {\"start-datetime\": \"2024-03-01T00:00:00Z\", "
+        "\"end-datetime\":\"2024-03-01T23:59:59Z\"},\"policies\": [{\"policy\": {\"policy-type\": \"sts\", "
+        "\"policy-string\": [\"version: STSv1\", \"mode: enforce\",\"mx: *.example\"], \"mx-host\": [] }, "
+        "\"summary\": {\"total-successful-session-count\": 5326, \"total-failure-session-count\": 0, "
+        "\"total-failure-session-count\": 1e3}, \"failure-details\": [ {\"result-type\": \"x\\u00e9\\n\", "
+        "\"n\": [1, -0, 2.5, true, false, null, {}, [[]], \"caf\xc3\xa9\"], \"k\\\"e\": 18446744073709551616 },\n"
+        "{\"additional-information\": \"https://reports.example/tlsrpt/detail?p=0&k=0&x=aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\t, {} ]}], \"x\": \"a\", \"y\": [\"b\", \"c\"] }  ";
+    const size_t n = sizeof base - 1;
+    static const unsigned char bytes[] = {' ', '\n', ',', '"', '\\', ':', '}', ']', '{', '0', 0x80};
+    char *buf = malloc(n);
+    ck_assert_ptr_nonnull(buf);
+    uint64_t seed = 1;
+    size_t tokens = 0;
+    for (unsigned flags = 0; flags <= TRPT_JSON_STRICT; flags += TRPT_JSON_STRICT) {
+        tokens += same_as_next(base, n, flags, &seed);
+        for (size_t cut = 0; cut < n; cut++) /* every prefix */
+            tokens += same_as_next(base, cut, flags, &seed);
+        for (size_t i = 0; i < n; i++) { /* every position, each byte that matters to the reader */
+            for (size_t k = 0; k < sizeof bytes; k++) {
+                memcpy(buf, base, n);
+                buf[i] = (char)bytes[k];
+                tokens += same_as_next(buf, n, flags, &seed);
+            }
+        }
+    }
+    ck_assert_uint_gt(tokens, 100000); /* the readers did go through the documents */
+    free(buf);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("json_reader");
@@ -906,6 +1010,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, many_members);
     tcase_add_test(tc, sticky_and_end);
     tcase_add_test(tc, escaped_names_and_long_strings);
+    tcase_add_test(tc, shortcuts_are_next);
     suite_add_tcase(s, tc);
     return s;
 }
