@@ -402,7 +402,9 @@ int main(int argc, char **argv)
     double seconds = 1.0;
     int i = 1;
     reader rd;
-    fprintf(stderr, "simdjson %s, %s kernel\n", SIMDJSON_VERSION, simdjson::get_active_implementation()->name().c_str());
+    fprintf(stderr, "simdjson %d.%d.%d, %s kernel\n", (int)simdjson::SIMDJSON_VERSION_MAJOR,
+            (int)simdjson::SIMDJSON_VERSION_MINOR, (int)simdjson::SIMDJSON_VERSION_REVISION,
+            simdjson::get_active_implementation()->name().c_str());
     if (argc > 3 && strcmp(argv[1], "--iterations") == 0) {
         long n_iter = atol(argv[2]);
         for (i = 3; i < argc; i++) {
