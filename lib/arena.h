@@ -16,7 +16,7 @@
 #include "internal.h" /* trpt_budget */
 
 #define TRPT_ARENA_FIRST_BLOCK 1024u
-#define TRPT_ARENA_MAX_BLOCK 16384u
+#define TRPT_ARENA_MAX_BLOCK 4096u
 
 typedef struct trpt_arena_block trpt_arena_block;
 struct trpt_arena_block {

@@ -53,18 +53,22 @@ typedef struct name_entry {
 } name_entry;
 #define NAME_IN_ARENA 0x80000000u
 
+/* Frames inside the reader (deeper levels are allocated when reached). */
+#define INLINE_FRAMES 8u
+
 typedef struct frame {
+    uint32_t *table;       /* hash index, kept per depth: 0 empty, else slot_value() (position + tag) */
+    uint64_t name_lengths; /* object: bit (len % 64) is set for the length of each name read so far */
+    /* Positions and counts fit 32 bits: the input is below 2 GiB (JSON_MAX_INPUT). 40 bytes a frame. */
+    uint32_t index;        /* array: index of the current element */
+    uint32_t cur_name;     /* object: name stack index of the current member */
+    uint32_t names_start;  /* object: first name stack entry of this object */
+    uint32_t arena_start;  /* object: arena length when the object opened */
+    uint32_t table_cap;    /* slots, a power of two; at most 3/4 of them used */
     unsigned char is_object;
     unsigned char has_current; /* an element has started (array) / a name was read (object) */
-    size_t index;              /* array: index of the current element */
-    size_t cur_name;           /* object: name stack index of the current member */
-    size_t names_start;        /* object: first name stack entry of this object */
-    size_t arena_start;        /* object: arena length when the object opened */
-    uint32_t *table;           /* hash index, kept per depth: 0 empty, else slot_value() (position + tag) */
-    size_t table_cap;          /* slots, a power of two; at most 3/4 of them used */
-    unsigned tag_shift;        /* a slot holds the name's position + 1 below this bit, hash bits above it */
-    int table_live;            /* the table indexes this object */
-    uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
+    unsigned char tag_shift;   /* a slot holds the name's position + 1 below this bit, hash bits above it */
+    unsigned char table_live;  /* the table indexes this object */
 } frame;
 
 struct trpt_json_reader {
@@ -103,9 +107,14 @@ struct trpt_json_reader {
     uint64_t probes;     /* hash index slots examined and names compared (trpt_json_reader_stats, for tests) */
     uint64_t paths;      /* JSON pointers rendered (trpt_json_reader_stats) */
 
+    frame *frames;       /* frames_inline, or a heap array of frames_cap frames once the input nests deeper */
+    frame *top;          /* &frames[depth - 1] (the innermost open container) when depth > 0 */
+    unsigned frames_cap;
+
     /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
-     * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
-    frame frames[TLSRPT_MAX_JSON_DEPTH];
+     * reached. Reports nest 5 levels deep, so the first levels live in the reader itself and the rest (up to
+     * TLSRPT_MAX_JSON_DEPTH) is allocated when reached: a small reader for the common input. */
+    frame frames_inline[INLINE_FRAMES];
 };
 
 /* Largest input the 31-bit name offsets and lengths can address. */
@@ -666,7 +675,7 @@ static int grow_names(trpt_json_reader *r, size_t name_off) OUT_OF_LINE;
 static int grow_names(trpt_json_reader *r, size_t name_off)
 {
     int rc;
-    size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 64; /* 1.5x: tracking stays near its need */
+    size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 32; /* 1.5x: tracking stays near its need */
     if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK)
         return no_memory(r, rc, name_off, "a member name");
     name_entry *n = realloc(r->names, cap * sizeof *n);
@@ -824,7 +833,9 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
     trpt_json_reader *r = malloc(sizeof *r);
     if (!r)
         return TLSRPT_ENOMEM;
-    memset(r, 0, offsetof(trpt_json_reader, frames));
+    memset(r, 0, offsetof(trpt_json_reader, frames_inline));
+    r->frames = r->frames_inline;
+    r->frames_cap = INLINE_FRAMES;
     r->in = (const unsigned char *)(data ? data : "");
     r->len = len;
     r->flags = flags;
@@ -851,6 +862,8 @@ void trpt_json_reader_free(trpt_json_reader *r)
         return;
     for (unsigned i = 0; i < r->frames_ready; i++)
         free(r->frames[i].table);
+    if (r->frames != r->frames_inline)
+        free(r->frames);
     free(r->scratch);
     free(r->names);
     free(r->arena);
@@ -868,6 +881,29 @@ void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint
 {
     *name_work = r->probes;
     *paths_rendered = r->paths;
+}
+
+/* Room for the frames of twice as many levels (at most TLSRPT_MAX_JSON_DEPTH), charged to the budget. */
+static int grow_frames(trpt_json_reader *r) OUT_OF_LINE;
+static int grow_frames(trpt_json_reader *r)
+{
+    unsigned cap = r->frames_cap * 2 > TLSRPT_MAX_JSON_DEPTH ? TLSRPT_MAX_JSON_DEPTH : r->frames_cap * 2;
+    if (charge(r, cap * sizeof(frame)) != TLSRPT_OK)
+        return TLSRPT_ELIMIT;
+    frame *nf = malloc(cap * sizeof(frame));
+    if (!nf) {
+        uncharge(r, cap * sizeof(frame));
+        return TLSRPT_ENOMEM;
+    }
+    memcpy(nf, r->frames, r->frames_ready * sizeof(frame));
+    if (r->frames != r->frames_inline) {
+        free(r->frames);
+        uncharge(r, r->frames_cap * sizeof(frame));
+    }
+    r->frames = nf;
+    r->frames_cap = cap;
+    r->top = r->depth ? &nf[r->depth - 1] : NULL;
+    return TLSRPT_OK;
 }
 
 static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
@@ -988,6 +1024,11 @@ static int read_value_general(trpt_json_reader *r, size_t p)
         if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
             return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-depth-limit"), p, "Nesting deeper than %u levels.",
                         (unsigned)TLSRPT_MAX_JSON_DEPTH);
+        if (r->depth == r->frames_cap) {
+            int rc = grow_frames(r);
+            if (rc != TLSRPT_OK)
+                return no_memory(r, rc, p, c == '{' ? "an object" : "an array");
+        }
         frame *f = &r->frames[r->depth];
         if (r->depth == r->frames_ready) { /* first time at this level: no hash index yet */
             f->table = NULL;
@@ -995,6 +1036,7 @@ static int read_value_general(trpt_json_reader *r, size_t p)
             r->frames_ready++;
         }
         r->depth++;
+        r->top = f;
         f->is_object = c == '{';
         f->has_current = 0;
         f->index = 0;
@@ -1029,7 +1071,7 @@ static int read_name_general(trpt_json_reader *r, size_t p)
         return unexpected_end(r, "an object");
     if (r->in[p] != '"')
         return syntax_error(r, p, "a member name");
-    frame *f = &r->frames[r->depth - 1];
+    frame *f = r->top;
     int decoded;
     r->cur.tok_off = p;
     r->pos = p;
@@ -1111,6 +1153,7 @@ static inline int read_value(trpt_json_reader *r, size_t p)
         }
     } else if ((in[p] | 0x20) == '{' && r->depth < r->frames_ready) { /* '{' or '[' at a level reached before */
         frame *f = &r->frames[r->depth++];
+        r->top = f;
         int is_object = in[p] == '{';
         f->is_object = (unsigned char)is_object;
         f->has_current = 0;
@@ -1135,7 +1178,7 @@ static inline int read_name(trpt_json_reader *r, size_t p)
     if (p < len && in[p] == '"') {
         size_t q = plain_run_end_fast(in, len, p + 1);
         if (q < len - 1 && in[q] == '"' && in[q + 1] == ':') {
-            frame *f = &r->frames[r->depth - 1];
+            frame *f = r->top;
             size_t n = q - p - 1;
             uint64_t bit = UINT64_C(1) << (n % 64);
             if (!((f->name_lengths & bit) | (uint64_t)f->table_live) &&
@@ -1162,7 +1205,7 @@ static inline int read_name(trpt_json_reader *r, size_t p)
 
 static int close_container(trpt_json_reader *r, size_t p)
 {
-    frame *f = &r->frames[r->depth - 1];
+    frame *f = r->top;
     if (f->is_object) {
         r->names_len = f->names_start;
         r->arena_len = f->arena_start;
@@ -1175,6 +1218,7 @@ static int close_container(trpt_json_reader *r, size_t p)
         }
     }
     r->depth--;
+    r->top = r->depth ? f - 1 : NULL;
     r->path_valid = 0;
     r->cur.tok_off = p;
     r->pos = p + 1;
@@ -1197,7 +1241,7 @@ int trpt_json_next(trpt_json_reader *r)
     case ST_FIRST_ELEMENT: {
         if (p < len && in[p] == ']')
             return close_container(r, p);
-        frame *f = &r->frames[r->depth - 1];
+        frame *f = r->top;
         f->has_current = 1;
         f->index = 0;
         r->path_valid = 0;
@@ -1208,7 +1252,7 @@ int trpt_json_next(trpt_json_reader *r)
             return close_container(r, p);
         return read_name(r, p);
     case ST_AFTER_VALUE: {
-        frame *f = &r->frames[r->depth - 1];
+        frame *f = r->top;
         if (p >= len)
             return unexpected_end(r, f->is_object ? "an object" : "an array");
         unsigned char c = in[p];
@@ -1251,7 +1295,7 @@ int trpt_json_next_member(trpt_json_reader *r)
     const unsigned char *in = r->in;
     const size_t len = r->len;
     size_t p = r->pos;
-    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',' && r->frames[r->depth - 1].is_object) {
+    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',' && r->top->is_object) {
         p++;
         if (p < len && in[p] == ' ')
             p++;
@@ -1273,9 +1317,9 @@ int trpt_json_next_element(trpt_json_reader *r)
     const unsigned char *in = r->in;
     const size_t len = r->len;
     size_t p = r->pos;
-    if (r->depth == 0 || r->frames[r->depth - 1].is_object)
+    if (r->depth == 0 || r->top->is_object)
         return trpt_json_next(r);
-    frame *f = &r->frames[r->depth - 1];
+    frame *f = r->top;
     if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',') {
         p++;
         if (p < len && in[p] == ' ')

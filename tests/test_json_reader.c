@@ -986,6 +986,20 @@ START_TEST(shortcuts_are_next)
             }
         }
     }
+    /* Deep documents: the frames beyond the reader's first levels are allocated as they are reached (8, 16, 32,
+     * 64 levels), and the 65th level is the depth limit. */
+    for (size_t levels = 1; levels <= TLSRPT_MAX_JSON_DEPTH / 2 + 1; levels++) {
+        trpt_buf d;
+        trpt_buf_init(&d);
+        for (size_t i = 0; i < levels; i++)
+            trpt_buf_printf(&d, i % 3 ? "{\"k%zu\": [1, " : "{\"k%zu\":[\"s\",", i);
+        for (size_t i = 0; i < levels; i++)
+            trpt_buf_puts(&d, i % 2 ? "]}" : "], \"z\": 2}");
+        ck_assert(!d.failed);
+        for (unsigned flags = 0; flags <= TRPT_JSON_STRICT; flags += TRPT_JSON_STRICT)
+            tokens += same_as_next(d.data, d.len, flags, &seed);
+        trpt_buf_free(&d);
+    }
     ck_assert_uint_gt(tokens, 100000); /* the readers did go through the documents */
     free(buf);
 }
