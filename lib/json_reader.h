@@ -37,8 +37,9 @@
  * characters, bad escapes, invalid UTF-8 outside strings, limits) is an ERROR in both modes. The diag ids are listed
  * in doc/diagnostics.md ("JSON reader").
  *
- * Memory: one allocation for the reader, one scratch buffer that grows to the longest string with escapes or
- * invalid UTF-8, and duplicate-name tracking for the open objects: 8 bytes per distinct member name (a repeated
+ * Memory: one allocation for the reader (with the state of the first 8 nesting levels; deeper levels, up to
+ * TLSRPT_MAX_JSON_DEPTH, take 40 bytes each in one array allocated when first reached), one scratch buffer that
+ * grows to the longest string with escapes or invalid UTF-8, and duplicate-name tracking for the open objects: 8 bytes per distinct member name (a repeated
  * name takes none), the decoded copy of names that contain escapes, and for objects with more than
  * TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte slots, load 3/8..3/4). The
  * index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are O(1) expected whatever
