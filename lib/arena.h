@@ -11,6 +11,7 @@
 #define TLSRPT_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h" /* trpt_budget */
@@ -51,8 +52,21 @@ static inline char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
     if (a->head && a->head->size - a->used > len) { /* room for len + 1 bytes (never for len == SIZE_MAX) */
         char *copy = (char *)a->head->data + a->used;
         a->used += len + 1;
-        if (len)
+        if (len >= 8 && len <= 32) { /* most strings of a report: two or four overlapping 8-byte moves */
+            uint64_t w0, w1, w2, w3;
+            memcpy(&w0, s, 8);
+            memcpy(&w1, s + len - 8, 8);
+            if (len > 16) {
+                memcpy(&w2, s + 8, 8);
+                memcpy(&w3, s + len - 16, 8);
+                memcpy(copy + 8, &w2, 8);
+                memcpy(copy + len - 16, &w3, 8);
+            }
+            memcpy(copy, &w0, 8);
+            memcpy(copy + len - 8, &w1, 8);
+        } else if (len) {
             memcpy(copy, s, len);
+        }
         copy[len] = '\0';
         return copy;
     }
