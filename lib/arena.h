@@ -4,9 +4,10 @@
  * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_SMALL_BLOCK while the arena is small, then up to TRPT_ARENA_MAX_BLOCK (a
  * larger request gets a block of its own size), so a report's arena costs a few mallocs however many strings it
  * holds, and at most one partly used block of slack besides the bytes that did not fit at the end of earlier
- * blocks (each such tail is smaller than the request that did not fit). Nothing is freed individually: a string replaced in an arena object stays until the arena is freed, so
- * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
- * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
+ * blocks (each such tail is smaller than the request that did not fit). Nothing is freed individually: a string
+ * replaced in an arena object stays until the arena is freed, so only append-only users allocate from it (the
+ * parser, the builder, merge, copy). trpt_arena_release() undoes everything allocated after a mark (error paths,
+ * merge rollback): then nothing else may still point there. */
 #ifndef TLSRPT_ARENA_H
 #define TLSRPT_ARENA_H
 
