@@ -39,12 +39,12 @@
  *
  * Memory: one allocation for the reader (with the state of the first 8 nesting levels; deeper levels, up to
  * TLSRPT_MAX_JSON_DEPTH, take 40 bytes each in one array allocated when first reached), one scratch buffer that
- * grows to the longest string with escapes or invalid UTF-8, and duplicate-name tracking for the open objects: 8 bytes per distinct member name (a repeated
- * name takes none), the decoded copy of names that contain escapes, and for objects with more than
- * TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte slots, load 3/8..3/4). The
- * index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are O(1) expected whatever
- * names the input chooses. A closed object's names are dropped. Nothing is allocated per token. Every buffer can
- * be charged to a budget (trpt_json_reader_set_budget).
+ * grows to the longest string with escapes or invalid UTF-8, and duplicate-name tracking for the open objects: 8
+ * bytes per distinct member name (a repeated name takes none), the decoded copy of names that contain escapes, and
+ * for objects with more than TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte
+ * slots, load 3/8..3/4). The index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are
+ * O(1) expected whatever names the input chooses. A closed object's names are dropped. Nothing is allocated per
+ * token. Every buffer can be charged to a budget (trpt_json_reader_set_budget).
  *
  * Thread-safety: a reader is used by one thread at a time; distinct readers are independent.
  */
