@@ -403,10 +403,11 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
 
 /* Scans the string whose opening quote is at r->pos; on success sets r->cur.str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
-static ALWAYS_INLINE int scan_string(trpt_json_reader *r, int *decoded)
+static ALWAYS_INLINE int scan_string(trpt_json_reader *r, int *decoded, size_t stop)
 {
     const size_t start = r->pos + 1;
-    size_t p = plain_run_end(r->in, r->len, start);
+    /* stop: the first stop byte after start when a fast path has found it already, else SIZE_MAX */
+    size_t p = stop != SIZE_MAX ? stop : plain_run_end(r->in, r->len, start);
     if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
         r->cur.str = (const char *)r->in + start;
         r->cur.str_len = p - start;
@@ -1007,8 +1008,8 @@ static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t 
 }
 
 /* Reads the value starting at p (whitespace skipped): every case (read_value() has the fast path). */
-static int read_value_general(trpt_json_reader *r, size_t p) OUT_OF_LINE;
-static int read_value_general(trpt_json_reader *r, size_t p)
+static int read_value_general(trpt_json_reader *r, size_t p, size_t stop) OUT_OF_LINE;
+static int read_value_general(trpt_json_reader *r, size_t p, size_t stop)
 {
     if (p >= r->len)
         return unexpected_end(r, "a value");
@@ -1017,7 +1018,7 @@ static int read_value_general(trpt_json_reader *r, size_t p)
     if (c == '"') { /* the most common value in a report */
         int decoded;
         r->pos = p;
-        int rc = scan_string(r, &decoded);
+        int rc = scan_string(r, &decoded, stop);
         if (rc != TLSRPT_OK)
             return rc;
         r->cur.token = TRPT_JSON_STRING;
@@ -1071,8 +1072,8 @@ static int read_value_general(trpt_json_reader *r, size_t p)
 }
 
 /* Reads a member name and the ':' after it: every case (read_name() has the fast path). */
-static int read_name_general(trpt_json_reader *r, size_t p) OUT_OF_LINE;
-static int read_name_general(trpt_json_reader *r, size_t p)
+static int read_name_general(trpt_json_reader *r, size_t p, size_t stop) OUT_OF_LINE;
+static int read_name_general(trpt_json_reader *r, size_t p, size_t stop)
 {
     if (p >= r->len)
         return unexpected_end(r, "an object");
@@ -1082,7 +1083,7 @@ static int read_name_general(trpt_json_reader *r, size_t p)
     int decoded;
     r->cur.tok_off = p;
     r->pos = p;
-    int rc = scan_string(r, &decoded);
+    int rc = scan_string(r, &decoded, stop);
     if (rc != TLSRPT_OK)
         return rc;
     if ((rc = add_name(r, f, decoded, p)) != TLSRPT_OK)
@@ -1145,7 +1146,7 @@ static inline int read_value(trpt_json_reader *r, size_t p)
     const unsigned char *in = r->in;
     const size_t len = r->len;
     if (p >= len)
-        return read_value_general(r, p);
+        return read_value_general(r, p, SIZE_MAX);
     if (in[p] == '"') {
         size_t q = plain_run_end_fast(in, len, p + 1);
         if (q < len && in[q] == '"') {
@@ -1158,6 +1159,7 @@ static inline int read_value(trpt_json_reader *r, size_t p)
             r->state = after_value_state(r);
             return TRPT_JSON_STRING;
         }
+        return read_value_general(r, p, q); /* escapes, non-ASCII, errors: decoded from the stop byte q on */
     } else if ((in[p] | 0x20) == '{' && r->depth < r->frames_ready) { /* '{' or '[' at a level reached before */
         frame *f = &r->frames[r->depth++];
         r->top = f;
@@ -1175,15 +1177,16 @@ static inline int read_value(trpt_json_reader *r, size_t p)
         r->cur.token = is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
         return r->cur.token;
     }
-    return read_value_general(r, p);
+    return read_value_general(r, p, SIZE_MAX);
 }
 
 static inline int read_name(trpt_json_reader *r, size_t p)
 {
     const unsigned char *in = r->in;
     const size_t len = r->len;
+    size_t q = SIZE_MAX; /* the first stop byte of the name, when scanned here */
     if (p < len && in[p] == '"') {
-        size_t q = plain_run_end_fast(in, len, p + 1);
+        q = plain_run_end_fast(in, len, p + 1);
         if (q < len - 1 && in[q] == '"' && in[q + 1] == ':') {
             frame *f = r->top;
             size_t n = q - p - 1;
@@ -1207,7 +1210,7 @@ static inline int read_name(trpt_json_reader *r, size_t p)
             }
         }
     }
-    return read_name_general(r, p);
+    return read_name_general(r, p, q); /* from the stop byte q when known: the name is not scanned twice */
 }
 
 static int close_container(trpt_json_reader *r, size_t p)
