@@ -34,10 +34,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
         # Interleaved with libtlsrpt on the medium report, so that both see the same load (bench/README.md,
         # "Single-report reading").
         for k in 1 2 3; do
-            "$build/bench/simdjson_bench" --seconds "$seconds" "$data/medium.json.gz" "$data/medium.json"
+            "$build/bench/simdjson_bench" --seconds "$seconds" "$data/medium.json.gz" "$data/medium.json" 2>/dev/null
             "$build/bench/report_bench" --seconds "$seconds" "$data/medium.json.gz" "$data/medium.json"
         done
-        "$build/bench/simdjson_bench" --seconds "$seconds" $gz
+        "$build/bench/simdjson_bench" --seconds "$seconds" $gz 2>"$data/simdjson.txt"
     else
         echo "simdjson_bench not built (libsimdjson-dev or a C++ compiler missing): skipped" >&2
     fi
@@ -56,6 +56,9 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
     "$build/bench/write_bench" --seconds "$seconds" "$data/large.json"
     python3 "$here/bench_write_py.py" --seconds "$seconds" "$data/large.json"
 } > "$data/results.tsv"
+if [ -s "$data/simdjson.txt" ]; then
+    echo "comparator: $(cat "$data/simdjson.txt")"
+fi
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$here/summarize.py" < "$data/results.tsv"
 
