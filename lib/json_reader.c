@@ -1298,8 +1298,8 @@ int trpt_json_next(trpt_json_reader *r)
     }
 }
 
-/* The next member's name, after '{' or after ", " (or ","): what trpt_json_next() does for this input, without its
- * dispatch. */
+/* The next member's name, after '{' or after ", " (or ","), or the object's end: what trpt_json_next() does for this
+ * input, without its dispatch. */
 int trpt_json_next_member(trpt_json_reader *r)
 {
     const unsigned char *in = r->in;
@@ -1316,12 +1316,15 @@ int trpt_json_next_member(trpt_json_reader *r)
     } else if (r->state == ST_FIRST_MEMBER && p < len && in[p] == '"') {
         r->path_valid = 0;
         return read_name(r, p);
+    } else if ((r->state == ST_AFTER_VALUE || r->state == ST_FIRST_MEMBER) && p < len && in[p] == '}' &&
+               r->top->is_object) {
+        return close_container(r, p);
     }
     return trpt_json_next(r);
 }
 
-/* The next element of an array: after '[' or after ", " (or ","): what trpt_json_next() does for this input,
- * without its dispatch. */
+/* The next element of an array, after '[' or after ", " (or ","), or the array's end: what trpt_json_next() does for
+ * this input, without its dispatch. */
 int trpt_json_next_element(trpt_json_reader *r)
 {
     const unsigned char *in = r->in;
@@ -1344,6 +1347,8 @@ int trpt_json_next_element(trpt_json_reader *r)
         f->has_current = 1;
         f->index = 0;
         return read_value(r, p);
+    } else if ((r->state == ST_AFTER_VALUE || r->state == ST_FIRST_ELEMENT) && p < len && in[p] == ']') {
+        return close_container(r, p);
     }
     return trpt_json_next(r);
 }
