@@ -39,7 +39,8 @@ struct alignas(std::max_align_t) arena_block {
     unsigned char *data() { return reinterpret_cast<unsigned char *>(this + 1); } /* the bytes after the header */
 };
 
-/* lib/arena.c's policy: blocks from 1 KiB doubling to 16 KiB, bump allocation, freed together. */
+/* lib/arena.c's policy: blocks from 1 KiB doubling to 4 KiB while the arena holds less than 32 KiB, to 16 KiB
+ * after; bump allocation, freed together. */
 struct arena {
     arena_block *head = nullptr;
     size_t used = 0, total = 0;
@@ -53,7 +54,8 @@ struct arena {
                 return head->data() + at;
             }
         }
-        size_t bsize = total < 1024 ? 1024 : total > 16384 ? 16384 : total;
+        size_t max = total < 32768 ? 4096 : 16384;
+        size_t bsize = total < 1024 ? 1024 : total > max ? max : total;
         if (bsize < size)
             bsize = size;
         arena_block *b = static_cast<arena_block *>(malloc(sizeof(arena_block) + bsize));
