@@ -10,5 +10,6 @@
 #include <tlsrpt/dns.h>
 #include <tlsrpt/report.h>
 #include <tlsrpt/sts.h>
+#include <tlsrpt/aggregate.h>
 
 #endif
