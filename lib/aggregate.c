@@ -43,7 +43,7 @@ struct tlsrpt_aggregate {
     int64_t start, end;
     char *domain; /* normalized filter, or NULL */
     int64_t since, until;
-    uint64_t sessions, detail_sessions; /* all summary sessions, all detail sessions counted */
+    uint64_t totals[3]; /* successful, failed (summaries) and detail sessions counted */
 };
 
 static uint64_t row_hash_at(const void *container, size_t i)
@@ -273,11 +273,12 @@ static int64_t day_of(int64_t t)
     return d * SECONDS_PER_DAY;
 }
 
-/* The report's sessions that would be counted, with an overflow check against the aggregate's totals; and an
- * upper bound of the new rows. Returns TLSRPT_OK or TLSRPT_ELIMIT. */
-static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint64_t *sessions, uint64_t *details)
+/* The report's sessions that would be counted, with an overflow check against the aggregate's totals (successful,
+ * failed, detail sessions: every row's count is part of one of them, so no row can overflow); and an upper bound
+ * of the new rows. Returns TLSRPT_OK or TLSRPT_ELIMIT. */
+static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint64_t sums[3])
 {
-    uint64_t s = 0, d = 0;
+    uint64_t ok = 0, bad = 0, d = 0;
     size_t policies = 0, failures = 0;
     size_t n = tlsrpt_report_policy_count(r);
     for (size_t i = 0; i < n; i++) {
@@ -285,10 +286,11 @@ static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint6
         if (!policy_passes(a, p))
             continue;
         policies++;
-        uint64_t ok = tlsrpt_policy_successful_sessions(p), bad = tlsrpt_policy_failed_sessions(p);
-        if (ok > UINT64_MAX - s || bad > UINT64_MAX - s - ok)
+        uint64_t s = tlsrpt_policy_successful_sessions(p), f = tlsrpt_policy_failed_sessions(p);
+        if (s > UINT64_MAX - ok || f > UINT64_MAX - bad)
             return TLSRPT_ELIMIT;
-        s += ok + bad;
+        ok += s;
+        bad += f;
         size_t nf = tlsrpt_policy_failure_count(p);
         failures += nf;
         for (size_t k = 0; k < nf; k++) {
@@ -298,7 +300,7 @@ static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint6
             d += c;
         }
     }
-    if (s > UINT64_MAX - a->sessions || d > UINT64_MAX - a->detail_sessions)
+    if (ok > UINT64_MAX - a->totals[0] || bad > UINT64_MAX - a->totals[1] || d > UINT64_MAX - a->totals[2])
         return TLSRPT_ELIMIT;
     /* Each policy makes at most one new row in DAYS, DOMAINS and ORGANIZATIONS, each failure detail at most one
      * in the three others; an exact count would cost a second round of lookups, so only the bound is checked. */
@@ -309,8 +311,9 @@ static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint6
         if (a->tables[t].n > TLSRPT_MAX_AGGREGATE_ROWS || grow > TLSRPT_MAX_AGGREGATE_ROWS - a->tables[t].n)
             return TLSRPT_ELIMIT;
     }
-    *sessions = s;
-    *details = d;
+    sums[0] = ok;
+    sums[1] = bad;
+    sums[2] = d;
     return TLSRPT_OK;
 }
 
@@ -381,8 +384,8 @@ int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdi
     for (size_t i = 0; i < n; i++)
         passing += (size_t)policy_passes(a, tlsrpt_report_policy(r, i));
     int filtered = start < a->since || start >= a->until || (a->domain && passing == 0);
-    uint64_t sessions = 0, details = 0;
-    if (!filtered && (rc = check_limits(a, r, &sessions, &details)) != TLSRPT_OK) {
+    uint64_t sums[3] = {0, 0, 0};
+    if (!filtered && (rc = check_limits(a, r, sums)) != TLSRPT_OK) {
         free(key);
         return rc;
     }
@@ -399,8 +402,8 @@ int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdi
             if (policy_passes(a, p) && (rc = count_policy(a, org, day, p)) != TLSRPT_OK)
                 return rc;
         }
-        a->sessions += sessions;
-        a->detail_sessions += details;
+        for (int k = 0; k < 3; k++)
+            a->totals[k] += sums[k];
         int64_t end = tlsrpt_report_end_time(r);
         if (a->verdicts[TLSRPT_AGGREGATE_ADDED] == 0 || start < a->start)
             a->start = start;

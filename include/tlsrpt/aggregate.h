@@ -125,9 +125,9 @@ TLSRPT_API int tlsrpt_aggregate_set_period(tlsrpt_aggregate *a, int64_t since, i
  * details is not corrected). The period covered (start and end time) widens to the report's.
  * Keys are kept in SipHash-keyed hash tables (cost O(1) expected per key whatever the input).
  *
- * Returns TLSRPT_OK; TLSRPT_EINVAL (a NULL a or r); TLSRPT_ELIMIT (the aggregate's sessions would pass
- * 2^64-1 — all summary sessions together, or all detail sessions together — or a limit above; the aggregate is
- * unchanged); TLSRPT_ENOMEM (the aggregate may then hold part of the report: free it). Not thread-safe for one
+ * Returns TLSRPT_OK; TLSRPT_EINVAL (a NULL a or r); TLSRPT_ELIMIT (a sum of the aggregate would pass 2^64-1 —
+ * all successful sessions, all failed sessions of the summaries, or all sessions of the failure details, each
+ * counted once, so that no row can overflow — or a limit above; the aggregate is unchanged); TLSRPT_ENOMEM (the aggregate may then hold part of the report: free it). Not thread-safe for one
  * aggregate (parse in threads, add in one). Since: 1.1
  */
 TLSRPT_API int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdict);
