@@ -1,6 +1,7 @@
 /* tlsrpt report — the parallel pipeline: --jobs worker threads read and parse the items (and write their flat rows),
  * the main thread takes the results strictly in item order, so the output does not depend on the number of threads.
- * At most WINDOW_PER_JOB items per thread are parsed ahead of the main thread, which bounds the memory. A progress
+ * At most WINDOW_PER_JOB items per thread are parsed ahead of the main thread, which bounds the memory; workers
+ * take CHUNK items at a time and the main thread wakes them once per CHUNK, so that thread hand-offs stay rare. A progress
  * line goes to standard error when it is a terminal and the run takes longer than a second.
  * SPDX-License-Identifier: MIT */
 #include "cmd_report.h"
@@ -14,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WINDOW_PER_JOB 16
+#define WINDOW_PER_JOB 256 /* items parsed ahead of the output, per thread */
+#define CHUNK 16           /* items a worker takes at once: hand-offs are rare, each may wait a scheduler tick */
 #define PROGRESS_DELAY 1.0    /* seconds before the first progress line */
 #define PROGRESS_INTERVAL 0.25 /* seconds between two */
 
@@ -177,16 +179,20 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&p->mu);
             return NULL;
         }
-        size_t i = p->next++;
+        size_t first = p->next, end = first + CHUNK < p->items->n ? first + CHUNK : p->items->n;
+        p->next = end;
         pthread_mutex_unlock(&p->mu);
 
-        struct item_result r;
-        memset(&r, 0, sizeof r);
-        process_item(&p->items->items[i], p->opt, &r);
+        struct item_result r[CHUNK];
+        memset(r, 0, sizeof r);
+        for (size_t i = first; i < end; i++)
+            process_item(&p->items->items[i], p->opt, &r[i - first]);
 
         pthread_mutex_lock(&p->mu);
-        p->results[i] = r;
-        p->results[i].done = 1;
+        for (size_t i = first; i < end; i++) {
+            p->results[i] = r[i - first];
+            p->results[i].done = 1;
+        }
         pthread_cond_broadcast(&p->done_cv);
         pthread_mutex_unlock(&p->mu);
     }
@@ -282,7 +288,7 @@ int report_bulk_run(const struct report_items *items, const struct bulk_options 
         }
         free_item_result(&r);
         show_progress(&pr, i + 1, items->n, failed, 0);
-        if (jobs > 1) {
+        if (jobs > 1 && (stop || (i + 1) % CHUNK == 0 || i + 1 == items->n)) {
             pthread_mutex_lock(&p.mu);
             p.consumed = i + 1;
             if (stop)
