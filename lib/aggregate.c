@@ -103,6 +103,33 @@ static char *normalized_domain(const char *d)
     return s;
 }
 
+/* The normalized form of d in buf (size NAME_BUF) when it fits, else in a new string; NULL when out of memory.
+ * Release with release_name(). */
+#define NAME_BUF 256
+static char *normalized_name(const char *d, char *buf)
+{
+    if (!d) {
+        buf[0] = '\0';
+        return buf;
+    }
+    size_t n = strlen(d);
+    if (n > 0 && d[n - 1] == '.')
+        n--;
+    char *s = n < NAME_BUF ? buf : malloc(n + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)trpt_ascii_lower((unsigned char)d[i]);
+    s[n] = '\0';
+    return s;
+}
+
+static void release_name(char *s, const char *buf)
+{
+    if (s != buf)
+        free(s);
+}
+
 /* 1 if the normalized forms of d and the normalized filter f are equal. */
 static int domain_matches(const char *d, const char *f)
 {
@@ -193,35 +220,44 @@ static int table_count(struct agg_table *t, const char *key, int64_t day, uint64
 
 /* ---- De-duplication ---- */
 
-static void put_field(trpt_buf *b, const char *s, size_t n)
+/* Appends a field: its length as 8 bytes (UINT64_MAX: absent), then its bytes, lower-cased when asked. */
+static char *put_field(char *p, const char *s, size_t n, int lower)
 {
     uint64_t len = s ? (uint64_t)n : UINT64_MAX;
-    trpt_buf_append(b, &len, sizeof len);
-    if (s)
-        trpt_buf_append(b, s, n);
+    memcpy(p, &len, sizeof len);
+    p += sizeof len;
+    for (size_t i = 0; s && i < n; i++)
+        *p++ = lower ? (char)trpt_ascii_lower((unsigned char)s[i]) : s[i];
+    return p;
 }
 
-/* The identity of a report: organization, report-id and each policy's normalized domain, length-prefixed. */
-static void identity_key(trpt_buf *b, const tlsrpt_report *r)
+/* The length of a policy domain in the key: without one trailing dot. */
+static size_t key_domain_length(const char *d)
+{
+    size_t n = d ? strlen(d) : 0;
+    return n > 0 && d[n - 1] == '.' ? n - 1 : n;
+}
+
+/* The identity of a report: organization, report-id and each policy's normalized domain, length-prefixed, as a new
+ * buffer (one allocation: its size is computed first). */
+static char *identity_key(const tlsrpt_report *r, size_t *out_len)
 {
     const char *org = tlsrpt_report_organization_name(r), *id = tlsrpt_report_id(r);
-    put_field(b, org, org ? strlen(org) : 0);
-    put_field(b, id, strlen(id));
-    size_t n = tlsrpt_report_policy_count(r);
+    size_t org_len = org ? strlen(org) : 0, id_len = strlen(id), n = tlsrpt_report_policy_count(r);
+    size_t total = 16 + org_len + id_len;
+    for (size_t i = 0; i < n; i++)
+        total += 8 + key_domain_length(tlsrpt_policy_domain(tlsrpt_report_policy(r, i)));
+    char *key = malloc(total), *p = key;
+    if (!key)
+        return NULL;
+    p = put_field(p, org, org_len, 0);
+    p = put_field(p, id, id_len, 0);
     for (size_t i = 0; i < n; i++) {
         const char *d = tlsrpt_policy_domain(tlsrpt_report_policy(r, i));
-        if (!d) {
-            put_field(b, NULL, 0);
-            continue;
-        }
-        size_t len = strlen(d);
-        if (len > 0 && d[len - 1] == '.')
-            len--;
-        uint64_t l64 = len;
-        trpt_buf_append(b, &l64, sizeof l64);
-        for (size_t k = 0; k < len; k++)
-            trpt_buf_putc(b, (char)trpt_ascii_lower((unsigned char)d[k]));
+        p = put_field(p, d, key_domain_length(d), 1);
     }
+    *out_len = total;
+    return key;
 }
 
 /* 1 if the key was seen, 0 if not; negative on ENOMEM. */
@@ -320,13 +356,14 @@ static int check_limits(const tlsrpt_aggregate *a, const tlsrpt_report *r, uint6
 static int count_policy(tlsrpt_aggregate *a, const char *org, int64_t day, const tlsrpt_policy *p)
 {
     uint64_t ok = tlsrpt_policy_successful_sessions(p), bad = tlsrpt_policy_failed_sessions(p);
-    char *domain = normalized_domain(tlsrpt_policy_domain(p));
+    char buf[NAME_BUF];
+    char *domain = normalized_name(tlsrpt_policy_domain(p), buf);
     if (!domain)
         return TLSRPT_ENOMEM;
     int rc = table_count(&a->tables[TLSRPT_TABLE_DAYS], domain, day, ok, bad);
     if (rc == TLSRPT_OK)
         rc = table_count(&a->tables[TLSRPT_TABLE_DOMAINS], domain, 0, ok, bad);
-    free(domain);
+    release_name(domain, buf);
     if (rc == TLSRPT_OK)
         rc = table_count(&a->tables[TLSRPT_TABLE_ORGANIZATIONS], org ? org : "", 0, ok, bad);
     size_t nf = tlsrpt_policy_failure_count(p);
@@ -336,9 +373,9 @@ static int count_policy(tlsrpt_aggregate *a, const char *org, int64_t day, const
         rc = table_count(&a->tables[TLSRPT_TABLE_RESULT_TYPES], tlsrpt_failure_result_type(f), 0, 0, c);
         const char *mx = tlsrpt_failure_receiving_mx_hostname(f), *ip = tlsrpt_failure_receiving_ip(f);
         if (rc == TLSRPT_OK && mx) {
-            char *host = normalized_domain(mx);
+            char *host = normalized_name(mx, buf);
             rc = host ? table_count(&a->tables[TLSRPT_TABLE_MX_HOSTS], host, 0, 0, c) : TLSRPT_ENOMEM;
-            free(host);
+            release_name(host, buf);
         }
         if (rc == TLSRPT_OK && ip)
             rc = table_count(&a->tables[TLSRPT_TABLE_RECEIVING_IPS], ip, 0, 0, c);
@@ -357,11 +394,8 @@ int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdi
     size_t key_len = 0;
     uint64_t hash = 0;
     if (tlsrpt_report_id(r)) {
-        trpt_buf b;
-        trpt_buf_init(&b);
-        identity_key(&b, r);
-        if ((rc = trpt_buf_finish(&b, &key, &key_len)) != TLSRPT_OK)
-            return rc;
+        if (!(key = identity_key(r, &key_len)))
+            return TLSRPT_ENOMEM;
         hash = trpt_siphash13(trpt_index_key(&a->seen_ix), key, key_len);
         int found = seen_find(a, hash, key, key_len);
         if (found != 0) {

@@ -6,7 +6,6 @@
 
 #include "datetime.h"
 #include "internal.h"
-#include "json_writer.h"
 #include "utf8.h"
 
 /* The columns, in order. Never reorder or rename: a later version only appends. */
@@ -86,43 +85,103 @@ static void put_csv_field(trpt_buf *b, const char *s)
     trpt_buf_putc(b, '"');
 }
 
-static int write_row(trpt_buf *b, int format, const struct row *row)
+/* A JSON string with the escapes of lib/json_writer.c (\" \\ \b \f \n \r \t, \u00xx for the other control
+ * characters; everything else as is), copying the runs between escapes at once: the rows repeat the same kind of
+ * short strings millions of times. Returns TLSRPT_OK or TLSRPT_EINVAL (not UTF-8). */
+static int put_json_string(trpt_buf *b, const char *s)
 {
-    if (format == TLSRPT_ROWS_CSV) {
-        for (int c = 0; c < COLUMN_COUNT; c++) {
-            const struct cell *x = &row->cells[c];
-            if (c > 0)
-                trpt_buf_putc(b, ',');
-            if (x->is_number)
-                trpt_buf_printf(b, "%llu", (unsigned long long)x->number);
-            else if (x->text) {
-                size_t tl = strlen(x->text);
-                if (trpt_utf8_valid_prefix(x->text, tl) != tl)
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), run = 0;
+    if (trpt_utf8_valid_prefix(s, n) != n)
+        return TLSRPT_EINVAL;
+    trpt_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        trpt_buf_append(b, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 0};
+        size_t len = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            len = 6;
+        }
+        trpt_buf_append(b, esc, len);
+    }
+    trpt_buf_append(b, s + run, n - run);
+    trpt_buf_putc(b, '"');
+    return TLSRPT_OK;
+}
+
+static void put_uint64(trpt_buf *b, uint64_t v)
+{
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    trpt_buf_append(b, digits + sizeof digits - n, n);
+}
+
+/* Cells [from, to) of a row, each after its separator (NDJSON: ,"name":value; CSV: ,value). The first cell of a row
+ * (from == 0) has no separator. */
+static int put_cells(trpt_buf *b, int format, const struct row *row, int from, int to)
+{
+    for (int c = from; c < to; c++) {
+        const struct cell *x = &row->cells[c];
+        if (format == TLSRPT_ROWS_NDJSON) {
+            trpt_buf_puts(b, c == 0 ? "\"" : ",\"");
+            trpt_buf_puts(b, COLUMN_NAMES[c]);
+            trpt_buf_puts(b, "\":");
+        } else if (c > 0) {
+            trpt_buf_putc(b, ',');
+        }
+        if (x->is_number) {
+            put_uint64(b, x->number);
+        } else if (x->text) {
+            if (format == TLSRPT_ROWS_NDJSON) {
+                if (put_json_string(b, x->text) != TLSRPT_OK)
+                    return TLSRPT_EINVAL;
+            } else {
+                size_t n = strlen(x->text);
+                if (trpt_utf8_valid_prefix(x->text, n) != n)
                     return TLSRPT_EINVAL;
                 put_csv_field(b, x->text);
             }
+        } else if (format == TLSRPT_ROWS_NDJSON) {
+            trpt_buf_puts(b, "null");
         }
-        trpt_buf_puts(b, "\r\n");
-        return b->failed ? TLSRPT_ENOMEM : TLSRPT_OK;
     }
-    trpt_json_writer w;
-    trpt_jw_init(&w, b, 0);
-    trpt_jw_begin_object(&w);
-    for (int c = 0; c < COLUMN_COUNT; c++) {
-        const struct cell *x = &row->cells[c];
-        trpt_jw_name(&w, COLUMN_NAMES[c], strlen(COLUMN_NAMES[c]));
-        if (x->is_number)
-            trpt_jw_uint64(&w, x->number);
-        else if (x->text)
-            trpt_jw_string(&w, x->text, strlen(x->text));
-        else
-            trpt_jw_null(&w);
-    }
-    trpt_jw_end_object(&w);
-    int rc = trpt_jw_finish(&w);
+    return TLSRPT_OK;
+}
+
+/* The columns that every row of a policy shares: organization_name .. mx_host. */
+#define SHARED_FROM COL_ORGANIZATION_NAME
+#define SHARED_TO COL_SUCCESSFUL_SESSIONS
+
+/* One row: its row_type, the policy's shared cells (already written once into `shared`), its own cells. */
+static int write_row(trpt_buf *b, int format, const struct row *row, const trpt_buf *shared)
+{
+    if (format == TLSRPT_ROWS_NDJSON)
+        trpt_buf_putc(b, '{');
+    int rc = put_cells(b, format, row, 0, SHARED_FROM);
+    trpt_buf_append(b, shared->data, shared->len);
     if (rc == TLSRPT_OK)
-        trpt_buf_putc(b, '\n');
-    return rc;
+        rc = put_cells(b, format, row, SHARED_TO, COLUMN_COUNT);
+    trpt_buf_puts(b, format == TLSRPT_ROWS_NDJSON ? "}\n" : "\r\n");
+    return rc != TLSRPT_OK ? rc : b->failed ? TLSRPT_ENOMEM : TLSRPT_OK;
 }
 
 /* 1 if the policy passes the domain filter (compared without ASCII case and a trailing dot on either side). */
@@ -158,9 +217,10 @@ int tlsrpt_report_rows(const tlsrpt_report *r, int format, const char *policy_do
     set_text(&row, COL_START_DATETIME, has_start ? start : NULL);
     set_text(&row, COL_END_DATETIME, has_end ? end : NULL);
 
-    trpt_buf b, mx;
+    trpt_buf b, mx, shared;
     trpt_buf_init(&b);
     trpt_buf_init(&mx);
+    trpt_buf_init(&shared);
     int rc = TLSRPT_OK;
     size_t n = tlsrpt_report_policy_count(r);
     for (size_t i = 0; i < n && rc == TLSRPT_OK; i++) {
@@ -187,7 +247,14 @@ int tlsrpt_report_rows(const tlsrpt_report *r, int format, const char *policy_do
         set_number(&row, COL_FAILED_SESSIONS, tlsrpt_policy_failed_sessions(p));
         for (int c = COL_RESULT_TYPE; c < COLUMN_COUNT; c++)
             set_text(&row, (enum column)c, NULL);
-        rc = write_row(&b, format, &row);
+        shared.len = 0;
+        rc = put_cells(&shared, format, &row, SHARED_FROM, SHARED_TO);
+        if (rc == TLSRPT_OK && shared.failed)
+            rc = TLSRPT_ENOMEM;
+        if (rc == TLSRPT_OK && !shared.data)
+            trpt_buf_puts(&shared, ""); /* CSV of empty cells: still a buffer to copy from */
+        if (rc == TLSRPT_OK)
+            rc = write_row(&b, format, &row, &shared);
         size_t nf = tlsrpt_policy_failure_count(p);
         set_text(&row, COL_ROW_TYPE, "failure");
         set_text(&row, COL_SUCCESSFUL_SESSIONS, NULL);
@@ -201,10 +268,11 @@ int tlsrpt_report_rows(const tlsrpt_report *r, int format, const char *policy_do
             set_text(&row, COL_RECEIVING_IP, tlsrpt_failure_receiving_ip(f));
             set_text(&row, COL_FAILURE_REASON_CODE, tlsrpt_failure_reason_code(f));
             set_text(&row, COL_ADDITIONAL_INFORMATION, tlsrpt_failure_additional_information(f));
-            rc = write_row(&b, format, &row);
+            rc = write_row(&b, format, &row, &shared);
         }
     }
     trpt_buf_free(&mx);
+    trpt_buf_free(&shared);
     if (rc != TLSRPT_OK) {
         trpt_buf_free(&b);
         return rc;
