@@ -162,6 +162,23 @@ int tlsrpt_aggregate_set_period(tlsrpt_aggregate *a, int64_t since, int64_t unti
 
 /* ---- Tables ---- */
 
+/* Room for one more element in a growing array (doubling, from 16). Returns TLSRPT_OK or TLSRPT_ENOMEM (then the
+ * array is unchanged). */
+static int grow_for_one(void **array, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return TLSRPT_OK;
+    size_t next = *cap ? *cap * 2 : 16;
+    if (next > SIZE_MAX / size)
+        return TLSRPT_ENOMEM;
+    void *grown = realloc(*array, next * size);
+    if (!grown)
+        return TLSRPT_ENOMEM;
+    *array = grown;
+    *cap = next;
+    return TLSRPT_OK;
+}
+
 static uint64_t row_hash(struct agg_table *t, const char *key, int64_t day)
 {
     trpt_siphash h;
@@ -195,14 +212,10 @@ static int table_count(struct agg_table *t, const char *key, int64_t day, uint64
     if (rc != TLSRPT_OK)
         return rc;
     if (!row) {
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 16;
-            struct agg_row *grown = realloc(t->rows, cap * sizeof *grown);
-            if (!grown)
-                return TLSRPT_ENOMEM;
-            t->rows = grown;
-            t->cap = cap;
-        }
+        void *rows = t->rows;
+        if (grow_for_one(&rows, &t->cap, t->n, sizeof *t->rows) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+        t->rows = rows;
         char *copy = trpt_strdup(key);
         if (!copy)
             return TLSRPT_ENOMEM;
@@ -278,14 +291,10 @@ static int seen_find(tlsrpt_aggregate *a, uint64_t hash, const char *key, size_t
 /* Takes ownership of key on success. */
 static int seen_add(tlsrpt_aggregate *a, uint64_t hash, char *key, size_t len)
 {
-    if (a->n_seen == a->cap_seen) {
-        size_t cap = a->cap_seen ? a->cap_seen * 2 : 64;
-        struct seen_key *grown = realloc(a->seen, cap * sizeof *grown);
-        if (!grown)
-            return TLSRPT_ENOMEM;
-        a->seen = grown;
-        a->cap_seen = cap;
-    }
+    void *seen = a->seen;
+    if (grow_for_one(&seen, &a->cap_seen, a->n_seen, sizeof *a->seen) != TLSRPT_OK)
+        return TLSRPT_ENOMEM;
+    a->seen = seen;
     a->seen[a->n_seen] = (struct seen_key){.hash = hash, .bytes = key, .len = len};
     int rc = trpt_index_add_last(&a->seen_ix, a, a->n_seen + 1, seen_hash_at);
     if (rc != TLSRPT_OK)

@@ -25,8 +25,12 @@ struct report_result {
     int status;           /* exit status for this file */
 };
 
-/* Reads a whole file (or standard input for "-"), at most one byte more than the larger of the library's report
- * and message limits. Returns 0, or -1 with errno set. */
+/* One byte more than the larger of the library's report and message limits: what is read of one item. */
+size_t report_item_limit(void);
+/* Reads a stream to its end or to `limit` bytes. Returns 0, or -1 with errno set. */
+int report_read_stream(FILE *f, size_t limit, unsigned char **out, size_t *out_len);
+/* Reads a whole file (or standard input for "-"), at most report_item_limit() bytes. Returns 0, or -1 with errno
+ * set. */
 int report_read_file(const char *name, unsigned char **out, size_t *out_len);
 /* Parses data (JSON, gzip or an e-mail, by content) into res: diag, report, counts, status. Returns TLSRPT_OK, or
  * the library's TLSRPT_ENOMEM / TLSRPT_EINVAL (not about the input). */

@@ -89,18 +89,24 @@ static int parse_mailbox(struct item_result *out, const char *name, const unsign
     return TLSRPT_OK;
 }
 
+/* A result for an item that could not be read. */
+static void unreadable(struct item_result *out, const struct report_item *it, int err)
+{
+    struct bulk_result *b = add_sub(out);
+    if (!b) {
+        out->lib_rc = TLSRPT_ENOMEM;
+        return;
+    }
+    b->res.file = it->name;
+    b->res.read_errno = err;
+    b->res.status = EXIT_USAGE;
+}
+
 static void process_item(const struct report_item *it, const struct bulk_options *opt, struct item_result *out)
 {
     out->lib_rc = TLSRPT_OK;
     if (it->read_errno) {
-        struct bulk_result *b = add_sub(out);
-        if (!b) {
-            out->lib_rc = TLSRPT_ENOMEM;
-            return;
-        }
-        b->res.file = it->name;
-        b->res.read_errno = it->read_errno;
-        b->res.status = EXIT_USAGE;
+        unreadable(out, it, it->read_errno);
         return;
     }
     if (!it->path) {
@@ -116,14 +122,7 @@ static void process_item(const struct report_item *it, const struct bulk_options
     unsigned char *data = NULL;
     size_t len = 0;
     if (report_read_file(it->path, &data, &len) != 0) {
-        struct bulk_result *b = add_sub(out);
-        if (!b) {
-            out->lib_rc = TLSRPT_ENOMEM;
-            return;
-        }
-        b->res.file = it->name;
-        b->res.read_errno = errno;
-        b->res.status = EXIT_USAGE;
+        unreadable(out, it, errno);
         return;
     }
     if (tlsrpt_content_type(data, len) == TLSRPT_CONTENT_MBOX && strcmp(it->path, "-") != 0) {
@@ -131,14 +130,7 @@ static void process_item(const struct report_item *it, const struct bulk_options
         struct mapped_file m;
         free(data);
         if (report_map_file(it->path, &m) != 0) {
-            struct bulk_result *b = add_sub(out);
-            if (!b) {
-                out->lib_rc = TLSRPT_ENOMEM;
-                return;
-            }
-            b->res.file = it->name;
-            b->res.read_errno = errno;
-            b->res.status = EXIT_USAGE;
+            unreadable(out, it, errno);
             return;
         }
         out->lib_rc = parse_mailbox(out, it->name, m.data, m.len, opt);

@@ -9,16 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a whole file (or standard input for "-"), at most one byte more than the larger of the library's report
- * and message limits: enough for the library to see that a longer input is over its limit, without reading an
- * unbounded stream. Returns 0, or -1 with errno set. */
-int report_read_file(const char *name, unsigned char **out, size_t *out_len)
+size_t report_item_limit(void)
 {
-    const size_t limit = (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
-                                                                                   : TLSRPT_MAX_REPORT_SIZE) + 1;
-    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-    if (f == NULL)
-        return -1;
+    return (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
+                                                                     : TLSRPT_MAX_REPORT_SIZE) + 1;
+}
+
+int report_read_stream(FILE *f, size_t limit, unsigned char **out, size_t *out_len)
+{
     size_t cap = 0, len = 0;
     unsigned char *buf = NULL;
     int err = 0;
@@ -43,8 +41,6 @@ int report_read_file(const char *name, unsigned char **out, size_t *out_len)
             break;
         }
     }
-    if (f != stdin)
-        fclose(f);
     if (err) {
         free(buf);
         errno = err;
@@ -53,6 +49,22 @@ int report_read_file(const char *name, unsigned char **out, size_t *out_len)
     *out = buf;
     *out_len = len;
     return 0;
+}
+
+/* At most report_item_limit() bytes: enough for the library to see that a longer input is over its limit, without
+ * reading an unbounded stream. */
+int report_read_file(const char *name, unsigned char **out, size_t *out_len)
+{
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+    if (f == NULL)
+        return -1;
+    int rc = report_read_stream(f, report_item_limit(), out, out_len);
+    if (f != stdin) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+    }
+    return rc;
 }
 
 const char *report_status_name(const struct report_result *res)

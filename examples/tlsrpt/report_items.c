@@ -18,16 +18,9 @@
 /* Directory levels walked at most below an argument (symbolic links to directories are not followed inside a walk,
  * so this only bounds honest but deep trees). */
 #define MAX_WALK_DEPTH 32
-/* Standard input is read whole when it is a mailbox: at most this much. A larger mailbox is passed as a file (it is
- * mapped, not read). */
+/* Standard input is read whole: a mailbox of at most this much (a larger one is an error: pass it as a file, it is
+ * mapped, not read); a report is cut at report_item_limit() as a report file is read. */
 #define MAX_STDIN_SIZE ((size_t)1 << 30)
-
-/* The largest input the library reads as one item, and a byte more (report_read_file() reads as much). */
-static size_t item_limit(void)
-{
-    return (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
-                                                                     : TLSRPT_MAX_REPORT_SIZE) + 1;
-}
 
 static char *dup_string(const char *s)
 {
@@ -142,51 +135,36 @@ static int add_mailbox(struct report_items *list, const char *name, const unsign
     return 0;
 }
 
+/* An item for an input that could not be read or listed. */
+static int add_failed(struct report_items *list, const char *name, int err)
+{
+    struct report_item *it = new_item(list, name);
+    if (!it)
+        return -1;
+    it->read_errno = err;
+    return 0;
+}
+
 static int add_stdin(struct report_items *list)
 {
-    size_t cap = 0, len = 0;
     unsigned char *buf = NULL;
-    int err = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= MAX_STDIN_SIZE)
-                break;
-            size_t next = cap ? cap * 2 : 64 * 1024;
-            unsigned char *grown = realloc(buf, next);
-            if (!grown) {
-                err = ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap = next;
-        }
-        size_t n = fread(buf + len, 1, cap - len, stdin);
-        len += n;
-        if (n == 0) {
-            if (ferror(stdin))
-                err = errno ? errno : EIO;
-            break;
-        }
-    }
-    if (err) {
-        free(buf);
-        struct report_item *it = new_item(list, "-");
-        if (!it)
-            return -1;
-        it->read_errno = err;
-        return 0;
-    }
+    size_t len = 0;
+    if (report_read_stream(stdin, MAX_STDIN_SIZE + 1, &buf, &len) != 0)
+        return add_failed(list, "-", errno);
     if (add_block(list, (struct mapped_file){.data = buf, .len = len}) != 0) {
         free(buf);
         return -1;
     }
-    if (tlsrpt_content_type(buf, len) == TLSRPT_CONTENT_MBOX)
+    if (tlsrpt_content_type(buf, len) == TLSRPT_CONTENT_MBOX) {
+        if (len > MAX_STDIN_SIZE)
+            return add_failed(list, "-", EFBIG); /* pass a larger mailbox as a file */
         return add_mailbox(list, "-", buf, len);
+    }
     struct report_item *it = new_item(list, "-");
     if (!it)
         return -1;
     it->data = buf;
-    it->len = len < item_limit() ? len : item_limit(); /* as much as a report file is read */
+    it->len = len < report_item_limit() ? len : report_item_limit(); /* as much as a report file is read */
     return 0;
 }
 
@@ -275,15 +253,8 @@ static int add_files_of(struct report_items *list, const char *dir)
 {
     size_t n = 0;
     char **names = list_directory(dir, &n);
-    if (!names) {
-        if (errno == ENOENT)
-            return 0;
-        struct report_item *it = new_item(list, dir);
-        if (!it)
-            return -1;
-        it->read_errno = errno;
-        return 0;
-    }
+    if (!names)
+        return errno == ENOENT ? 0 : add_failed(list, dir, errno);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char *p = rc == 0 ? join_path(dir, names[i]) : NULL;
@@ -334,24 +305,14 @@ static int walk_maildir(struct report_items *list, const char *path, int depth)
  * to directories not followed). */
 static int walk(struct report_items *list, const char *path, int depth)
 {
-    if (depth > MAX_WALK_DEPTH) {
-        struct report_item *it = new_item(list, path);
-        if (!it)
-            return -1;
-        it->read_errno = ELOOP;
-        return 0;
-    }
+    if (depth > MAX_WALK_DEPTH)
+        return add_failed(list, path, ELOOP);
     if (is_maildir(path))
         return walk_maildir(list, path, depth);
     size_t n = 0;
     char **names = list_directory(path, &n);
-    if (!names) {
-        struct report_item *it = new_item(list, path);
-        if (!it)
-            return -1;
-        it->read_errno = errno;
-        return 0;
-    }
+    if (!names)
+        return add_failed(list, path, errno);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0 && names[i][0] != '.') {
