@@ -147,10 +147,28 @@ static int add_failed(struct report_items *list, const char *name, int err)
 
 static int add_stdin(struct report_items *list)
 {
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    if (report_read_stream(stdin, MAX_STDIN_SIZE + 1, &buf, &len) != 0)
+    unsigned char *buf = NULL, *rest = NULL;
+    size_t len = 0, more = 0;
+    /* As much as one report may be; only a mailbox is read on, to its end. */
+    if (report_read_stream(stdin, report_item_limit(), &buf, &len) != 0)
         return add_failed(list, "-", errno);
+    if (len == report_item_limit() && tlsrpt_content_type(buf, len) == TLSRPT_CONTENT_MBOX) {
+        if (report_read_stream(stdin, MAX_STDIN_SIZE + 1 - len, &rest, &more) != 0) {
+            free(buf);
+            return add_failed(list, "-", errno);
+        }
+        unsigned char *all = realloc(buf, len + more + 1);
+        if (!all) {
+            free(buf);
+            free(rest);
+            return -1;
+        }
+        if (more)
+            memcpy(all + len, rest, more);
+        free(rest);
+        buf = all;
+        len += more;
+    }
     if (add_block(list, (struct mapped_file){.data = buf, .len = len}) != 0) {
         free(buf);
         return -1;
@@ -164,7 +182,7 @@ static int add_stdin(struct report_items *list)
     if (!it)
         return -1;
     it->data = buf;
-    it->len = len < report_item_limit() ? len : report_item_limit(); /* as much as a report file is read */
+    it->len = len;
     return 0;
 }
 
