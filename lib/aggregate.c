@@ -11,6 +11,7 @@
 
 #include "hashindex.h"
 #include "internal.h"
+#include "report_internal.h"
 
 #define SECONDS_PER_DAY 86400
 #define TABLE_COUNT 7 /* TLSRPT_TABLE_DAYS .. TLSRPT_TABLE_ORGANIZATIONS, index 0 unused */
@@ -41,6 +42,7 @@ struct tlsrpt_aggregate {
     trpt_index seen_ix;
     size_t verdicts[4];
     int64_t start, end;
+    int has_start, has_end;
     char *domain; /* normalized filter, or NULL */
     int64_t since, until;
     uint64_t totals[3]; /* successful, failed (summaries) and detail sessions counted */
@@ -447,11 +449,15 @@ int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdi
         }
         for (int k = 0; k < 3; k++)
             a->totals[k] += sums[k];
-        int64_t end = tlsrpt_report_end_time(r);
-        if (a->verdicts[TLSRPT_AGGREGATE_ADDED] == 0 || start < a->start)
-            a->start = start;
-        if (a->verdicts[TLSRPT_AGGREGATE_ADDED] == 0 || end > a->end)
-            a->end = end;
+        /* the period covers the date-times the reports have (a lenient parse may have none) */
+        if (r->has_start_time && (!a->has_start || r->start_time < a->start)) {
+            a->start = r->start_time;
+            a->has_start = 1;
+        }
+        if (r->has_end_time && (!a->has_end || r->end_time > a->end)) {
+            a->end = r->end_time;
+            a->has_end = 1;
+        }
     }
     a->verdicts[result]++;
     if (verdict)

@@ -6,6 +6,7 @@
 
 #include "datetime.h"
 #include "internal.h"
+#include "report_internal.h"
 #include "utf8.h"
 
 /* The columns, in order. Never reorder or rename: a later version only appends. */
@@ -207,8 +208,9 @@ int tlsrpt_report_rows(const tlsrpt_report *r, int format, const char *policy_do
     if (!r || !out || (format != TLSRPT_ROWS_NDJSON && format != TLSRPT_ROWS_CSV))
         return TLSRPT_EINVAL;
     char start[21], end[21];
-    int has_start = trpt_datetime_format(tlsrpt_report_start_time(r), start) == TLSRPT_OK;
-    int has_end = trpt_datetime_format(tlsrpt_report_end_time(r), end) == TLSRPT_OK;
+    /* null when the report has no such date-time (lenient parsing), not 1970 */
+    int has_start = r->has_start_time && trpt_datetime_format(r->start_time, start) == TLSRPT_OK;
+    int has_end = r->has_end_time && trpt_datetime_format(r->end_time, end) == TLSRPT_OK;
     struct row row;
     memset(&row, 0, sizeof row);
     set_text(&row, COL_ORGANIZATION_NAME, tlsrpt_report_organization_name(r));

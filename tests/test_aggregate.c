@@ -493,6 +493,37 @@ START_TEST(rows_exact_text)
 }
 END_TEST
 
+START_TEST(reports_without_date_range)
+{
+    /* a lenient parse without "date-range": rows have null date-times, the period ignores it, the day is 1970-01-01 */
+    tlsrpt_report *r = NULL;
+    ck_assert_int_eq(tlsrpt_report_parse(&r, TEXT("{\"organization-name\":\"o\",\"report-id\":\"x\",\"policies\":"
+                                                  "[{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":"
+                                                  "\"a.example\"},\"summary\":{\"total-successful-session-count\":1,"
+                                                  "\"total-failure-session-count\":0}}]}"),
+                                         0, NULL),
+                     TLSRPT_OK);
+    char *out = NULL;
+    ck_assert_int_eq(tlsrpt_report_rows(r, TLSRPT_ROWS_CSV, NULL, &out, NULL), TLSRPT_OK);
+    ck_assert_str_eq(out, "policy,o,,x,,,0,no-policy-found,a.example,,1,0,,,,,,,\r\n");
+    tlsrpt_free(out);
+    tlsrpt_aggregate *a = NULL;
+    ck_assert_int_eq(tlsrpt_aggregate_new(&a), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_aggregate_add(a, r, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_aggregate_start_time(a), 0);
+    ck_assert_int_eq(tlsrpt_aggregate_end_time(a), 0);
+    ck_assert_int_eq(tlsrpt_aggregate_row_day(a, TLSRPT_TABLE_DAYS, 0), 0);
+    const char *d[] = {"a.example"};
+    tlsrpt_report *dated = make_report("o", "y", JULY_1, d, 1, 1, 0);
+    ck_assert_int_eq(tlsrpt_aggregate_add(a, dated, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_aggregate_start_time(a), JULY_1);
+    ck_assert_int_eq(tlsrpt_aggregate_end_time(a), JULY_1 + DAY - 1);
+    tlsrpt_report_free(dated);
+    tlsrpt_report_free(r);
+    tlsrpt_aggregate_free(a);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("aggregate");
@@ -507,6 +538,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, aggregate_many_keys);
     tcase_add_test(tc, aggregate_every_allocation_failure);
     tcase_add_test(tc, rows_exact_text);
+    tcase_add_test(tc, reports_without_date_range);
     suite_add_tcase(s, tc);
     return s;
 }

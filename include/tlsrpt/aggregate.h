@@ -137,7 +137,7 @@ TLSRPT_API int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r,
 TLSRPT_API size_t tlsrpt_aggregate_count(const tlsrpt_aggregate *a, int verdict);
 
 /** tlsrpt_aggregate_start_time - the earliest start time of the counted reports (Unix seconds); 0 when none was
- * counted. Since: 1.1 */
+ * counted or none had one (a report without a start time counts in the DAYS row of 1970-01-01). Since: 1.1 */
 TLSRPT_API int64_t tlsrpt_aggregate_start_time(const tlsrpt_aggregate *a);
 
 /** tlsrpt_aggregate_end_time - the latest end time of the counted reports; 0 when none was counted. Since: 1.1 */
@@ -181,7 +181,7 @@ TLSRPT_API uint64_t tlsrpt_aggregate_row_failed(const tlsrpt_aggregate *a, int t
  * @out:           receives the text, NUL-terminated (free with tlsrpt_free); "" when no row; NULL on failure.
  * @out_len:       receives its length (may be NULL).
  * The columns, always all of them and in this order (doc/receivers.md): row_type, organization_name, contact_info,
- * report_id, start_datetime, end_datetime (RFC 3339 UTC), policy_index (0-based), policy_type, policy_domain,
+ * report_id, start_datetime, end_datetime (RFC 3339 UTC; null when the report has none), policy_index (0-based), policy_type, policy_domain,
  * mx_host (the policy's patterns separated by one space), successful_sessions (policy rows), failed_sessions (the
  * summary's on policy rows, the detail's on failure rows), result_type, sending_mta_ip, receiving_mx_hostname,
  * receiving_mx_helo, receiving_ip, failure_reason_code, additional_information. Absent values are JSON null /
