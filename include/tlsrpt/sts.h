@@ -365,8 +365,8 @@ TLSRPT_API int tlsrpt_sts_evaluate(const char *domain, int dns_status, const tls
                                    const tlsrpt_https_response *response, tlsrpt_sts_lookup_result **out);
 
 /**
- * tlsrpt_sts_policy_url - "https://mta-sts.<a-label domain>/.well-known/mta-sts.txt" (new string, free()), and
- * tlsrpt_sts_txt_qname - "_mta-sts.<a-label domain>." (new string, free()).
+ * tlsrpt_sts_policy_url - "https://mta-sts.<a-label domain>/.well-known/mta-sts.txt", and
+ * tlsrpt_sts_txt_qname - "_mta-sts.<a-label domain>.", each a new string (free with tlsrpt_free).
  * Returns TLSRPT_OK, TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. Since: 1.1
  */
 TLSRPT_API int tlsrpt_sts_policy_url(const char *domain, char **out);
