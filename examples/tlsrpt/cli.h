@@ -21,6 +21,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sts(int argc, char **argv);
 
 /* usage.c: the options of a command and the usage errors (exit status 2). */
 
