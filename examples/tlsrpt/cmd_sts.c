@@ -107,8 +107,8 @@ static const char *const ADVICE_ENFORCE[] = {
     "Whenever the policy file changes, publish a new id in the TXT record (RFC 8461 section 3.1).",
 };
 static const char *const ADVICE_NONE[] = {
-    "mode none: senders that had cached the policy stop applying it (RFC 8461 section 5); keep serving this "
-    "policy at least for the max_age of the previous one before removing the TXT record.",
+    "mode none: senders that had cached the policy stop applying it; keep serving this policy, with a new id, "
+    "at least for the max_age of the previous one before removing the TXT record (RFC 8461 section 8.3).",
 };
 
 static const char *const *advice(int mode, size_t *n)
