@@ -116,6 +116,17 @@ START_TEST(txt_stage)
         tlsrpt_txt_answer_free(a);
     }
 
+    /* The TXT stage alone. */
+    const char *rec1[] = {"v=STSv1; id=only;"};
+    a = answer_of(1, rec1);
+    r = NULL;
+    ck_assert_int_eq(tlsrpt_sts_evaluate_txt("example.com", TLSRPT_OK, a, &r), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_sts_record_id(tlsrpt_sts_lookup_result_record(r)), "only");
+    ck_assert_int_eq(tlsrpt_sts_lookup_result_fetch(r), TLSRPT_STS_FETCH_NONE);
+    tlsrpt_sts_lookup_result_free(r);
+    ck_assert_int_eq(tlsrpt_sts_evaluate_txt("example.com", TLSRPT_OK, NULL, &r), TLSRPT_EINVAL);
+    tlsrpt_txt_answer_free(a);
+
     r = eval(TLSRPT_ENOTFOUND, NULL, NULL, TLSRPT_ENOTFOUND);
     ck_assert_diag(tlsrpt_sts_lookup_result_diag(r), "sts-dns-nxdomain", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
     tlsrpt_sts_lookup_result_free(r);

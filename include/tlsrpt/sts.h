@@ -365,6 +365,14 @@ TLSRPT_API int tlsrpt_sts_evaluate(const char *domain, int dns_status, const tls
                                    const tlsrpt_https_response *response, tlsrpt_sts_lookup_result **out);
 
 /**
+ * tlsrpt_sts_evaluate_txt - tlsrpt_sts_evaluate() of the TXT stage alone (response NULL): whether the caller's
+ * answer holds the domain's one valid "v=STSv1" record (TLSRPT_OK, tlsrpt_sts_lookup_result_record) before it
+ * fetches the policy. Returns as tlsrpt_sts_evaluate(). Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_evaluate_txt(const char *domain, int dns_status, const tlsrpt_txt_answer *answer,
+                                       tlsrpt_sts_lookup_result **out);
+
+/**
  * tlsrpt_sts_policy_url - "https://mta-sts.<a-label domain>/.well-known/mta-sts.txt", and
  * tlsrpt_sts_txt_qname - "_mta-sts.<a-label domain>.", each a new string (free with tlsrpt_free).
  * Returns TLSRPT_OK, TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. Since: 1.1

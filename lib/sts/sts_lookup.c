@@ -422,6 +422,12 @@ TLSRPT_API int tlsrpt_sts_evaluate(const char *domain, int dns_status, const tls
     return r->status;
 }
 
+TLSRPT_API int tlsrpt_sts_evaluate_txt(const char *domain, int dns_status, const tlsrpt_txt_answer *answer,
+                                       tlsrpt_sts_lookup_result **out)
+{
+    return tlsrpt_sts_evaluate(domain, dns_status, answer, NULL, out);
+}
+
 /* ---- the live lookup --------------------------------------------------------------------------------------------- */
 
 static int fetch(tlsrpt_resolver *res, const tlsrpt_sts_lookup_result *r, tlsrpt_https_response *resp)
