@@ -7,6 +7,7 @@ status of each case; python3 standard library only; exit status 1 on any failure
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -239,6 +240,21 @@ class Lookup(unittest.TestCase):
              "strings": ["v=TLSRPTv1; ", "rua=mailto:tlsrpt@facts.lookup.test"]}])
         self.assertEqual(doc["server"], {"address": "127.0.0.1", "port": PORT})
         self.assertEqual(doc["txt"], ["v=TLSRPTv1; rua=mailto:tlsrpt@facts.lookup.test"])
+
+    def test_answer_section_equals_drills(self):
+        # drill (ldnsutils, in .ci/deps) asked the same server: its answer section, line for line.
+        drill = shutil.which("drill")
+        self.assertIsNotNone(drill, "drill (Debian package ldnsutils) is needed for this test")
+        for domain in ("alias.lookup.test", "valid.lookup.test", "escapes.lookup.test", "two.lookup.test"):
+            p = subprocess.run([drill, "-p", str(PORT), "@127.0.0.1", "TXT", "_smtp._tls." + domain],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            lines = p.stdout.decode("utf-8", "surrogateescape").splitlines()
+            start = lines.index(";; ANSWER SECTION:") + 1
+            theirs = lines[start:lines.index("", start)]
+            rc, out, err = lookup("--no-authorization", domain)
+            ours = [line[len("answer: "):] for line in out.splitlines() if line.startswith("answer: ")]
+            self.assertEqual(ours, theirs, domain)
+            self.assertGreater(len(ours), 0)
 
     def test_answer_strings_escaped_like_drill(self):
         rc, out, err = lookup("escapes.lookup.test")
