@@ -88,23 +88,6 @@ void tlsrpt_aggregate_free(tlsrpt_aggregate *a)
     free(a);
 }
 
-/* A domain as the tables keep it: ASCII lower case, without one trailing dot; "" for NULL. New string or NULL. */
-static char *normalized_domain(const char *d)
-{
-    if (!d)
-        return trpt_strdup("");
-    size_t n = strlen(d);
-    if (n > 0 && d[n - 1] == '.')
-        n--;
-    char *s = malloc(n + 1);
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        s[i] = (char)trpt_ascii_lower((unsigned char)d[i]);
-    s[n] = '\0';
-    return s;
-}
-
 /* The normalized form of d in buf (size NAME_BUF) when it fits, else in a new string; NULL when out of memory.
  * Release with release_name(). */
 #define NAME_BUF 256
@@ -124,6 +107,14 @@ static char *normalized_name(const char *d, char *buf)
         s[i] = (char)trpt_ascii_lower((unsigned char)d[i]);
     s[n] = '\0';
     return s;
+}
+
+/* A domain as the tables keep it: ASCII lower case, without one trailing dot; "" for NULL. New string or NULL. */
+static char *normalized_domain(const char *d)
+{
+    char buf[NAME_BUF];
+    char *s = normalized_name(d, buf);
+    return s == buf ? trpt_strdup(buf) : s;
 }
 
 static void release_name(char *s, const char *buf)

@@ -266,6 +266,13 @@ static int is_maildir(const char *path)
 
 static int walk(struct report_items *list, const char *path, int depth);
 
+/* A regular file as an item for a worker to read. Returns 0 or -1 (out of memory). */
+static int add_file(struct report_items *list, const char *path)
+{
+    struct report_item *it = new_item(list, path);
+    return it && (it->path = dup_string(path)) ? 0 : -1;
+}
+
 /* Every regular file of dir (not walked further: a Maildir's cur/ and new/ hold messages only). */
 static int add_files_of(struct report_items *list, const char *dir)
 {
@@ -279,11 +286,8 @@ static int add_files_of(struct report_items *list, const char *dir)
         struct stat st;
         if (rc == 0 && !p)
             rc = -1;
-        if (rc == 0 && names[i][0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-            struct report_item *it = new_item(list, p);
-            if (!it || !(it->path = dup_string(p)))
-                rc = -1;
-        }
+        if (rc == 0 && names[i][0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            rc = add_file(list, p);
         free(p);
         free(names[i]);
     }
@@ -341,9 +345,7 @@ static int walk(struct report_items *list, const char *path, int depth)
             } else if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
                 rc = walk(list, p, depth + 1);
             } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-                struct report_item *it = new_item(list, p);
-                if (!it || !(it->path = dup_string(p)))
-                    rc = -1;
+                rc = add_file(list, p);
             }
             free(p);
         }
@@ -384,10 +386,7 @@ int report_items_add(struct report_items *list, const char *arg)
         }
     }
     /* A report file, an e-mail, or something that cannot be read: the worker reads it (and says why not). */
-    struct report_item *it = new_item(list, arg);
-    if (!it || !(it->path = dup_string(arg)))
-        return -1;
-    return 0;
+    return add_file(list, arg);
 }
 
 void report_items_free(struct report_items *list)
