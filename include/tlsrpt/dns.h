@@ -84,7 +84,9 @@ TLSRPT_API int tlsrpt_resolver_set_retries(tlsrpt_resolver *res, unsigned retrie
  * tlsrpt_txt_lookup_fn - the caller's own TXT lookup (see tlsrpt_resolver_set_lookup).
  * @qname: the absolute query name in A-labels with the trailing dot, e.g. "_smtp._tls.example.com.".
  * @answer: add each TXT RR found at qname with tlsrpt_txt_answer_add() (after following CNAMEs); borrowed, valid
- *          only during the call.
+ *          only during the call. Since 1.1 the function may also give the RRs' TTLs
+ *          (tlsrpt_txt_answer_add_with_ttl()), the CNAME chain it followed (tlsrpt_txt_answer_add_cname()) and the
+ *          server (tlsrpt_txt_answer_set_server()); what it does not give is reported as unknown.
  * Returns TLSRPT_OK (answer filled; no RR added means the name exists without TXT records), TLSRPT_ENOTFOUND
  * (NXDOMAIN) or TLSRPT_ETEMPFAIL (SERVFAIL, timeout, ...). Any other value is treated as TLSRPT_ETEMPFAIL.
  * Since: 1.0
