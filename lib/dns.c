@@ -232,8 +232,7 @@ int trpt_dns_chain_check(const tlsrpt_txt_answer *a, const char *qname, tlsrpt_d
                        ? TLSRPT_ENOTFOUND
                        : TLSRPT_ENOMEM;
     }
-    if (a->cname_overflow) /* cannot happen without n_cnames past the bound, which returned above */
-        return TLSRPT_ENOTFOUND;
+    /* cname_overflow implies n_cnames == TRPT_DNS_MAX_CNAME_CHAIN + 1, refused in the loop. */
     return TLSRPT_OK;
 }
 
