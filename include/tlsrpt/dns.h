@@ -189,7 +189,9 @@ TLSRPT_API int tlsrpt_lookup(tlsrpt_resolver *res, const char *domain, tlsrpt_lo
 /**
  * tlsrpt_lookup_qname - the name tlsrpt_lookup() queries for @domain: "_smtp._tls.<A-label domain>." (absolute,
  * lower case, IDNA2008 non-transitional), for a program that sends the TXT query itself. No DNS query is made.
- * @out: receives the new name (free with tlsrpt_free); NULL on failure.
+ * @out: receives the new name (free with tlsrpt_free); NULL on failure. (Last, not first as for other functions
+ *       that make a string: issue 13 names these functions with the parameters of tlsrpt_lookup() minus the
+ *       resolver, so that moving from tlsrpt_lookup() to the evaluation changes only the transport.)
  * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, @domain is not a host name, or the name exceeds 253 octets)
  * or TLSRPT_ENOMEM. Since: 1.1
  */
