@@ -152,7 +152,7 @@ START_TEST(domain_check_says_why)
     expect_check("example.com:25", "domain-bad-character", 11);
     expect_check("ex\xff.com", "domain-not-utf8", 2);
     expect_check("b\xc3\xbc" "cher..example", "domain-empty-label", 8);
-    expect_check("b\xc3\xbc" "cher.bad_label.example", "domain-bad-character", 10);
+    expect_check("b\xc3\xbc" "cher.bad_label.example", "domain-bad-character", 11);
     expect_check("xn--invalid-punycode-.com", "domain-idna-invalid", TLSRPT_NO_OFFSET);
     expect_check("\xe2\x98\x83.example", "domain-idna-invalid", TLSRPT_NO_OFFSET); /* a symbol: not IDNA2008 */
 
