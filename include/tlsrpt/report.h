@@ -542,14 +542,33 @@ TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender
  * Auto-Submitted: auto-generated, and a multipart/report; report-type="tlsrpt" body with a short text/plain part and
  * the report as application/tlsrpt+gzip in base64 (76-character lines), named by tlsrpt_report_filename() without a
  * unique id. DKIM signing is the MTA's job.
- * All four strings must be printable ASCII (no CR, LF or other control characters: no header injection); the two
- * domains must be host names in A-label form. Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a string that breaks
- * these rules or would make a header line longer than 998 octets, a report without start/end time or with a time
- * before 1970), TLSRPT_ELIMIT (the report id is too long to fit a Subject line) or TLSRPT_ENOMEM. Since: 1.0
+ * No string may hold a control character (CR, LF, ...: no header injection). Since 1.1 the four strings follow the
+ * library's one IDN rule (tlsrpt_domain_to_ascii()): the two domains may be U-labels and are written in A-labels;
+ * from and to may be UTF-8 addresses as tlsrpt_uri_mailbox() returns them: a U-label domain of an address is
+ * written in A-labels, a non-ASCII display name ("Jörg <a@example.com>") as RFC 2047 encoded-words, and a
+ * non-ASCII local part as UTF-8 (RFC 6532; such a message needs an SMTPUTF8 path, RFC 6531). ASCII input gives the
+ * bytes 1.0 gave. Since 1.1 a report without any policy is refused (TLSRPT_ESEMANTIC): it reports nothing.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a string that breaks these rules (tlsrpt_domain_check() says
+ * why a domain is refused) or would make a header line longer than 998 octets, a report without start/end time or
+ * with a time before 1970), TLSRPT_ESEMANTIC (no policy, since 1.1), TLSRPT_ELIMIT (the report id is too long to
+ * fit a Subject line) or TLSRPT_ENOMEM. Since: 1.0
  */
 TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
                                         const char *policy_domain, const char *submitter, char **out,
                                         size_t *out_len);
+
+/**
+ * tlsrpt_report_to_message_recipients - tlsrpt_report_to_message() for several recipients: the message's To field
+ * lists @to[0..n_to) in order, separated by commas and folded between addresses (the rua of one record that are
+ * mailboxes of one mail system, or a copy to the MTA's own archive). Everything else, the rules for each address
+ * and the return codes are those of tlsrpt_report_to_message(); with n_to 1 the bytes are the same.
+ * @to, @n_to: 1..TLSRPT_MAX_RUA_COUNT addresses (copied into the message); TLSRPT_EINVAL otherwise or for a NULL
+ *             entry. The envelope recipients are the MTA's to choose.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_to_message_recipients(const tlsrpt_report *r, const char *from,
+                                                   const char *const *to, size_t n_to, const char *policy_domain,
+                                                   const char *submitter, char **out, size_t *out_len);
 
 /** tlsrpt_report_free - free the report with all its policies and failure details. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r);
