@@ -748,19 +748,24 @@ TLSRPT_API int tlsrpt_report_merge_policy(tlsrpt_report *dst, const tlsrpt_polic
 
 /* ---- Per-domain reports ---------------------------------------------------------------------------------------- */
 
-/* 1 if a policy-domain as written names the domain `alabel` (lower-case A-labels). */
-static int names_domain(const char *written, const char *alabel)
+/* *same = 1 if a policy-domain as written names the domain `alabel` (lower-case A-labels). Returns TLSRPT_OK or
+ * TLSRPT_ENOMEM. */
+static int names_domain(const char *written, const char *alabel, int *same)
 {
+    *same = 0;
     if (!written)
-        return 0;
+        return TLSRPT_OK;
     char *converted;
     int rc = trpt_domain_to_alabel(written, 1, &converted);
+    if (rc == TLSRPT_ENOMEM)
+        return rc;
     if (rc == TLSRPT_OK) {
-        int same = strcmp(converted, alabel) == 0;
+        *same = strcmp(converted, alabel) == 0;
         free(converted);
-        return same;
+    } else {
+        *same = trpt_ascii_strcasecmp(written, alabel) == 0; /* not a name: compared as written */
     }
-    return trpt_ascii_strcasecmp(written, alabel) == 0;
+    return TLSRPT_OK;
 }
 
 TLSRPT_API int tlsrpt_report_extract(const tlsrpt_report *src, const char *policy_domain, const char *report_id,
@@ -787,12 +792,16 @@ TLSRPT_API int tlsrpt_report_extract(const tlsrpt_report *src, const char *polic
             return TLSRPT_ENOMEM;
         }
     }
-    for (size_t i = 0; i < src->n_policies; i++)
-        if (names_domain(src->policies[i]->domain, domain))
+    for (size_t i = 0; rc == TLSRPT_OK && i < src->n_policies; i++) {
+        int same;
+        rc = names_domain(src->policies[i]->domain, domain, &same);
+        if (same)
             view.policies[view.n_policies++] = src->policies[i];
+    }
     free(domain);
-    tlsrpt_report *r;
-    rc = trpt_report_copy(&r, &view);
+    tlsrpt_report *r = NULL;
+    if (rc == TLSRPT_OK)
+        rc = trpt_report_copy(&r, &view);
     free(view.policies);
     if (rc != TLSRPT_OK)
         return rc;

@@ -9,6 +9,9 @@
 #include "datetime.h"
 #include "report_testutil.h"
 
+/* Allocation failure injection (tests/alloc_hooks.h; this suite is linked with --wrap=malloc,...). */
+#include "alloc_hooks.h"
+
 #define DAY 1719792000 /* 2024-07-01T00:00:00Z */
 
 static tlsrpt_report *new_report(const char *id, int64_t start, int64_t end)
@@ -526,6 +529,92 @@ START_TEST(merge_within_refuses_other_periods)
 }
 END_TEST
 
+/* ---- Every allocation failed in turn: TLSRPT_ENOMEM and nothing changed -------------------------------------------- */
+
+enum op { OP_TLSA, OP_MERGE_POLICY, OP_MERGE_OWN, OP_EXTRACT, OP_SET_TYPE, OP_RESET, OP_MESSAGE, OP_CHECK, OP_ASCII,
+          OP_COUNT };
+
+START_TEST(allocation_failures_change_nothing)
+{
+    enum op op = (enum op)_i;
+    for (long k = 0;; k++) {
+        tlsrpt_report *src = parse_multi();
+        tlsrpt_report *r = new_report("rid", DAY, DAY + 86399);
+        tlsrpt_policy *mine = nopolicy(r, "example.org");
+        tlsrpt_failure *f;
+        ck_assert_int_eq(tlsrpt_failure_new(&f, "certificate-expired"), TLSRPT_OK);
+        ck_assert_int_eq(tlsrpt_failure_set_sending_mta_ip(f, "192.0.2.1"), TLSRPT_OK);
+        ck_assert_int_eq(tlsrpt_policy_add_failures(mine, f, 2), TLSRPT_OK);
+        tlsrpt_diag *d;
+        ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+        char *before = json_of(r);
+        uint8_t u[2] = {3, 2}, sel[2] = {1, 0}, m[2] = {1, 1};
+        const uint8_t *data[2] = {short_c, sha_b};
+        size_t len[2] = {2, 4};
+        const char *to[2] = {"a@b\xc3\xbc" "cher.example", "J\xc3\xb6rg <j@p.example>"};
+        tlsrpt_policy *p = (tlsrpt_policy *)1;
+        tlsrpt_report *out = (tlsrpt_report *)1;
+        char *text = (char *)1;
+        size_t text_len = 5;
+
+        arm(k);
+        int rc = TLSRPT_OK;
+        switch (op) {
+        case OP_TLSA: rc = tlsrpt_report_add_tlsa_policy(r, "b\xc3\xbc" "cher.example", u, sel, m, data, len, 2, &p);
+            break;
+        case OP_MERGE_POLICY: rc = tlsrpt_report_merge_policy(r, tlsrpt_report_policy(src, 0), &p); break;
+        case OP_MERGE_OWN: rc = tlsrpt_report_merge_policy(r, mine, &p); break;
+        case OP_EXTRACT: rc = tlsrpt_report_extract(src, "b\xc3\xbc" "cher.example", "new-id", &out); break;
+        case OP_SET_TYPE: rc = tlsrpt_failure_set_result_type(f, "x-a-much-longer-result-type-name"); break;
+        case OP_RESET: rc = tlsrpt_failure_reset(f, "x-a-much-longer-result-type-name"); break;
+        case OP_MESSAGE:
+            rc = tlsrpt_report_to_message_recipients(r, "\"M\xc3\xbcller\" <m@s.example>", to, 2, "example.org",
+                                                     "s.example", &text, &text_len);
+            break;
+        case OP_CHECK: rc = tlsrpt_domain_check("_smtp._tls.example.org", d); break;
+        case OP_ASCII: rc = tlsrpt_domain_to_ascii("B\xc3\xbc" "cher.Example", &text); break;
+        default: ck_abort();
+        }
+        long seen = disarm();
+        int done = k >= seen;
+        if (done) {
+            ck_assert_int_eq(rc, op == OP_CHECK ? TLSRPT_EINVAL : TLSRPT_OK);
+        } else {
+            if (op == OP_CHECK && rc == TLSRPT_EINVAL) /* the finding was stored (its quoted text was not) */
+                ck_assert_int_ge(diag_find(d, "domain-record-name"), 0);
+            else
+                ck_assert_msg(rc == TLSRPT_ENOMEM, "op %d, allocation %ld: rc %d", (int)op, k, rc);
+            char *after = json_of(r);
+            ck_assert_str_eq(after, before);
+            tlsrpt_free(after);
+            if (op == OP_TLSA || op == OP_MERGE_POLICY || op == OP_MERGE_OWN)
+                ck_assert_ptr_null(p);
+            if (op == OP_EXTRACT)
+                ck_assert_ptr_null(out);
+            if (op == OP_MESSAGE || op == OP_ASCII)
+                ck_assert_ptr_null(text);
+            if (op == OP_MESSAGE)
+                ck_assert_uint_eq(text_len, 0);
+            ck_assert_str_eq(tlsrpt_failure_result_type(f), "certificate-expired");
+            ck_assert_str_eq(tlsrpt_failure_sending_mta_ip(f), "192.0.2.1");
+        }
+        if (done && op == OP_EXTRACT)
+            tlsrpt_report_free(out);
+        if (done && (op == OP_MESSAGE || op == OP_ASCII))
+            tlsrpt_free(text);
+        tlsrpt_free(before);
+        tlsrpt_diag_free(d);
+        tlsrpt_failure_free(f);
+        tlsrpt_report_free(r);
+        tlsrpt_report_free(src);
+        if (done) {
+            ck_assert_int_gt(k, 0); /* each operation allocates: the loop failed something */
+            break;
+        }
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("report_safe");
@@ -542,6 +631,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, merge_policy_between_reports);
     tcase_add_test(tc, utc_days);
     tcase_add_test(tc, merge_within_refuses_other_periods);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("enomem");
+    tcase_add_loop_test(tc, allocation_failures_change_nothing, 0, OP_COUNT);
     suite_add_tcase(s, tc);
     return s;
 }
