@@ -433,11 +433,11 @@ static void put_address_field(trpt_buf *b, const char *name, const address *list
         trpt_buf_putc(&t, '\0');
         count++;
     }
-    char *tokens_text;
-    size_t tokens_len;
+    char *tokens_text = NULL;
     const char **tokens = malloc(count * sizeof *tokens);
-    if (trpt_buf_finish(&t, &tokens_text, &tokens_len) != TLSRPT_OK || !tokens) {
+    if (trpt_buf_finish(&t, &tokens_text, NULL) != TLSRPT_OK || !tokens) {
         free(tokens);
+        free(tokens_text);
         b->failed = 1; /* the message then fails with ENOMEM */
         return;
     }
