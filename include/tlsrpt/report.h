@@ -279,7 +279,8 @@ TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_n
  * @policy_type:    TLSRPT_POLICY_STS, TLSRPT_POLICY_TLSA or TLSRPT_POLICY_NO_POLICY_FOUND.
  * @policy_domain:  the Policy Domain (required); U-labels are converted to lower-case A-labels (IDNA2008).
  * @policy_strings, @n_strings: "policy-string": the MTA-STS policy lines ("mode: enforce", ...) or the TLSA
- *                  records in presentation form; UTF-8, copied. n_strings 0 leaves the member out (and
+ *                  records in presentation form (tlsrpt_report_add_tlsa_policy writes them in one canonical
+ *                  form, since 1.1); UTF-8, copied. n_strings 0 leaves the member out (and
  *                  policy_strings may be NULL).
  * @mx_hosts, @n_mx_hosts: "mx-host" patterns of an MTA-STS policy ("mx.example.com" or "*.example.com"), converted
  *                  to lower-case A-labels; n_mx_hosts 0 leaves the member out. Written as a JSON array.
@@ -295,9 +296,9 @@ TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const
                                         const char *const *policy_strings, size_t n_strings,
                                         const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **policy);
 
-/* Most TLSA records tlsrpt_report_add_tlsa_policy() takes for one policy (TLSRPT_MAX_POLICY_STRINGS: more could not
- * be read back), and the longest certificate association data of one record (RDATA of at most 65535 octets less
- * the three one-octet fields). Since: 1.1 */
+/* The longest certificate association data of one record that tlsrpt_report_add_tlsa_policy() takes: a TLSA RDATA
+ * of at most 65535 octets less its three one-octet fields. (It takes at most TLSRPT_MAX_POLICY_STRINGS records:
+ * more could not be read back.) Since: 1.1 */
 #define TLSRPT_MAX_TLSA_DATA 65532u
 
 /**
