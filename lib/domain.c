@@ -106,31 +106,34 @@ static size_t record_prefix_len(const char *name)
     return 0;
 }
 
+/* Offsets of findings about a converted (A-label) name: none, its bytes are not the input's. */
+#define NO_BASE SIZE_MAX
+
 /* The label checks of a name in A-label or ASCII form, name[0..len): each failure with the offset of the label or
- * byte in the caller's input (base added). */
+ * byte in the caller's input (base added), or without one when base is NO_BASE. */
 static int check_labels(const char *name, size_t len, int allow_underscore, const char *input, size_t base,
                         tlsrpt_diag *diag)
 {
+#define AT(i) (base == NO_BASE ? TLSRPT_NO_OFFSET : base + (i))
     size_t label_start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || name[i] == '.') {
             size_t label_len = i - label_start;
             if (label_len == 0)
-                return refuse(diag, DIAG_ID("domain-empty-label"), base + label_start, input,
+                return refuse(diag, DIAG_ID("domain-empty-label"), AT(label_start), input,
                               "it has an empty label (two dots in a row, or a dot at the start)");
             if (label_len > TRPT_LABEL_MAX_LENGTH)
-                return refuse(diag, DIAG_ID("domain-label-too-long"), base + label_start, input,
+                return refuse(diag, DIAG_ID("domain-label-too-long"), AT(label_start), input,
                               "a label is longer than 63 octets");
             if (name[label_start] == '-' || name[i - 1] == '-')
-                return refuse(diag, DIAG_ID("domain-label-hyphen"), base + (name[label_start] == '-' ? label_start
-                                                                                                   : i - 1),
+                return refuse(diag, DIAG_ID("domain-label-hyphen"), AT(name[label_start] == '-' ? label_start : i - 1),
                               input, "a label starts or ends with a hyphen");
             label_start = i + 1;
             continue;
         }
         unsigned char c = (unsigned char)name[i];
         if (!is_ldh(c, allow_underscore))
-            return refuse(diag, DIAG_ID("domain-bad-character"), base + i, input,
+            return refuse(diag, DIAG_ID("domain-bad-character"), AT(i), input,
                           c == ' ' || c == '\t' ? "it contains whitespace"
                           : c == '_'            ? "it contains '_', which a host name cannot hold"
                                                 : "it contains a character that a host name cannot hold");
@@ -139,6 +142,7 @@ static int check_labels(const char *name, size_t len, int allow_underscore, cons
         return refuse(diag, DIAG_ID("domain-too-long"), TLSRPT_NO_OFFSET, input,
                       "it is longer than 253 octets");
     return TLSRPT_OK;
+#undef AT
 }
 
 int trpt_domain_check(const char *name, int allow_underscore, tlsrpt_diag *diag, char **out)
@@ -180,7 +184,8 @@ int trpt_domain_check(const char *name, int allow_underscore, tlsrpt_diag *diag,
         return TLSRPT_ENOMEM;
 
     char *ascii = NULL;
-    if (has_non_ascii(copy) || has_alabel_prefix(copy)) {
+    int converted = has_non_ascii(copy) || has_alabel_prefix(copy);
+    if (converted) {
         /* The ASCII labels are checked first, so that a bad one is named with its offset rather than as an IDNA
          * error; the U-labels are libidn2's to judge. libidn2 rejects '_'; service labels are ASCII. */
         int rc = TLSRPT_OK;
@@ -203,21 +208,21 @@ int trpt_domain_check(const char *name, int allow_underscore, tlsrpt_diag *diag,
             free(copy);
             return rc;
         }
-        char *converted = NULL;
-        rc = idn2_to_ascii_8z(copy, &converted, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+        char *idna = NULL;
+        rc = idn2_to_ascii_8z(copy, &idna, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
         free(copy);
         if (rc == IDN2_MALLOC)
             return TLSRPT_ENOMEM;
         if (rc != IDN2_OK) {
-            idn2_free(converted);
+            idn2_free(idna);
             char *q = trpt_quoted(name, strlen(name), QUOTE_MAX);
             int frc = trpt_diag_fail(diag, TLSRPT_EINVAL, "domain-idna-invalid", TLSRPT_NO_OFFSET,
                                      "\"%s\" is not a domain name: IDNA2008 refuses it (%s).", q, idn2_strerror(rc));
             trpt_quoted_free(q);
             return frc;
         }
-        ascii = trpt_strdup(converted);
-        idn2_free(converted);
+        ascii = trpt_strdup(idna);
+        idn2_free(idna);
         if (!ascii)
             return TLSRPT_ENOMEM;
     } else {
@@ -225,9 +230,9 @@ int trpt_domain_check(const char *name, int allow_underscore, tlsrpt_diag *diag,
     }
     for (char *p = ascii; *p; p++)
         *p = (char)trpt_ascii_lower((unsigned char)*p);
-    /* The offsets of these findings are those of the input when it was ASCII (same bytes); for a converted name
-     * the checks concern the A-label form, and a length finding has no offset. */
-    int rc = check_labels(ascii, strlen(ascii), allow_underscore, name, 0, diag);
+    /* The offsets of these findings are those of the input when it was ASCII (the same bytes, lower-cased); a
+     * converted name's findings concern its A-label form and have none. */
+    int rc = check_labels(ascii, strlen(ascii), allow_underscore, name, converted ? NO_BASE : 0, diag);
     if (rc != TLSRPT_OK) {
         free(ascii);
         return rc;
