@@ -330,6 +330,27 @@ static tlsrpt_report *parse_multi(void)
     return r;
 }
 
+/* Seen (b): rebuilding one domain's report from a parsed one with the 1.0 builder fails on the unknown policy type,
+ * and its summary failure count can only be the sum of the details it adds. */
+START_TEST(rebuilding_with_the_builder_loses_data)
+{
+    tlsrpt_report *src = parse_multi();
+    tlsrpt_report *r = new_report("rebuilt", DAY, DAY + 86399);
+    tlsrpt_policy *p = (tlsrpt_policy *)1;
+    ck_assert_int_eq(tlsrpt_report_add_policy(r, TLSRPT_POLICY_OTHER, "example.net", NULL, 0, NULL, 0, &p),
+                     TLSRPT_EINVAL);
+    const tlsrpt_policy *sp = tlsrpt_report_policy(src, 0);
+    const char *strings[2] = {tlsrpt_policy_string(sp, 0), tlsrpt_policy_string(sp, 1)};
+    const char *mx[1] = {tlsrpt_policy_mx_host(sp, 0)};
+    ck_assert_int_eq(tlsrpt_report_add_policy(r, TLSRPT_POLICY_STS, "example.net", strings, 2, mx, 1, &p), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_policy_add_failures(p, tlsrpt_policy_failure(sp, 0), 2), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_policy_failed_sessions(p), 2); /* src says 9 */
+    ck_assert_uint_eq(tlsrpt_policy_failed_sessions(sp), 9);
+    tlsrpt_report_free(r);
+    tlsrpt_report_free(src);
+}
+END_TEST
+
 START_TEST(extract_one_domain)
 {
     tlsrpt_report *src = parse_multi();
@@ -627,6 +648,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, tlsa_sorting_duplicates_and_rejects);
     suite_add_tcase(s, tc);
     tc = tcase_create("per-domain");
+    tcase_add_test(tc, rebuilding_with_the_builder_loses_data);
     tcase_add_test(tc, extract_one_domain);
     tcase_add_test(tc, merge_policy_between_reports);
     tcase_add_test(tc, utc_days);
