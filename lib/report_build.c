@@ -856,22 +856,29 @@ static int tlsa_rr_cmp(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static char *tlsa_presentation(const tlsa_rr *rr)
+/* Longest presentation form of a record but for its data: "255 255 255 " and the NUL. */
+#define TLSA_FIELDS_MAX 13u
+
+/* Writes the presentation form of rr to out (room for TLSA_FIELDS_MAX + 2 * len bytes); returns the bytes written
+ * with the NUL. */
+static size_t tlsa_presentation(const tlsa_rr *rr, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char *s = malloc(12 + 2 * rr->len + 1); /* "255 255 255 " + hex + NUL */
-    if (!s)
-        return NULL;
-    int n = snprintf(s, 13, "%u %u %u ", (unsigned int)rr->usage, (unsigned int)rr->selector,
+    int n = snprintf(out, TLSA_FIELDS_MAX, "%u %u %u ", (unsigned int)rr->usage, (unsigned int)rr->selector,
                      (unsigned int)rr->mtype);
-    char *p = s + n;
+    char *p = out + n;
     for (size_t i = 0; i < rr->len; i++) {
         *p++ = hex[rr->data[i] >> 4];
         *p++ = hex[rr->data[i] & 0xf];
     }
-    *p = '\0';
-    return s;
+    *p++ = '\0';
+    return (size_t)(p - out);
 }
+
+/* An RRset of at most this many records, whose strings fit TLSA_STACK_TEXT bytes, is canonicalized on the stack: the
+ * MTA's per-delivery call then allocates nothing once the policy exists (as tlsrpt_report_add_policy). */
+#define TLSA_STACK_RRS 16u
+#define TLSA_STACK_TEXT 2048u
 
 TLSRPT_API int tlsrpt_report_add_tlsa_policy(tlsrpt_report *r, const char *base_domain, const uint8_t *usage,
                                              const uint8_t *selector, const uint8_t *mtype,
@@ -887,28 +894,46 @@ TLSRPT_API int tlsrpt_report_add_tlsa_policy(tlsrpt_report *r, const char *base_
     for (size_t i = 0; i < n; i++)
         if (!data[i] || data_len[i] == 0 || data_len[i] > TLSRPT_MAX_TLSA_DATA)
             return TLSRPT_EINVAL;
-    tlsa_rr *rrs = malloc(n * sizeof *rrs);
-    char **strings = calloc(n, sizeof *strings);
+    tlsa_rr rrs_stack[TLSA_STACK_RRS];
+    const char *strings_stack[TLSA_STACK_RRS];
+    char text_stack[TLSA_STACK_TEXT];
+    tlsa_rr *rrs = rrs_stack;
+    const char **strings = strings_stack;
+    char *text = text_stack;
+    if (n > TLSA_STACK_RRS) {
+        rrs = malloc(n * sizeof *rrs);
+        strings = malloc(n * sizeof *strings);
+    }
     int rc = rrs && strings ? TLSRPT_OK : TLSRPT_ENOMEM;
-    size_t kept = 0;
+    size_t kept = 0, text_len = 0;
     if (rc == TLSRPT_OK) {
         for (size_t i = 0; i < n; i++)
             rrs[i] = (tlsa_rr){usage[i], selector[i], mtype[i], data[i], data_len[i]};
         qsort(rrs, n, sizeof *rrs, tlsa_rr_cmp);
-        for (size_t i = 0; rc == TLSRPT_OK && i < n; i++) {
+        /* Sorted, equal records are neighbours: keep the first of each run. n <= 1000 records of <= 65532 octets:
+         * the sum cannot overflow. */
+        for (size_t i = 0; i < n; i++) {
             if (i > 0 && tlsa_rr_cmp(&rrs[i], &rrs[i - 1]) == 0)
-                continue; /* sorted: equal records are neighbours */
-            strings[kept] = tlsa_presentation(&rrs[i]);
-            if (!strings[kept++])
-                rc = TLSRPT_ENOMEM;
+                continue;
+            rrs[kept++] = rrs[i];
+            text_len += TLSA_FIELDS_MAX + 2 * rrs[i].len;
         }
+        if (text_len > sizeof text_stack && !(text = malloc(text_len)))
+            rc = TLSRPT_ENOMEM;
     }
-    if (rc == TLSRPT_OK)
-        rc = tlsrpt_report_add_policy(r, TLSRPT_POLICY_TLSA, base_domain, (const char *const *)strings, kept, NULL,
-                                      0, policy);
-    for (size_t i = 0; strings && i < kept; i++)
-        free(strings[i]);
-    free(strings);
-    free(rrs);
+    if (rc == TLSRPT_OK) {
+        size_t at = 0;
+        for (size_t i = 0; i < kept; i++) {
+            strings[i] = text + at;
+            at += tlsa_presentation(&rrs[i], text + at);
+        }
+        rc = tlsrpt_report_add_policy(r, TLSRPT_POLICY_TLSA, base_domain, strings, kept, NULL, 0, policy);
+    }
+    if (text != text_stack)
+        free(text);
+    if (rrs != rrs_stack) {
+        free(rrs);
+        free(strings);
+    }
     return rc;
 }

@@ -211,6 +211,21 @@ START_TEST(tlsa_any_order_one_policy)
                      "3 1 1 0C72AC70B745AC19998AB6AA3B075E4E0E81D38E4D7C48BF1E13B04A1F69B13A");
     ck_assert_str_eq(tlsrpt_policy_string(first, 2), "3 1 2 ABCD");
 
+    /* The MTA's per-delivery call: once the policy exists, a small RRset is found without any allocation. */
+    {
+        uint8_t u[3] = {3, 2, 3}, s[3] = {1, 0, 1}, m[3] = {2, 1, 1}, b[3][64];
+        const uint8_t *data[3] = {b[0], b[1], b[2]};
+        size_t len[3] = {unhex("abcd", b[0]), unhex("ff0001ab", b[1]),
+                         unhex("0C72AC70B745AC19998AB6AA3B075E4E0E81D38E4D7C48BF1E13B04A1F69B13A", b[2])};
+        tlsrpt_policy *again;
+        meter_start(); /* around the call only: Check's assertions allocate */
+        int rc = tlsrpt_report_add_tlsa_policy(r, "mx.example.net", u, s, m, data, len, 3, &again);
+        meter_stop();
+        ck_assert_int_eq(rc, TLSRPT_OK);
+        ck_assert_ptr_eq(again, first);
+        ck_assert_uint_eq(meter_allocs, 0);
+    }
+
     /* A policy added by hand with these canonical strings is the same one. */
     const char *canon[3] = {tlsrpt_policy_string(first, 0), tlsrpt_policy_string(first, 1),
                             tlsrpt_policy_string(first, 2)};

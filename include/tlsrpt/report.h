@@ -318,7 +318,8 @@ TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const
  * upper-case hexadecimal digits without spaces ("3 1 1 0C72AC70..."). The strings are sorted by usage, selector
  * and matching type (numerically), then by the data (bytewise, a prefix first), and equal records are kept once.
  * The policy has no mx-host (RFC 8460 §4.4: MTA-STS only). tlsrpt_report_add_policy(r, TLSRPT_POLICY_TLSA,
- * base_domain, the canonical strings, n', NULL, 0, &p) is then what this call does.
+ * base_domain, the canonical strings, n', NULL, 0, &p) is then what this call does. Once the policy exists, an
+ * RRset of up to 16 records (about 2 KiB of strings) is found without allocating (the MTA's per-delivery call).
  * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, n 0 or over TLSRPT_MAX_POLICY_STRINGS, empty or over-long
  * data, base_domain not a domain name) or TLSRPT_ENOMEM; r is unchanged on failure. Since: 1.1
  */
