@@ -19,6 +19,7 @@ struct tlsrpt_resolver {
     uint16_t edns_udp_size;
     tlsrpt_txt_lookup_fn fn;
     void *userdata;
+    struct trpt_https_settings *https; /* MTA-STS policy fetches (lib/sts/sts_fetch.c); NULL: the defaults */
 };
 
 struct tlsrpt_lookup_result {
@@ -200,7 +201,13 @@ TLSRPT_API void tlsrpt_resolver_free(tlsrpt_resolver *res)
     if (!res)
         return;
     free(res->config_error);
+    trpt_https_settings_free(res->https);
     free(res);
+}
+
+struct trpt_https_settings **trpt_resolver_https_slot(tlsrpt_resolver *res)
+{
+    return &res->https;
 }
 
 TLSRPT_API int tlsrpt_resolver_set_nameserver(tlsrpt_resolver *res, const char *address, uint16_t port)

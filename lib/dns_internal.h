@@ -110,6 +110,12 @@ int trpt_resolver_set_edns_udp_size(tlsrpt_resolver *res, uint16_t size);
  * trpt_ldns_query_txt(); the callback's other codes become TLSRPT_ETEMPFAIL with a diagnostic. */
 int trpt_resolver_query_txt(tlsrpt_resolver *res, const char *qname, tlsrpt_txt_answer *answer, tlsrpt_diag *diag);
 
+/* The resolver's HTTPS settings for MTA-STS policy fetches (lib/sts/sts_fetch.c owns the type): the slot in the
+ * resolver, NULL until a setting is made; tlsrpt_resolver_free() frees it with trpt_https_settings_free(). */
+struct trpt_https_settings;
+struct trpt_https_settings **trpt_resolver_https_slot(tlsrpt_resolver *res);
+void trpt_https_settings_free(struct trpt_https_settings *s);
+
 /* Joins the strings of one RR into a new NUL-terminated buffer (free()); its length in *len. NULL on ENOMEM. */
 char *trpt_txt_rr_join(const trpt_txt_rr *rr, size_t *len);
 

@@ -28,52 +28,6 @@ static const char LOOKUP_HELP[] =
     "Exit status: 0 one valid record, 1 no record, several records, or an invalid or unusable one,\n"
     "2 usage or I/O error, 3 temporary DNS failure (of the lookup or of an authorization check).\n";
 
-/* Splits --server ADDR[:PORT] into the address and the port (0 when not given: the DNS port). An IPv6 address
- * with a port is written in brackets; a bare IPv6 address (two ':' or more) is taken whole, without a port.
- * Whether the address is an IP literal is left to tlsrpt_resolver_set_nameserver(). Returns 0, or -1. */
-static int parse_server(const char *arg, char *addr, size_t addr_size, uint16_t *port)
-{
-    const char *host = arg, *host_end, *port_text = NULL;
-    if (arg[0] == '[') {
-        host = arg + 1;
-        host_end = strchr(host, ']');
-        if (host_end == NULL)
-            return -1;
-        if (host_end[1] == ':')
-            port_text = host_end + 2;
-        else if (host_end[1] != '\0')
-            return -1;
-    } else {
-        const char *colon = strchr(arg, ':');
-        if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-            host_end = colon;
-            port_text = colon + 1;
-        } else {
-            host_end = arg + strlen(arg);
-        }
-    }
-    size_t len = (size_t)(host_end - host);
-    if (len == 0 || len >= addr_size)
-        return -1;
-    memcpy(addr, host, len);
-    addr[len] = '\0';
-    *port = 0;
-    if (port_text != NULL) {
-        unsigned long v = 0;
-        if (*port_text == '\0' || strlen(port_text) > 5)
-            return -1;
-        for (const char *p = port_text; *p; p++) {
-            if (*p < '0' || *p > '9')
-                return -1;
-            v = v * 10 + (unsigned long)(*p - '0');
-        }
-        if (v == 0 || v > 65535)
-            return -1;
-        *port = (uint16_t)v;
-    }
-    return 0;
-}
-
 /* status: the RFC 8460 §3 verdict of the lookup, by its status. */
 static const char *lookup_status_name(int status)
 {
@@ -82,15 +36,6 @@ static const char *lookup_status_name(int status)
     case TLSRPT_EMULTIPLE: return "multiple";
     case TLSRPT_ETEMPFAIL: return "temporary-failure";
     default: return parse_status_name(status);
-    }
-}
-
-static const char *authorization_verdict_name(int verdict)
-{
-    switch (verdict) {
-    case TLSRPT_AUTH_NOT_REQUIRED: return "not-required";
-    case TLSRPT_AUTH_AUTHORIZED: return "authorized";
-    default: return "not-authorized";
     }
 }
 
@@ -120,72 +65,6 @@ static void looked_up_free(struct looked_up *q)
     for (size_t i = 0; i < q->n_checks; i++)
         free(q->checks[i].name);
     free(q->checks);
-}
-
-/* Classifies destination i and, unless `skip_dns`, checks its authorization. Returns TLSRPT_OK or the library
- * error that stops the command (ENOMEM, EINVAL). */
-static int check_destination(struct looked_up *q, tlsrpt_resolver *res, size_t i, int skip_dns)
-{
-    const tlsrpt_uri *u = tlsrpt_record_rua(q->record, i);
-    struct destination_check *c = &q->checks[i];
-    c->external = -1;
-    if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER || tlsrpt_uri_host(u) == NULL)
-        return TLSRPT_OK; /* reporters do not deliver there; no host to authorize */
-    char *name = NULL;
-    int required = 0;
-    int rc = tlsrpt_authorization_name(&name, q->domain, u, &required);
-    if (rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) {
-        c->external = required;
-    } else if (rc == TLSRPT_EINVAL) {
-        c->external = 1; /* a destination of a parsed record with a host that has no name: an IP address */
-    } else {
-        return rc;
-    }
-    if (name != NULL && (c->name = absolute_authorization_name(name)) == NULL)
-        return TLSRPT_ENOMEM;
-    if (!c->external) {
-        c->verdict = authorization_verdict_name(TLSRPT_AUTH_NOT_REQUIRED);
-        return TLSRPT_OK;
-    }
-    if (skip_dns) {
-        c->verdict = "not-checked";
-        return TLSRPT_OK;
-    }
-    int verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
-    rc = tlsrpt_check_authorization(res, q->domain, u, &verdict, q->authorization);
-    if (rc == TLSRPT_ETEMPFAIL) {
-        c->verdict = "temporary-failure";
-        q->authorization_tempfail = 1;
-        return TLSRPT_OK;
-    }
-    if (rc == TLSRPT_OK)
-        c->verdict = authorization_verdict_name(verdict);
-    return rc;
-}
-
-static void print_authorization_line(FILE *f, const tlsrpt_uri *u, const struct destination_check *c)
-{
-    fputs("authorization: ", f);
-    put_escaped_string(f, tlsrpt_uri_string(u));
-    fputs(": ", f);
-    if (strcmp(c->verdict, "not-required") == 0)
-        fputs("not required (same organization)", f);
-    else if (strcmp(c->verdict, "authorized") == 0)
-        fputs("authorized by ", f);
-    else if (strcmp(c->verdict, "not-authorized") == 0)
-        fputs("not authorized", f);
-    else if (strcmp(c->verdict, "temporary-failure") == 0)
-        fputs("temporary DNS failure, check again later", f);
-    else
-        fputs("not checked (--no-authorization)", f);
-    if (c->name != NULL && strcmp(c->verdict, "authorized") == 0) {
-        put_escaped_string(f, c->name);
-    } else if (c->name != NULL && strcmp(c->verdict, "not-required") != 0) {
-        fputs("; expects ", f);
-        put_escaped_string(f, c->name);
-        fputs(" TXT \"" AUTHORIZATION_VALUE "\"", f);
-    }
-    fputc('\n', f);
 }
 
 static int print_looked_up_text(const struct looked_up *q)
@@ -285,7 +164,8 @@ static int examine_record(struct looked_up *q, tlsrpt_resolver *res, int skip_dn
     if (q->checks == NULL)
         return TLSRPT_ENOMEM;
     for (size_t i = 0; i < q->n_checks && rc == TLSRPT_OK; i++)
-        rc = check_destination(q, res, i, skip_dns);
+        rc = check_destination(q->domain, q->record, res, i, skip_dns, q->authorization, &q->checks[i],
+                               &q->authorization_tempfail);
     return rc;
 }
 
@@ -316,7 +196,7 @@ int cmd_lookup(int argc, char **argv)
         default: return option_error("lookup", ch, argv);
         }
     }
-    if (server != NULL && parse_server(server, address, sizeof address, &port) != 0)
+    if (server != NULL && parse_server_option(server, address, sizeof address, &port) != 0)
         return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
     if (timeout_text != NULL && parse_uint32_option(timeout_text, 1, MAX_TIMEOUT_MS, &timeout) != 0)
         return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", timeout_text);
