@@ -67,6 +67,67 @@ static void looked_up_free(struct looked_up *q)
     free(q->checks);
 }
 
+/* The name that owns the TXT records: the end of the CNAME chain, or the query name. */
+static const char *txt_owner(const tlsrpt_lookup_result *l)
+{
+    size_t n = tlsrpt_lookup_result_cname_count(l);
+    return n ? tlsrpt_lookup_result_cname(l, n - 1) : tlsrpt_lookup_result_qname(l);
+}
+
+/* One character-string in master-file form (RFC 1035 section 5.1), as drill prints it: in double quotes, '"' and
+ * '\' escaped with a backslash, bytes outside printable ASCII as \DDD. */
+static void put_character_string(FILE *f, const char *s, size_t len)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c > 0x7e)
+            fprintf(f, "\\%03u", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* The start of an RR line of the answer section: "answer: NAME<TAB>TTL<TAB>IN<TAB>TYPE<TAB>" (the TTL column only
+ * when it is known), the columns drill prints. */
+static void put_rr_start(FILE *f, const char *name, int64_t ttl, const char *type)
+{
+    fputs("answer: ", f);
+    put_escaped_string(f, name);
+    if (ttl != TLSRPT_TTL_UNKNOWN)
+        fprintf(f, "\t%lld", (long long)ttl);
+    fprintf(f, "\tIN\t%s\t", type);
+}
+
+/* What DNS said, the way drill shows it: the CNAME chain and the TXT RRs with their TTLs and original strings, and
+ * the server that answered. */
+static void print_answer_section(FILE *f, const tlsrpt_lookup_result *l)
+{
+    size_t n_cnames = tlsrpt_lookup_result_cname_count(l);
+    for (size_t i = 0; i < n_cnames; i++) {
+        put_rr_start(f, i == 0 ? tlsrpt_lookup_result_qname(l) : tlsrpt_lookup_result_cname(l, i - 1),
+                     tlsrpt_lookup_result_cname_ttl(l, i), "CNAME");
+        put_escaped_string(f, tlsrpt_lookup_result_cname(l, i));
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        put_rr_start(f, txt_owner(l), tlsrpt_lookup_result_txt_ttl(l, i), "TXT");
+        for (size_t j = 0; j < tlsrpt_lookup_result_txt_string_count(l, i); j++) {
+            if (j > 0)
+                fputc(' ', f);
+            put_character_string(f, tlsrpt_lookup_result_txt_string(l, i, j),
+                                 tlsrpt_lookup_result_txt_string_length(l, i, j));
+        }
+        fputc('\n', f);
+    }
+    if (tlsrpt_lookup_result_server(l) != NULL)
+        fprintf(f, "server: %s port %u\n", tlsrpt_lookup_result_server(l),
+                (unsigned int)tlsrpt_lookup_result_server_port(l));
+}
+
 static int print_looked_up_text(const struct looked_up *q)
 {
     FILE *f = stdout;
@@ -75,6 +136,7 @@ static int print_looked_up_text(const struct looked_up *q)
     fputs("query: ", f);
     put_escaped_string(f, tlsrpt_lookup_result_qname(l));
     fputc('\n', f);
+    print_answer_section(f, l);
     for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
         fputs("txt: ", f);
         put_escaped(f, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i), 0);
@@ -100,6 +162,54 @@ static int print_looked_up_text(const struct looked_up *q)
     return TLSRPT_OK;
 }
 
+static void json_ttl(struct json_writer *w, int64_t ttl)
+{
+    json_key(w, "ttl");
+    if (ttl == TLSRPT_TTL_UNKNOWN)
+        json_null(w);
+    else
+        json_uint64(w, (uint64_t)ttl);
+}
+
+/* "answer": the RRs of the answer section as drill lists them (the CNAME chain, then the TXT RRs with their
+ * original strings), and "server": the address and port that answered, or null. */
+static void json_answer_section(struct json_writer *w, const tlsrpt_lookup_result *l)
+{
+    json_key(w, "answer");
+    json_begin_array(w);
+    size_t n_cnames = tlsrpt_lookup_result_cname_count(l);
+    for (size_t i = 0; i < n_cnames; i++) {
+        json_begin_object(w);
+        json_member_string(w, "name", i == 0 ? tlsrpt_lookup_result_qname(l) : tlsrpt_lookup_result_cname(l, i - 1));
+        json_ttl(w, tlsrpt_lookup_result_cname_ttl(l, i));
+        json_member_string(w, "type", "CNAME");
+        json_member_string(w, "target", tlsrpt_lookup_result_cname(l, i));
+        json_end_object(w);
+    }
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        json_begin_object(w);
+        json_member_string(w, "name", txt_owner(l));
+        json_ttl(w, tlsrpt_lookup_result_txt_ttl(l, i));
+        json_member_string(w, "type", "TXT");
+        json_key(w, "strings");
+        json_begin_array(w);
+        for (size_t j = 0; j < tlsrpt_lookup_result_txt_string_count(l, i); j++)
+            json_string(w, tlsrpt_lookup_result_txt_string(l, i, j), tlsrpt_lookup_result_txt_string_length(l, i, j));
+        json_end_array(w);
+        json_end_object(w);
+    }
+    json_end_array(w);
+    json_key(w, "server");
+    if (tlsrpt_lookup_result_server(l) == NULL) {
+        json_null(w);
+    } else {
+        json_begin_object(w);
+        json_member_string(w, "address", tlsrpt_lookup_result_server(l));
+        json_member_size(w, "port", tlsrpt_lookup_result_server_port(l));
+        json_end_object(w);
+    }
+}
+
 static void print_looked_up_json(const struct looked_up *q)
 {
     const tlsrpt_lookup_result *l = q->result;
@@ -116,6 +226,7 @@ static void print_looked_up_json(const struct looked_up *q)
     for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++)
         json_string(w, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i));
     json_end_array(w);
+    json_answer_section(w, l);
     json_key(w, "record");
     if (q->canonical)
         json_string(w, q->canonical, q->canonical_len);
