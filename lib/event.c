@@ -307,8 +307,8 @@ static int read_list(event_reader *r, const char *items, const char *item, size_
     if (rc != TLSRPT_OK)
         return rc;
     if (*count > limit)
-        return trpt_diag_fail(r->diag, TLSRPT_ELIMIT, limit_id, count_at, "The event has %zu %s; the limit is %s (%zu).",
-                              *count, items, limit_name, limit);
+        return trpt_diag_fail(r->diag, TLSRPT_ELIMIT, limit_id, count_at,
+                              "The event has %zu %s; the limit is %s (%zu).", *count, items, limit_name, limit);
     *at = r->pos;
     event_span ignored;
     for (size_t i = 0; rc == TLSRPT_OK && i < *count; i++)

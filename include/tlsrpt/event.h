@@ -43,7 +43,7 @@ extern "C" {
  * @sessions:       the number of sessions with this outcome (usually 1; 0 records the policy, or the detail, with
  *                  no sessions, as the builder does).
  * The bytes depend only on the arguments (no padding, no clock), so equal outcomes give equal events.
- * Returns TLSRPT_OK; TLSRPT_EINVAL (out of buf_size > 0 with buf NULL, an argument tlsrpt_report_add_policy()
+ * Returns TLSRPT_OK; TLSRPT_EINVAL (buf NULL with buf_size > 0, an argument tlsrpt_report_add_policy()
  * would refuse, a string longer than 65535 bytes); TLSRPT_ELIMIT (more than TLSRPT_MAX_POLICY_STRINGS strings or
  * TLSRPT_MAX_MX_HOSTS mx-hosts, an event larger than TLSRPT_EVENT_MAX_SIZE, or larger than buf_size: nothing is
  * written then); TLSRPT_ENOMEM. Since: 1.1
