@@ -590,6 +590,14 @@ static char *canonical_json(const tlsrpt_report *r)
     return out;
 }
 
+static size_t first_difference(const char *a, const char *b)
+{
+    size_t i = 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    return i;
+}
+
 #define WORKERS 5
 #define OUTCOMES 400
 #define PERMUTATIONS 6
@@ -671,11 +679,14 @@ START_TEST(workers_in_any_order_equal_one_process)
                 ck_assert_int_eq(rc, TLSRPT_OK);
         }
         ck_assert_uint_eq(refused, other_day);
+        /* whole reports are longer than Check's messages: say where they part */
         char *got = canonical_json(collected);
-        ck_assert_str_eq(got, want);
+        ck_assert_msg(strcmp(got, want) == 0, "order %d (seed %llu): the reports differ from byte %zu: %.120s",
+                      perm, (unsigned long long)seed, first_difference(got, want), got + first_difference(got, want));
         if (perm == 0) { /* the same first-seen order: the very same bytes, no sorting needed */
             char *plain = json(collected);
-            ck_assert_str_eq(plain, want_plain);
+            ck_assert_msg(strcmp(plain, want_plain) == 0, "arrival order (seed %llu): the reports differ from byte %zu",
+                          (unsigned long long)seed, first_difference(plain, want_plain));
             tlsrpt_free(plain);
         }
         tlsrpt_free(got);
