@@ -50,11 +50,14 @@ text = text.replace(/^\s*#.*$/gm, ' '); // preprocessor lines (the TLSRPT_API de
 
 for (const m of text.matchAll(/typedef\s+struct\s+(\w+)\s+\1\s*;/g))
     koffi.opaque(m[1]);
-// The one callback type: typedef int (*tlsrpt_txt_lookup_fn)(...);
-const cb = text.match(/typedef\s+(\w+)\s+\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\)\s*;/);
-assert.ok(cb, 'the callback typedef is in the headers');
-const LookupProto = koffi.proto(`${cb[1]} ${cb[2]}_proto(${cb[3]})`);
-koffi.alias(cb[2], koffi.pointer(LookupProto));
+// The callback types: typedef int (*tlsrpt_txt_lookup_fn)(...); and the others alike.
+const callbacks = {};
+for (const cb of text.matchAll(/typedef\s+([\w ]+?)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\)\s*;/g)) {
+    callbacks[cb[2]] = koffi.proto(`${cb[1]} ${cb[2]}_proto(${cb[3].replace(/\s+/g, ' ')})`);
+    koffi.alias(cb[2], koffi.pointer(callbacks[cb[2]]));
+}
+const LookupProto = callbacks.tlsrpt_txt_lookup_fn;
+assert.ok(LookupProto, 'the lookup callback typedef is in the headers');
 
 const prototypes = [...text.matchAll(/TLSRPT_API\s+([^;]+);/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
 
