@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc_hooks.h"
 #include "testutil.h"
 
 #define DAY 1719792000 /* 2024-07-01T00:00:00Z */
@@ -427,6 +428,80 @@ START_TEST(peek_splits_a_stream)
 }
 END_TEST
 
+/* Every allocation of encode and apply failing in turn: TLSRPT_ENOMEM, nothing written or changed, nothing leaked
+ * (ASan, valgrind); then the call succeeds. */
+START_TEST(every_allocation_failing)
+{
+    tlsrpt_failure *f = full_failure();
+    unsigned char ev[512];
+    size_t n = 0;
+    const char *const mx[] = {"*.B\xc3\xbc" "cher.example", "mx.example.com"};
+    long k = 0;
+    for (;; k++) {
+        arm(k);
+        int rc = tlsrpt_event_encode(ev, sizeof ev, &n, NOON, TLSRPT_POLICY_STS, "b\xc3\xbc" "cher.example",
+                                     sts_lines, 2, mx, 2, f, 1);
+        long made = disarm();
+        if (rc == TLSRPT_OK)
+            break;
+        ck_assert_int_eq(rc, TLSRPT_ENOMEM);
+        ck_assert_uint_eq(n, 0);
+        ck_assert_int_lt(k, made);
+    }
+    ck_assert_int_gt(k, 2); /* the U-labels and the wildcard were converted */
+
+    for (int existing = 0; existing < 2; existing++) {
+        tlsrpt_report *r = new_report();
+        if (existing)
+            ck_assert_int_eq(tlsrpt_report_apply_event(r, ev, n, NULL), TLSRPT_OK);
+        char *before = json(r);
+        for (k = 0;; k++) {
+            arm(k);
+            int rc = tlsrpt_report_apply_event(r, ev, n, NULL);
+            disarm();
+            if (rc == TLSRPT_OK)
+                break;
+            ck_assert_int_eq(rc, TLSRPT_ENOMEM);
+            char *after = json(r);
+            ck_assert_str_eq(after, before);
+            tlsrpt_free(after);
+        }
+        ck_assert_int_gt(k, 3);
+        ck_assert_uint_eq(tlsrpt_failure_session_count(tlsrpt_policy_failure(tlsrpt_report_policy(r, 0), 0)),
+                          (uint64_t)existing + 1);
+        tlsrpt_free(before);
+        tlsrpt_report_free(r);
+    }
+    tlsrpt_failure_free(f);
+}
+END_TEST
+
+/* The heap an apply holds at once, for the largest event: what tlsrpt_event(3) promises (COST). */
+START_TEST(apply_memory_bound)
+{
+    size_t big_len = TLSRPT_EVENT_MAX_SIZE - 25 - 13 - 2 - 2 - 2;
+    char *big = malloc(big_len + 1);
+    memset(big, 'A', big_len);
+    big[big_len] = '\0';
+    const char *const one[] = {big};
+    unsigned char *ev = malloc(TLSRPT_EVENT_MAX_SIZE);
+    size_t n = 0;
+    ck_assert_int_eq(tlsrpt_event_encode(ev, TLSRPT_EVENT_MAX_SIZE, &n, NOON, TLSRPT_POLICY_TLSA, "example.com", one,
+                                         1, NULL, 0, NULL, 1),
+                     TLSRPT_OK);
+    tlsrpt_report *r = new_report();
+    meter_start();
+    ck_assert_int_eq(tlsrpt_report_apply_event(r, ev, n, NULL), TLSRPT_OK);
+    size_t peak = meter_stop();
+    fprintf(stderr, "# apply of a %zu-byte event: peak heap %zu bytes, %zu still held by the report\n", n, peak,
+            meter_now);
+    ck_assert_uint_le(peak, 3 * n + 64 * 1024);
+    tlsrpt_report_free(r);
+    free(ev);
+    free(big);
+}
+END_TEST
+
 /* ---- The property: N workers' events, any order, equal the in-process report ---------------------------------- */
 
 static uint64_t rng_state;
@@ -717,6 +792,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, value_errors);
     tcase_add_test(tc, other_period_and_limits);
     tcase_add_test(tc, peek_splits_a_stream);
+    tcase_add_test(tc, every_allocation_failing);
+    tcase_add_test(tc, apply_memory_bound);
     tcase_add_test(tc, workers_in_any_order_equal_one_process);
     suite_add_tcase(s, tc);
     return s;
