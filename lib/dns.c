@@ -252,8 +252,7 @@ int trpt_dns_chain_check(const tlsrpt_txt_answer *a, const char *qname, tlsrpt_d
                        ? TLSRPT_ENOTFOUND
                        : TLSRPT_ENOMEM;
     }
-    if (a->cname_overflow) /* cannot happen without n_cnames past the bound, which returned above */
-        return TLSRPT_ENOTFOUND;
+    /* cname_overflow implies n_cnames == TRPT_DNS_MAX_CNAME_CHAIN + 1, refused in the loop. */
     return TLSRPT_OK;
 }
 
@@ -387,7 +386,7 @@ TLSRPT_API int tlsrpt_lookup_evaluate(const char *domain, int dns_status, const 
     if (dns_status == TLSRPT_ETEMPFAIL) {
         /* The caller's query failed: nothing of its answer is kept, as for a lookup function. */
         if (trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-lookup-tempfail", TLSRPT_NO_OFFSET, NULL,
-                          "The caller's lookup reported a temporary failure for %s.", l->qname) != TLSRPT_OK)
+                          "The caller's lookup of %s reported a temporary failure.", l->qname) != TLSRPT_OK)
             rc = TLSRPT_ENOMEM;
     } else if (answer) {
         rc = trpt_txt_answer_copy(&l->dns, answer);
