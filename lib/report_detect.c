@@ -25,7 +25,8 @@ int tlsrpt_content_type(const void *data, size_t len)
     return i > 0 && i < len && p[i] == ':' ? TLSRPT_CONTENT_MESSAGE : TLSRPT_CONTENT_JSON;
 }
 
-int tlsrpt_report_parse_any(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag)
+int tlsrpt_report_parse_any(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
+                            tlsrpt_diag *diag)
 {
     int type = tlsrpt_content_type(data, len);
     if (type == TLSRPT_CONTENT_MESSAGE || type == TLSRPT_CONTENT_MBOX)

@@ -1,7 +1,7 @@
 /* tlsrpt report — the parallel pipeline: --jobs worker threads read and parse the items (and write their flat rows),
  * the main thread takes the results strictly in item order, so the output does not depend on the number of threads.
  * At most WINDOW_PER_JOB items per thread are parsed ahead of the main thread, which bounds the memory; workers
- * take CHUNK items at a time and the main thread wakes them once per CHUNK, so that thread hand-offs stay rare. A progress
+ * take CHUNK items at a time and the main thread wakes them once per CHUNK, so that hand-offs stay rare. A progress
  * line goes to standard error when it is a terminal and the run takes longer than a second.
  * SPDX-License-Identifier: MIT */
 #include "cmd_report.h"

@@ -40,7 +40,7 @@ TLSRPT_API int tlsrpt_content_type(const void *data, size_t len);
  * several messages is split with tlsrpt_mbox_next() first: given whole, it is read as one message.
  * Returns the codes of those two functions. Since: 1.1
  */
-TLSRPT_API int tlsrpt_report_parse_any(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+TLSRPT_API int tlsrpt_report_parse_any(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
                                        tlsrpt_diag *diag);
 
 /**
@@ -127,8 +127,9 @@ TLSRPT_API int tlsrpt_aggregate_set_period(tlsrpt_aggregate *a, int64_t since, i
  *
  * Returns TLSRPT_OK; TLSRPT_EINVAL (a NULL a or r); TLSRPT_ELIMIT (a sum of the aggregate would pass 2^64-1 —
  * all successful sessions, all failed sessions of the summaries, or all sessions of the failure details, each
- * counted once, so that no row can overflow — or a limit above; the aggregate is unchanged); TLSRPT_ENOMEM (the aggregate may then hold part of the report: free it). Not thread-safe for one
- * aggregate (parse in threads, add in one). Since: 1.1
+ * counted once, so that no row can overflow — or a limit above; the aggregate is unchanged); TLSRPT_ENOMEM (the
+ * aggregate may then hold part of the report: free it). Not thread-safe for one aggregate (parse in threads, add
+ * in one). Since: 1.1
  */
 TLSRPT_API int tlsrpt_aggregate_add(tlsrpt_aggregate *a, const tlsrpt_report *r, int *verdict);
 
@@ -181,11 +182,11 @@ TLSRPT_API uint64_t tlsrpt_aggregate_row_failed(const tlsrpt_aggregate *a, int t
  * @out:           receives the text, NUL-terminated (free with tlsrpt_free); "" when no row; NULL on failure.
  * @out_len:       receives its length (may be NULL).
  * The columns, always all of them and in this order (doc/receivers.md): row_type, organization_name, contact_info,
- * report_id, start_datetime, end_datetime (RFC 3339 UTC; null when the report has none), policy_index (0-based), policy_type, policy_domain,
- * mx_host (the policy's patterns separated by one space), successful_sessions (policy rows), failed_sessions (the
- * summary's on policy rows, the detail's on failure rows), result_type, sending_mta_ip, receiving_mx_hostname,
- * receiving_mx_helo, receiving_ip, failure_reason_code, additional_information. Absent values are JSON null /
- * an empty CSV field. The column set is stable: a later version only appends columns.
+ * report_id, start_datetime, end_datetime (RFC 3339 UTC; null when the report has none), policy_index (0-based),
+ * policy_type, policy_domain, mx_host (the policy's patterns separated by one space), successful_sessions (policy
+ * rows), failed_sessions (the summary's on policy rows, the detail's on failure rows), result_type, sending_mta_ip,
+ * receiving_mx_hostname, receiving_mx_helo, receiving_ip, failure_reason_code, additional_information. Absent
+ * values are JSON null / an empty CSV field. The column set is stable: a later version only appends columns.
  * Returns TLSRPT_OK, TLSRPT_EINVAL (r or out NULL, an unknown format, a string that is not UTF-8 in a built
  * report) or TLSRPT_ENOMEM. Thread-safe: only reads r. Since: 1.1
  */
