@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed inputs of the json, dns_answer, dns_packet, sts_record and sts_policy fuzz targets (every byte is made here).
+"""Writes the hand-made seed inputs of the json, dns_answer, dns_packet, sts_record, sts_policy and mbox fuzz targets (every byte is made here).
 
 Usage: fuzz/make_seeds.py [OUTDIR]   (default: fuzz/corpus next to this script)
 Seeds are named seed-NNN; inputs that libFuzzer found later are merged in under their SHA-1 names.
@@ -201,6 +201,39 @@ STS_POLICY_SEEDS = [
 ]
 
 
+# ---- mbox: first byte = bit 0 strict, bit 1 domain filter "example.com"; then the mailbox --------------------------
+
+def report_mail(report, gz=True, crlf=False, domain=b"example.com"):
+    import base64
+    import gzip
+    body = base64.encodebytes(gzip.compress(report, mtime=0)) if gz else report + b"\n"
+    ctype = b"application/tlsrpt+gzip" if gz else b"application/tlsrpt+json"
+    cte = b"base64" if gz else b"7bit"
+    text = (b"From: tlsrpt@example.net\nTo: tlsrpt@" + domain + b"\nSubject: Report Domain: " + domain +
+            b" Submitter: example.net Report-ID: <r-1@example.net>\nTLS-Report-Domain: " + domain +
+            b"\nTLS-Report-Submitter: example.net\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b\"\n\n--b\n"
+            b"Content-Type: text/plain\n\nFrom here a report.\n--b\nContent-Type: " + ctype +
+            b"\nContent-Transfer-Encoding: " + cte + b"\n\n" + body + b"--b--\n")
+    return text.replace(b"\n", b"\r\n") if crlf else text
+
+
+def mbox(*messages):
+    return b"".join(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + m + b"\n" for m in messages)
+
+
+OTHER = REPORT.replace(b'"r-1"', b'"r-2"').replace(b'example.com', b'Example.ORG.')
+MBOX_SEEDS = [
+    bytes([0]) + mbox(report_mail(REPORT), report_mail(REPORT), report_mail(OTHER, gz=False)),
+    bytes([1]) + mbox(report_mail(REPORT, crlf=True)).replace(b"\n", b"\r\n"),
+    bytes([2]) + mbox(report_mail(REPORT), report_mail(OTHER), b"Subject: broken\n\n{\"policies\":["),
+    bytes([0]) + b"junk before the first From line\n" + mbox(report_mail(REPORT, gz=False)),
+    bytes([0]) + REPORT,
+    bytes([3]) + b"From \nFrom \n\nFrom x\n>From y\n",
+    bytes([0]),
+]
+
+
 def write(outdir, name, seeds):
     d = os.path.join(outdir, name)
     os.makedirs(d, exist_ok=True)
@@ -220,6 +253,7 @@ def main():
     write(outdir, 'dns_packet', packet_seeds())
     write(outdir, 'sts_record', STS_RECORD_SEEDS)
     write(outdir, 'sts_policy', STS_POLICY_SEEDS)
+    write(outdir, 'mbox', MBOX_SEEDS)
 
 
 if __name__ == '__main__':

@@ -12,5 +12,6 @@
 #include <tlsrpt/sts.h>
 #include <tlsrpt/tls.h>
 #include <tlsrpt/event.h>
+#include <tlsrpt/aggregate.h>
 
 #endif

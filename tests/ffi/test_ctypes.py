@@ -781,5 +781,50 @@ class IntegrationTest(unittest.TestCase):
             report_free(rep)
 
 
+class AggregateTest(unittest.TestCase):
+    """aggregate.h (since 1.1): an mbox split, each message parsed by content, counted once, rows read back."""
+
+    def test_mbox_parse_any_aggregate_rows(self):
+        mbox_next = declare("tlsrpt_mbox_next", c_int, c_char_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t),
+                            POINTER(c_size_t))
+        parse_any = declare("tlsrpt_report_parse_any", c_int, PH, c_char_p, c_size_t, c_uint, H)
+        agg_new = declare("tlsrpt_aggregate_new", c_int, PH)
+        agg_free = declare("tlsrpt_aggregate_free", None, H)
+        agg_add = declare("tlsrpt_aggregate_add", c_int, H, H, POINTER(c_int))
+        agg_count = declare("tlsrpt_aggregate_count", c_size_t, H, c_int)
+        row_count = declare("tlsrpt_aggregate_row_count", c_size_t, H, c_int)
+        row_key = declare("tlsrpt_aggregate_row_key", c_char_p, H, c_int, c_size_t)
+        row_failed = declare("tlsrpt_aggregate_row_failed", ctypes.c_uint64, H, c_int, c_size_t)
+        report_rows = declare("tlsrpt_report_rows", c_int, H, c_int, c_char_p, PSTR, POINTER(c_size_t))
+        message = b"From: a@ffi.example\nContent-Type: application/tlsrpt+json\n\n" + REPORT_JSON + b"\n"
+        box = b"From x\n" + message + b"\nFrom y\n" + message  # the same report delivered twice
+        agg = c_void_p()
+        self.assertEqual(agg_new(byref(agg)), OK)
+        try:
+            pos, off, length, verdicts, rows = c_size_t(0), c_size_t(), c_size_t(), [], []
+            while mbox_next(box, len(box), byref(pos), byref(off), byref(length)) == 1:
+                rep = c_void_p()
+                part = box[off.value:off.value + length.value]
+                self.assertEqual(parse_any(byref(rep), part, len(part), 0, None), OK)
+                try:
+                    v = c_int()
+                    self.assertEqual(agg_add(agg, rep, byref(v)), OK)
+                    verdicts.append(v.value)
+                    out, n = c_void_p(), c_size_t()
+                    self.assertEqual(report_rows(rep, 1, None, byref(out), byref(n)), OK)
+                    rows.append(take_string(out, n.value))
+                finally:
+                    report_free(rep)
+            self.assertEqual(verdicts, [1, 2])  # added, duplicate
+            self.assertEqual((agg_count(agg, 1), agg_count(agg, 2)), (1, 1))
+            self.assertEqual(row_count(agg, 3), 2)  # result types
+            self.assertEqual(row_key(agg, 3, 0), b"certificate-expired")
+            self.assertEqual(row_failed(agg, 3, 0), 2)
+            self.assertEqual(rows[0], rows[1])
+            self.assertEqual(rows[0].count(b"\n"), 3)  # one policy, two failure details
+        finally:
+            agg_free(agg)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
