@@ -188,6 +188,18 @@ TLSRPT_API int tlsrpt_lookup_result_authenticated(const tlsrpt_lookup_result *l)
  */
 TLSRPT_API const tlsrpt_diag *tlsrpt_lookup_result_diag(const tlsrpt_lookup_result *l);
 
+/**
+ * tlsrpt_lookup_result_to_json - the lookup result as a JSON object (doc/json-output.md, "Lookup result"):
+ * "qname", "status" ("valid", "not-found", "multiple", "syntax-error", "unusable", "over-limit",
+ * "temporary-failure"), "authenticated", "txt" (every TXT text, strings joined), "record" (the record object of
+ * tlsrpt_record_to_json without a policy domain, or null) and "findings" (as tlsrpt_diag_to_json).
+ * @flags: 0 or TLSRPT_JSON_PRETTY. @out: a new string (free with tlsrpt_free), NULL on failure; @out_len may be
+ * NULL. TXT bytes that are not UTF-8 are written as U+FFFD.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL l or out, unknown flag) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsigned int flags, char **out,
+                                            size_t *out_len);
+
 /** tlsrpt_lookup_result_free - free a result and everything it owns. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_lookup_result_free(tlsrpt_lookup_result *l);
 
