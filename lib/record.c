@@ -281,21 +281,19 @@ static int hint_version(rec_ctx *c, size_t mark, const char *id)
         size_t i = 0;
         while (i < k && (trpt_is_wsp((unsigned char)s[i]) || s[i] == '"' || s[i] == '\''))
             i++;
-        char *q = trpt_quoted(s, k, 60);
         if (find_text_nocase(s, k, "_smtp._tls"))
             rc = trpt_diag_hint(c->diag, mark, id,
-                                "Only the value goes in the TXT record: remove \"%s\" before v=TLSRPTv1 (and any "
-                                "closing quote); the name _smtp._tls goes in the Name (Host) field.",
-                                q);
+                                "Only the value goes in the TXT record: remove everything before v=TLSRPTv1 (and "
+                                "any closing quote); the name _smtp._tls goes in the Name (Host) field.");
         else if (has_smart_quote(s, k))
             rc = trpt_diag_hint(c->diag, mark, id, HINT_SMART_QUOTES);
-        else if (i == k && find_text(s, k, "\""))
+        else if (i == k && (memchr(s, '"', k) || memchr(s, '\'', k)))
             rc = trpt_diag_hint(c->diag, mark, id, HINT_QUOTES);
-        else if (i == k && !find_text(s, k, "'"))
+        else if (i == k)
             rc = trpt_diag_hint(c->diag, mark, id, "Remove the whitespace before v=TLSRPTv1.");
         else
-            rc = trpt_diag_hint(c->diag, mark, id, "Remove \"%s\": the record must begin with v=TLSRPTv1.", q);
-        trpt_quoted_free(q);
+            rc = trpt_diag_hint(c->diag, mark, id, "Remove the %zu bytes before v=TLSRPTv1: the record must begin "
+                                                   "with it.", k);
         return rc;
     }
     if (smart_quote_at(s, len))
