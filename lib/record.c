@@ -361,7 +361,12 @@ static int hint_delimiter(rec_ctx *c, size_t mark, const char *id, size_t p, int
         return trpt_diag_hint(c->diag, mark, id,
                               "Separate destinations with ',', not whitespace: rua=mailto:a@example.com,"
                               "mailto:b@example.com.");
-    return trpt_diag_hint(c->diag, mark, id, "Separate fields with ';'.");
+    size_t q = p;
+    while (q < c->len && is_ext_name_char((unsigned char)c->s[q]))
+        q++;
+    if (q > p && q < c->len && c->s[q] == '=')
+        return trpt_diag_hint(c->diag, mark, id, "Separate fields with ';'.");
+    return TLSRPT_OK; /* something else that does not belong there: the message says what */
 }
 
 /* A destination the URI parser refused (the error is the newest finding from `mark` on); uri is its text. */

@@ -38,8 +38,8 @@ static int lint_external(const tlsrpt_record *r, const char *policy, tlsrpt_diag
                                i + 1, tlsrpt_uri_string(u), policy, name);
             if (rc == TLSRPT_OK)
                 rc = trpt_diag_hint(diag, mark, "lint-rua-external",
-                                    "Ask the owner of %s to publish TXT %s. \"v=TLSRPTv1\" (tlsrpt generate "
-                                    "--domain %s lists it).",
+                                    "Ask the owner of %s to publish TXT %s. \"v=TLSRPTv1\" in its zone, or use a "
+                                    "destination in %s.",
                                     tlsrpt_uri_host(u), name, policy);
         }
         else if (required)

@@ -1234,8 +1234,8 @@ START_TEST(lint_hints_and_messages)
         } else if (strcmp(id, "lint-rua-external") == 0 && !(seen & 4)) {
             ck_assert_str_eq(tlsrpt_diag_hint(d, i),
                              "Ask the owner of thirdparty.example.net to publish TXT "
-                             "example.com._report._tls.thirdparty.example.net. \"v=TLSRPTv1\" (tlsrpt generate "
-                             "--domain example.com lists it).");
+                             "example.com._report._tls.thirdparty.example.net. \"v=TLSRPTv1\" in its zone, or use a "
+                             "destination in example.com.");
             seen |= 4;
         }
         /* no message ends in two periods (a qualified name and the sentence's period) */

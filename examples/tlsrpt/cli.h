@@ -40,6 +40,11 @@ int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *
 int usage_error(const char *command, const char *problem, const char *detail);
 /* The usage error for getopt_long's return value '?' or ':' (opterr 0, an optstring starting with ':'). */
 int option_error(const char *command, int ch, char **argv);
+/* A DOMAIN argument that is a record name (_smtp._tls.example.com), an e-mail address or a URL: prints the usage
+ * error with a "hint:" line naming the domain it most likely meant and returns EXIT_USAGE; EXIT_OK otherwise. */
+int check_domain_argument(const char *command, const char *domain);
+/* The usage error for a DOMAIN the library refused: check_domain_argument()'s, or "not a domain name: 'DOMAIN'". */
+int domain_usage_error(const char *command, const char *domain);
 /* main.c: a failed library call that is not about the input (ENOMEM, EINVAL), "tlsrpt COMMAND: WHAT: status
  * sentence" on stderr; returns EXIT_USAGE. */
 int fail_library(const char *command, const char *what, int code);

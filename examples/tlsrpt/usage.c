@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int next_option(int argc, char **argv, const struct option *options)
 {
@@ -58,4 +59,80 @@ int option_error(const char *command, int ch, char **argv)
         return usage_error(command, "unknown option", shortopt);
     }
     return usage_error(command, "unknown option", argv[optind - 1]);
+}
+
+/* ---- DOMAIN arguments ----------------------------------------------------------------------------------------
+ * What people give where a domain is asked for (doc/diagnostics.md, "Fix-it hints"): the record's name, an e-mail
+ * address, a URL. Each mistake has a hint id of the program's own (the library's domain check says only "not a
+ * domain name"). */
+
+static int starts_with_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (*s == '\0' || (*s | 0x20) != (*prefix | 0x20))
+            return 0;
+    return 1;
+}
+
+/* The domain the argument most likely meant, written to out (at most size - 1 bytes), and the hint id; NULL when
+ * the argument is none of the recognized mistakes. */
+static const char *domain_mistake(const char *arg, char *out, size_t size)
+{
+    const char *id = NULL, *start = arg, *end;
+    const char *scheme = strstr(arg, "://");
+    if (starts_with_nocase(arg, "_smtp._tls.")) {
+        id = "domain-is-record-name";
+        start = arg + strlen("_smtp._tls.");
+        end = start + strlen(start);
+    } else if (scheme != NULL && strchr(arg, '.') != NULL && scheme < strchr(arg, '.')) {
+        id = "domain-is-url";
+        start = scheme + 3;
+        const char *at = strchr(start, '@'), *slash = strchr(start, '/');
+        if (at != NULL && (slash == NULL || at < slash))
+            start = at + 1;
+        end = start + strcspn(start, ":/?#");
+    } else if (strchr(arg, '@') != NULL) {
+        id = "domain-is-address";
+        start = strrchr(arg, '@') + 1;
+        end = start + strcspn(start, ">?");
+    } else {
+        return NULL;
+    }
+    if (end > start && end[-1] == '.')
+        end--;
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= size)
+        return NULL;
+    memcpy(out, start, n);
+    out[n] = '\0';
+    return id;
+}
+
+static int domain_mistake_error(const char *command, const char *problem, const char *domain, const char *id,
+                                const char *meant)
+{
+    fprintf(stderr, "%s %s: %s '", PROGRAM, command, problem);
+    put_escaped_string(stderr, domain);
+    fputs("'\nhint: did you mean '", stderr);
+    put_escaped_string(stderr, meant);
+    fprintf(stderr, "'? [%s]\nTry '%s %s --help'.\n", id, PROGRAM, command);
+    return EXIT_USAGE;
+}
+
+int check_domain_argument(const char *command, const char *domain)
+{
+    char meant[256];
+    const char *id = domain_mistake(domain, meant, sizeof meant);
+    if (id == NULL)
+        return EXIT_OK;
+    const char *problem = strcmp(id, "domain-is-record-name") == 0 ? "DOMAIN is the domain, not the record's name:"
+                          : strcmp(id, "domain-is-url") == 0         ? "DOMAIN is a domain, not a URL:"
+                                                                     : "DOMAIN is a domain, not an e-mail address:";
+    return domain_mistake_error(command, problem, domain, id, meant);
+}
+
+int domain_usage_error(const char *command, const char *domain)
+{
+    int status = check_domain_argument(command, domain);
+    return status != EXIT_OK ? status : usage_error(command, "not a domain name:", domain);
 }
