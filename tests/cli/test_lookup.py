@@ -55,8 +55,8 @@ VALID_HEAD = (
     "rua: https://unauthorized.collector.test/v1/tlsrpt (https, host unauthorized.collector.test)\n"
     "authorization: mailto:tlsrpt@valid.lookup.test: not required (same organization)\n")
 VALID_LINT = (
-    "info: The record lists 3 destinations; reporters may deliver to only one of them (RFC 8460 \u00a73) and often"
-    " try only the first 2. [lint-rua-many]\n"
+    "info: The record lists 3 destinations; RFC 8460 \u00a73 lets a reporter deliver to only one of them, so the"
+    " others may receive no report. [lint-rua-many]\n"
     "info: Destination 2 (mailto:reports@authorized.collector.test) is outside the organizational domain of"
     " valid.lookup.test; receivers that verify external destinations expect the TXT record " + AUTHORIZED +
     ' "v=TLSRPTv1". [lint-rua-external]\n'
@@ -183,7 +183,7 @@ class Lookup(unittest.TestCase):
             "info: Destination 1 (mailto:reports@collector.unserved.example) is outside the organizational domain of"
             " authfail.lookup.test; receivers that verify external destinations expect the TXT record " + name +
             ' "v=TLSRPTv1". [lint-rua-external]\n'
-            "error: The name server 127.0.0.1 port %d refused the query for %s.. [dns-refused]\n" % (PORT, name) +
+            "error: The name server 127.0.0.1 port %d refused the query for %s. [dns-refused]\n" % (PORT, name) +
             "valid (authorization incomplete: temporary DNS failure): 1 error, 0 warnings, 1 info\n", ""))
         rc, out, err = lookup("--json", "authfail.lookup.test")
         doc = json.loads(out)

@@ -120,7 +120,7 @@ broken.example: The input is well-formed but not valid.
   [rua-none-usable] No destination uses mailto: or https:, so no reporter can deliver reports.
 servfail.example: Temporary DNS failure; try again later.
   query _smtp._tls.servfail.example., 0 TXT record(s)
-  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example..
+  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example.
 absent.example: No TLSRPT record was found.
   query _smtp._tls.absent.example., 0 TXT record(s)
   [dns-nxdomain] _smtp._tls.absent.example. does not exist (NXDOMAIN): the domain publishes no TLSRPT policy.
