@@ -43,7 +43,8 @@ enum generate_format { FORMAT_RECORD, FORMAT_ZONE, FORMAT_JSON, FORMAT_ROUTE53, 
 /* Everything generate prints, gathered before printing so that a failure prints nothing on stdout. */
 struct generated {
     const char *domain;
-    const char *zone;      /* --zone, or the domain */
+    const char *zone;      /* --zone, or the domain, as given */
+    char *zone_alabel;     /* the zone in lower-case A-labels without the final dot, when there is a domain */
     uint32_t ttl;
     int ttl_given;
     const char *ttl_text;  /* --ttl as given */
@@ -65,6 +66,7 @@ static void generated_free(struct generated *g)
     tlsrpt_free(g->value);
     tlsrpt_free(g->zone_line);
     tlsrpt_free(g->owner);
+    tlsrpt_free(g->zone_alabel);
     free(g->what);
     tlsrpt_diag_free(g->lint);
     tlsrpt_free(g->record_json);
@@ -190,7 +192,7 @@ static struct txt_record *authorization_records(const struct generated *g)
  * listed on standard error so that standard output stays one document. */
 static int print_for_provider(const struct generated *g, enum generate_format format, enum provider provider)
 {
-    struct txt_record own = {g->owner, g->zone, g->value, g->what};
+    struct txt_record own = {g->owner, g->zone_alabel, g->value, g->what};
     struct txt_record *others = authorization_records(g);
     if (others == NULL)
         return -1;
@@ -206,7 +208,7 @@ static int print_for_provider(const struct generated *g, enum generate_format fo
             print_findings_with_hints(stdout, stream_wants_colour(stdout), g->lint, NULL, 0);
         }
     } else if (format == FORMAT_NSUPDATE) {
-        rc = print_nsupdate_script(stdout, &own, 1, others, g->n_authorizations, g->zone, g->ttl);
+        rc = print_nsupdate_script(stdout, &own, 1, others, g->n_authorizations, g->zone_alabel, g->ttl);
     } else {
         if (format == FORMAT_ROUTE53)
             rc = print_route53_batch(stdout, &own, 1, g->what, g->ttl);
@@ -275,6 +277,8 @@ static int gather_for_domain(struct generated *g, const tlsrpt_record *r)
     if (rc == TLSRPT_OK && (rc = tlsrpt_record_owner_name(&relative, g->domain, g->zone)) == TLSRPT_EINVAL)
         return usage_error("generate", "DOMAIN is not in ZONE (or ZONE is not a domain name):", g->zone);
     tlsrpt_free(relative);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_owner_name(&g->zone_alabel, g->zone, NULL)) == TLSRPT_OK)
+        g->zone_alabel[strlen(g->zone_alabel) - 1] = '\0'; /* the final dot */
     if (rc == TLSRPT_OK)
         rc = tlsrpt_record_owner_name(&g->owner, g->domain, NULL);
     if (rc == TLSRPT_OK) {

@@ -324,6 +324,8 @@ int cmd_lookup(int argc, char **argv)
         return usage_error("lookup", "missing DOMAIN", NULL);
     if (argc - optind > 1)
         return usage_error("lookup", "unexpected argument", argv[optind + 1]);
+    if (check_domain_argument("lookup", argv[optind]) != EXIT_OK)
+        return EXIT_USAGE;
 
     struct looked_up q = {.domain = argv[optind]};
     tlsrpt_resolver *res = NULL;
@@ -351,7 +353,7 @@ int cmd_lookup(int argc, char **argv)
     }
     rc = tlsrpt_lookup(res, q.domain, &l);
     if (l == NULL) {
-        status = rc == TLSRPT_EINVAL ? usage_error("lookup", "not a domain name:", q.domain)
+        status = rc == TLSRPT_EINVAL ? domain_usage_error("lookup", q.domain)
                                      : fail_library("lookup", "looking up the record", rc);
         goto done;
     }
