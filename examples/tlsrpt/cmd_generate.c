@@ -45,6 +45,7 @@ struct generated {
     const char *domain;
     const char *zone;      /* --zone, or the domain, as given */
     char *zone_alabel;     /* the zone in lower-case A-labels without the final dot, when there is a domain */
+    int zone_given;        /* --zone was given */
     uint32_t ttl;
     int ttl_given;
     const char *ttl_text;  /* --ttl as given */
@@ -208,7 +209,8 @@ static int print_for_provider(const struct generated *g, enum generate_format fo
             print_findings_with_hints(stdout, stream_wants_colour(stdout), g->lint, NULL, 0);
         }
     } else if (format == FORMAT_NSUPDATE) {
-        rc = print_nsupdate_script(stdout, &own, 1, others, g->n_authorizations, g->zone_alabel, g->ttl);
+        rc = print_nsupdate_script(stdout, &own, 1, others, g->n_authorizations, g->zone_given ? g->zone_alabel : NULL,
+                                   g->ttl);
     } else {
         if (format == FORMAT_ROUTE53)
             rc = print_route53_batch(stdout, &own, 1, g->what, g->ttl);
@@ -395,6 +397,7 @@ int cmd_generate(int argc, char **argv)
     }
     if ((status = check_combination(&g, format, format_given, provider)) != EXIT_OK)
         goto done;
+    g.zone_given = g.zone != NULL;
     if (g.zone == NULL)
         g.zone = g.domain;
     for (size_t i = 0; i < destinations && status == EXIT_OK; i++)

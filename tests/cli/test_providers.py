@@ -183,7 +183,6 @@ class Cloudflare(unittest.TestCase):
 
 NSUPDATE_SHORT = """\
 ; nsupdate script (RFC 2136) written by tlsrpt generate; run: nsupdate [-k KEYFILE] FILE
-zone example.com.
 ; TLSRPT record of example.com: replaces every TXT record at the name
 update delete _smtp._tls.example.com. TXT
 update add _smtp._tls.example.com. 3600 IN TXT "%s"
