@@ -33,6 +33,8 @@ struct tlsrpt_diag {
 /* Warnings and notes also stop (with the marker) once the entries' text (ids, messages, paths) reaches this many
  * bytes, so that the list's memory is bounded by a constant, not by entries times the longest path. */
 #define DIAG_MAX_TEXT (256u * 1024u)
+/* A hint is one line; a longer one (one that quotes a long destination) is stored cut to this many bytes less one. */
+#define DIAG_MAX_HINT 512u
 /* A path longer than TRPT_DIAG_PATH_MAX (internal.h) is stored cut in the middle at segment boundaries. */
 #define DIAG_MAX_PATH TRPT_DIAG_PATH_MAX
 #define DIAG_PATH_HEAD TRPT_DIAG_PATH_HEAD
@@ -362,14 +364,13 @@ int trpt_diag_hint(tlsrpt_diag *d, size_t from, const char *id, const char *fmt,
     if (i == from)
         return TLSRPT_OK; /* the finding was dropped (a full list), or not made */
     diag_entry *e = &d->entries[i - 1];
-    char small[512];
+    char small[DIAG_MAX_HINT];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         return TLSRPT_OK;
-    /* Hints are one line and short; a longer one (a quoted destination near its quoting limit) is cut. */
     char *hint = trpt_strdup(small);
     if (!hint)
         return TLSRPT_ENOMEM;

@@ -14,7 +14,8 @@
  * Decisions where the RFC is silent or contradicts itself (doc/diagnostics.md, "Record"):
  *   - Erratum 6285: the ABNF admits WSP before the first ';' but RFC 8460's DNS filter keeps only records beginning
  *     "v=TLSRPTv1;". We follow the ABNF (the record parses, and tlsrpt_record_is_candidate accepts it) and warn
- *     (record-space-before-semicolon), because many reporters drop such a record.
+ *     (record-space-before-semicolon), because a reporter that applies the prefix rule drops such a record (of the
+ *     implementations surveyed in SPEC-NOTES §6.1, sys4's reporter does).
  *   - WSP after the last field without a ';' is outside the ABNF; it is accepted with a warning
  *     (record-trailing-whitespace), as every resolver-side implementation we know trims it.
  *   - A repeated rua= field is merged in order (rua-repeated). A second v= field is kept as an extension named "v"
@@ -424,8 +425,9 @@ static int parse_rua(rec_ctx *c, size_t *i)
     if (c->first_rua == SIZE_MAX) {
         c->first_rua = field;
     } else if ((rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "rua-repeated", field, NULL,
-                                   "The record has more than one rua= field; their destinations are merged in "
-                                   "order, but other tools may use only the first.")) != TLSRPT_OK) {
+                                   "The record has more than one rua= field; RFC 8460 does not say how to read "
+                                   "that, and implementations differ (some use only the first, some checkers reject "
+                                   "the record); this library merges their destinations in order.")) != TLSRPT_OK) {
         return rc;
     }
     size_t p = field + 4;
@@ -643,8 +645,8 @@ static int parse_fields(rec_ctx *c)
         if (first && p > ws &&
             (rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-space-before-semicolon", ws, NULL,
                                 "Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the RFC 8460 grammar, but "
-                                "many reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this "
-                                "one.")) !=
+                                "its section 3 discards records that do not begin \"v=TLSRPTv1;\", so reporters "
+                                "that apply that rule will ignore this one (erratum 6285).")) !=
                 TLSRPT_OK)
             return rc;
         p++;

@@ -327,6 +327,14 @@ START_TEST(diag_hints_and_sentence_ends)
     ck_assert_int_eq(trpt_diag_hint(d, 0, "no-such-id", "Nothing."), TLSRPT_OK);
     ck_assert_int_eq(trpt_diag_hint(NULL, 0, "x", "Nothing."), TLSRPT_OK);
     ck_assert_str_eq(tlsrpt_diag_hint(d, 4), "Merge 2.");
+    /* a hint is cut to 511 bytes (DIAG_MAX_HINT), at 511 it is whole */
+    char big[600];
+    memset(big, 'h', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "dns-multiple-records", "%.*s", 511, big), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(tlsrpt_diag_hint(d, 4)), 511);
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "dns-multiple-records", "%s", big), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(tlsrpt_diag_hint(d, 4)), 511);
     tlsrpt_diag_clear(d);
     ck_assert_ptr_null(tlsrpt_diag_hint(d, 0));
     tlsrpt_diag_free(d);

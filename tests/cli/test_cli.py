@@ -374,8 +374,9 @@ class Generate(unittest.TestCase):
 VALID = "v=TLSRPTv1; rua=mailto:tlsrpt@example.com"
 VALID_SUMMARY = ("record: v=TLSRPTv1; rua=mailto:tlsrpt@example.com\n"
                  "rua: mailto:tlsrpt@example.com (mailto, mailbox tlsrpt@example.com, host example.com)\n")
-SPACE_WARNING = ('warning: Whitespace between "v=TLSRPTv1" and \';\' is allowed by the RFC 8460 grammar, but many'
-                 ' reporters only accept records beginning "v=TLSRPTv1;" and will ignore this one.'
+SPACE_WARNING = ('warning: Whitespace between "v=TLSRPTv1" and \';\' is allowed by the RFC 8460 grammar, but its'
+                 ' section 3 discards records that do not begin "v=TLSRPTv1;", so reporters that apply that rule'
+                 ' will ignore this one (erratum 6285).'
                  " [record-space-before-semicolon]\n"
                  "  v=TLSRPTv1 ;rua=mailto:tlsrpt@example.com\n"
                  "            ^\n")
