@@ -630,7 +630,8 @@ static int parse_fields(rec_ctx *c)
             describe_byte(c, p, what);
             size_t mark = tlsrpt_diag_count(c->diag);
             /* "v=TLSRPTv10" is a different version, not version 1 followed by junk. */
-            const char *id = first && p == ws ? DIAG_ID("record-version-invalid") : DIAG_ID("record-delimiter-expected");
+            const char *id =
+                first && p == ws ? DIAG_ID("record-version-invalid") : DIAG_ID("record-delimiter-expected");
             if (first && p == ws)
                 rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-version-invalid", p,
                                     "Expected ';' after \"v=TLSRPTv1\", found %s at offset %zu.", what, p);

@@ -24,8 +24,9 @@ START_TEST(findings_json)
     trpt_diag_add(d, TLSRPT_SEVERITY_WARNING, "report-x", TLSRPT_NO_OFFSET, "/policies/0", "W.");
     trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "record-extension-unknown", 3, NULL, "I.");
     ck_assert_int_eq(tlsrpt_diag_to_json(d, 0, &out, &len), TLSRPT_OK);
-    ck_assert_str_eq(out, "[{\"severity\":\"error\",\"id\":\"uri-no-scheme\",\"message\":\"A \\\"quoted\\\" \\\\ message"
-                          "\\u0001.\",\"offset\":16,\"path\":\"\",\"hint\":\"Did you mean \\\"mailto:a@example.com\\\"?\"},"
+    ck_assert_str_eq(out, "[{\"severity\":\"error\",\"id\":\"uri-no-scheme\",\"message\":"
+                          "\"A \\\"quoted\\\" \\\\ message\\u0001.\",\"offset\":16,\"path\":\"\",\"hint\":"
+                          "\"Did you mean \\\"mailto:a@example.com\\\"?\"},"
                           "{\"severity\":\"warning\",\"id\":\"report-x\",\"message\":\"W.\",\"offset\":null,\"path\":"
                           "\"/policies/0\",\"hint\":null},"
                           "{\"severity\":\"info\",\"id\":\"record-extension-unknown\",\"message\":\"I.\",\"offset\":3,"

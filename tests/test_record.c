@@ -1356,8 +1356,8 @@ END_TEST
 
 START_TEST(record_json)
 {
-    tlsrpt_record *r = parse_ok("v=TLSRPTv1;rua=mailto:a%2B@example.com,https://c.example.org/r,mailto:x@mail.example.com;"
-                                "ext=1",
+    tlsrpt_record *r = parse_ok("v=TLSRPTv1;rua=mailto:a%2B@example.com,https://c.example.org/r,"
+                                "mailto:x@mail.example.com;ext=1",
                                 NULL);
     char *out = NULL;
     size_t len = 0;
