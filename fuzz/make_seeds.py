@@ -152,6 +152,19 @@ def packet_seeds():
         bytes([0]) + framed(reply(q0, [rr(ptr, T_TXT, txt_rdata(b'x'))] * 300)),
         bytes([0]) + framed(reply(q0, [rr(b'\xc0\x0c', T_TXT, txt_rdata(b'x'))], extra=b'\xc0\xff\x00')),
     ]
+    # Since 1.1: chains at the bound (11 CNAMEs, then the record), one past it (12), a loop across two replies, TTLs
+    # with the top bit set (RFC 2181 §8: 0) and a CNAME TTL.
+    chain = [wire_name(b'c%d.example.' % i) for i in range(1, 13)]
+    def hops(n):
+        return [rr(ptr, T_CNAME, chain[0], ttl=120)] + [rr(chain[i], T_CNAME, chain[i + 1]) for i in range(n - 1)]
+    seeds += [
+        bytes([0]) + framed(reply(q0, hops(11) + [rr(chain[10], T_TXT, txt_rdata(REC), ttl=0x80000001)])),
+        bytes([0]) + framed(reply(q0, hops(12) + [rr(chain[11], T_TXT, txt_rdata(REC))])),
+        bytes([0]) + framed(reply(q0, [rr(ptr, T_CNAME, wire_name(tgt))]),
+                            reply(tgt, [rr(b'\xc0\x0c', T_CNAME, n0)])),
+        bytes([0]) + framed(reply(q0, [rr(ptr, T_TXT, txt_rdata(REC), ttl=0xFFFFFFFF),
+                                       rr(ptr, T_TXT, txt_rdata(b'a', b'b'), ttl=0x7FFFFFFF)])),
+    ]
     return seeds
 
 

@@ -4,6 +4,7 @@
 #ifndef TLSRPT_CLI_H
 #define TLSRPT_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit statuses (tlsrpt(1)): success (0), the input is invalid or unusable (1), usage or I/O error (2), temporary DNS
@@ -20,6 +21,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sts(int argc, char **argv);
 
 /* usage.c: the options of a command and the usage errors (exit status 2). */
 
@@ -45,6 +47,9 @@ int option_error(const char *command, int ch, char **argv);
 int check_domain_argument(const char *command, const char *domain);
 /* The usage error for a DOMAIN the library refused: check_domain_argument()'s, or "not a domain name: 'DOMAIN'". */
 int domain_usage_error(const char *command, const char *domain);
+/* --server ADDR[:PORT]: the address and the port (0 when not given: the DNS port). An IPv6 address with a port is
+ * written in brackets; a bare IPv6 address (two ':' or more) is taken whole. Returns 0, or -1. */
+int parse_server_option(const char *arg, char *addr, size_t addr_size, uint16_t *port);
 /* main.c: a failed library call that is not about the input (ENOMEM, EINVAL), "tlsrpt COMMAND: WHAT: status
  * sentence" on stderr; returns EXIT_USAGE. */
 int fail_library(const char *command, const char *what, int code);

@@ -150,6 +150,31 @@ void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d)
     }
 }
 
+void print_line_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *text, size_t len)
+{
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        size_t offset = tlsrpt_diag_offset(d, i);
+        if (text == NULL || offset == TLSRPT_NO_OFFSET || offset > len) {
+            print_finding(f, colour, d, i, NULL, 0);
+            continue;
+        }
+        size_t start = offset, line = 1;
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        for (size_t k = 0; k < start; k++)
+            line += text[k] == '\n';
+        size_t end = offset;
+        while (end < len && text[end] != '\n')
+            end++;
+        put_severity(f, colour, tlsrpt_diag_severity(d, i));
+        fprintf(f, "line %zu: ", line);
+        put_message_and_id(f, d, i);
+        fputs("  ", f);
+        size_t column = put_escaped(f, text + start, end - start, offset - start);
+        fprintf(f, "\n  %*s%s^%s\n", (int)column, "", colour ? COLOUR_CARET : "", colour ? COLOUR_RESET : "");
+    }
+}
+
 void count_findings(const tlsrpt_diag *d, struct finding_counts *c)
 {
     for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {

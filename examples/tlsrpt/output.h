@@ -38,6 +38,10 @@ void print_findings_with_hints(FILE *f, int colour, const tlsrpt_diag *d, const 
  * place when the finding has an offset. */
 void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d);
 
+/* "SEVERITY: line N: MESSAGE [ID]" for every finding of d, with the line of `text` (a multi-line input such as an
+ * MTA-STS policy) that holds the finding's offset and a caret under the offending byte. */
+void print_line_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *text, size_t len);
+
 struct finding_counts {
     size_t errors, warnings, infos;
 };

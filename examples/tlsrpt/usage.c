@@ -61,6 +61,52 @@ int option_error(const char *command, int ch, char **argv)
     return usage_error(command, "unknown option", argv[optind - 1]);
 }
 
+/* Splits --server ADDR[:PORT] into the address and the port (0 when not given: the DNS port). An IPv6 address
+ * with a port is written in brackets; a bare IPv6 address (two ':' or more) is taken whole, without a port.
+ * Whether the address is an IP literal is left to tlsrpt_resolver_set_nameserver(). Returns 0, or -1. */
+int parse_server_option(const char *arg, char *addr, size_t addr_size, uint16_t *port)
+{
+    const char *host = arg, *host_end, *port_text = NULL;
+    if (arg[0] == '[') {
+        host = arg + 1;
+        host_end = strchr(host, ']');
+        if (host_end == NULL)
+            return -1;
+        if (host_end[1] == ':')
+            port_text = host_end + 2;
+        else if (host_end[1] != '\0')
+            return -1;
+    } else {
+        const char *colon = strchr(arg, ':');
+        if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+            host_end = colon;
+            port_text = colon + 1;
+        } else {
+            host_end = arg + strlen(arg);
+        }
+    }
+    size_t len = (size_t)(host_end - host);
+    if (len == 0 || len >= addr_size)
+        return -1;
+    memcpy(addr, host, len);
+    addr[len] = '\0';
+    *port = 0;
+    if (port_text != NULL) {
+        unsigned long v = 0;
+        if (*port_text == '\0' || strlen(port_text) > 5)
+            return -1;
+        for (const char *p = port_text; *p; p++) {
+            if (*p < '0' || *p > '9')
+                return -1;
+            v = v * 10 + (unsigned long)(*p - '0');
+        }
+        if (v == 0 || v > 65535)
+            return -1;
+        *port = (uint16_t)v;
+    }
+    return 0;
+}
+
 /* ---- DOMAIN arguments ----------------------------------------------------------------------------------------
  * What people give where a domain is asked for (doc/diagnostics.md, "Fix-it hints"): the record's name, an e-mail
  * address, a URL. Each mistake has a hint id of the program's own (the library's domain check says only "not a

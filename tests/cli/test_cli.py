@@ -28,6 +28,7 @@ Commands:
   check       check the syntax of a TLSRPT record and lint it
   lookup      look up a domain's TLSRPT record in DNS and check it
   report      read TLS reports (JSON or gzip) and summarize them
+  sts         MTA-STS (RFC 8461): generate, check and look up policies
 
 Exit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.
 Colour is used only when standard output is a terminal and NO_COLOR is not set.

@@ -135,6 +135,26 @@ absent.example: No TLSRPT record was found.
         self.assertEqual(out.splitlines()[-1], "1 queries answered by the table")
 
 
+class MtaStsEvaluate(unittest.TestCase):
+    def test_default_hosts(self):
+        self.assertEqual(run("mta-sts-evaluate"), (0, """\
+query TXT _mta-sts.example.com., fetch https://mta-sts.example.com/.well-known/mta-sts.txt
+policy id 20240701T000000Z, mode 2 (2 = enforce), max_age 604800
+mail.example.com: matches
+a.mx.example.com: matches
+backup.example.net: does not match: do not deliver there
+report entry: 5 policy strings, 2 mx-host patterns
+""", ""))
+
+    def test_matching_rules(self):
+        # RFC 8461 §4.1: case and a trailing dot do not matter; a wildcard covers exactly one more label.
+        rc, out, err = run("mta-sts-evaluate", "MAIL.example.com.", "x.y.mx.example.com", "bad host")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines()[2:5], ["MAIL.example.com.: matches",
+                                                 "x.y.mx.example.com: does not match: do not deliver there",
+                                                 "bad host: bad name"])
+
+
 class ReadReport(unittest.TestCase):
     def test_built_in_sample(self):
         self.assertEqual(run("read-report"), (0, """\
