@@ -255,6 +255,56 @@ static const char *lookup_status_name(int status)
     }
 }
 
+static void write_ttl(trpt_json_writer *w, int64_t ttl)
+{
+    trpt_jw_name(w, "ttl", 3);
+    if (ttl == TLSRPT_TTL_UNKNOWN)
+        trpt_jw_null(w);
+    else
+        trpt_jw_int64(w, ttl);
+}
+
+/* "answer": the answer section as drill lists it, the CNAME chain from the query name and then the TXT RRs with
+ * their TTLs and original character-strings; "server": the name server that answered ({"address", "port"}) or
+ * null. The TXT RRs are owned by the last CNAME's target, or by the query name. */
+static void write_answer(trpt_json_writer *w, const tlsrpt_lookup_result *l)
+{
+    size_t n_cnames = tlsrpt_lookup_result_cname_count(l);
+    const char *owner = n_cnames ? tlsrpt_lookup_result_cname(l, n_cnames - 1) : tlsrpt_lookup_result_qname(l);
+    trpt_jw_name(w, "answer", 6);
+    trpt_jw_begin_array(w);
+    for (size_t i = 0; i < n_cnames; i++) {
+        trpt_jw_begin_object(w);
+        put_member_text(w, "name", i == 0 ? tlsrpt_lookup_result_qname(l) : tlsrpt_lookup_result_cname(l, i - 1));
+        write_ttl(w, tlsrpt_lookup_result_cname_ttl(l, i));
+        trpt_jw_member_string(w, "type", "CNAME");
+        put_member_text(w, "target", tlsrpt_lookup_result_cname(l, i));
+        trpt_jw_end_object(w);
+    }
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        trpt_jw_begin_object(w);
+        put_member_text(w, "name", owner);
+        write_ttl(w, tlsrpt_lookup_result_txt_ttl(l, i));
+        trpt_jw_member_string(w, "type", "TXT");
+        trpt_jw_name(w, "strings", 7);
+        trpt_jw_begin_array(w);
+        for (size_t j = 0; j < tlsrpt_lookup_result_txt_string_count(l, i); j++)
+            put_text(w, tlsrpt_lookup_result_txt_string(l, i, j), tlsrpt_lookup_result_txt_string_length(l, i, j));
+        trpt_jw_end_array(w);
+        trpt_jw_end_object(w);
+    }
+    trpt_jw_end_array(w);
+    trpt_jw_name(w, "server", 6);
+    if (tlsrpt_lookup_result_server(l) == NULL) {
+        trpt_jw_null(w);
+    } else {
+        trpt_jw_begin_object(w);
+        put_member_text(w, "address", tlsrpt_lookup_result_server(l));
+        trpt_jw_member_uint64(w, "port", tlsrpt_lookup_result_server_port(l));
+        trpt_jw_end_object(w);
+    }
+}
+
 TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsigned int flags, char **out,
                                             size_t *out_len)
 {
@@ -277,9 +327,7 @@ TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsig
     for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++)
         put_text(&w, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i));
     trpt_jw_end_array(&w);
-    /* DNS FACTS: the members for the CNAME chain, the TTL and character-strings of each TXT RR and the answering
-     * server go here (doc/json-output.md, "Lookup result", lists them as reserved), written from the lookup
-     * result's getters like the members above. */
+    write_answer(&w, l);
     trpt_jw_name(&w, "record", 6);
     const tlsrpt_record *r = tlsrpt_lookup_result_record(l);
     rc = r ? write_record(&w, r, NULL) : trpt_jw_null(&w);

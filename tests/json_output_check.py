@@ -68,6 +68,22 @@ result_qname = declare("tlsrpt_lookup_result_qname", c_char_p, H)
 result_diag = declare("tlsrpt_lookup_result_diag", H, H)
 result_free = declare("tlsrpt_lookup_result_free", None, H)
 result_to_json = declare("tlsrpt_lookup_result_to_json", c_int, H, c_uint, PSTR, POINTER(c_size_t))
+c_int64 = ctypes.c_int64
+TTL_UNKNOWN = -1
+txt_answer_add_with_ttl = declare("tlsrpt_txt_answer_add_with_ttl", c_int, H, POINTER(c_char_p), POINTER(c_size_t),
+                                  c_size_t, c_int64)
+txt_answer_add_cname = declare("tlsrpt_txt_answer_add_cname", c_int, H, c_char_p, c_int64)
+txt_answer_set_server = declare("tlsrpt_txt_answer_set_server", c_int, H, c_char_p, ctypes.c_uint16)
+result_txt_count = declare("tlsrpt_lookup_result_txt_count", c_size_t, H)
+result_txt_ttl = declare("tlsrpt_lookup_result_txt_ttl", c_int64, H, c_size_t)
+result_txt_string_count = declare("tlsrpt_lookup_result_txt_string_count", c_size_t, H, c_size_t)
+result_txt_string = declare("tlsrpt_lookup_result_txt_string", c_void_p, H, c_size_t, c_size_t)
+result_txt_string_length = declare("tlsrpt_lookup_result_txt_string_length", c_size_t, H, c_size_t, c_size_t)
+result_cname_count = declare("tlsrpt_lookup_result_cname_count", c_size_t, H)
+result_cname = declare("tlsrpt_lookup_result_cname", c_char_p, H, c_size_t)
+result_cname_ttl = declare("tlsrpt_lookup_result_cname_ttl", c_int64, H, c_size_t)
+result_server = declare("tlsrpt_lookup_result_server", c_char_p, H)
+result_server_port = declare("tlsrpt_lookup_result_server_port", ctypes.c_uint16, H)
 
 
 # ---- the schema from the page, and a validator for the subset it uses ---------------------------------------------
@@ -257,7 +273,26 @@ class Records(unittest.TestCase):
         self.assertEqual(take(record_to_json, None, None, 0)[0], EINVAL)
 
 
+def ttl(value):
+    return None if value == TTL_UNKNOWN else value
+
+
 class LookupResults(unittest.TestCase):
+    def facts_from_getters(self, l):
+        answer = []
+        qname = text(result_qname(l))
+        n = result_cname_count(l)
+        for i in range(n):
+            answer.append({"name": qname if i == 0 else text(result_cname(l, i - 1)), "ttl": ttl(result_cname_ttl(l, i)),
+                           "type": "CNAME", "target": text(result_cname(l, i))})
+        owner = text(result_cname(l, n - 1)) if n else qname
+        for i in range(result_txt_count(l)):
+            strings = [ctypes.string_at(result_txt_string(l, i, j), result_txt_string_length(l, i, j))
+                       .decode("utf-8", "replace") for j in range(result_txt_string_count(l, i))]
+            answer.append({"name": owner, "ttl": ttl(result_txt_ttl(l, i)), "type": "TXT", "strings": strings})
+        server = result_server(l)
+        return answer, None if server is None else {"address": server.decode(), "port": result_server_port(l)}
+
     ANSWERS = {
         "valid.example": [[b"v=TLSRPTv1; rua=mailto:tls@", b"valid.example"], [b"v=spf1 -all"]],
         "two.example": [[b"v=TLSRPTv1; rua=mailto:a@two.example"], [b"v=TLSRPTv1; rua=mailto:b@two.example"]],
@@ -265,6 +300,7 @@ class LookupResults(unittest.TestCase):
         "broken.example": [[b"v=TLSRPTv1; rua=a@broken.example"]],
         "http.example": [[b"v=TLSRPTv1; rua=http://r.http.example/x"]],
         "empty.example": [],
+        "facts.example": [[b"v=TLSRPTv1;", b"rua=mailto:r@facts.example"], [b"other \xff"]],
     }
 
     def result(self, domain):
@@ -274,10 +310,17 @@ class LookupResults(unittest.TestCase):
                 return ETEMPFAIL
             if name not in self.ANSWERS:
                 return ENOTFOUND
-            for rr in self.ANSWERS[name]:
+            if name == "facts.example":  # the DNS facts: a CNAME chain, TTLs, the server
+                txt_answer_add_cname(answer, b"_smtp._tls.provider.example", 300)
+                txt_answer_add_cname(answer, b"tlsrpt.provider.example.", TTL_UNKNOWN)
+                txt_answer_set_server(answer, b"192.0.2.53", 53)
+            for k, rr in enumerate(self.ANSWERS[name]):
                 strings = (c_char_p * len(rr))(*rr)
                 lens = (c_size_t * len(rr))(*(len(s) for s in rr))
-                txt_answer_add(answer, strings, lens, len(rr))
+                if name == "facts.example":
+                    txt_answer_add_with_ttl(answer, strings, lens, len(rr), 3600 + k)
+                else:
+                    txt_answer_add(answer, strings, lens, len(rr))
             return OK
 
         callback = TXT_LOOKUP_FN(py_lookup)
@@ -292,7 +335,7 @@ class LookupResults(unittest.TestCase):
     def test_every_outcome(self):
         want = {"valid.example": "valid", "two.example": "multiple", "binary.example": "syntax-error",
                 "broken.example": "syntax-error", "http.example": "unusable", "empty.example": "not-found",
-                "absent.example": "not-found", "tempfail.example": "temporary-failure"}
+                "absent.example": "not-found", "tempfail.example": "temporary-failure", "facts.example": "valid"}
         for domain, status in want.items():
             l = self.result(domain)
             doc = both(result_to_json, l)
@@ -303,6 +346,13 @@ class LookupResults(unittest.TestCase):
             self.assertEqual(doc["record"] is not None, status == "valid")
             expected_txt = [b"".join(rr).decode("utf-8", "replace") for rr in self.ANSWERS.get(domain, [])]
             self.assertEqual(doc["txt"], expected_txt, domain)
+            self.assertEqual((doc["answer"], doc["server"]), self.facts_from_getters(l), domain)
+        doc = both(result_to_json, self.result("facts.example"))
+        self.assertEqual([(rr["type"], rr["ttl"]) for rr in doc["answer"]],
+                         [("CNAME", 300), ("CNAME", None), ("TXT", 3600), ("TXT", 3601)])
+        self.assertEqual(doc["answer"][2]["strings"], ["v=TLSRPTv1;", "rua=mailto:r@facts.example"])
+        self.assertEqual(doc["answer"][3]["strings"], ["other \ufffd"])
+        self.assertEqual(doc["server"], {"address": "192.0.2.53", "port": 53})
         self.assertEqual(take(result_to_json, None, 0)[0], EINVAL)
 
 

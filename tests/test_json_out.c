@@ -70,14 +70,58 @@ static char *lookup_json(const char *const *rrs, unsigned int flags)
     return out;
 }
 
+/* An answer with DNS facts: a CNAME chain, TTLs, two character-strings, the server. */
+static int answer_with_facts(const char *qname, tlsrpt_txt_answer *a, void *userdata)
+{
+    (void)qname;
+    (void)userdata;
+    const char *strings[] = {"v=TLSRPTv1;", "rua=mailto:r@example.com"};
+    size_t lens[] = {11, 24};
+    if (tlsrpt_txt_answer_add_cname(a, "_smtp._tls.provider.example", 300) != TLSRPT_OK ||
+        tlsrpt_txt_answer_add_cname(a, "tlsrpt.provider.example.", TLSRPT_TTL_UNKNOWN) != TLSRPT_OK ||
+        tlsrpt_txt_answer_add_with_ttl(a, strings, lens, 2, 3600) != TLSRPT_OK ||
+        tlsrpt_txt_answer_set_server(a, "2001:db8::53", 5353) != TLSRPT_OK)
+        return TLSRPT_ETEMPFAIL;
+    return TLSRPT_OK;
+}
+
+START_TEST(lookup_result_dns_facts)
+{
+    tlsrpt_resolver *res = NULL;
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_resolver_new(&res), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, answer_with_facts, NULL), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup(res, "example.com", &l), TLSRPT_OK);
+    char *out = NULL;
+    ck_assert_int_eq(tlsrpt_lookup_result_to_json(l, 0, &out, NULL), TLSRPT_OK);
+    ck_assert_msg(strstr(out, "\"answer\":["
+                              "{\"name\":\"_smtp._tls.example.com.\",\"ttl\":300,\"type\":\"CNAME\","
+                              "\"target\":\"_smtp._tls.provider.example.\"},"
+                              "{\"name\":\"_smtp._tls.provider.example.\",\"ttl\":null,\"type\":\"CNAME\","
+                              "\"target\":\"tlsrpt.provider.example.\"},"
+                              "{\"name\":\"tlsrpt.provider.example.\",\"ttl\":3600,\"type\":\"TXT\","
+                              "\"strings\":[\"v=TLSRPTv1;\",\"rua=mailto:r@example.com\"]}],"
+                              "\"server\":{\"address\":\"2001:db8::53\",\"port\":5353},") != NULL,
+                  "%s", out);
+    tlsrpt_free(out);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
 START_TEST(lookup_result_json)
 {
     const char *valid[] = {"v=TLSRPTv1;rua=mailto:r@example.com", "google-site-verification=x", NULL};
     char *out = lookup_json(valid, 0);
-    /* Members are compared piece by piece: later versions of the schema add members (the DNS facts go between
-     * "txt" and "record"), and the message text belongs to the DNS layer. */
+    /* Members are compared piece by piece: later versions of the schema may add members, and the message text
+     * belongs to the DNS layer. The answer of a lookup function that says no TTL and no server: TTLs null, server
+     * null. */
     const char *head = "{\"qname\":\"_smtp._tls.example.com.\",\"status\":\"valid\",\"authenticated\":false,"
-                       "\"txt\":[\"v=TLSRPTv1;rua=mailto:r@example.com\",\"google-site-verification=x\"],";
+                       "\"txt\":[\"v=TLSRPTv1;rua=mailto:r@example.com\",\"google-site-verification=x\"],"
+                       "\"answer\":[{\"name\":\"_smtp._tls.example.com.\",\"ttl\":null,\"type\":\"TXT\","
+                       "\"strings\":[\"v=TLSRPTv1;rua=mailto:r@example.com\"]},{\"name\":\"_smtp._tls.example.com.\","
+                       "\"ttl\":null,\"type\":\"TXT\",\"strings\":[\"google-site-verification=x\"]}],"
+                       "\"server\":null,";
     ck_assert_int_eq(strncmp(out, head, strlen(head)), 0);
     ck_assert_ptr_nonnull(strstr(out, ",\"record\":{\"value\":\"v=TLSRPTv1; rua=mailto:r@example.com\",\"strings\":"
                                       "[\"v=TLSRPTv1; rua=mailto:r@example.com\"],\"rua\":[{\"uri\":"
@@ -101,7 +145,7 @@ START_TEST(lookup_result_json)
     const char *none[] = {NULL};
     out = lookup_json(none, TLSRPT_JSON_PRETTY);
     ck_assert_ptr_nonnull(strstr(out, "\n  \"status\": \"not-found\",\n"));
-    ck_assert_ptr_nonnull(strstr(out, "\n  \"txt\": [],\n  \"record\": null,\n"));
+    ck_assert_ptr_nonnull(strstr(out, "\n  \"txt\": [],\n  \"answer\": [],\n  \"server\": null,\n  \"record\": null,\n"));
     tlsrpt_free(out);
     char *o = (char *)"junk";
     ck_assert_int_eq(tlsrpt_lookup_result_to_json(NULL, 0, &o, NULL), TLSRPT_EINVAL);
@@ -115,6 +159,7 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, findings_json);
     tcase_add_test(tc, lookup_result_json);
+    tcase_add_test(tc, lookup_result_dns_facts);
     suite_add_tcase(s, tc);
     return s;
 }
