@@ -283,8 +283,8 @@ class LookupResults(unittest.TestCase):
         qname = text(result_qname(l))
         n = result_cname_count(l)
         for i in range(n):
-            answer.append({"name": qname if i == 0 else text(result_cname(l, i - 1)), "ttl": ttl(result_cname_ttl(l, i)),
-                           "type": "CNAME", "target": text(result_cname(l, i))})
+            answer.append({"name": qname if i == 0 else text(result_cname(l, i - 1)),
+                           "ttl": ttl(result_cname_ttl(l, i)), "type": "CNAME", "target": text(result_cname(l, i))})
         owner = text(result_cname(l, n - 1)) if n else qname
         for i in range(result_txt_count(l)):
             strings = [ctypes.string_at(result_txt_string(l, i, j), result_txt_string_length(l, i, j))

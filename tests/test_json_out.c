@@ -145,7 +145,8 @@ START_TEST(lookup_result_json)
     const char *none[] = {NULL};
     out = lookup_json(none, TLSRPT_JSON_PRETTY);
     ck_assert_ptr_nonnull(strstr(out, "\n  \"status\": \"not-found\",\n"));
-    ck_assert_ptr_nonnull(strstr(out, "\n  \"txt\": [],\n  \"answer\": [],\n  \"server\": null,\n  \"record\": null,\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "\n  \"txt\": [],\n  \"answer\": [],\n  \"server\": null,\n  \"record\": null,\n"));
     tlsrpt_free(out);
     char *o = (char *)"junk";
     ck_assert_int_eq(tlsrpt_lookup_result_to_json(NULL, 0, &o, NULL), TLSRPT_EINVAL);
