@@ -335,8 +335,10 @@ static const struct {
     {"lint-rua-scheme-unsupported", "Use a mailto: address or an https: URL instead."},
     {"lint-no-mailto", "Consider adding a mailto: destination next to the https: one."},
     {"lint-record-long", "Publish the record as several quoted strings of at most 255 bytes in one TXT record."},
-    {"dns-nxdomain", "Publish a TXT record at _smtp._tls.DOMAIN (tlsrpt generate prints it)."},
-    {"dns-no-data", "Publish a TXT record at _smtp._tls.DOMAIN (tlsrpt generate prints it)."},
+    {"dns-nxdomain", "Publish a TXT record such as \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\" at _smtp._tls. "
+                     "followed by the domain."},
+    {"dns-no-data", "Publish a TXT record such as \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\" at _smtp._tls. "
+                    "followed by the domain."},
     {"dns-no-tlsrpt-record", "The TXT record there must begin with v=TLSRPTv1; (without quotes or a name before it)."},
     {"dns-multiple-records",
      "Keep one TLSRPT record: delete the others and list every destination in its rua=, separated by ','."},

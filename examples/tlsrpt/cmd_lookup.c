@@ -145,7 +145,7 @@ static int print_looked_up_text(const struct looked_up *q)
     fputs(tlsrpt_lookup_result_authenticated(l) ? "dnssec: authenticated (the resolver set the AD bit)\n"
                                                 : "dnssec: not authenticated\n",
           f);
-    print_findings(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
+    print_findings_with_hints(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
     if (q->record != NULL) {
         int rc = print_record_summary(f, q->record);
         if (rc != TLSRPT_OK)
@@ -153,8 +153,8 @@ static int print_looked_up_text(const struct looked_up *q)
         for (size_t i = 0; i < q->n_checks; i++)
             if (q->checks[i].verdict != NULL)
                 print_authorization_line(f, tlsrpt_record_rua(q->record, i), &q->checks[i]);
-        print_findings(f, colour, q->lint, q->canonical, q->canonical_len);
-        print_findings(f, colour, q->authorization, NULL, 0);
+        print_findings_with_hints(f, colour, q->lint, q->canonical, q->canonical_len);
+        print_findings_with_hints(f, colour, q->authorization, NULL, 0);
     }
     print_summary_line(f, lookup_status_name(tlsrpt_lookup_result_status(l)),
                        q->authorization_tempfail ? " (authorization incomplete: temporary DNS failure)" : NULL,
