@@ -244,7 +244,7 @@ TLSRPT_API int tlsrpt_authorization_evaluate(const char *policy_domain, const tl
             dns_status = TLSRPT_OK;
         if (dns_status == TLSRPT_ETEMPFAIL)
             rc = trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-lookup-tempfail", TLSRPT_NO_OFFSET, NULL,
-                               "The caller's lookup reported a temporary failure for %s.", q.qname);
+                               "The caller's lookup of %s reported a temporary failure.", q.qname);
         if (rc == TLSRPT_OK)
             rc = authz_conclude(&q, dns_status, answer ? answer : &empty, verdict, diag);
     }

@@ -158,54 +158,74 @@ static int add_quoted_diag(tlsrpt_diag *d, int severity, const char *id, const c
     return rc;
 }
 
+int trpt_txt_select(const trpt_txt_kind *kind, const tlsrpt_txt_answer *a, const char *qname, char ***out,
+                    size_t **lens, size_t *n_out, size_t *candidate, tlsrpt_diag *diag)
+{
+    if (a->n_rrs > 0) {
+        *out = calloc(a->n_rrs, sizeof **out);
+        *lens = calloc(a->n_rrs, sizeof **lens);
+        if (!*out || !*lens)
+            return TLSRPT_ENOMEM;
+    }
+    size_t candidates = 0;
+    for (size_t i = 0; i < a->n_rrs; i++) {
+        (*out)[i] = trpt_txt_rr_join(&a->rrs[i], &(*lens)[i]);
+        if (!(*out)[i])
+            return TLSRPT_ENOMEM;
+        *n_out = i + 1;
+        if (kind->is_candidate((*out)[i], (*lens)[i])) {
+            candidates++;
+            *candidate = i;
+            continue;
+        }
+        if (!trpt_diag_keeps(diag, TLSRPT_SEVERITY_INFO))
+            continue;
+        char prefix[384];
+        snprintf(prefix, sizeof prefix, "TXT record %zu at %s is not %s and is ignored: ", i + 1, qname,
+                 kind->a_record);
+        if (add_quoted_diag(diag, TLSRPT_SEVERITY_INFO, kind->id_not_kind, prefix, (*out)[i], (*lens)[i], ".") !=
+            TLSRPT_OK)
+            return TLSRPT_ENOMEM;
+    }
+    int rc = TLSRPT_OK, status = TLSRPT_OK;
+    if (candidates == 0 && a->n_rrs == 0) {
+        status = TLSRPT_ENOTFOUND;
+        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, kind->id_no_data, TLSRPT_NO_OFFSET, NULL,
+                           "%s exists but has no TXT records: the domain publishes no %s policy.", qname, kind->policy);
+    } else if (candidates == 0) {
+        status = TLSRPT_ENOTFOUND;
+        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, kind->id_no_record, TLSRPT_NO_OFFSET, NULL,
+                           "None of the %zu TXT records at %s starts with \"%s\": the domain publishes no %s policy.",
+                           a->n_rrs, qname, kind->version, kind->policy);
+    } else if (candidates > 1) {
+        status = TLSRPT_EMULTIPLE;
+        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, kind->id_multiple, TLSRPT_NO_OFFSET, NULL,
+                           "%zu TXT records at %s start with \"%s\"; %s says the domain then has no %s policy.",
+                           candidates, qname, kind->version, kind->rule, kind->policy);
+    }
+    return rc == TLSRPT_OK ? status : TLSRPT_ENOMEM;
+}
+
+static const trpt_txt_kind TLSRPT_TXT = {
+    .is_candidate = tlsrpt_record_is_candidate,
+    .a_record = "a TLSRPT record",
+    .policy = "TLSRPT",
+    .version = "v=TLSRPTv1;",
+    .rule = "RFC 8460 section 3",
+    .id_not_kind = DIAG_ID("dns-txt-not-tlsrpt"),
+    .id_no_data = DIAG_ID("dns-no-data"),
+    .id_no_record = DIAG_ID("dns-no-tlsrpt-record"),
+    .id_multiple = DIAG_ID("dns-multiple-records"),
+};
+
 /* Applies RFC 8460 §3 to the answer and fills l. Returns the status or TLSRPT_ENOMEM. */
 static int evaluate(tlsrpt_lookup_result *l, const tlsrpt_txt_answer *a)
 {
-    if (a->n_rrs > 0) {
-        l->txt = calloc(a->n_rrs, sizeof *l->txt);
-        l->txt_len = calloc(a->n_rrs, sizeof *l->txt_len);
-        if (!l->txt || !l->txt_len)
-            return TLSRPT_ENOMEM;
-    }
-    size_t candidates = 0, candidate = 0;
-    for (size_t i = 0; i < a->n_rrs; i++) {
-        l->txt[i] = trpt_txt_rr_join(&a->rrs[i], &l->txt_len[i]);
-        if (!l->txt[i])
-            return TLSRPT_ENOMEM;
-        l->n_txt = i + 1;
-        if (tlsrpt_record_is_candidate(l->txt[i], l->txt_len[i])) {
-            candidates++;
-            candidate = i;
-            continue;
-        }
-        char prefix[96];
-        snprintf(prefix, sizeof prefix, "TXT record %zu at %s is not a TLSRPT record and is ignored: ", i + 1,
-                 l->qname);
-        if (add_quoted_diag(l->diag, TLSRPT_SEVERITY_INFO, "dns-txt-not-tlsrpt", prefix, l->txt[i], l->txt_len[i],
-                            ".") != TLSRPT_OK)
-            return TLSRPT_ENOMEM;
-    }
-    if (candidates == 0) {
-        int rc;
-        if (a->n_rrs == 0)
-            rc = trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-no-data", TLSRPT_NO_OFFSET, NULL,
-                               "%s exists but has no TXT records: the domain publishes no TLSRPT policy.", l->qname);
-        else
-            rc = trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-no-tlsrpt-record", TLSRPT_NO_OFFSET, NULL,
-                               "None of the %zu TXT records at %s starts with \"v=TLSRPTv1;\": the domain publishes "
-                               "no TLSRPT policy.",
-                               a->n_rrs, l->qname);
-        return rc == TLSRPT_OK ? TLSRPT_ENOTFOUND : TLSRPT_ENOMEM;
-    }
-    if (candidates > 1) {
-        int rc = trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-multiple-records", TLSRPT_NO_OFFSET, NULL,
-                               "%zu TXT records at %s start with \"v=TLSRPTv1;\"; RFC 8460 section 3 says the domain "
-                               "then has no TLSRPT policy.",
-                               candidates, l->qname);
-        return rc == TLSRPT_OK ? TLSRPT_EMULTIPLE : TLSRPT_ENOMEM;
-    }
-    int rc = tlsrpt_record_parse(&l->record, l->txt[candidate], l->txt_len[candidate], l->diag);
-    return rc;
+    size_t candidate = 0;
+    int rc = trpt_txt_select(&TLSRPT_TXT, a, l->qname, &l->txt, &l->txt_len, &l->n_txt, &candidate, l->diag);
+    if (rc != TLSRPT_OK)
+        return rc;
+    return tlsrpt_record_parse(&l->record, l->txt[candidate], l->txt_len[candidate], l->diag);
 }
 
 /* ---- the CNAME rule and the size rule, shared with authz.c ------------------------------------------------------ */
@@ -232,8 +252,7 @@ int trpt_dns_chain_check(const tlsrpt_txt_answer *a, const char *qname, tlsrpt_d
                        ? TLSRPT_ENOTFOUND
                        : TLSRPT_ENOMEM;
     }
-    if (a->cname_overflow) /* cannot happen without n_cnames past the bound, which returned above */
-        return TLSRPT_ENOTFOUND;
+    /* cname_overflow implies n_cnames == TRPT_DNS_MAX_CNAME_CHAIN + 1, refused in the loop. */
     return TLSRPT_OK;
 }
 
@@ -367,7 +386,7 @@ TLSRPT_API int tlsrpt_lookup_evaluate(const char *domain, int dns_status, const 
     if (dns_status == TLSRPT_ETEMPFAIL) {
         /* The caller's query failed: nothing of its answer is kept, as for a lookup function. */
         if (trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-lookup-tempfail", TLSRPT_NO_OFFSET, NULL,
-                          "The caller's lookup reported a temporary failure for %s.", l->qname) != TLSRPT_OK)
+                          "The caller's lookup of %s reported a temporary failure.", l->qname) != TLSRPT_OK)
             rc = TLSRPT_ENOMEM;
     } else if (answer) {
         rc = trpt_txt_answer_copy(&l->dns, answer);

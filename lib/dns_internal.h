@@ -174,4 +174,23 @@ void trpt_https_settings_free(struct trpt_https_settings *s);
 /* Joins the strings of one RR into a new NUL-terminated buffer (free()); its length in *len. NULL on ENOMEM. */
 char *trpt_txt_rr_join(const trpt_txt_rr *rr, size_t *len);
 
+/* Which TXT record of an answer is the one record of a tag-value kind (RFC 8460 §3 for TLSRPT, RFC 8461 §3.1 for
+ * MTA-STS): the words and ids of its findings. */
+typedef struct trpt_txt_kind {
+    int (*is_candidate)(const char *text, size_t len);
+    const char *a_record;     /* "a TLSRPT record" */
+    const char *policy;       /* "TLSRPT" (the domain publishes no ... policy) */
+    const char *version;      /* "v=TLSRPTv1;": what a candidate starts with */
+    const char *rule;         /* "RFC 8460 section 3": what says several candidates mean no policy */
+    const char *id_not_kind;  /* INFO for each other record */
+    const char *id_no_data, *id_no_record, *id_multiple; /* ERRORs */
+} trpt_txt_kind;
+
+/* Joins every RR of the answer into out[i] (NUL-terminated, length in lens[i]; both arrays new, n_out set as they
+ * fill: the caller frees them whatever the result), notes each RR that is not a candidate (INFO, quoted), and
+ * finds the candidate. Returns TLSRPT_OK (exactly one: its index in *candidate), TLSRPT_ENOTFOUND (none: no data or
+ * no record), TLSRPT_EMULTIPLE (several; an ERROR each) or TLSRPT_ENOMEM. qname names the query in messages. */
+int trpt_txt_select(const trpt_txt_kind *kind, const tlsrpt_txt_answer *a, const char *qname, char ***out,
+                    size_t **lens, size_t *n_out, size_t *candidate, tlsrpt_diag *diag);
+
 #endif

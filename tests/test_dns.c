@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc_hooks.h"
 #include "dns_internal.h"
 #include "testutil.h"
 
@@ -1463,6 +1464,67 @@ START_TEST(authorization_evaluate_caller_answers)
 }
 END_TEST
 
+/* Every allocation of the evaluation layer fails in turn: ENOMEM, *out NULL, nothing leaked (valgrind and ASan),
+ * and once every allocation succeeds, the full result. */
+START_TEST(evaluation_out_of_memory)
+{
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    ck_assert_int_eq(mta_fill("_smtp._tls.alias.example.", a), TLSRPT_OK);
+    const char *s = "v=spf1 -all";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, &s, &len, 1, 60), TLSRPT_OK);
+    int done = 0;
+    for (long k = 0; !done; k++) {
+        tlsrpt_lookup_result *l = (tlsrpt_lookup_result *)&l;
+        arm(k);
+        int rc = tlsrpt_lookup_evaluate("alias.example", TLSRPT_OK, a, &l);
+        long made = disarm();
+        if (k < made) {
+            ck_assert_msg(rc == TLSRPT_ENOMEM, "allocation %ld failed: rc %d", k, rc);
+            ck_assert_ptr_null(l);
+        } else {
+            ck_assert_int_eq(rc, TLSRPT_OK);
+            ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 2);
+            ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 2);
+            tlsrpt_lookup_result_free(l);
+            done = 1;
+        }
+    }
+    tlsrpt_uri *u = NULL;
+    const char *dest = "mailto:r@collector.example";
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, dest, strlen(dest), NULL), TLSRPT_OK);
+    done = 0;
+    for (long k = 0; !done; k++) {
+        int verdict = -1;
+        arm(k);
+        int rc = tlsrpt_authorization_evaluate("x.example", u, TLSRPT_OK, a, &verdict, NULL);
+        long made = disarm();
+        if (k < made) {
+            ck_assert_msg(rc == TLSRPT_ENOMEM, "allocation %ld failed: rc %d", k, rc);
+            ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+        } else {
+            ck_assert_int_eq(rc, TLSRPT_OK);
+            done = 1;
+        }
+    }
+    tlsrpt_uri_free(u);
+    /* The adders: a failed allocation leaves the answer as it was, and marks it (an evaluation is then ENOMEM). */
+    arm(0);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, "more.example.", 1), TLSRPT_ENOMEM);
+    disarm();
+    tlsrpt_lookup_result *l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("alias.example", TLSRPT_OK, a, &l), TLSRPT_ENOMEM);
+    ck_assert_ptr_null(l);
+    tlsrpt_txt_answer_free(a);
+    char *q = (char *)&q;
+    arm(0);
+    ck_assert_int_eq(tlsrpt_lookup_qname("example.com", &q), TLSRPT_ENOMEM);
+    disarm();
+    ck_assert_ptr_null(q);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("dns");
@@ -1510,6 +1572,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, cname_chain_rule);
     tcase_add_test(tc, query_txt_keeps_its_codes);
     tcase_add_test(tc, authorization_evaluate_caller_answers);
+    tcase_add_test(tc, evaluation_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -39,6 +39,8 @@ int next_option(int argc, char **argv, const struct option *options);
 int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 /* A usage error: "tlsrpt COMMAND: PROBLEM 'DETAIL'" (COMMAND and DETAIL may be NULL), then a line pointing at
  * --help. */
+/* The problem text of a refused domain: usage_error() then adds the reason tlsrpt_domain_check() gives. */
+#define NOT_A_DOMAIN "not a domain name:"
 int usage_error(const char *command, const char *problem, const char *detail);
 /* The usage error for getopt_long's return value '?' or ':' (opterr 0, an optstring starting with ':'). */
 int option_error(const char *command, int ch, char **argv);

@@ -32,7 +32,20 @@ int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *
     return 0;
 }
 
-/* One line naming the problem, one pointing at --help. */
+/* Every command that refuses a domain says NOT_A_DOMAIN: the library's one rule then says why, as a finding line
+ * ("error: ... [domain-...]"), between the problem and the pointer to --help. */
+static void put_domain_reason(const char *domain)
+{
+    tlsrpt_diag *d = NULL;
+    if (tlsrpt_diag_new(&d) == TLSRPT_OK && tlsrpt_domain_check(domain, d) == TLSRPT_EINVAL) {
+        for (size_t i = 0; i < tlsrpt_diag_count(d); i++)
+            if (tlsrpt_diag_severity(d, i) == TLSRPT_SEVERITY_ERROR)
+                fprintf(stderr, "error: %s [%s]\n", tlsrpt_diag_message(d, i), tlsrpt_diag_id(d, i));
+    }
+    tlsrpt_diag_free(d);
+}
+
+/* One line naming the problem (and for a domain, why), one pointing at --help. */
 int usage_error(const char *command, const char *problem, const char *detail)
 {
     if (command)
@@ -44,7 +57,10 @@ int usage_error(const char *command, const char *problem, const char *detail)
         put_escaped_string(stderr, detail);
         fputc('\'', stderr);
     }
-    fprintf(stderr, "\nTry '%s%s%s --help'.\n", PROGRAM, command ? " " : "", command ? command : "");
+    fputc('\n', stderr);
+    if (detail && strcmp(problem, NOT_A_DOMAIN) == 0)
+        put_domain_reason(detail);
+    fprintf(stderr, "Try '%s%s%s --help'.\n", PROGRAM, command ? " " : "", command ? command : "");
     return EXIT_USAGE;
 }
 

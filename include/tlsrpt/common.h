@@ -147,6 +147,36 @@ TLSRPT_API const char *tlsrpt_diag_hint(const tlsrpt_diag *d, size_t i);
  */
 TLSRPT_API int tlsrpt_diag_to_json(const tlsrpt_diag *d, unsigned int flags, char **out, size_t *out_len);
 
+/* ---- Domain names ------------------------------------------------------------------------------------------------
+ * One rule for every function that takes a domain name (a policy domain, a submitter, an mx host, the domain of
+ * an e-mail address): U-labels (UTF-8) or A-labels, any case, at most one trailing dot; IDNA2008 non-transitional
+ * (libidn2); the result is a host name of lower-case LDH labels of 1..63 octets, 253 octets in all. Where a name
+ * goes on the wire (DNS queries, file names, e-mail headers, report JSON) its A-label form is written. */
+
+/**
+ * tlsrpt_domain_to_ascii - the A-label form of a domain name, as every function of the library converts it.
+ * @in:  the name (UTF-8, NUL-terminated).
+ * @out: receives the lower-case A-label name without a trailing dot (free with tlsrpt_free); NULL on failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, or in is not a domain name: tlsrpt_domain_check() says why)
+ * or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_domain_to_ascii(const char *in, char **out);
+
+/**
+ * tlsrpt_domain_check - say why a text is not a domain name, by the rule above (what tlsrpt_domain_to_ascii() and
+ * every domain-taking function accept).
+ * @in:   the text (UTF-8, NUL-terminated).
+ * @diag: when in is refused, one ERROR finding is appended here (may be NULL): its id tells the reason —
+ *        "domain-record-name" (a record name such as "_smtp._tls.example.com" was given), "domain-email-address",
+ *        "domain-url", "domain-ip-address" (bracketed or IPv6; a dotted-quad IPv4 address is accepted, as in 1.0,
+ *        with a WARNING of that id), "domain-too-long", "domain-label-too-long", "domain-empty",
+ *        "domain-empty-label", "domain-label-hyphen", "domain-bad-character", "domain-not-utf8",
+ *        "domain-idna-invalid" — with the byte offset in @in where there is one (doc/diagnostics.md).
+ * Returns TLSRPT_OK (a domain name), TLSRPT_EINVAL (in NULL, without a finding; or not a domain name) or
+ * TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_domain_check(const char *in, tlsrpt_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

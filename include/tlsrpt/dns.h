@@ -84,7 +84,9 @@ TLSRPT_API int tlsrpt_resolver_set_retries(tlsrpt_resolver *res, unsigned retrie
  * tlsrpt_txt_lookup_fn - the caller's own TXT lookup (see tlsrpt_resolver_set_lookup).
  * @qname: the absolute query name in A-labels with the trailing dot, e.g. "_smtp._tls.example.com.".
  * @answer: add each TXT RR found at qname with tlsrpt_txt_answer_add() (after following CNAMEs); borrowed, valid
- *          only during the call.
+ *          only during the call. Since 1.1 the function may also give the RRs' TTLs
+ *          (tlsrpt_txt_answer_add_with_ttl()), the CNAME chain it followed (tlsrpt_txt_answer_add_cname()) and the
+ *          server (tlsrpt_txt_answer_set_server()); what it does not give is reported as unknown.
  * Returns TLSRPT_OK (answer filled; no RR added means the name exists without TXT records), TLSRPT_ENOTFOUND
  * (NXDOMAIN) or TLSRPT_ETEMPFAIL (SERVFAIL, timeout, ...). Any other value is treated as TLSRPT_ETEMPFAIL.
  * Since: 1.0
@@ -187,7 +189,9 @@ TLSRPT_API int tlsrpt_lookup(tlsrpt_resolver *res, const char *domain, tlsrpt_lo
 /**
  * tlsrpt_lookup_qname - the name tlsrpt_lookup() queries for @domain: "_smtp._tls.<A-label domain>." (absolute,
  * lower case, IDNA2008 non-transitional), for a program that sends the TXT query itself. No DNS query is made.
- * @out: receives the new name (free with tlsrpt_free); NULL on failure.
+ * @out: receives the new name (free with tlsrpt_free); NULL on failure. (Last, not first as for other functions
+ *       that make a string: issue 13 names these functions with the parameters of tlsrpt_lookup() minus the
+ *       resolver, so that moving from tlsrpt_lookup() to the evaluation changes only the transport.)
  * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, @domain is not a host name, or the name exceeds 253 octets)
  * or TLSRPT_ENOMEM. Since: 1.1
  */

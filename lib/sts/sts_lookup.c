@@ -113,23 +113,17 @@ static int result_new(const char *domain, tlsrpt_sts_lookup_result **out)
 
 /* ---- the TXT stage (RFC 8461 §3.1) --------------------------------------------------------------------------------- */
 
-static int note_quoted(tlsrpt_diag *d, const char *id, const char *prefix, const char *text, size_t len)
-{
-    if (!trpt_diag_keeps(d, TLSRPT_SEVERITY_INFO))
-        return TLSRPT_OK;
-    trpt_buf b;
-    trpt_buf_init(&b);
-    trpt_buf_puts(&b, prefix);
-    trpt_buf_putc(&b, '"');
-    trpt_buf_put_quoted(&b, text, len, QUOTE_MAX);
-    trpt_buf_puts(&b, "\".");
-    char *msg;
-    if (trpt_buf_finish(&b, &msg, NULL) != TLSRPT_OK)
-        return TLSRPT_ENOMEM;
-    int rc = trpt_diag_add(d, TLSRPT_SEVERITY_INFO, id, TLSRPT_NO_OFFSET, NULL, "%s", msg);
-    free(msg);
-    return rc;
-}
+static const trpt_txt_kind STS_TXT = {
+    .is_candidate = tlsrpt_sts_record_is_candidate,
+    .a_record = "an MTA-STS record",
+    .policy = "MTA-STS",
+    .version = "v=STSv1",
+    .rule = "RFC 8461 section 3.1",
+    .id_not_kind = DIAG_ID("sts-dns-txt-not-sts"),
+    .id_no_data = DIAG_ID("sts-dns-no-data"),
+    .id_no_record = DIAG_ID("sts-dns-no-record"),
+    .id_multiple = DIAG_ID("sts-dns-multiple-records"),
+};
 
 /* Applies §3.1 to a TXT answer. Returns the TXT stage's status, or TLSRPT_ENOMEM. */
 static int evaluate_txt(tlsrpt_sts_lookup_result *r, int dns_status, const tlsrpt_txt_answer *a)
@@ -159,48 +153,10 @@ static int evaluate_txt(tlsrpt_sts_lookup_result *r, int dns_status, const tlsrp
                    ? TLSRPT_ELIMIT
                    : TLSRPT_ENOMEM;
     r->authenticated = a->authenticated;
-    if (a->n_rrs > 0) {
-        r->txt = calloc(a->n_rrs, sizeof *r->txt);
-        r->txt_len = calloc(a->n_rrs, sizeof *r->txt_len);
-        if (!r->txt || !r->txt_len)
-            return TLSRPT_ENOMEM;
-    }
-    size_t candidates = 0, candidate = 0;
-    for (size_t i = 0; i < a->n_rrs; i++) {
-        r->txt[i] = trpt_txt_rr_join(&a->rrs[i], &r->txt_len[i]);
-        if (!r->txt[i])
-            return TLSRPT_ENOMEM;
-        r->n_txt = i + 1;
-        if (tlsrpt_sts_record_is_candidate(r->txt[i], r->txt_len[i])) {
-            candidates++;
-            candidate = i;
-            continue;
-        }
-        char prefix[320];
-        snprintf(prefix, sizeof prefix, "TXT record %zu at %s does not start with \"v=STSv1\" and is ignored: ", i + 1,
-                 r->qname);
-        if (note_quoted(r->diag, "sts-dns-txt-not-sts", prefix, r->txt[i], r->txt_len[i]) != TLSRPT_OK)
-            return TLSRPT_ENOMEM;
-    }
-    if (candidates == 0) {
-        int rc;
-        if (a->n_rrs == 0)
-            rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, "sts-dns-no-data", TLSRPT_NO_OFFSET, NULL,
-                               "%s exists but has no TXT records: the domain publishes no MTA-STS policy.", r->qname);
-        else
-            rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, "sts-dns-no-record", TLSRPT_NO_OFFSET, NULL,
-                               "None of the %zu TXT records at %s starts with \"v=STSv1\": the domain publishes no "
-                               "MTA-STS policy.",
-                               a->n_rrs, r->qname);
-        return rc == TLSRPT_OK ? TLSRPT_ENOTFOUND : TLSRPT_ENOMEM;
-    }
-    if (candidates > 1)
-        return trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, "sts-dns-multiple-records", TLSRPT_NO_OFFSET, NULL,
-                             "%zu TXT records at %s start with \"v=STSv1\"; RFC 8461 section 3.1 says senders then "
-                             "assume the domain has no MTA-STS policy.",
-                             candidates, r->qname) == TLSRPT_OK
-                   ? TLSRPT_EMULTIPLE
-                   : TLSRPT_ENOMEM;
+    size_t candidate = 0;
+    int sel = trpt_txt_select(&STS_TXT, a, r->qname, &r->txt, &r->txt_len, &r->n_txt, &candidate, r->diag);
+    if (sel != TLSRPT_OK)
+        return sel;
     int rc = tlsrpt_sts_record_parse(&r->record, r->txt[candidate], r->txt_len[candidate], r->diag);
     if (rc == TLSRPT_OK || rc == TLSRPT_ENOMEM)
         return rc;

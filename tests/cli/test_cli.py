@@ -204,9 +204,17 @@ class Usage(unittest.TestCase):
             self.check_usage(["lookup", "--timeout", timeout, "example.com"],
                              "tlsrpt lookup: invalid timeout (1 to 60000 milliseconds): '%s'" % timeout + tail)
         self.check_usage(["lookup", "--server", "127.0.0.1:9", "not a domain"],
-                         "tlsrpt lookup: not a domain name: 'not a domain'" + tail)
+                         "tlsrpt lookup: not a domain name: 'not a domain'\n"
+                         'error: "not a domain" is not a domain name: it contains whitespace. [domain-bad-character]'
+                         + tail)
         self.check_usage(["lookup", "--server", "127.0.0.1:9", "a..example"],
-                         "tlsrpt lookup: not a domain name: 'a..example'" + tail)
+                         "tlsrpt lookup: not a domain name: 'a..example'\n"
+                         'error: "a..example" is not a domain name: it has an empty label (two dots in a row, or a'
+                         ' dot at the start). [domain-empty-label]' + tail)
+        self.check_usage(["lookup", "--server", "127.0.0.1:9", "_smtp._tls.example.com"],
+                         "tlsrpt lookup: not a domain name: '_smtp._tls.example.com'\n"
+                         'error: "_smtp._tls.example.com" is not a domain name: it is the name of a DNS record; give'
+                         ' the domain after the service labels. [domain-record-name]' + tail)
 
     def test_check_usage_errors(self):
         tail = "\nTry 'tlsrpt check --help'.\n"
@@ -369,6 +377,8 @@ class Generate(unittest.TestCase):
     def test_bad_domain_is_a_usage_error(self):
         self.assertEqual(run(["generate", "--rua", "tlsrpt@example.com", "--domain", "exa mple.com"]),
                          (2, "", "tlsrpt generate: not a domain name: 'exa mple.com'\n"
+                                 'error: "exa mple.com" is not a domain name: it contains whitespace.'
+                                 " [domain-bad-character]\n"
                                  "Try 'tlsrpt generate --help'.\n"))
 
 
@@ -421,7 +431,9 @@ class Check(unittest.TestCase):
 
     def test_bad_domain_is_a_usage_error(self):
         self.assertEqual(run(["check", "--domain", "exa mple", VALID]),
-                         (2, "", "tlsrpt check: not a domain name: 'exa mple'\nTry 'tlsrpt check --help'.\n"))
+                         (2, "", "tlsrpt check: not a domain name: 'exa mple'\n"
+                                 'error: "exa mple" is not a domain name: it contains whitespace.'
+                                 " [domain-bad-character]\nTry 'tlsrpt check --help'.\n"))
 
     def test_syntax_error_caret(self):
         self.assertEqual(run(["check", "v=TLSRPTv1;rua=mailto:a@exa mple.com"]),

@@ -646,5 +646,85 @@ class StsTest(unittest.TestCase):
             sts_policy_free(built)
 
 
+class ReportApi11Test(unittest.TestCase):
+    """Issue 13's report functions as a binding uses them: a report-owned detail refuses changes (bindings lose the
+    const), canonical TLSA policies from ctypes arrays, per-domain extraction, the domain check's reason."""
+
+    def setUp(self):
+        self.set_result_type = declare("tlsrpt_failure_set_result_type", c_int, H, c_char_p)
+        self.reset = declare("tlsrpt_failure_reset", c_int, H, c_char_p)
+        self.add_tlsa = declare("tlsrpt_report_add_tlsa_policy", c_int, H, c_char_p, POINTER(ctypes.c_uint8),
+                                POINTER(ctypes.c_uint8), POINTER(ctypes.c_uint8), POINTER(c_void_p),
+                                POINTER(c_size_t), c_size_t, PH)
+        self.extract = declare("tlsrpt_report_extract", c_int, H, c_char_p, c_char_p, PH)
+        self.domain_check = declare("tlsrpt_domain_check", c_int, c_char_p, H)
+        self.rep = c_void_p()
+        self.assertEqual(report_new(byref(self.rep), b"B", b"tls@b.example", b"day", 1719792000, 1719878399), OK)
+
+    def tearDown(self):
+        report_free(self.rep)
+
+    def serialize(self):
+        out, n = c_void_p(), c_size_t()
+        self.assertEqual(report_serialize(self.rep, 0, byref(out), byref(n)), OK)
+        return take_string(out, n.value)
+
+    def test_report_owned_detail_refuses_changes(self):
+        pol = c_void_p()
+        self.assertEqual(report_add_policy(self.rep, POLICY_STS, b"dest.example", None, 0, None, 0, byref(pol)), OK)
+        f = c_void_p()
+        self.assertEqual(failure_new(byref(f), b"certificate-expired"), OK)
+        try:
+            for ip in (b"192.0.2.1", b"192.0.2.2"):
+                self.assertEqual(failure_set_sending_mta_ip(f, ip), OK)
+                self.assertEqual(policy_add_failures(pol, f, 1), OK)
+            self.assertEqual(self.reset(f, b"starttls-not-supported"), OK)  # the worker's detail, reused
+            self.assertEqual(failure_sending_mta_ip(f), None)
+        finally:
+            failure_free(f)
+        before = self.serialize()
+        owned = policy_failure(pol, 1)  # a handle: nothing stops the binding from passing it to a setter
+        self.assertEqual(failure_set_sending_mta_ip(owned, b"192.0.2.1"), EINVAL)
+        self.assertEqual(self.set_result_type(owned, b"certificate-expired"), EINVAL)
+        self.assertEqual(self.reset(owned, b"x"), EINVAL)
+        failure_free(owned)  # does nothing: the report owns it
+        self.assertEqual(self.serialize(), before)
+        self.assertEqual(policy_failure_count(pol), 2)
+
+    def test_tlsa_any_order_and_extract(self):
+        recs = [(3, 1, 1, bytes.fromhex("0c72ac70")), (2, 0, 1, bytes.fromhex("FF0001AB"))]
+        first = None
+        for order in (recs, recs[::-1], recs + recs):
+            n = len(order)
+            u = (ctypes.c_uint8 * n)(*[r[0] for r in order])
+            s = (ctypes.c_uint8 * n)(*[r[1] for r in order])
+            m = (ctypes.c_uint8 * n)(*[r[2] for r in order])
+            bufs = [ctypes.create_string_buffer(r[3], len(r[3])) for r in order]
+            data = (c_void_p * n)(*[ctypes.cast(b, c_void_p) for b in bufs])
+            lens = (c_size_t * n)(*[len(r[3]) for r in order])
+            pol = c_void_p()
+            self.assertEqual(self.add_tlsa(self.rep, b"mx.dest.example", u, s, m, data, lens, n, byref(pol)), OK)
+            first = first or pol.value
+            self.assertEqual(pol.value, first)
+        self.assertEqual([policy_string(first, i) for i in range(policy_string_count(first))],
+                         [b"2 0 1 FF0001AB", b"3 1 1 0C72AC70"])
+        other = c_void_p()
+        self.assertEqual(report_add_policy(self.rep, POLICY_STS, b"other.example", None, 0, None, 0, byref(other)), OK)
+        one = c_void_p()
+        self.assertEqual(self.extract(self.rep, "MX.Dest.Example.".encode(), b"day.mx", byref(one)), OK)
+        try:
+            self.assertEqual(report_policy_count(one), 1)
+            self.assertEqual(report_id(one), b"day.mx")
+        finally:
+            report_free(one)
+
+    def test_domain_check_reason(self):
+        with Diag() as d:
+            self.assertEqual(self.domain_check(b"_smtp._tls.example.com", d), EINVAL)
+            self.assertEqual(diag_id(d, 0), b"domain-record-name")
+            self.assertEqual(self.domain_check("b\u00fccher.example".encode(), d), OK)
+            self.assertEqual(diag_count(d), 1)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
