@@ -214,7 +214,8 @@ class Usage(unittest.TestCase):
         self.check_usage(["lookup", "--server", "127.0.0.1:9", "_smtp._tls.example.com"],
                          "tlsrpt lookup: not a domain name: '_smtp._tls.example.com'\n"
                          'error: "_smtp._tls.example.com" is not a domain name: it is the name of a DNS record; give'
-                         ' the domain after the service labels. [domain-record-name]' + tail)
+                         ' the domain after the service labels. [domain-record-name]\n'
+                         "hint: did you mean 'example.com'?" + tail)
 
     def test_check_usage_errors(self):
         tail = "\nTry 'tlsrpt check --help'.\n"

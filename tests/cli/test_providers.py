@@ -351,32 +351,39 @@ class UsageErrors(unittest.TestCase):
 
 
 class DomainMistakes(unittest.TestCase):
+    """A record name, an e-mail address or a URL given as DOMAIN: the library's reason (tlsrpt_domain_check), then
+    a hint line with the domain it most likely meant."""
     CASES = [
-        ("_smtp._tls.example.com", "DOMAIN is the domain, not the record's name:", "example.com",
-         "domain-is-record-name"),
-        ("_SMTP._TLS.example.com.", "DOMAIN is the domain, not the record's name:", "example.com",
-         "domain-is-record-name"),
-        ("postmaster@example.com", "DOMAIN is a domain, not an e-mail address:", "example.com", "domain-is-address"),
-        ("mailto:tlsrpt@mail.example.com", "DOMAIN is a domain, not an e-mail address:", "mail.example.com",
-         "domain-is-address"),
-        ("https://www.example.com/", "DOMAIN is a domain, not a URL:", "www.example.com", "domain-is-url"),
-        ("https://user@example.com:8443/x", "DOMAIN is a domain, not a URL:", "example.com", "domain-is-url"),
+        ("_smtp._tls.example.com", "it is the name of a DNS record; give the domain after the service labels",
+         "domain-record-name", "example.com"),
+        ("_SMTP._TLS.example.com.", "it is the name of a DNS record; give the domain after the service labels",
+         "domain-record-name", "example.com"),
+        ("_mta-sts.mail.example.com", "it is the name of a DNS record; give the domain after the service labels",
+         "domain-record-name", "mail.example.com"),
+        ("postmaster@example.com", "it is an e-mail address; give only the part after the '@'",
+         "domain-email-address", "example.com"),
+        ("mailto:tlsrpt@mail.example.com", "it is a URL; give only its host", "domain-url", "mail.example.com"),
+        ("https://www.example.com/", "it is a URL; give only its host", "domain-url", "www.example.com"),
+        ("https://user@example.com:8443/x", "it is a URL; give only its host", "domain-url", "example.com"),
     ]
 
     def test_every_command(self):
         for command, args in [("generate", ["--rua", "a@example.com", "--domain"]), ("check", ["--domain"]),
                               ("lookup", ["--server", "127.0.0.1:9"])]:
-            for given, problem, meant, hint_id in self.CASES:
+            for given, reason, finding_id, meant in self.CASES:
                 argv = [command] + args + [given] + (["v=TLSRPTv1; rua=mailto:a@example.com"]
                                                      if command == "check" else [])
-                self.assertEqual(run(argv), (2, "", "tlsrpt %s: %s '%s'\nhint: did you mean '%s'? [%s]\n"
+                self.assertEqual(run(argv), (2, "", "tlsrpt %s: not a domain name: '%s'\n"
+                                                    'error: "%s" is not a domain name: %s. [%s]\n'
+                                                    "hint: did you mean '%s'?\n"
                                                     "Try 'tlsrpt %s --help'.\n"
-                                             % (command, problem, given, meant, hint_id, command)), argv)
+                                             % (command, given, given, reason, finding_id, meant, command)), argv)
 
     def test_a_plain_bad_domain_has_no_hint(self):
-        self.assertEqual(run(["generate", "--rua", "a@example.com", "--domain", "exa mple.com"]),
-                         (2, "", "tlsrpt generate: not a domain name: 'exa mple.com'\n"
-                                 "Try 'tlsrpt generate --help'.\n"))
+        rc, out, err = run(["generate", "--rua", "a@example.com", "--domain", "exa mple.com"])
+        self.assertEqual((rc, out), (2, ""))
+        self.assertTrue(err.startswith("tlsrpt generate: not a domain name: 'exa mple.com'\nerror: "), err)
+        self.assertNotIn("hint:", err)
 
 
 class CheckHints(unittest.TestCase):
