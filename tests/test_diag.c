@@ -21,6 +21,26 @@ START_TEST(status_strings_cover_every_code)
 }
 END_TEST
 
+/* tlsrpt_status_name (since 1.1): each code's macro name, written by the preprocessor here; NULL for others. */
+START_TEST(status_names_are_the_macro_names)
+{
+#define STATUS(c) {c, #c}
+    static const struct {
+        int code;
+        const char *name;
+    } codes[] = {STATUS(TLSRPT_OK),       STATUS(TLSRPT_ENOMEM),    STATUS(TLSRPT_EINVAL),    STATUS(TLSRPT_ESYNTAX),
+                 STATUS(TLSRPT_ESEMANTIC), STATUS(TLSRPT_ELIMIT),    STATUS(TLSRPT_ENOTFOUND), STATUS(TLSRPT_EMULTIPLE),
+                 STATUS(TLSRPT_ETEMPFAIL), STATUS(TLSRPT_EUNSUPPORTED)};
+#undef STATUS
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        ck_assert_str_eq(tlsrpt_status_name(codes[i].code), codes[i].name);
+    ck_assert_ptr_null(tlsrpt_status_name(-10));
+    ck_assert_ptr_null(tlsrpt_status_name(1));
+    ck_assert_ptr_null(tlsrpt_status_name(INT32_MIN));
+    ck_assert_ptr_null(tlsrpt_status_name(INT32_MAX));
+}
+END_TEST
+
 START_TEST(codes_are_never_renumbered)
 {
     ck_assert_int_eq(TLSRPT_OK, 0);
@@ -347,6 +367,7 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, status_strings_cover_every_code);
     tcase_add_test(tc, codes_are_never_renumbered);
+    tcase_add_test(tc, status_names_are_the_macro_names);
     tcase_add_test(tc, version_matches_headers);
     tcase_add_test(tc, diag_lifecycle_and_getters);
     tcase_add_test(tc, diag_long_message_is_kept_whole);

@@ -58,6 +58,13 @@ extern "C" {
 TLSRPT_API const char *tlsrpt_status_string(int code);
 
 /**
+ * tlsrpt_status_name - the name of a status code's macro: "TLSRPT_OK", "TLSRPT_ESYNTAX", ... (static, never free
+ * it), for bindings and logs that want a stable token rather than a sentence. NULL for a code this library does
+ * not define (a later 1.x may add codes: map NULL to a generic error). Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_status_name(int code);
+
+/**
  * tlsrpt_free - release memory the library allocated for the caller (every "char **out" result).
  * NULL is a no-op. Since: 1.0
  */

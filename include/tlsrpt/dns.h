@@ -78,7 +78,7 @@ TLSRPT_API int tlsrpt_resolver_set_timeout(tlsrpt_resolver *res, uint32_t millis
  * error, bad reply, SERVFAIL, REFUSED). 0..TLSRPT_MAX_RESOLVER_RETRIES.
  * Returns TLSRPT_OK or TLSRPT_EINVAL. Since: 1.0
  */
-TLSRPT_API int tlsrpt_resolver_set_retries(tlsrpt_resolver *res, unsigned retries);
+TLSRPT_API int tlsrpt_resolver_set_retries(tlsrpt_resolver *res, unsigned int retries);
 
 /**
  * tlsrpt_txt_lookup_fn - the caller's own TXT lookup (see tlsrpt_resolver_set_lookup).

@@ -78,7 +78,7 @@ typedef struct tlsrpt_failure tlsrpt_failure;
  * Cost: time linear in the input, and at most 4 x the JSON size (decompressed, for gzip) + 1 MiB of heap at once,
  * whatever the input chooses (doc/limits.md).
  */
-TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
                                    tlsrpt_diag *diag);
 
 /* Count limits of tlsrpt_report_parse() (doc/limits.md), far above what real reports hold (the largest senders
@@ -127,7 +127,7 @@ TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t
  * TLSRPT_EUNSUPPORTED (the report part has an unknown Content-Transfer-Encoding); TLSRPT_ELIMIT (a limit above,
  * or the report's); TLSRPT_ENOMEM. Since: 1.0
  */
-TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
                                            tlsrpt_diag *diag);
 
 /** tlsrpt_report_organization_name - "organization-name" (borrowed); NULL when absent or r is NULL. Since: 1.0 */
@@ -504,7 +504,7 @@ TLSRPT_API int tlsrpt_utc_day(int64_t t, int64_t *start, int64_t *end);
  * Returns TLSRPT_OK, TLSRPT_EINVAL (r or out NULL, unknown flag, a parsed date-time whose UTC form falls outside the
  * years 0000..9999) or TLSRPT_ENOMEM. Since: 1.0
  */
-TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, char **out, size_t *out_len);
+TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned int flags, char **out, size_t *out_len);
 
 /**
  * tlsrpt_report_serialize_gzip - the compact JSON of tlsrpt_report_serialize(), compressed as one gzip member

@@ -128,6 +128,12 @@ static const trpt_txt_kind STS_TXT = {
 /* Applies §3.1 to a TXT answer. Returns the TXT stage's status, or TLSRPT_ENOMEM. */
 static int evaluate_txt(tlsrpt_sts_lookup_result *r, int dns_status, const tlsrpt_txt_answer *a)
 {
+    /* The CNAME rule of tlsrpt_lookup: a loop or a chain past TRPT_DNS_MAX_CNAME_CHAIN is no usable record. */
+    int chain = a && dns_status != TLSRPT_ETEMPFAIL ? trpt_dns_chain_check(a, r->qname, r->diag) : TLSRPT_OK;
+    if (chain != TLSRPT_OK) {
+        r->authenticated = a->authenticated;
+        return chain;
+    }
     if (dns_status == TLSRPT_ENOTFOUND) {
         r->authenticated = a ? a->authenticated : 0;
         return trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, "sts-dns-nxdomain", TLSRPT_NO_OFFSET, NULL,
@@ -423,7 +429,7 @@ TLSRPT_API int tlsrpt_sts_lookup(tlsrpt_resolver *res, const char *domain, unsig
     trpt_txt_answer_init(&answer);
     tlsrpt_https_response resp;
     memset(&resp, 0, sizeof resp);
-    int dns = trpt_resolver_query_txt(res, r->qname, &answer, r->diag);
+    int dns = trpt_resolver_query(res, r->qname, &answer, r->diag);
     rc = dns == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : stage_txt(r, dns, &answer);
     if (rc == TLSRPT_OK && !(flags & TLSRPT_STS_LOOKUP_TXT_ONLY) &&
         (r->txt_status == TLSRPT_OK || (flags & TLSRPT_STS_LOOKUP_FETCH_ALWAYS))) {

@@ -215,6 +215,27 @@ policy sts for example.com: 3 successful, 4 failed sessions
 """, ""))
 
 
+class EventCollector(unittest.TestCase):
+    """Three delivery processes send outcome events over a unix datagram socket; the collector builds the day."""
+
+    def test_the_collected_day(self):
+        rc, out, err = run("event-collector")
+        self.assertEqual((rc, err), (0, ""))
+        first, text = out.split("\n", 1)
+        self.assertEqual(first, "12 events applied, 3 for the next day")
+        report = json.loads(text)
+        self.assertEqual(report["date-range"], {"start-datetime": "2024-07-01T00:00:00Z",
+                                                "end-datetime": "2024-07-01T23:59:59Z"})
+        self.assertEqual(len(report["policies"]), 1)
+        policy = report["policies"][0]
+        self.assertEqual(policy["policy"], json.loads(WRITTEN_REPORT)["policies"][0]["policy"])
+        self.assertEqual(policy["summary"], {"total-successful-session-count": 9, "total-failure-session-count": 3})
+        self.assertEqual(policy["failure-details"], [{"result-type": "certificate-expired",
+                                                      "sending-mta-ip": "192.0.2.25",
+                                                      "receiving-mx-hostname": "mx.example.com",
+                                                      "failed-session-count": 3}])
+
+
 if __name__ == "__main__":
     BIN, README, SRC, DATA = sys.argv[1:5]
     del sys.argv[1:5]

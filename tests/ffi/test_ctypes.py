@@ -161,6 +161,18 @@ sts_policy_lint = declare("tlsrpt_sts_policy_lint", c_int, H, c_uint, POINTER(c_
 sts_policy_matches = declare("tlsrpt_sts_policy_matches", c_int, H, c_char_p)
 sts_policy_free = declare("tlsrpt_sts_policy_free", None, H)
 report_add_sts_policy = declare("tlsrpt_report_add_sts_policy", c_int, H, c_char_p, H, PH)
+# common.h, tls.h, event.h (since 1.1)
+status_name = declare("tlsrpt_status_name", c_char_p, c_int)
+PCSTR = POINTER(c_char_p)  # "const char **": a static string
+result_type_from_openssl = declare("tlsrpt_result_type_from_openssl", c_int, ctypes.c_long, PCSTR, PCSTR)
+result_type_from_gnutls = declare("tlsrpt_result_type_from_gnutls", c_int, c_uint, PCSTR, PCSTR)
+result_type_from_tls_alert = declare("tlsrpt_result_type_from_tls_alert", c_int, c_int, c_int, PCSTR, PCSTR)
+result_type_from_starttls = declare("tlsrpt_result_type_from_starttls", c_int, c_int, PCSTR, PCSTR)
+EVENT_MAX_SIZE, TLS_ALERT_SENT = 65507, 1
+event_encode = declare("tlsrpt_event_encode", c_int, c_void_p, c_size_t, POINTER(c_size_t), ctypes.c_int64, c_int,
+                       c_char_p, POINTER(c_char_p), c_size_t, POINTER(c_char_p), c_size_t, H, ctypes.c_uint64)
+event_peek = declare("tlsrpt_event_peek", c_int, c_char_p, c_size_t, POINTER(c_size_t), POINTER(ctypes.c_int64), H)
+report_apply_event = declare("tlsrpt_report_apply_event", c_int, H, c_char_p, c_size_t, H)
 
 
 def take_string(ptr, length):
@@ -724,6 +736,49 @@ class ReportApi11Test(unittest.TestCase):
             self.assertEqual(diag_id(d, 0), b"domain-record-name")
             self.assertEqual(self.domain_check("b\u00fccher.example".encode(), d), OK)
             self.assertEqual(diag_count(d), 1)
+
+
+class IntegrationTest(unittest.TestCase):
+    """1.1: status names, TLS verdicts to result types, outcome events."""
+
+    def test_status_names(self):
+        self.assertEqual([status_name(c) for c in (OK, ESYNTAX, EUNSUPPORTED)],
+                         [b"TLSRPT_OK", b"TLSRPT_ESYNTAX", b"TLSRPT_EUNSUPPORTED"])
+        self.assertIsNone(status_name(-10))
+
+    def test_tls_mapping(self):
+        t, r = c_char_p(), c_char_p()
+        self.assertEqual(result_type_from_openssl(62, byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-host-mismatch", b"X509_V_ERR_HOSTNAME_MISMATCH"))
+        self.assertEqual(result_type_from_gnutls((1 << 1) | (1 << 6), byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-not-trusted", b"GNUTLS_CERT_SIGNER_NOT_FOUND"))
+        self.assertEqual(result_type_from_tls_alert(48, TLS_ALERT_SENT, byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-not-trusted", b"tls-alert-sent-unknown-ca"))
+        self.assertEqual(result_type_from_starttls(454, byref(t), None), OK)
+        self.assertEqual(t.value, b"starttls-not-supported")
+        self.assertEqual(result_type_from_openssl(0, byref(t), byref(r)), EINVAL)
+        self.assertIsNone(t.value)
+
+    def test_event_round_trip(self):
+        buf = ctypes.create_string_buffer(EVENT_MAX_SIZE)
+        n = c_size_t()
+        lines = (c_char_p * 2)(b"version: STSv1", b"mode: testing")
+        self.assertEqual(event_encode(buf, EVENT_MAX_SIZE, byref(n), 1719835200, POLICY_STS, b"example.com", lines, 2,
+                                      None, 0, None, 5), OK)
+        data = buf.raw[:n.value]
+        size, when = c_size_t(), ctypes.c_int64()
+        self.assertEqual(event_peek(data + b"more", n.value + 4, byref(size), byref(when), None), OK)
+        self.assertEqual((size.value, when.value), (n.value, 1719835200))
+        rep = c_void_p()
+        self.assertEqual(report_new(byref(rep), b"MTA", None, b"r-1", 1719792000, 1719878399), OK)
+        try:
+            self.assertEqual(report_apply_event(rep, data, len(data), None), OK)
+            self.assertEqual(policy_successful_sessions(report_policy(rep, 0)), 5)
+            with Diag() as d:
+                self.assertEqual(report_apply_event(rep, b"{}", 2, d), ESYNTAX)
+                self.assertEqual(diags(d), [("event-foreign", SEVERITY_ERROR, 0, "")])
+        finally:
+            report_free(rep)
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ START_TEST(txt_stage)
         {"other.sts.test", TLSRPT_ENOTFOUND, 1, "sts-dns-no-record"},
         {"nodata.sts.test", TLSRPT_ENOTFOUND, 0, "sts-dns-no-data"},
         {"absent.sts.test", TLSRPT_ENOTFOUND, 0, "sts-dns-nxdomain"},
+        {"loop.sts.test", TLSRPT_ENOTFOUND, 0, "dns-cname-loop"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tlsrpt_sts_lookup_result *r = lookup(cases[i].domain, cases[i].status);
