@@ -44,6 +44,12 @@ int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *
 int usage_error(const char *command, const char *problem, const char *detail);
 /* The usage error for getopt_long's return value '?' or ':' (opterr 0, an optstring starting with ':'). */
 int option_error(const char *command, int ch, char **argv);
+/* A DOMAIN argument that is a record name (_smtp._tls.example.com), an e-mail address or a URL: prints the usage
+ * error (NOT_A_DOMAIN, the library's reason, and a "hint:" line naming the domain it most likely meant) and returns
+ * EXIT_USAGE; EXIT_OK otherwise. */
+int check_domain_argument(const char *command, const char *domain);
+/* The usage error for a DOMAIN the library refused (NOT_A_DOMAIN). */
+int domain_usage_error(const char *command, const char *domain);
 /* --server ADDR[:PORT]: the address and the port (0 when not given: the DNS port). An IPv6 address with a port is
  * written in brackets; a bare IPv6 address (two ':' or more) is taken whole. Returns 0, or -1. */
 int parse_server_option(const char *arg, char *addr, size_t addr_size, uint16_t *port);

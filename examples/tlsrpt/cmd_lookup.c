@@ -145,7 +145,7 @@ static int print_looked_up_text(const struct looked_up *q)
     fputs(tlsrpt_lookup_result_authenticated(l) ? "dnssec: authenticated (the resolver set the AD bit)\n"
                                                 : "dnssec: not authenticated\n",
           f);
-    print_findings(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
+    print_findings_with_hints(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
     if (q->record != NULL) {
         int rc = print_record_summary(f, q->record);
         if (rc != TLSRPT_OK)
@@ -153,8 +153,8 @@ static int print_looked_up_text(const struct looked_up *q)
         for (size_t i = 0; i < q->n_checks; i++)
             if (q->checks[i].verdict != NULL)
                 print_authorization_line(f, tlsrpt_record_rua(q->record, i), &q->checks[i]);
-        print_findings(f, colour, q->lint, q->canonical, q->canonical_len);
-        print_findings(f, colour, q->authorization, NULL, 0);
+        print_findings_with_hints(f, colour, q->lint, q->canonical, q->canonical_len);
+        print_findings_with_hints(f, colour, q->authorization, NULL, 0);
     }
     print_summary_line(f, lookup_status_name(tlsrpt_lookup_result_status(l)),
                        q->authorization_tempfail ? " (authorization incomplete: temporary DNS failure)" : NULL,
@@ -315,6 +315,8 @@ int cmd_lookup(int argc, char **argv)
         return usage_error("lookup", "missing DOMAIN", NULL);
     if (argc - optind > 1)
         return usage_error("lookup", "unexpected argument", argv[optind + 1]);
+    if (check_domain_argument("lookup", argv[optind]) != EXIT_OK)
+        return EXIT_USAGE;
 
     struct looked_up q = {.domain = argv[optind]};
     tlsrpt_resolver *res = NULL;
@@ -342,7 +344,7 @@ int cmd_lookup(int argc, char **argv)
     }
     rc = tlsrpt_lookup(res, q.domain, &l);
     if (l == NULL) {
-        status = rc == TLSRPT_EINVAL ? usage_error("lookup", "not a domain name:", q.domain)
+        status = rc == TLSRPT_EINVAL ? domain_usage_error("lookup", q.domain)
                                      : fail_library("lookup", "looking up the record", rc);
         goto done;
     }

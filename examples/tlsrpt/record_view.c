@@ -85,6 +85,18 @@ void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const str
     json_end_array(w);
 }
 
+void json_record_members(struct json_writer *w, const char *record_json, size_t len)
+{
+    static const char no_record[] = "{\"strings\":[],\"rua\":[],\"extensions\":[]}";
+    if (record_json == NULL) {
+        json_key(w, "value");
+        json_null(w);
+        json_raw_members(w, no_record, sizeof no_record - 1);
+    } else {
+        json_raw_members(w, record_json, len);
+    }
+}
+
 char *absolute_authorization_name(char *name)
 {
     size_t len = strlen(name);

@@ -27,6 +27,10 @@ int print_record_summary(FILE *f, const tlsrpt_record *r);
  * destination), each destination also gets "external", "authorization_name" and "authorization". */
 void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const struct destination_check *checks);
 
+/* The members of a record object the library wrote (tlsrpt_record_to_json, compact): "value", "strings", "rua" (with
+ * "external" and "authorization_name") and "extensions"; for NULL (no record) "value" null and empty arrays. */
+void json_record_members(struct json_writer *w, const char *record_json, size_t len);
+
 /* The absolute name "NAME." of an authorization record, from the name tlsrpt_authorization_name() allocated, which
  * this frees. Returns a string to free(), or NULL when out of memory. */
 char *absolute_authorization_name(char *name);

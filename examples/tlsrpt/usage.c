@@ -32,6 +32,55 @@ int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *
     return 0;
 }
 
+/* ---- DOMAIN arguments ----------------------------------------------------------------------------------------
+ * What people give where a domain is asked for (doc/diagnostics.md, "Fix-it hints"): the record's name, an e-mail
+ * address, a URL. tlsrpt_domain_check() says which (domain-record-name, domain-email-address, domain-url); the
+ * program adds a "hint:" line with the domain the argument most likely meant. */
+
+static int starts_with_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (*s == '\0' || (*s | 0x20) != (*prefix | 0x20))
+            return 0;
+    return 1;
+}
+
+/* The domain the argument most likely meant, written to out (at most size - 1 bytes), and the kind of mistake; NULL
+ * when the argument is none of the recognized mistakes. */
+static const char *domain_mistake(const char *arg, char *out, size_t size)
+{
+    const char *id = NULL, *start = arg, *end;
+    const char *scheme = strstr(arg, "://");
+    if (starts_with_nocase(arg, "_smtp._tls.") || starts_with_nocase(arg, "_mta-sts.")) {
+        id = "domain-record-name";
+        start = strchr(arg + 1, '.') + 1;
+        if (start[0] == '_')
+            start = strchr(start, '.') + 1; /* "_smtp._tls." has two labels */
+        end = start + strlen(start);
+    } else if (scheme != NULL && strchr(arg, '.') != NULL && scheme < strchr(arg, '.')) {
+        id = "domain-url";
+        start = scheme + 3;
+        const char *at = strchr(start, '@'), *slash = strchr(start, '/');
+        if (at != NULL && (slash == NULL || at < slash))
+            start = at + 1;
+        end = start + strcspn(start, ":/?#");
+    } else if (strchr(arg, '@') != NULL) {
+        id = "domain-email-address";
+        start = strrchr(arg, '@') + 1;
+        end = start + strcspn(start, ">?");
+    } else {
+        return NULL;
+    }
+    if (end > start && end[-1] == '.')
+        end--;
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= size)
+        return NULL;
+    memcpy(out, start, n);
+    out[n] = '\0';
+    return id;
+}
+
 /* Every command that refuses a domain says NOT_A_DOMAIN: the library's one rule then says why, as a finding line
  * ("error: ... [domain-...]"), between the problem and the pointer to --help. */
 static void put_domain_reason(const char *domain)
@@ -43,6 +92,12 @@ static void put_domain_reason(const char *domain)
                 fprintf(stderr, "error: %s [%s]\n", tlsrpt_diag_message(d, i), tlsrpt_diag_id(d, i));
     }
     tlsrpt_diag_free(d);
+    char meant[256];
+    if (domain_mistake(domain, meant, sizeof meant) != NULL) {
+        fputs("hint: did you mean '", stderr);
+        put_escaped_string(stderr, meant);
+        fputs("'?\n", stderr);
+    }
 }
 
 /* One line naming the problem (and for a domain, why), one pointing at --help. */
@@ -121,4 +176,17 @@ int parse_server_option(const char *arg, char *addr, size_t addr_size, uint16_t 
         *port = (uint16_t)v;
     }
     return 0;
+}
+
+int check_domain_argument(const char *command, const char *domain)
+{
+    char meant[256];
+    if (domain_mistake(domain, meant, sizeof meant) == NULL)
+        return EXIT_OK;
+    return usage_error(command, NOT_A_DOMAIN, domain);
+}
+
+int domain_usage_error(const char *command, const char *domain)
+{
+    return usage_error(command, NOT_A_DOMAIN, domain);
 }

@@ -126,6 +126,34 @@ TLSRPT_API size_t tlsrpt_diag_offset(const tlsrpt_diag *d, size_t i);
  */
 TLSRPT_API const char *tlsrpt_diag_path(const tlsrpt_diag *d, size_t i);
 
+/**
+ * tlsrpt_diag_hint - a one-line suggested fix for entry i (borrowed), or NULL when the library has none.
+ * A hint names what to type instead ("Did you mean \"mailto:a@example.com\"?", "Remove the quotes around the
+ * record."); doc/diagnostics.md lists the mistakes that get one. Like messages, hints are English text that may be
+ * reworded in any release. NULL also when d is NULL or i is out of range. Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_diag_hint(const tlsrpt_diag *d, size_t i);
+
+/* ---- JSON output ------------------------------------------------------------------------------------------------
+ * tlsrpt_diag_to_json(), tlsrpt_record_to_json() and tlsrpt_lookup_result_to_json() write the documents of one
+ * schema, doc/json-output.md, whose version is TLSRPT_JSON_SCHEMA_VERSION: within a version, members are only ever
+ * added, never removed, renamed or given another type. Output is compact (no white space) unless flags has
+ * TLSRPT_JSON_PRETTY. Since: 1.1 */
+#define TLSRPT_JSON_SCHEMA_VERSION 1
+/* The same flag as for tlsrpt_report_serialize() (report.h defines it identically). Since: 1.0 */
+#define TLSRPT_JSON_PRETTY 0x1u
+
+/**
+ * tlsrpt_diag_to_json - the findings of d as a JSON array (doc/json-output.md, "Finding"): one object per entry,
+ * in order, with "severity", "id", "message", "offset" (null for TLSRPT_NO_OFFSET), "path" and "hint" (null when
+ * there is none).
+ * @flags: 0 or TLSRPT_JSON_PRETTY.
+ * @out: receives a new NUL-terminated string (free with tlsrpt_free); NULL on failure. @out_len its length, may be
+ * NULL. A NULL or empty d gives "[]".
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, unknown flag) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_diag_to_json(const tlsrpt_diag *d, unsigned int flags, char **out, size_t *out_len);
+
 /* ---- Domain names ------------------------------------------------------------------------------------------------
  * One rule for every function that takes a domain name (a policy domain, a submitter, an mx host, the domain of
  * an e-mail address): U-labels (UTF-8) or A-labels, any case, at most one trailing dot; IDNA2008 non-transitional

@@ -313,6 +313,20 @@ TLSRPT_API const char *tlsrpt_lookup_result_server(const tlsrpt_lookup_result *l
 /** tlsrpt_lookup_result_server_port - the port of tlsrpt_lookup_result_server(), 0 when not known. Since: 1.1 */
 TLSRPT_API uint16_t tlsrpt_lookup_result_server_port(const tlsrpt_lookup_result *l);
 
+/**
+ * tlsrpt_lookup_result_to_json - the lookup result as a JSON object (doc/json-output.md, "Lookup result"):
+ * "qname", "status" ("valid", "not-found", "multiple", "syntax-error", "unusable", "over-limit",
+ * "temporary-failure"), "authenticated", "txt" (every TXT text, strings joined), "answer" (the CNAME chain, then
+ * each TXT RR with its TTL and character-strings), "server" (the name server that answered, or null), "record" (the
+ * record object of tlsrpt_record_to_json without a policy domain, or null) and "findings" (as
+ * tlsrpt_diag_to_json).
+ * @flags: 0 or TLSRPT_JSON_PRETTY. @out: a new string (free with tlsrpt_free), NULL on failure; @out_len may be
+ * NULL. TXT bytes that are not UTF-8 are written as U+FFFD.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL l or out, unknown flag) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsigned int flags, char **out,
+                                            size_t *out_len);
+
 /** tlsrpt_lookup_result_free - free a result and everything it owns. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_lookup_result_free(tlsrpt_lookup_result *l);
 

@@ -61,14 +61,18 @@ VALID_HEAD = (
     "rua: https://unauthorized.collector.test/v1/tlsrpt (https, host unauthorized.collector.test)\n"
     "authorization: mailto:tlsrpt@valid.lookup.test: not required (same organization)\n")
 VALID_LINT = (
-    "info: The record lists 3 destinations; reporters may deliver to only one of them (RFC 8460 \u00a73) and often"
-    " try only the first 2. [lint-rua-many]\n"
+    "info: The record lists 3 destinations; RFC 8460 \u00a73 lets a reporter deliver to only one of them, so the"
+    " others may receive no report. [lint-rua-many]\n"
     "info: Destination 2 (mailto:reports@authorized.collector.test) is outside the organizational domain of"
     " valid.lookup.test; receivers that verify external destinations expect the TXT record " + AUTHORIZED +
     ' "v=TLSRPTv1". [lint-rua-external]\n'
+    "hint: Ask the owner of authorized.collector.test to publish TXT " + AUTHORIZED + '. "v=TLSRPTv1" in its zone,'
+    " or use a destination in valid.lookup.test.\n"
     "info: Destination 3 (https://unauthorized.collector.test/v1/tlsrpt) is outside the organizational domain of"
     " valid.lookup.test; receivers that verify external destinations expect the TXT record " + UNAUTHORIZED +
-    ' "v=TLSRPTv1". [lint-rua-external]\n')
+    ' "v=TLSRPTv1". [lint-rua-external]\n'
+    "hint: Ask the owner of unauthorized.collector.test to publish TXT " + UNAUTHORIZED + '. "v=TLSRPTv1" in its'
+    " zone, or use a destination in valid.lookup.test.\n")
 
 
 class Lookup(unittest.TestCase):
@@ -135,6 +139,8 @@ class Lookup(unittest.TestCase):
             "dnssec: not authenticated\n"
             "error: _smtp._tls.absent.lookup.test. does not exist (NXDOMAIN): the domain publishes no TLSRPT policy."
             " [dns-nxdomain]\n"
+            'hint: Publish a TXT record such as "v=TLSRPTv1; rua=mailto:tlsrpt@example.com" at _smtp._tls. followed'
+            " by the domain.\n"
             "not-found: 1 error, 0 warnings, 0 infos\n" % PORT, ""))
         rc, out, err = lookup("--json", "other.lookup.test")
         self.assertEqual((rc, err), (1, ""))
@@ -154,6 +160,8 @@ class Lookup(unittest.TestCase):
             "dnssec: not authenticated\n"
             'error: 2 TXT records at _smtp._tls.two.lookup.test. start with "v=TLSRPTv1;"; RFC 8460 section 3 says'
             " the domain then has no TLSRPT policy. [dns-multiple-records]\n"
+            "hint: Keep one TLSRPT record: delete the others and list every destination in its rua=, separated by"
+            " ','.\n"
             "multiple: 1 error, 0 warnings, 0 infos\n" % PORT, ""))
 
     def test_malformed_record_has_a_caret(self):
@@ -167,6 +175,7 @@ class Lookup(unittest.TestCase):
             "error: Empty field at offset 52 (two ';' in a row). [record-field-empty]\n"
             "  v=TLSRPTv1; rua=mailto:tlsrpt@malformed.lookup.test;;\n"
             "  " + " " * 52 + "^\n"
+            "hint: Remove the extra ';'.\n"
             "syntax-error: 1 error, 0 warnings, 0 infos\n", ""))
         rc, out, err = lookup("--json", "malformed.lookup.test")
         doc = json.loads(out)
@@ -205,7 +214,9 @@ class Lookup(unittest.TestCase):
             "info: Destination 1 (mailto:reports@collector.unserved.example) is outside the organizational domain of"
             " authfail.lookup.test; receivers that verify external destinations expect the TXT record " + name +
             ' "v=TLSRPTv1". [lint-rua-external]\n'
-            "error: The name server 127.0.0.1 port %d refused the query for %s.. [dns-refused]\n" % (PORT, name) +
+            "hint: Ask the owner of collector.unserved.example to publish TXT " + name + '. "v=TLSRPTv1" in its'
+            " zone, or use a destination in authfail.lookup.test.\n"
+            "error: The name server 127.0.0.1 port %d refused the query for %s. [dns-refused]\n" % (PORT, name) +
             "valid (authorization incomplete: temporary DNS failure): 1 error, 0 warnings, 1 info\n", ""))
         rc, out, err = lookup("--json", "authfail.lookup.test")
         doc = json.loads(out)

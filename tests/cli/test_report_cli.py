@@ -458,7 +458,8 @@ class Json(TempDir):
         self.assertEqual(a["findings"], [{"severity": "error", "id": "json-number-negative",
                                           "message": "The number -1 is negative; a non-negative integer is required.",
                                           "offset": NEGATIVE_OFFSET,
-                                          "path": "/policies/0/summary/total-successful-session-count"}])
+                                          "path": "/policies/0/summary/total-successful-session-count",
+                                          "hint": None}])
         self.assertEqual(b, {"file": missing, "status": "unreadable", "valid": False,
                              "error": "No such file or directory", "report": None, "stats": None, "findings": [],
                              "errors": 0, "warnings": 0, "infos": 0})

@@ -96,8 +96,8 @@ class CheckRecord(unittest.TestCase):
         self.assertEqual(run("check-record", "v=TLSRPTv1 ;rua=mailto:a@example.com!10m,http://example.net/r"), (
             1,
             "[record-space-before-semicolon] offset 10: Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the "
-            "RFC 8460 grammar, but many reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this "
-            "one.\n"
+            "RFC 8460 grammar, but its section 3 discards records that do not begin \"v=TLSRPTv1;\", so reporters that "
+            "apply that rule will ignore this one (erratum 6285).\n"
             "[uri-unencoded-delimiter] offset 36: '!' must be percent-encoded as %21 in a TLSRPT destination: "
             "\"mailto:a@example.com!10m\".\n"
             "The input does not follow its grammar.\n", ""))
@@ -120,7 +120,7 @@ broken.example: The input is well-formed but not valid.
   [rua-none-usable] No destination uses mailto: or https:, so no reporter can deliver reports.
 servfail.example: Temporary DNS failure; try again later.
   query _smtp._tls.servfail.example., 0 TXT record(s)
-  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example..
+  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example.
 absent.example: No TLSRPT record was found.
   query _smtp._tls.absent.example., 0 TXT record(s)
   [dns-nxdomain] _smtp._tls.absent.example. does not exist (NXDOMAIN): the domain publishes no TLSRPT policy.
