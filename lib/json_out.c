@@ -340,3 +340,142 @@ TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsig
     trpt_jw_end_object(&w);
     return finish(&w, &b, out, out_len);
 }
+
+/* ---- MTA-STS lookup results (since 1.1) ------------------------------------------------------------------------ */
+
+static void write_extension(trpt_json_writer *w, const char *name, const char *value)
+{
+    trpt_jw_begin_object(w);
+    put_member_text(w, "name", name);
+    put_member_text(w, "value", value);
+    trpt_jw_end_object(w);
+}
+
+static const char *sts_mode_name(int mode)
+{
+    switch (mode) {
+    case TLSRPT_STS_MODE_TESTING: return "testing";
+    case TLSRPT_STS_MODE_ENFORCE: return "enforce";
+    default: return "none";
+    }
+}
+
+static const char *fetch_name(int fetch)
+{
+    static const char *const NAMES[] = {"none", "ok", "connect", "timeout", "tls", "certificate", "protocol",
+                                        "too-large", "unsupported"};
+    return fetch >= 0 && fetch < (int)(sizeof NAMES / sizeof NAMES[0]) ? NAMES[fetch] : "protocol";
+}
+
+/* The verdict: the TXT stage's when it failed, "fetch-failed" when no response arrived, else the policy's. */
+static const char *sts_verdict_name(const tlsrpt_sts_lookup_result *r)
+{
+    int txt = tlsrpt_sts_lookup_result_txt_status(r), fetch = tlsrpt_sts_lookup_result_fetch(r);
+    if (txt != TLSRPT_OK)
+        return lookup_status_name(txt);
+    if (fetch != TLSRPT_STS_FETCH_OK && fetch != TLSRPT_STS_FETCH_NONE)
+        return "fetch-failed";
+    return lookup_status_name(tlsrpt_sts_lookup_result_status(r));
+}
+
+static void write_sts_policy(trpt_json_writer *w, const tlsrpt_sts_policy *p)
+{
+    trpt_jw_begin_object(w);
+    trpt_jw_member_string(w, "mode", sts_mode_name(tlsrpt_sts_policy_mode(p)));
+    trpt_jw_member_uint64(w, "max_age", tlsrpt_sts_policy_max_age(p));
+    trpt_jw_name(w, "mx", 2);
+    trpt_jw_begin_array(w);
+    for (size_t i = 0; i < tlsrpt_sts_policy_mx_count(p); i++)
+        put_text(w, tlsrpt_sts_policy_mx(p, i), strlen(tlsrpt_sts_policy_mx(p, i)));
+    trpt_jw_end_array(w);
+    trpt_jw_name(w, "extensions", 10);
+    trpt_jw_begin_array(w);
+    for (size_t i = 0; i < tlsrpt_sts_policy_extension_count(p); i++)
+        write_extension(w, tlsrpt_sts_policy_extension_name(p, i), tlsrpt_sts_policy_extension_value(p, i));
+    trpt_jw_end_array(w);
+    trpt_jw_name(w, "policy_strings", 14);
+    trpt_jw_begin_array(w);
+    for (size_t i = 0; i < tlsrpt_sts_policy_string_count(p); i++)
+        put_text(w, tlsrpt_sts_policy_string(p, i), strlen(tlsrpt_sts_policy_string(p, i)));
+    trpt_jw_end_array(w);
+    trpt_jw_end_object(w);
+}
+
+TLSRPT_API int tlsrpt_sts_lookup_result_to_json(const tlsrpt_sts_lookup_result *r, unsigned int flags, char **out,
+                                                size_t *out_len)
+{
+    int rc = check_call(out, out_len, flags);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (!r)
+        return TLSRPT_EINVAL;
+    trpt_buf b;
+    trpt_json_writer w;
+    trpt_buf_init(&b);
+    trpt_jw_init(&w, &b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    trpt_jw_begin_object(&w);
+    put_member_text(&w, "domain", tlsrpt_sts_lookup_result_domain(r));
+    trpt_jw_member_string(&w, "status", sts_verdict_name(r));
+    trpt_jw_name(&w, "valid", 5);
+    trpt_jw_bool(&w, tlsrpt_sts_lookup_result_status(r) == TLSRPT_OK);
+    put_member_text(&w, "result_type", tlsrpt_sts_lookup_result_result_type(r));
+
+    trpt_jw_name(&w, "txt", 3);
+    trpt_jw_begin_object(&w);
+    put_member_text(&w, "qname", tlsrpt_sts_lookup_result_txt_qname(r));
+    trpt_jw_member_string(&w, "status", lookup_status_name(tlsrpt_sts_lookup_result_txt_status(r)));
+    trpt_jw_name(&w, "authenticated", 13);
+    trpt_jw_bool(&w, tlsrpt_sts_lookup_result_authenticated(r));
+    trpt_jw_name(&w, "records", 7);
+    trpt_jw_begin_array(&w);
+    for (size_t i = 0; i < tlsrpt_sts_lookup_result_txt_count(r); i++)
+        put_text(&w, tlsrpt_sts_lookup_result_txt(r, i), tlsrpt_sts_lookup_result_txt_length(r, i));
+    trpt_jw_end_array(&w);
+    trpt_jw_name(&w, "record", 6);
+    const tlsrpt_sts_record *rec = tlsrpt_sts_lookup_result_record(r);
+    if (rec) {
+        trpt_jw_begin_object(&w);
+        put_member_text(&w, "id", tlsrpt_sts_record_id(rec));
+        trpt_jw_name(&w, "extensions", 10);
+        trpt_jw_begin_array(&w);
+        for (size_t i = 0; i < tlsrpt_sts_record_extension_count(rec); i++)
+            write_extension(&w, tlsrpt_sts_record_extension_name(rec, i), tlsrpt_sts_record_extension_value(rec, i));
+        trpt_jw_end_array(&w);
+        trpt_jw_end_object(&w);
+    } else {
+        trpt_jw_null(&w);
+    }
+    trpt_jw_end_object(&w);
+
+    int fetch = tlsrpt_sts_lookup_result_fetch(r);
+    trpt_jw_name(&w, "fetch", 5);
+    trpt_jw_begin_object(&w);
+    put_member_text(&w, "url", tlsrpt_sts_lookup_result_url(r));
+    trpt_jw_member_string(&w, "outcome", fetch_name(fetch));
+    trpt_jw_name(&w, "http_status", 11);
+    if (tlsrpt_sts_lookup_result_http_status(r) > 0)
+        trpt_jw_int64(&w, tlsrpt_sts_lookup_result_http_status(r));
+    else
+        trpt_jw_null(&w);
+    put_member_text(&w, "content_type", tlsrpt_sts_lookup_result_content_type(r));
+    trpt_jw_member_uint64(&w, "bytes", tlsrpt_sts_lookup_result_body_length(r));
+    trpt_jw_name(&w, "certificate", 11);
+    if (fetch == TLSRPT_STS_FETCH_OK)
+        trpt_jw_string(&w, "verified", 8);
+    else if (fetch == TLSRPT_STS_FETCH_CERTIFICATE)
+        trpt_jw_string(&w, "invalid", 7);
+    else
+        trpt_jw_null(&w);
+    trpt_jw_end_object(&w);
+
+    trpt_jw_name(&w, "policy", 6);
+    const tlsrpt_sts_policy *p = tlsrpt_sts_lookup_result_policy(r);
+    if (p)
+        write_sts_policy(&w, p);
+    else
+        trpt_jw_null(&w);
+    trpt_jw_name(&w, "findings", 8);
+    write_findings(&w, tlsrpt_sts_lookup_result_diag(r));
+    trpt_jw_end_object(&w);
+    return finish(&w, &b, out, out_len);
+}

@@ -356,6 +356,76 @@ class LookupResults(unittest.TestCase):
         self.assertEqual(take(result_to_json, None, 0)[0], EINVAL)
 
 
+txt_answer_new = declare("tlsrpt_txt_answer_new", c_int, PH)
+txt_answer_free = declare("tlsrpt_txt_answer_free", None, H)
+https_response_new = declare("tlsrpt_https_response_new", c_int, PH)
+https_response_set_status = declare("tlsrpt_https_response_set_status", c_int, H, c_int, c_char_p)
+https_response_append = declare("tlsrpt_https_response_append", c_int, H, c_char_p, c_size_t)
+https_response_set_error = declare("tlsrpt_https_response_set_error", c_int, H, c_int, c_char_p)
+https_response_free = declare("tlsrpt_https_response_free", None, H)
+sts_evaluate = declare("tlsrpt_sts_evaluate", c_int, c_char_p, c_int, H, H, PH)
+sts_result_diag = declare("tlsrpt_sts_lookup_result_diag", H, H)
+sts_result_free = declare("tlsrpt_sts_lookup_result_free", None, H)
+sts_result_to_json = declare("tlsrpt_sts_lookup_result_to_json", c_int, H, c_uint, PSTR, POINTER(c_size_t))
+
+POLICY = b"version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.mx.example.com\nmax_age: 86400\nx_ext: 1\n"
+
+
+class StsLookupResults(unittest.TestCase):
+    """tlsrpt_sts_lookup_result_to_json on results of tlsrpt_sts_evaluate with answers and responses made here."""
+
+    def evaluate(self, records, response):
+        a, resp, r = c_void_p(), c_void_p(), c_void_p()
+        self.assertEqual(txt_answer_new(byref(a)), OK)
+        for rec in records:
+            arr, lens = (c_char_p * 1)(rec), (c_size_t * 1)(len(rec))
+            self.assertEqual(txt_answer_add(a, arr, lens, 1), OK)
+        if response is not None:
+            self.assertEqual(https_response_new(byref(resp)), OK)
+            if response[0] == "error":
+                self.assertEqual(https_response_set_error(resp, response[1], b"why"), OK)
+            else:
+                status, ctype, body = response
+                self.assertEqual(https_response_set_status(resp, status, ctype), OK)
+                self.assertEqual(https_response_append(resp, body, len(body)), OK)
+        sts_evaluate(b"Example.COM", OK, a, resp if response is not None else None, byref(r))
+        txt_answer_free(a)
+        https_response_free(resp)
+        self.addCleanup(sts_result_free, r)
+        return r
+
+    def test_every_stage(self):
+        cases = [
+            # records, response, status, result_type, outcome, has policy
+            ([b"v=STSv1; id=1; ext=v"], (200, b"text/plain", POLICY), "valid", None, "ok", True),
+            ([b"v=STSv1; id=1;"], (200, b"text/html", POLICY), "unusable", "sts-policy-invalid", "ok", True),
+            ([b"v=STSv1; id=1;"], (404, None, b"gone"), "unusable", "sts-policy-fetch-error", "ok", False),
+            ([b"v=STSv1; id=1;"], ("error", 5), "fetch-failed", "sts-webpki-invalid", "certificate", False),
+            ([b"v=STSv1; id=1;"], ("error", 3), "fetch-failed", "sts-policy-fetch-error", "timeout", False),
+            ([b"v=STSv1; id=1;"], (200, b"text/plain", b"mode: x\n"), "syntax-error", "sts-policy-invalid", "ok",
+             False),
+            ([b"v=STSv1; id=1;", b"v=STSv1; id=2;"], None, "multiple", None, "none", False),
+            ([b"v=spf1 -all"], None, "not-found", None, "none", False),
+            ([b"v=STSv1; id=1;"], None, "valid", None, "none", False),
+        ]
+        for records, response, status, rtype, outcome, has_policy in cases:
+            r = self.evaluate(records, response)
+            doc = both(sts_result_to_json, r)
+            validate(doc, ref("sts_lookup_result"))
+            self.assertEqual((doc["status"], doc["result_type"], doc["fetch"]["outcome"], doc["policy"] is not None),
+                             (status, rtype, outcome, has_policy), records)
+            self.assertEqual(doc["domain"], "example.com")
+            self.assertEqual(doc["txt"]["records"], [x.decode() for x in records])
+            self.assertEqual(doc["findings"], findings_from_getters(sts_result_diag(r)))
+        doc = both(sts_result_to_json, self.evaluate([b"v=STSv1; id=1; ext=v"], (200, b"text/plain", POLICY)))
+        self.assertEqual(doc["txt"]["record"], {"id": "1", "extensions": [{"name": "ext", "value": "v"}]})
+        self.assertEqual(doc["policy"]["mx"], ["mail.example.com", "*.mx.example.com"])
+        self.assertEqual(doc["policy"]["extensions"], [{"name": "x_ext", "value": "1"}])
+        self.assertEqual(doc["fetch"]["http_status"], 200)
+        self.assertEqual(doc["fetch"]["bytes"], len(POLICY))
+        self.assertEqual(take(sts_result_to_json, None, 0)[0], EINVAL)
+
+
 def main():
     result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
     return 0 if result.wasSuccessful() and result.testsRun > 0 else 1

@@ -435,6 +435,17 @@ TLSRPT_API const tlsrpt_sts_policy *tlsrpt_sts_lookup_result_policy(const tlsrpt
 /** tlsrpt_sts_lookup_result_diag - every finding of every stage, with ids (borrowed). Since: 1.1 */
 TLSRPT_API const tlsrpt_diag *tlsrpt_sts_lookup_result_diag(const tlsrpt_sts_lookup_result *r);
 
+/**
+ * tlsrpt_sts_lookup_result_to_json - the result as a JSON object (doc/json-output.md, "MTA-STS lookup result",
+ * schema TLSRPT_JSON_SCHEMA_VERSION): "domain", "status" (the TXT stage's verdict when it failed, "fetch-failed"
+ * when no response arrived, else the policy's), "valid", "result_type", "txt" {qname, status, authenticated,
+ * records, record}, "fetch" {url, outcome, http_status, content_type, bytes, certificate}, "policy" (or null) and
+ * "findings". @flags: 0 or TLSRPT_JSON_PRETTY. @out: a new string (free with tlsrpt_free); @out_len may be NULL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_lookup_result_to_json(const tlsrpt_sts_lookup_result *r, unsigned int flags, char **out,
+                                                size_t *out_len);
+
 /** tlsrpt_sts_lookup_result_free - free a result and everything it owns. NULL is a no-op. Since: 1.1 */
 TLSRPT_API void tlsrpt_sts_lookup_result_free(tlsrpt_sts_lookup_result *r);
 
