@@ -169,7 +169,7 @@ static void print_generated_text(const struct generated *g)
         put_escaped_string(f, tlsrpt_sts_policy_string(g->p, i));
         fputc('\n', f);
     }
-    print_findings(f, stream_wants_colour(f), g->lint, NULL, 0);
+    print_findings_with_hints(f, stream_wants_colour(f), g->lint, NULL, 0);
     size_t n;
     const char *const *a = advice(tlsrpt_sts_policy_mode(g->p), &n);
     for (size_t i = 0; i < n; i++)
@@ -379,8 +379,8 @@ static void print_sts_checked_text(const struct sts_checked *c)
     if (c->is_policy)
         print_line_findings(f, colour, c->diag, c->input, c->input_len);
     else
-        print_findings(f, colour, c->diag, c->input, c->input_len);
-    print_findings(f, colour, c->lint, NULL, 0);
+        print_findings_with_hints(f, colour, c->diag, c->input, c->input_len);
+    print_findings_with_hints(f, colour, c->lint, NULL, 0);
     if (c->record) {
         fputs("id: ", f);
         put_escaped_string(f, tlsrpt_sts_record_id(c->record));

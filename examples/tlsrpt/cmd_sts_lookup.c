@@ -172,11 +172,11 @@ static void print_text(const struct sts_looked_up *q)
                     print_authorization_line(f, tlsrpt_record_rua(rec, i), &q->checks[i]);
         }
     }
-    print_findings(f, colour, tlsrpt_sts_lookup_result_diag(r), NULL, 0);
-    print_findings(f, colour, q->lint, NULL, 0);
+    print_findings_with_hints(f, colour, tlsrpt_sts_lookup_result_diag(r), NULL, 0);
+    print_findings_with_hints(f, colour, q->lint, NULL, 0);
     if (q->tlsrpt)
-        print_findings(f, colour, tlsrpt_lookup_result_diag(q->tlsrpt), NULL, 0);
-    print_findings(f, colour, q->authorization, NULL, 0);
+        print_findings_with_hints(f, colour, tlsrpt_lookup_result_diag(q->tlsrpt), NULL, 0);
+    print_findings_with_hints(f, colour, q->authorization, NULL, 0);
     const char *type = tlsrpt_sts_lookup_result_result_type(r);
     int status = tlsrpt_sts_lookup_result_status(r);
     if (status == TLSRPT_OK)
@@ -190,49 +190,20 @@ static void print_text(const struct sts_looked_up *q)
     print_summary_line(f, verdict_name(r), NULL, &q->counts);
 }
 
-static void print_json(const struct sts_looked_up *q)
+/* The library's document of the discovery (tlsrpt_sts_lookup_result_to_json), then what the checker added: the MX
+ * hosts, the TLSRPT record, the policy's lint, and the counts of every finding. Returns TLSRPT_OK or ENOMEM. */
+static int print_json(const struct sts_looked_up *q)
 {
-    const tlsrpt_sts_lookup_result *r = q->r;
+    char *doc = NULL;
+    size_t doc_len = 0;
+    int rc = tlsrpt_sts_lookup_result_to_json(q->r, 0, &doc, &doc_len);
+    if (rc != TLSRPT_OK)
+        return rc;
     struct json_writer json, *w = &json;
     json_start(w, stdout);
     json_begin_object(w);
-    json_member_string(w, "domain", tlsrpt_sts_lookup_result_domain(r));
-    json_member_string(w, "status", verdict_name(r));
-    json_member_bool(w, "valid", tlsrpt_sts_lookup_result_status(r) == TLSRPT_OK);
-    json_member_string(w, "result_type", tlsrpt_sts_lookup_result_result_type(r));
-    json_key(w, "txt");
-    json_begin_object(w);
-    json_member_string(w, "qname", tlsrpt_sts_lookup_result_txt_qname(r));
-    json_member_string(w, "status", status_name(tlsrpt_sts_lookup_result_txt_status(r)));
-    json_member_bool(w, "authenticated", tlsrpt_sts_lookup_result_authenticated(r));
-    json_key(w, "records");
-    json_begin_array(w);
-    for (size_t i = 0; i < tlsrpt_sts_lookup_result_txt_count(r); i++)
-        json_string(w, tlsrpt_sts_lookup_result_txt(r, i), tlsrpt_sts_lookup_result_txt_length(r, i));
-    json_end_array(w);
-    json_key(w, "record");
-    json_sts_record(w, tlsrpt_sts_lookup_result_record(r));
-    json_end_object(w);
-    int fetch = tlsrpt_sts_lookup_result_fetch(r);
-    json_key(w, "fetch");
-    json_begin_object(w);
-    json_member_string(w, "url", tlsrpt_sts_lookup_result_url(r));
-    json_member_string(w, "outcome", fetch_name(fetch));
-    json_member_size(w, "http_status", (size_t)tlsrpt_sts_lookup_result_http_status(r));
-    json_member_string(w, "content_type", tlsrpt_sts_lookup_result_content_type(r));
-    json_member_size(w, "bytes", tlsrpt_sts_lookup_result_body_length(r));
-    json_member_string(w, "certificate", fetch == TLSRPT_STS_FETCH_OK            ? "verified"
-                                         : fetch == TLSRPT_STS_FETCH_CERTIFICATE ? "invalid"
-                                                                                 : NULL);
-    json_end_object(w);
-    json_key(w, "policy");
-    if (q->policy) {
-        json_begin_object(w);
-        json_sts_policy_fields(w, q->policy);
-        json_end_object(w);
-    } else {
-        json_null(w);
-    }
+    json_raw_members(w, doc, doc_len);
+    tlsrpt_free(doc);
     json_key(w, "mx");
     if (q->mx_checked) {
         json_begin_object(w);
@@ -264,17 +235,20 @@ static void print_json(const struct sts_looked_up *q)
         json_member_bool(w, "valid", rec != NULL);
         json_record_fields(w, rec, q->checks);
         json_member_bool(w, "authorization_complete", !q->authorization_tempfail);
+        json_key(w, "findings");
+        const tlsrpt_diag *lists[] = {tlsrpt_lookup_result_diag(q->tlsrpt), q->authorization};
+        json_findings(w, lists, 2, 0);
         json_end_object(w);
     } else {
         json_null(w);
     }
-    json_key(w, "findings");
-    const tlsrpt_diag *lists[] = {tlsrpt_sts_lookup_result_diag(r), q->lint,
-                                  q->tlsrpt ? tlsrpt_lookup_result_diag(q->tlsrpt) : NULL, q->authorization};
-    json_findings(w, lists, 4, 0);
+    json_key(w, "lint");
+    const tlsrpt_diag *lint[] = {q->lint};
+    json_findings(w, lint, 1, 0);
     json_counts(w, &q->counts);
     json_end_object(w);
     json_finish(w);
+    return TLSRPT_OK;
 }
 
 /* The MX hosts and their coverage, and the policy's lint with them. Returns TLSRPT_OK or a library error. */
@@ -431,10 +405,12 @@ int cmd_sts_lookup(int argc, char **argv)
         status = EXIT_TEMPFAIL;
     else
         status = EXIT_INVALID;
-    if (output == OUTPUT_JSON)
-        print_json(&q);
-    else
+    if (output == OUTPUT_JSON) {
+        if ((rc = print_json(&q)) != TLSRPT_OK)
+            status = fail_library("sts lookup", "writing JSON", rc);
+    } else {
         print_text(&q);
+    }
 done:
     if (q.mx_checked)
         mx_answer_free(&q.mx);

@@ -177,6 +177,11 @@ class Lookup(unittest.TestCase):
                           ("backup.elsewhere.test", False)])
         self.assertTrue(doc["tlsrpt"]["valid"])
         self.assertEqual(doc["errors"], 0)
+        # The discovery's members are the library's document (tlsrpt_sts_lookup_result_to_json); the checker adds
+        # mx, tlsrpt, lint and the counts.
+        self.assertEqual([f["id"] for f in doc["lint"]], ["lint-sts-mx-uncovered"])
+        self.assertEqual(doc["fetch"]["http_status"], 200)
+        self.assertIn("hint", doc["lint"][0])
 
     def test_failures(self):
         cases = [
