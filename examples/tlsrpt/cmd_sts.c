@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT */
 #include "cli.h"
 #include "output.h"
+#include "providers.h"
 #include "sts_view.h"
 
 #include <errno.h>
@@ -25,7 +26,9 @@ static const char STS_HELP[] =
 
 static const char GENERATE_HELP[] =
     "Usage: tlsrpt sts generate --domain DOMAIN --mode testing|enforce|none --mx PATTERN... --max-age SECONDS\n"
-    "                           [--id ID] [--ttl SECONDS] [--format text|zone|record|policy|json] [--json]\n"
+    "                           [--id ID] [--ttl SECONDS] [--json]\n"
+    "                           [--format text|zone|record|policy|json|route53|cloudflare|nsupdate]\n"
+    "                           [--provider cloudflare|route53|registro.br|generic]\n"
     "Build the MTA-STS TXT record and policy file of DOMAIN (RFC 8461 sections 3.1 and 3.2).\n"
     "\n"
     "  --domain DOMAIN     the policy domain\n"
@@ -34,9 +37,12 @@ static const char GENERATE_HELP[] =
     "  --max-age SECONDS   how long senders cache the policy, 0 to 31557600\n"
     "  --id ID             the policy id, 1 to 32 letters and digits (default: the current UTC time,\n"
     "                      YYYYMMDDTHHMMSSZ); change it whenever the policy file changes\n"
-    "  --ttl SECONDS       the TTL of the zone line (default 3600)\n"
+    "  --ttl SECONDS       the TTL of the TXT record (default 3600)\n"
     "  --format FORMAT     text (everything, the default), zone (the TXT record as a zone file line),\n"
-    "                      record (its text only), policy (the policy file's exact bytes), json\n"
+    "                      record (its text only), policy (the policy file's exact bytes), json, or the TXT\n"
+    "                      record for a DNS provider's API: route53 (a change batch), cloudflare (a record\n"
+    "                      body; TTL automatic unless --ttl), nsupdate (an RFC 2136 script)\n"
+    "  --provider NAME     the TXT record's fields as typed into that provider's web form, and the policy\n"
     "  --json              the same as --format json\n"
     "  -h, --help          show this help\n"
     "\n"
@@ -176,6 +182,37 @@ static void print_generated_text(const struct generated *g)
         fprintf(f, "advice: %s\n", a[i]);
 }
 
+/* The TXT record for a DNS provider (the policy file is served over HTTPS, not published in DNS: --provider prints
+ * where it goes after the record's form). Returns 0, or -1 when out of memory. */
+static int print_sts_for_provider(const struct generated *g, const char *format, enum provider provider,
+                                  int ttl_given)
+{
+    const char *domain = g->txt_name + strlen("_mta-sts.");
+    char zone[256];
+    size_t n = strlen(domain);
+    if (n == 0 || n >= sizeof zone)
+        return -1;
+    memcpy(zone, domain, n - 1); /* without the final dot */
+    zone[n - 1] = '\0';
+    char what[300];
+    snprintf(what, sizeof what, "MTA-STS record of %s", zone);
+    struct txt_record rec = {g->txt_name, zone, g->record, what};
+    if (provider != PROVIDER_NONE) {
+        if (print_provider_form(stdout, provider, &rec, g->ttl, ttl_given) != 0)
+            return -1;
+        fputs("\npolicy file: serve at ", stdout);
+        put_escaped_string(stdout, g->url);
+        fputs(" (text/plain, status 200), not in DNS:\n", stdout);
+        fwrite(g->policy, 1, g->policy_len, stdout);
+        return 0;
+    }
+    if (strcmp(format, "nsupdate") == 0)
+        return print_nsupdate_script(stdout, &rec, 1, NULL, 0, NULL, g->ttl);
+    if (strcmp(format, "route53") == 0)
+        return print_route53_batch(stdout, &rec, 1, what, g->ttl);
+    return print_cloudflare_record(stdout, &rec, ttl_given ? g->ttl : CLOUDFLARE_TTL_AUTO);
+}
+
 static int sts_generate(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -186,11 +223,13 @@ static int sts_generate(int argc, char **argv)
         {"id", required_argument, NULL, 'i'},
         {"ttl", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
+        {"provider", required_argument, NULL, 'p'},
         OPTION_JSON,
         OPTION_HELP,
         OPTIONS_END,
     };
     const char *domain = NULL, *mode_text = NULL, *max_age_text = NULL, *id = NULL, *ttl_text = NULL;
+    const char *provider_name = NULL;
     const char *format = "text";
     const char **mx = calloc((size_t)argc + 1, sizeof *mx);
     size_t n_mx = 0;
@@ -206,6 +245,7 @@ static int sts_generate(int argc, char **argv)
         case 'i': id = optarg; break;
         case 't': ttl_text = optarg; break;
         case 'f': format = optarg; break;
+        case 'p': provider_name = optarg; break;
         case 'j': format = "json"; break;
         case 'h': free(mx); fputs(GENERATE_HELP, stdout); return EXIT_OK;
         default: free(mx); return option_error("sts generate", ch, argv);
@@ -214,9 +254,19 @@ static int sts_generate(int argc, char **argv)
     struct generated g = {.domain_arg = domain, .ttl = 3600};
     uint32_t max_age = 0;
     int mode = mode_text ? mode_of(mode_text) : -1, status = EXIT_OK, rc;
-    if (strcmp(format, "text") != 0 && strcmp(format, "zone") != 0 && strcmp(format, "record") != 0 &&
-        strcmp(format, "policy") != 0 && strcmp(format, "json") != 0)
-        status = usage_error("sts generate", "unknown format (text, zone, record, policy or json):", format);
+    enum provider provider = provider_name ? provider_by_name(provider_name) : PROVIDER_NONE;
+    static const char *const FORMATS[] = {"text", "zone", "record", "policy", "json", "route53", "cloudflare",
+                                          "nsupdate"};
+    size_t f = 0;
+    while (f < sizeof FORMATS / sizeof FORMATS[0] && strcmp(format, FORMATS[f]) != 0)
+        f++;
+    if (f == sizeof FORMATS / sizeof FORMATS[0])
+        status = usage_error("sts generate",
+                             "unknown format (text, zone, record, policy, json, route53, cloudflare or nsupdate):",
+                             format);
+    else if (provider_name != NULL && provider == PROVIDER_NONE)
+        status = usage_error("sts generate", "unknown provider (cloudflare, route53, registro.br or generic):",
+                             provider_name);
     else if (optind < argc)
         status = usage_error("sts generate", "unexpected argument", argv[optind]);
     else if (domain == NULL)
@@ -295,6 +345,10 @@ static int sts_generate(int argc, char **argv)
         fputc('\n', stdout);
     } else if (strcmp(format, "policy") == 0) {
         fwrite(g.policy, 1, g.policy_len, stdout);
+    } else if (provider != PROVIDER_NONE || strcmp(format, "route53") == 0 || strcmp(format, "cloudflare") == 0 ||
+               strcmp(format, "nsupdate") == 0) {
+        if (print_sts_for_provider(&g, format, provider, ttl_text != NULL) != 0)
+            status = fail_library("sts generate", "printing the record", TLSRPT_ENOMEM);
     } else {
         print_generated_text(&g);
     }

@@ -72,6 +72,24 @@ class Generate(unittest.TestCase):
         self.assertEqual(doc["max_age"], 604800)
         self.assertEqual(len(doc["advice"]), 2)
 
+    def test_provider_formats(self):
+        rc, out, _ = run(self.ARGS + ["--format", "route53"])
+        change = json.loads(out)["Changes"][0]
+        self.assertEqual((rc, change["Action"]), (0, "UPSERT"))
+        self.assertEqual(change["ResourceRecordSet"]["Name"], "_mta-sts.example.com.")
+        self.assertEqual(change["ResourceRecordSet"]["ResourceRecords"],
+                         [{"Value": '"v=STSv1; id=20240701T000000;"'}])
+        rc, out, _ = run(self.ARGS + ["--format", "cloudflare", "--ttl", "300"])
+        body = json.loads(out)
+        self.assertEqual((body["type"], body["name"], body["content"], body["ttl"]),
+                         ("TXT", "_mta-sts.example.com", '"v=STSv1; id=20240701T000000;"', 300))
+        rc, out, _ = run(self.ARGS + ["--format", "nsupdate"])
+        self.assertIn('update add _mta-sts.example.com. 3600 IN TXT "v=STSv1; id=20240701T000000;"\n', out)
+        rc, out, _ = run(self.ARGS + ["--provider", "generic"])
+        self.assertEqual(rc, 0)
+        self.assertIn("https://mta-sts.example.com/.well-known/mta-sts.txt", out)
+        self.assertEqual(run(self.ARGS + ["--provider", "nowhere"])[0], 2)
+
     def test_default_id_is_the_utc_time(self):
         rc, out, _ = run(["sts", "generate", "--domain", "example.com", "--mode", "none", "--max-age", "0",
                           "--format", "record"])
