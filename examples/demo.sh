@@ -1,7 +1,10 @@
 #!/bin/sh
 # A short tour of the `tlsrpt` example program. usage: demo.sh PATH-TO-tlsrpt
-# Steps 1-3 need nothing else. Step 4 publishes the generated records on a throwaway NSD (/usr/sbin/nsd, Debian
-# package `nsd`) listening on a free port of 127.0.0.1, looks them up with `tlsrpt lookup`, and stops it again.
+# Steps 1-4 need nothing else. Step 5 publishes the generated records on a throwaway NSD (/usr/sbin/nsd, Debian
+# package `nsd`) listening on a free port of 127.0.0.1, looks them up with `tlsrpt lookup`; step 6 adds MTA-STS:
+# the records of `tlsrpt sts generate` on the same NSD, the policy file on a throwaway HTTPS server (python3's
+# http.server) with a throwaway CA made by the openssl command, checked with `tlsrpt sts lookup`. Everything stops
+# again at the end.
 set -u
 tlsrpt=${1:-tlsrpt}
 nsd=${NSD:-/usr/sbin/nsd}
@@ -37,11 +40,12 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-demo.XXXXXX") || exit 1
 nsd_pid=
+https_pid=
 cleanup() {
-  if [ -n "$nsd_pid" ]; then
-    kill "$nsd_pid" 2>/dev/null
-    wait "$nsd_pid" 2>/dev/null
-  fi
+  for pid in $nsd_pid $https_pid; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -60,6 +64,15 @@ for _ in range(50):
     t.close(); u.close(); print(p); break
 ') || exit 1
 
+# MTA-STS for example.com (step 6): the TXT record as a zone line, the policy file, two MX hosts (one outside the
+# policy, so that the checker has something to say).
+sts_args="--domain example.com --mode testing --mx mail.example.com --max-age 604800 --id 20261201T000000Z"
+# shellcheck disable=SC2086
+sts_zone=$("$tlsrpt" sts generate $sts_args --format zone --ttl 300) || exit 1
+mkdir -p "$tmp/www/.well-known" || exit 1
+# shellcheck disable=SC2086
+"$tlsrpt" sts generate $sts_args --format policy >"$tmp/www/.well-known/mta-sts.txt" || exit 1
+
 # The zones: example.com publishes the TLSRPT record, example.net (the outside destination) the authorization.
 # Both records are exactly the lines `tlsrpt generate --format zone` printed in step 2.
 generated=$("$tlsrpt" generate --rua tlsrpt@example.com --rua https://reports.example.net/v1/tlsrpt \
@@ -68,7 +81,12 @@ soa() {
   printf '$ORIGIN %s.\n$TTL 300\n@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 300\n@ IN NS ns\nns IN A 127.0.0.1\n' \
     "$1" "$1" "$1"
 }
-{ soa example.com; printf '%s\n' "$generated" | head -n 1; } >"$tmp/example.com.zone"
+{
+  soa example.com
+  printf '%s\n' "$generated" | head -n 1
+  printf '%s\n' "$sts_zone"
+  printf 'example.com. 300 IN MX 10 mail.example.com.\nexample.com. 300 IN MX 20 backup.example.org.\n'
+} >"$tmp/example.com.zone"
 { soa example.net; printf '%s\n' "$generated" | sed -n '/must publish:/,/^$/p' | grep ' TXT '; } >"$tmp/example.net.zone"
 cat >"$tmp/nsd.conf" <<CONF
 server:
@@ -119,4 +137,43 @@ run "$tlsrpt" lookup --server "127.0.0.1:$port" --json example.com
 echo
 echo "A domain without a record:"
 run "$tlsrpt" lookup --server "127.0.0.1:$port" example.net
+
+echo
+echo "== 6. MTA-STS: the records step 5's NSD also serves, the policy on a throwaway HTTPS server"
+# shellcheck disable=SC2086
+run "$tlsrpt" sts generate $sts_args
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "openssl is not installed: skipping the HTTPS part. Install it with: sudo apt-get install openssl"
+  exit 0
+fi
+# A throwaway CA and a certificate for mta-sts.example.com, made here and removed at the end.
+(
+  cd "$tmp" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 1 \
+      -subj "/CN=tlsrpt demo CA" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout host.key -out host.csr \
+      -subj "/CN=mta-sts.example.com" &&
+    printf 'subjectAltName=DNS:mta-sts.example.com\nextendedKeyUsage=serverAuth\n' >host.ext &&
+    openssl x509 -req -in host.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out host.pem -extfile host.ext
+) >/dev/null 2>&1 || { echo "openssl could not make the demo certificates"; exit 1; }
+https_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$tmp" "$https_port" >/dev/null 2>&1 <<'PY' &
+import functools, http.server, ssl, sys
+tmp, port = sys.argv[1], int(sys.argv[2])
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=tmp + "/www")
+server = http.server.HTTPServer(("127.0.0.1", port), handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(tmp + "/host.pem", tmp + "/host.key")
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+PY
+https_pid=$!
+sleep 0.5
+echo "The policy is served from https://mta-sts.example.com/ on 127.0.0.1 port $https_port (--connect-to),"
+echo "with a certificate from the throwaway CA (--ca-file):"
+run "$tlsrpt" sts lookup --server "127.0.0.1:$port" --connect-to "::127.0.0.1:$https_port" --ca-file "$tmp/ca.pem" \
+  example.com
+echo
+echo "Without the throwaway CA, the certificate does not verify: what a sender reports then:"
+run "$tlsrpt" sts lookup --server "127.0.0.1:$port" --connect-to "::127.0.0.1:$https_port" --no-mx example.com
 exit 0

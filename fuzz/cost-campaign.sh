@@ -7,7 +7,8 @@
 #   fuzz/cost-campaign.sh TARGET SECONDS
 #
 # TARGET is a fuzz target name (report, message, json, ...), SECONDS the campaign's -max_total_time. The fuzzer runs
-# at nice 10 on a temporary copy of fuzz/corpus/TARGET, with fuzz/TARGET.dict when there is one, and
+# at nice $COST_NICE (default 10; 0 on a machine busy with other work, where a niced fuzzer is starved long enough
+# for a 40 ms input to pass the 2 s timeout — replay such an input alone before calling it a finding) on a temporary copy of fuzz/corpus/TARGET, with fuzz/TARGET.dict when there is one, and
 #   -use_value_profile=1 -report_slow_units=1 -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=2 -max_len=65536
 # under /usr/bin/time -v, which gives the CPU time (user + system) and the peak RSS of the fuzzer process.
 # Findings are libFuzzer's artifacts by kind (crash, leak, timeout, oom, slow-unit: an input that took 1 s or
@@ -60,7 +61,7 @@ export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:allocator_may_return_null=0
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 rc=0
-/usr/bin/time -v -o "$work/time" nice -n 10 "$bin" "${args[@]}" "$work/corpus" >"$work/log" 2>&1 || rc=$?
+/usr/bin/time -v -o "$work/time" nice -n "${COST_NICE:-10}" "$bin" "${args[@]}" "$work/corpus" >"$work/log" 2>&1 || rc=$?
 
 # m:ss.cc or h:mm:ss -> seconds
 wall="$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time" |

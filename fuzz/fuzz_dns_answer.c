@@ -14,7 +14,10 @@
  * The harness parses the same RRs itself and predicts the outcome (RFC 8460 §3 as documented in tlsrpt/dns.h):
  * return == tlsrpt_lookup_result_status; OK exactly when one candidate parses, and then the record is non-NULL;
  * every failure carries an ERROR and the documented diag id; the txt list is the RRs joined; the authorization
- * verdict follows the answer.
+ * verdict follows the answer. The pure layer agrees with the resolver path: tlsrpt_lookup_evaluate() and
+ * tlsrpt_authorization_evaluate() on a caller-made answer holding the same RRs give the same status, txt list (with
+ * each RR's strings, TTL unknown), AD bit, verdict and diagnostic ids as tlsrpt_lookup() and
+ * tlsrpt_check_authorization() through the lookup function (for the three documented statuses).
  * SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <string.h>
@@ -208,7 +211,9 @@ static void check_lookup(cb_state *st, tlsrpt_resolver *res, const char *domain)
 
     if (st->saw_limit) {
         FUZZ_CHECK(rc == TLSRPT_ELIMIT && has_id(d, "dns-answer-too-large", TLSRPT_SEVERITY_ERROR));
-        FUZZ_CHECK(tlsrpt_lookup_result_txt_count(l) == 0 && tlsrpt_lookup_result_authenticated(l) == 0);
+        /* authenticated describes the refused data (tlsrpt/dns.h, since 1.1): what the function said. */
+        FUZZ_CHECK(tlsrpt_lookup_result_txt_count(l) == 0 &&
+                   tlsrpt_lookup_result_authenticated(l) == st->authenticated);
     } else if (st->status == TLSRPT_ENOTFOUND) {
         FUZZ_CHECK(rc == TLSRPT_ENOTFOUND && has_id(d, "dns-nxdomain", TLSRPT_SEVERITY_ERROR));
         FUZZ_CHECK(tlsrpt_lookup_result_txt_count(l) == 0);
@@ -340,6 +345,79 @@ static void check_authz(cb_state *st, tlsrpt_resolver *res, const char *domain, 
     free_long(st);
 }
 
+static void check_same_diag(const tlsrpt_diag *a, const tlsrpt_diag *b)
+{
+    FUZZ_CHECK(tlsrpt_diag_count(a) == tlsrpt_diag_count(b));
+    for (size_t i = 0; i < tlsrpt_diag_count(a); i++) {
+        FUZZ_CHECK(strcmp(tlsrpt_diag_id(a, i), tlsrpt_diag_id(b, i)) == 0);
+        FUZZ_CHECK(tlsrpt_diag_severity(a, i) == tlsrpt_diag_severity(b, i));
+        FUZZ_CHECK(tlsrpt_diag_offset(a, i) == tlsrpt_diag_offset(b, i));
+    }
+}
+
+/* The same RRs in a caller-made answer: the evaluation functions agree with the resolver path. */
+static void check_evaluate(cb_state *st, tlsrpt_resolver *res, const char *domain, const char *dest_text)
+{
+    if (st->status != TLSRPT_OK && st->status != TLSRPT_ENOTFOUND && st->status != TLSRPT_ETEMPFAIL)
+        return;
+    tlsrpt_txt_answer *a = NULL;
+    if (tlsrpt_txt_answer_new(&a) != TLSRPT_OK)
+        return;
+    (void)lookup_fn("caller.", a, st);
+    free_long(st); /* the answer holds copies */
+    tlsrpt_lookup_result *e = NULL, *l = NULL;
+    int erc = tlsrpt_lookup_evaluate(domain, st->status, a, &e);
+    int lrc = tlsrpt_lookup(res, domain, &l);
+    free_long(st);
+    if (erc != TLSRPT_ENOMEM && lrc != TLSRPT_ENOMEM) {
+        FUZZ_CHECK(erc == lrc && (e == NULL) == (l == NULL));
+        if (e && l) {
+            FUZZ_CHECK(tlsrpt_lookup_result_status(e) == tlsrpt_lookup_result_status(l));
+            FUZZ_CHECK(strcmp(tlsrpt_lookup_result_qname(e), tlsrpt_lookup_result_qname(l)) == 0);
+            FUZZ_CHECK(tlsrpt_lookup_result_authenticated(e) == tlsrpt_lookup_result_authenticated(l));
+            FUZZ_CHECK(tlsrpt_lookup_result_txt_count(e) == tlsrpt_lookup_result_txt_count(l));
+            for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(e); i++) {
+                size_t len = tlsrpt_lookup_result_txt_length(e, i), sum = 0;
+                FUZZ_CHECK(len == tlsrpt_lookup_result_txt_length(l, i));
+                FUZZ_CHECK(memcmp(tlsrpt_lookup_result_txt(e, i), tlsrpt_lookup_result_txt(l, i), len) == 0);
+                FUZZ_CHECK(tlsrpt_lookup_result_txt_ttl(e, i) == TLSRPT_TTL_UNKNOWN);
+                size_t n = tlsrpt_lookup_result_txt_string_count(e, i);
+                FUZZ_CHECK(n == tlsrpt_lookup_result_txt_string_count(l, i));
+                for (size_t j = 0; j < n; j++) {
+                    size_t sl = tlsrpt_lookup_result_txt_string_length(e, i, j);
+                    FUZZ_CHECK(sl <= len - sum);
+                    FUZZ_CHECK(memcmp(tlsrpt_lookup_result_txt_string(e, i, j), tlsrpt_lookup_result_txt(e, i) + sum,
+                                      sl) == 0);
+                    sum += sl;
+                }
+                FUZZ_CHECK(sum == len);
+            }
+            FUZZ_CHECK(tlsrpt_lookup_result_cname_count(e) == 0 && tlsrpt_lookup_result_server(e) == NULL);
+            check_same_diag(tlsrpt_lookup_result_diag(e), tlsrpt_lookup_result_diag(l));
+        }
+    }
+    tlsrpt_lookup_result_free(e);
+    tlsrpt_lookup_result_free(l);
+
+    tlsrpt_uri *dest = NULL;
+    tlsrpt_diag *de = NULL, *dl = NULL;
+    if (tlsrpt_uri_parse(&dest, dest_text, strlen(dest_text), NULL) == TLSRPT_OK && tlsrpt_diag_new(&de) == TLSRPT_OK &&
+        tlsrpt_diag_new(&dl) == TLSRPT_OK) {
+        int ve = -1, vl = -1;
+        erc = tlsrpt_authorization_evaluate(domain, dest, st->status, a, &ve, de);
+        lrc = tlsrpt_check_authorization(res, domain, dest, &vl, dl);
+        if (erc != TLSRPT_ENOMEM && lrc != TLSRPT_ENOMEM) {
+            FUZZ_CHECK(erc == lrc && ve == vl);
+            check_same_diag(de, dl);
+        }
+    }
+    tlsrpt_diag_free(de);
+    tlsrpt_diag_free(dl);
+    tlsrpt_uri_free(dest);
+    tlsrpt_txt_answer_free(a);
+    free_long(st);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -377,5 +455,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(tlsrpt_resolver_set_lookup(res, lookup_fn, &st) == TLSRPT_OK);
     check_lookup(&st, res, domain);
     check_authz(&st, res, domain, dest);
+    check_evaluate(&st, res, domain, dest);
     return 0;
 }

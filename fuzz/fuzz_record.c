@@ -1,4 +1,6 @@
 /* Fuzz target: record parse, lint, serialize, zone output; a record that parses must re-parse to the same content.
+ * Since 1.1 also: every hint is one non-empty line, the findings and the record write as JSON, and the record's
+ * character-strings join to its text.
  * SPDX-License-Identifier: MIT */
 #include <stdint.h>
 #include <string.h>
@@ -35,13 +37,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rec == NULL);
         FUZZ_CHECK(fuzz_has_error(diag));
     }
+    for (size_t i = 0; i < tlsrpt_diag_count(diag); i++) {
+        const char *hint = tlsrpt_diag_hint(diag, i);
+        FUZZ_CHECK(hint == NULL || (hint[0] != '\0' && strchr(hint, '\n') == NULL));
+    }
+    char *json = NULL;
+    FUZZ_CHECK(tlsrpt_diag_to_json(diag, 0, &json, NULL) == TLSRPT_OK);
+    tlsrpt_free(json);
     if (rc == TLSRPT_OK) {
         FUZZ_CHECK(rec != NULL);
+        FUZZ_CHECK(tlsrpt_record_to_json(rec, "example.com", 0, &json, NULL) == TLSRPT_OK);
+        tlsrpt_free(json);
         FUZZ_CHECK(tlsrpt_record_is_candidate(text, size) == 1);
         char *s = NULL;
         size_t len = 0;
         FUZZ_CHECK(tlsrpt_record_serialize(rec, &s, &len) == TLSRPT_OK);
         FUZZ_CHECK(strlen(s) == len);
+        char **strings = NULL;
+        size_t n = 0, joined = 0;
+        FUZZ_CHECK(tlsrpt_record_to_strings(rec, &strings, &n) == TLSRPT_OK);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = strlen(strings[i]);
+            FUZZ_CHECK(k <= 255 && joined + k <= len && memcmp(s + joined, strings[i], k) == 0);
+            joined += k;
+        }
+        FUZZ_CHECK(joined == len);
+        tlsrpt_free(strings);
         tlsrpt_record *again = NULL;
         tlsrpt_diag_clear(diag);
         FUZZ_CHECK(tlsrpt_record_parse(&again, s, len, diag) == TLSRPT_OK);

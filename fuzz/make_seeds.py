@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed inputs of the json, dns_answer, dns_packet, sts_record and sts_policy fuzz targets (every byte is made here).
+"""Writes the hand-made seed inputs of the json, dns_answer, dns_packet, sts_record, sts_policy and mbox fuzz targets (every byte is made here).
 
 Usage: fuzz/make_seeds.py [OUTDIR]   (default: fuzz/corpus next to this script)
 Seeds are named seed-NNN; inputs that libFuzzer found later are merged in under their SHA-1 names.
@@ -152,6 +152,19 @@ def packet_seeds():
         bytes([0]) + framed(reply(q0, [rr(ptr, T_TXT, txt_rdata(b'x'))] * 300)),
         bytes([0]) + framed(reply(q0, [rr(b'\xc0\x0c', T_TXT, txt_rdata(b'x'))], extra=b'\xc0\xff\x00')),
     ]
+    # Since 1.1: chains at the bound (11 CNAMEs, then the record), one past it (12), a loop across two replies, TTLs
+    # with the top bit set (RFC 2181 §8: 0) and a CNAME TTL.
+    chain = [wire_name(b'c%d.example.' % i) for i in range(1, 13)]
+    def hops(n):
+        return [rr(ptr, T_CNAME, chain[0], ttl=120)] + [rr(chain[i], T_CNAME, chain[i + 1]) for i in range(n - 1)]
+    seeds += [
+        bytes([0]) + framed(reply(q0, hops(11) + [rr(chain[10], T_TXT, txt_rdata(REC), ttl=0x80000001)])),
+        bytes([0]) + framed(reply(q0, hops(12) + [rr(chain[11], T_TXT, txt_rdata(REC))])),
+        bytes([0]) + framed(reply(q0, [rr(ptr, T_CNAME, wire_name(tgt))]),
+                            reply(tgt, [rr(b'\xc0\x0c', T_CNAME, n0)])),
+        bytes([0]) + framed(reply(q0, [rr(ptr, T_TXT, txt_rdata(REC), ttl=0xFFFFFFFF),
+                                       rr(ptr, T_TXT, txt_rdata(b'a', b'b'), ttl=0x7FFFFFFF)])),
+    ]
     return seeds
 
 
@@ -188,6 +201,39 @@ STS_POLICY_SEEDS = [
 ]
 
 
+# ---- mbox: first byte = bit 0 strict, bit 1 domain filter "example.com"; then the mailbox --------------------------
+
+def report_mail(report, gz=True, crlf=False, domain=b"example.com"):
+    import base64
+    import gzip
+    body = base64.encodebytes(gzip.compress(report, mtime=0)) if gz else report + b"\n"
+    ctype = b"application/tlsrpt+gzip" if gz else b"application/tlsrpt+json"
+    cte = b"base64" if gz else b"7bit"
+    text = (b"From: tlsrpt@example.net\nTo: tlsrpt@" + domain + b"\nSubject: Report Domain: " + domain +
+            b" Submitter: example.net Report-ID: <r-1@example.net>\nTLS-Report-Domain: " + domain +
+            b"\nTLS-Report-Submitter: example.net\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b\"\n\n--b\n"
+            b"Content-Type: text/plain\n\nFrom here a report.\n--b\nContent-Type: " + ctype +
+            b"\nContent-Transfer-Encoding: " + cte + b"\n\n" + body + b"--b--\n")
+    return text.replace(b"\n", b"\r\n") if crlf else text
+
+
+def mbox(*messages):
+    return b"".join(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + m + b"\n" for m in messages)
+
+
+OTHER = REPORT.replace(b'"r-1"', b'"r-2"').replace(b'example.com', b'Example.ORG.')
+MBOX_SEEDS = [
+    bytes([0]) + mbox(report_mail(REPORT), report_mail(REPORT), report_mail(OTHER, gz=False)),
+    bytes([1]) + mbox(report_mail(REPORT, crlf=True)).replace(b"\n", b"\r\n"),
+    bytes([2]) + mbox(report_mail(REPORT), report_mail(OTHER), b"Subject: broken\n\n{\"policies\":["),
+    bytes([0]) + b"junk before the first From line\n" + mbox(report_mail(REPORT, gz=False)),
+    bytes([0]) + REPORT,
+    bytes([3]) + b"From \nFrom \n\nFrom x\n>From y\n",
+    bytes([0]),
+]
+
+
 def write(outdir, name, seeds):
     d = os.path.join(outdir, name)
     os.makedirs(d, exist_ok=True)
@@ -207,6 +253,7 @@ def main():
     write(outdir, 'dns_packet', packet_seeds())
     write(outdir, 'sts_record', STS_RECORD_SEEDS)
     write(outdir, 'sts_policy', STS_POLICY_SEEDS)
+    write(outdir, 'mbox', MBOX_SEEDS)
 
 
 if __name__ == '__main__':

@@ -87,6 +87,115 @@ TLSRPT_API int tlsrpt_authorization_name(char **out, const char *policy_domain, 
     return rc;
 }
 
+/* What the decision needs before DNS: the policy domain's A-label, the destination host, the record's name. */
+typedef struct authz_query {
+    char *policy;     /* policy domain, A-labels */
+    const char *host; /* tlsrpt_uri_host() of the destination */
+    char *name;       /* tlsrpt_authorization_name() */
+    const char *dest; /* the host as the name spells it (A-labels): what follows the policy domain and the infix */
+    char *qname;      /* name + "." */
+} authz_query;
+
+static void authz_query_free(authz_query *q)
+{
+    free(q->policy);
+    tlsrpt_free(q->name);
+    free(q->qname);
+}
+
+/* Everything but the query: the arguments, the same-organization and IP-literal cases, the name. Returns
+ * TLSRPT_OK with *decided 0 (q->qname must be queried) or 1 (verdict set, no query: the finding is in diag), or
+ * TLSRPT_EINVAL / TLSRPT_ENOMEM. */
+static int authz_prepare(authz_query *q, const char *policy_domain, const tlsrpt_uri *destination, int *verdict,
+                         tlsrpt_diag *diag, int *decided)
+{
+    *decided = 1;
+    q->host = tlsrpt_uri_host(destination);
+    if (!q->host || !*q->host)
+        return TLSRPT_EINVAL;
+    int rc = trpt_domain_to_alabel(policy_domain, 0, &q->policy);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (is_ip_literal(q->host)) {
+        /* An address cannot publish a TXT record; it is never in the policy domain's organization either. */
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-ip-literal-host", TLSRPT_NO_OFFSET, NULL,
+                             "The destination host %s is an IP address, which cannot publish the authorization "
+                             "record.",
+                             q->host);
+    }
+    int required = 0;
+    rc = tlsrpt_authorization_name(&q->name, q->policy, destination, &required);
+    if ((rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) && !required) {
+        *verdict = TLSRPT_AUTH_NOT_REQUIRED;
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "authz-not-required", TLSRPT_NO_OFFSET, NULL,
+                             "%s is in the organizational domain of %s: no authorization record is needed.", q->host,
+                             q->policy);
+    }
+    if (rc == TLSRPT_ELIMIT)
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-name-too-long", TLSRPT_NO_OFFSET, NULL,
+                             "The authorization record name for %s at %s would be longer than %u octets and cannot "
+                             "exist.",
+                             q->policy, q->host, TRPT_DOMAIN_MAX_LENGTH);
+    if (rc != TLSRPT_OK)
+        return rc;
+    q->dest = q->name + strlen(q->policy) + strlen(AUTHZ_INFIX);
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, q->name);
+    trpt_buf_putc(&b, '.');
+    rc = trpt_buf_finish(&b, &q->qname, NULL);
+    if (rc == TLSRPT_OK)
+        *decided = 0;
+    return rc;
+}
+
+/* The decision from the answer to the query for q->qname: dns_status is TLSRPT_OK, TLSRPT_ENOTFOUND or
+ * TLSRPT_ETEMPFAIL (whose ERROR is already in diag). Returns TLSRPT_OK (verdict set), TLSRPT_ETEMPFAIL or
+ * TLSRPT_ENOMEM. */
+static int authz_conclude(const authz_query *q, int dns_status, const tlsrpt_txt_answer *a, int *verdict,
+                          tlsrpt_diag *diag)
+{
+    if (dns_status == TLSRPT_ETEMPFAIL)
+        return TLSRPT_ETEMPFAIL;
+    if (a->out_of_memory)
+        return TLSRPT_ENOMEM;
+    int rc;
+    /* An answer too large to look at, or a chain the library does not follow, authorizes nothing (the ERROR
+     * says why). */
+    if (a->over_limit)
+        return trpt_dns_answer_too_large(q->qname, diag) == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : TLSRPT_OK;
+    rc = trpt_dns_chain_check(a, q->qname, diag);
+    if (rc != TLSRPT_OK)
+        return rc == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : TLSRPT_OK;
+    if (dns_status == TLSRPT_ENOTFOUND)
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-record-missing", TLSRPT_NO_OFFSET, NULL,
+                             "%s does not exist (NXDOMAIN): %s has not authorized reports for %s.", q->qname,
+                             q->dest, q->policy);
+    int found = 0;
+    for (size_t i = 0; i < a->n_rrs && !found; i++) {
+        size_t len;
+        char *text = trpt_txt_rr_join(&a->rrs[i], &len);
+        if (!text)
+            return TLSRPT_ENOMEM;
+        found = authorizes(text, len);
+        free(text);
+    }
+    if (found) {
+        *verdict = TLSRPT_AUTH_AUTHORIZED;
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "authz-authorized", TLSRPT_NO_OFFSET, NULL,
+                             "%s publishes a TXT record starting with v=TLSRPTv1: reports for %s are authorized.",
+                             q->qname, q->policy);
+    }
+    if (a->n_rrs == 0)
+        return trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-record-missing", TLSRPT_NO_OFFSET, NULL,
+                             "%s has no TXT record (no data): %s has not authorized reports for %s.", q->qname,
+                             q->dest, q->policy);
+    return trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-no-tlsrpt-txt", TLSRPT_NO_OFFSET, NULL,
+                         "None of the %zu TXT records at %s starts with v=TLSRPTv1: %s has not authorized reports "
+                         "for %s.",
+                         a->n_rrs, q->qname, q->dest, q->policy);
+}
+
 TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *policy_domain,
                                           const tlsrpt_uri *destination, int *verdict, tlsrpt_diag *diag)
 {
@@ -95,97 +204,52 @@ TLSRPT_API int tlsrpt_check_authorization(tlsrpt_resolver *res, const char *poli
     *verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
     if (!res || !policy_domain || !destination)
         return TLSRPT_EINVAL;
-    const char *host = tlsrpt_uri_host(destination);
-    if (!host || !*host)
-        return TLSRPT_EINVAL;
-
-    char *policy = NULL, *name = NULL, *qname = NULL;
-    int rc = trpt_domain_to_alabel(policy_domain, 0, &policy);
-    if (rc != TLSRPT_OK)
-        return rc;
-    if (is_ip_literal(host)) {
-        /* An address cannot publish a TXT record; it is never in the policy domain's organization either. */
-        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-ip-literal-host", TLSRPT_NO_OFFSET, NULL,
-                           "The destination host %s is an IP address, which cannot publish the authorization "
-                           "record.",
-                           host);
-        free(policy);
-        return rc;
+    authz_query q = {0};
+    int decided = 1;
+    int rc = authz_prepare(&q, policy_domain, destination, verdict, diag, &decided);
+    if (rc == TLSRPT_OK && !decided) {
+        tlsrpt_txt_answer answer;
+        trpt_txt_answer_init(&answer);
+        rc = trpt_resolver_query(res, q.qname, &answer, diag);
+        if (rc == TLSRPT_OK || rc == TLSRPT_ENOTFOUND || rc == TLSRPT_ETEMPFAIL)
+            rc = authz_conclude(&q, rc, &answer, verdict, diag);
+        else if (rc != TLSRPT_ENOMEM)
+            rc = TLSRPT_ETEMPFAIL; /* a name the transport cannot send: as in 1.0 */
+        trpt_txt_answer_clear(&answer);
     }
-    int required = 0;
-    rc = tlsrpt_authorization_name(&name, policy, destination, &required);
-    if ((rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) && !required) {
-        *verdict = TLSRPT_AUTH_NOT_REQUIRED;
-        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "authz-not-required", TLSRPT_NO_OFFSET, NULL,
-                           "%s is in the organizational domain of %s: no authorization record is needed.", host,
-                           policy);
-        goto out;
-    }
-    if (rc == TLSRPT_ELIMIT) {
-        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-name-too-long", TLSRPT_NO_OFFSET, NULL,
-                           "The authorization record name for %s at %s would be longer than %u octets and cannot "
-                           "exist.",
-                           policy, host, TRPT_DOMAIN_MAX_LENGTH);
-        goto out;
-    }
-    if (rc != TLSRPT_OK)
-        goto out;
-    /* The host as the name spells it (A-labels): what follows the policy domain and the infix. */
-    const char *dest = name + strlen(policy) + strlen(AUTHZ_INFIX);
-    trpt_buf q;
-    trpt_buf_init(&q);
-    trpt_buf_puts(&q, name);
-    trpt_buf_putc(&q, '.');
-    rc = trpt_buf_finish(&q, &qname, NULL);
-    if (rc != TLSRPT_OK)
-        goto out;
-
-    tlsrpt_txt_answer answer;
-    trpt_txt_answer_init(&answer);
-    rc = trpt_resolver_query_txt(res, qname, &answer, diag);
-    if (rc == TLSRPT_OK) {
-        int found = 0;
-        for (size_t i = 0; i < answer.n_rrs && !found; i++) {
-            size_t len;
-            char *text = trpt_txt_rr_join(&answer.rrs[i], &len);
-            if (!text) {
-                rc = TLSRPT_ENOMEM;
-                break;
-            }
-            found = authorizes(text, len);
-            free(text);
-        }
-        if (rc == TLSRPT_OK && found) {
-            *verdict = TLSRPT_AUTH_AUTHORIZED;
-            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "authz-authorized", TLSRPT_NO_OFFSET, NULL,
-                               "%s publishes a TXT record starting with v=TLSRPTv1: reports for %s are authorized.",
-                               qname, policy);
-        } else if (rc == TLSRPT_OK && answer.n_rrs == 0) {
-            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-record-missing", TLSRPT_NO_OFFSET, NULL,
-                               "%s has no TXT record (no data): %s has not authorized reports for %s.", qname, dest,
-                               policy);
-        } else if (rc == TLSRPT_OK) {
-            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-no-tlsrpt-txt", TLSRPT_NO_OFFSET, NULL,
-                               "None of the %zu TXT records at %s starts with v=TLSRPTv1: %s has not authorized "
-                               "reports for %s.",
-                               answer.n_rrs, qname, dest, policy);
-        }
-    } else if (rc == TLSRPT_ENOTFOUND) {
-        rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "authz-record-missing", TLSRPT_NO_OFFSET, NULL,
-                           "%s does not exist (NXDOMAIN): %s has not authorized reports for %s.", qname, dest,
-                           policy);
-    } else if (rc == TLSRPT_ELIMIT) {
-        /* The answer was too large to look at (the ERROR says so); it authorizes nothing. */
-        rc = TLSRPT_OK;
-    }
-    trpt_txt_answer_clear(&answer);
-    if (rc != TLSRPT_OK && rc != TLSRPT_ETEMPFAIL && rc != TLSRPT_ENOMEM)
-        rc = TLSRPT_ETEMPFAIL;
-out:
     if (rc != TLSRPT_OK)
         *verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
-    free(policy);
-    tlsrpt_free(name);
-    free(qname);
+    authz_query_free(&q);
+    return rc;
+}
+
+TLSRPT_API int tlsrpt_authorization_evaluate(const char *policy_domain, const tlsrpt_uri *destination,
+                                             int dns_status, const tlsrpt_txt_answer *answer, int *verdict,
+                                             tlsrpt_diag *diag)
+{
+    if (!verdict)
+        return TLSRPT_EINVAL;
+    *verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
+    if (!policy_domain || !destination ||
+        (dns_status != TLSRPT_OK && dns_status != TLSRPT_ENOTFOUND && dns_status != TLSRPT_ETEMPFAIL))
+        return TLSRPT_EINVAL;
+    authz_query q = {0};
+    int decided = 1;
+    int rc = authz_prepare(&q, policy_domain, destination, verdict, diag, &decided);
+    if (rc == TLSRPT_OK && !decided) {
+        tlsrpt_txt_answer empty;
+        trpt_txt_answer_init(&empty);
+        /* An answer over the limits is refused whatever the query said, as for a lookup function. */
+        if (answer && (answer->over_limit || answer->out_of_memory))
+            dns_status = TLSRPT_OK;
+        if (dns_status == TLSRPT_ETEMPFAIL)
+            rc = trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-lookup-tempfail", TLSRPT_NO_OFFSET, NULL,
+                               "The caller's lookup of %s reported a temporary failure.", q.qname);
+        if (rc == TLSRPT_OK)
+            rc = authz_conclude(&q, dns_status, answer ? answer : &empty, verdict, diag);
+    }
+    if (rc != TLSRPT_OK)
+        *verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
+    authz_query_free(&q);
     return rc;
 }

@@ -31,6 +31,19 @@ TLSRPT_API const char *tlsrpt_status_string(int code)
     }
 }
 
+TLSRPT_API const char *tlsrpt_status_name(int code)
+{
+    /* Indexed by -code: the names of the TLSRPT_* macros of common.h, for bindings that map codes to their own
+     * error values by name. */
+    static const char *const names[] = {
+        "TLSRPT_OK",        "TLSRPT_ENOMEM",   "TLSRPT_EINVAL",    "TLSRPT_ESYNTAX",    "TLSRPT_ESEMANTIC",
+        "TLSRPT_ELIMIT",    "TLSRPT_ENOTFOUND", "TLSRPT_EMULTIPLE", "TLSRPT_ETEMPFAIL", "TLSRPT_EUNSUPPORTED",
+    };
+    if (code > 0 || code < -(int)(sizeof names / sizeof names[0] - 1))
+        return NULL;
+    return names[-code];
+}
+
 TLSRPT_API void tlsrpt_free(void *p)
 {
     free(p);

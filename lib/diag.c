@@ -11,6 +11,7 @@ typedef struct diag_entry {
     char *id;
     char *message;
     char *path;
+    char *hint; /* a one-line suggested fix, or NULL (then tlsrpt_diag_hint() looks in default_hints) */
 } diag_entry;
 
 struct tlsrpt_diag {
@@ -32,6 +33,8 @@ struct tlsrpt_diag {
 /* Warnings and notes also stop (with the marker) once the entries' text (ids, messages, paths) reaches this many
  * bytes, so that the list's memory is bounded by a constant, not by entries times the longest path. */
 #define DIAG_MAX_TEXT (256u * 1024u)
+/* A hint is one line; a longer one (one that quotes a long destination) is stored cut to this many bytes less one. */
+#define DIAG_MAX_HINT 512u
 /* A path longer than TRPT_DIAG_PATH_MAX (internal.h) is stored cut in the middle at segment boundaries. */
 #define DIAG_MAX_PATH TRPT_DIAG_PATH_MAX
 #define DIAG_PATH_HEAD TRPT_DIAG_PATH_HEAD
@@ -46,7 +49,7 @@ TLSRPT_API int tlsrpt_diag_new(tlsrpt_diag **out)
 
 static size_t entry_text_bytes(const diag_entry *e)
 {
-    return strlen(e->id) + strlen(e->message) + strlen(e->path);
+    return strlen(e->id) + strlen(e->message) + strlen(e->path) + (e->hint ? strlen(e->hint) : 0);
 }
 
 static void entry_free(diag_entry *e)
@@ -54,6 +57,7 @@ static void entry_free(diag_entry *e)
     free(e->id);
     free(e->message);
     free(e->path);
+    free(e->hint);
 }
 
 TLSRPT_API void tlsrpt_diag_clear(tlsrpt_diag *d)
@@ -173,6 +177,7 @@ static int diag_push(tlsrpt_diag *d, int severity, const char *id, size_t offset
     e->severity = severity;
     e->offset = offset;
     e->message = message;
+    e->hint = NULL;
     e->id = trpt_strdup(id);
     e->path = path_copy(path ? path : "");
     if (!e->id || !e->path) {
@@ -236,6 +241,9 @@ int trpt_diag_vadd(tlsrpt_diag *d, int severity, const char *id, size_t offset, 
             b.failed = 1;
         }
     }
+    /* A sentence that ends in a fully qualified name ("... for _smtp._tls.example.com.") gets one period, not two. */
+    if (b.len >= 2 && b.data[b.len - 1] == '.' && b.data[b.len - 2] == '.' && (b.len < 3 || b.data[b.len - 3] != '.'))
+        b.data[--b.len] = '\0';
     char *msg;
     if (trpt_buf_finish(&b, &msg, NULL) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
@@ -295,4 +303,85 @@ int trpt_diag_deviation(tlsrpt_diag *d, int strict, const char *id, size_t offse
     int rc = trpt_diag_vdeviation(d, strict, id, offset, path, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+/* ---- Fix-it hints ---------------------------------------------------------------------------------------------
+ * A finding may carry a hint that the code which found it wrote for this input (trpt_diag_hint below: "did you mean
+ * \"mailto:a@example.com\"?"). Otherwise tlsrpt_diag_hint() gives the hint of its id from this table, written for
+ * every input that draws the id, or NULL. The mistakes behind them, and where they were seen, are in
+ * doc/diagnostics.md ("Fix-it hints"). */
+static const struct {
+    const char *id;
+    const char *hint;
+} default_hints[] = {
+    {"record-version-missing", "Begin the record with v=TLSRPTv1; (exactly so, case-sensitive)."},
+    {"record-version-invalid", "Begin the record with v=TLSRPTv1; (exactly so, case-sensitive)."},
+    {"record-rua-missing", "Add a destination: v=TLSRPTv1; rua=mailto:tlsrpt@example.com (your own address)."},
+    {"record-field-empty", "Remove the extra ';'."},
+    {"record-field-space", "Remove the whitespace around '=': write rua=mailto:... with nothing between."},
+    {"record-space-before-semicolon", "Remove the whitespace: begin the record with v=TLSRPTv1; exactly."},
+    {"record-trailing-whitespace", "Remove the whitespace at the end of the record."},
+    {"record-rua-wrong-case", "Write the field name in lower case: rua=."},
+    {"record-version-repeated",
+     "Publish one record: put every destination in its one rua= field, separated by ','."},
+    {"rua-repeated", "Put every destination in one rua= field, separated by ',': rua=URI,URI."},
+    {"rua-empty", "Put a mailto: or https: destination after rua= (or remove the extra ',')."},
+    {"rua-none-usable", "Use a mailto: address or an https: URL as the destination."},
+    {"rua-scheme-unsupported", "Use a mailto: address or an https: URL instead."},
+    {"uri-no-scheme", "Write the scheme: mailto: before an e-mail address, https:// before a web address."},
+    {"uri-unencoded-delimiter",
+     "Write ',' '!' ';' inside a destination as %2C %21 %3B; separate destinations with ','."},
+    {"lint-rua-duplicate", "Remove the repeated destination."},
+    {"lint-rua-scheme-unsupported", "Use a mailto: address or an https: URL instead."},
+    {"lint-no-mailto", "Consider adding a mailto: destination next to the https: one."},
+    {"lint-record-long", "Publish the record as several quoted strings of at most 255 bytes in one TXT record."},
+    {"dns-nxdomain", "Publish a TXT record such as \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\" at _smtp._tls. "
+                     "followed by the domain."},
+    {"dns-no-data", "Publish a TXT record such as \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\" at _smtp._tls. "
+                    "followed by the domain."},
+    {"dns-no-tlsrpt-record", "The TXT record there must begin with v=TLSRPTv1; (without quotes or a name before it)."},
+    {"dns-multiple-records",
+     "Keep one TLSRPT record: delete the others and list every destination in its rua=, separated by ','."},
+};
+
+TLSRPT_API const char *tlsrpt_diag_hint(const tlsrpt_diag *d, size_t i)
+{
+    const diag_entry *e = entry_at(d, i);
+    if (!e)
+        return NULL;
+    if (e->hint)
+        return e->hint;
+    for (size_t k = 0; k < sizeof default_hints / sizeof default_hints[0]; k++)
+        if (strcmp(default_hints[k].id, e->id) == 0)
+            return default_hints[k].hint;
+    return NULL;
+}
+
+int trpt_diag_hint(tlsrpt_diag *d, size_t from, const char *id, const char *fmt, ...)
+{
+    if (!d)
+        return TLSRPT_OK;
+    size_t i = d->count;
+    while (i > from && strcmp(d->entries[i - 1].id, id) != 0)
+        i--;
+    if (i == from)
+        return TLSRPT_OK; /* the finding was dropped (a full list), or not made */
+    diag_entry *e = &d->entries[i - 1];
+    char small[DIAG_MAX_HINT];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return TLSRPT_OK;
+    char *hint = trpt_strdup(small);
+    if (!hint)
+        return TLSRPT_ENOMEM;
+    if (e->hint) {
+        d->text_bytes -= strlen(e->hint);
+        free(e->hint);
+    }
+    e->hint = hint;
+    d->text_bytes += strlen(hint);
+    return TLSRPT_OK;
 }

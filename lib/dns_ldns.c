@@ -117,6 +117,8 @@ static void format_server(const trpt_nameserver *ns, char *out, size_t size)
 typedef struct query_state {
     const trpt_dns_transport *t;
     tlsrpt_diag *diag;
+    tlsrpt_txt_answer *answer;
+    unsigned char no_edns[TRPT_DNS_MAX_SERVERS]; /* the server answered FORMERR to EDNS0 in this lookup */
     uint8_t *buf; /* DNS_MAX_MESSAGE bytes */
     int saw_timeout;
     int saw_network_error;
@@ -127,7 +129,7 @@ typedef struct query_state {
     char network_error[160];
 } query_state;
 
-enum { XCHG_REPLY, XCHG_TIMEOUT, XCHG_NETWORK, XCHG_REJECTED, XCHG_NOMEM };
+enum { XCHG_REPLY, XCHG_TIMEOUT, XCHG_NETWORK, XCHG_REJECTED, XCHG_NOMEM, XCHG_BADNAME };
 
 static void note_rejected(tlsrpt_diag *diag, const char *id, const char *server, const char *why)
 {
@@ -386,8 +388,43 @@ static const char *rcode_name(int rcode)
     return lt && lt->name ? lt->name : "unknown";
 }
 
-/* One query for qname over all rounds and servers. TLSRPT_OK with *reply (rcode NOERROR or NXDOMAIN),
- * TLSRPT_ETEMPFAIL (an ERROR diag says why) or TLSRPT_ENOMEM. */
+/* One exchange with one server: the query over UDP, and again over TCP when the UDP answer is truncated.
+ * Returns an XCHG_* code; *reply is set for XCHG_REPLY. */
+static int exchange(query_state *s, const trpt_nameserver *ns, const char *server, const char *qname_text,
+                    const ldns_rdf *qname, uint16_t edns_size, ldns_pkt **reply)
+{
+    *reply = NULL;
+    uint16_t id = random_id();
+    uint8_t *wire = NULL;
+    size_t wire_len = 0;
+    int rc = build_query(qname_text, id, edns_size, &wire, &wire_len);
+    if (rc != TLSRPT_OK)
+        return rc == TLSRPT_ENOMEM ? XCHG_NOMEM : XCHG_BADNAME;
+    ldns_pkt *p = NULL;
+    int x = udp_exchange(s, ns, wire, wire_len, id, qname, server, &p);
+    if (x == XCHG_REPLY && ldns_pkt_tc(p)) {
+        ldns_pkt_free(p);
+        p = NULL;
+        if (!s->saw_truncated)
+            trpt_diag_add(s->diag, TLSRPT_SEVERITY_INFO, "dns-truncated-tcp-retry", TLSRPT_NO_OFFSET, NULL,
+                          "The UDP answer from %s was truncated; the query was repeated over TCP.", server);
+        s->saw_truncated = 1;
+        x = tcp_exchange(s, ns, wire, wire_len, id, qname, server, &p);
+        if (x == XCHG_REPLY && ldns_pkt_tc(p)) {
+            ldns_pkt_free(p);
+            p = NULL;
+            s->saw_rejected = 1;
+            note_rejected(s->diag, "dns-reply-malformed", server, "its TCP answer has the TC bit set");
+            x = XCHG_REJECTED;
+        }
+    }
+    free(wire);
+    *reply = p;
+    return x;
+}
+
+/* One query for qname over all rounds and servers. TLSRPT_OK with *reply (rcode NOERROR or NXDOMAIN) and the
+ * server's address in s->answer, TLSRPT_ETEMPFAIL (an ERROR diag says why) or TLSRPT_ENOMEM. */
 static int query_servers(query_state *s, const char *qname_text, const ldns_rdf *qname, ldns_pkt **reply)
 {
     const trpt_dns_transport *t = s->t;
@@ -401,39 +438,32 @@ static int query_servers(query_state *s, const char *qname_text, const ldns_rdf 
         for (size_t i = 0; i < t->n_servers; i++) {
             char server[INET6_ADDRSTRLEN + 16];
             format_server(&t->servers[i], server, sizeof server);
-            uint16_t id = random_id();
-            uint8_t *wire = NULL;
-            size_t wire_len = 0;
-            int rc = build_query(qname_text, id, t->edns_udp_size, &wire, &wire_len);
-            if (rc != TLSRPT_OK)
-                return rc;
+            uint16_t edns = s->no_edns[i] ? 0 : t->edns_udp_size;
             ldns_pkt *p = NULL;
-            int x = udp_exchange(s, &t->servers[i], wire, wire_len, id, qname, server, &p);
-            if (x == XCHG_REPLY && ldns_pkt_tc(p)) {
+            int x = exchange(s, &t->servers[i], server, qname_text, qname, edns, &p);
+            if (x == XCHG_REPLY && edns && ldns_pkt_get_rcode(p) == LDNS_RCODE_FORMERR) {
+                /* RFC 6891 §7: a server that does not understand EDNS may answer FORMERR; ask it once more
+                 * without the OPT record, and keep EDNS off for it for the rest of this lookup. */
                 ldns_pkt_free(p);
                 p = NULL;
-                if (!s->saw_truncated)
-                    trpt_diag_add(s->diag, TLSRPT_SEVERITY_INFO, "dns-truncated-tcp-retry", TLSRPT_NO_OFFSET, NULL,
-                                  "The UDP answer from %s was truncated; the query was repeated over TCP.", server);
-                s->saw_truncated = 1;
-                x = tcp_exchange(s, &t->servers[i], wire, wire_len, id, qname, server, &p);
-                if (x == XCHG_REPLY && ldns_pkt_tc(p)) {
-                    ldns_pkt_free(p);
-                    p = NULL;
-                    s->saw_rejected = 1;
-                    note_rejected(s->diag, "dns-reply-malformed", server, "its TCP answer has the TC bit set");
-                    x = XCHG_REJECTED;
-                }
+                s->no_edns[i] = 1;
+                trpt_diag_add(s->diag, TLSRPT_SEVERITY_INFO, "dns-edns-formerr-retry", TLSRPT_NO_OFFSET, NULL,
+                              "The name server %s answered FORMERR to a query with EDNS0; the query was repeated "
+                              "without EDNS0 (RFC 6891 section 7).",
+                              server);
+                x = exchange(s, &t->servers[i], server, qname_text, qname, 0, &p);
             }
-            free(wire);
             if (x == XCHG_NOMEM)
                 return TLSRPT_ENOMEM;
+            if (x == XCHG_BADNAME)
+                return TLSRPT_EINVAL;
             if (x == XCHG_NETWORK)
                 s->saw_network_error = 1;
             if (x != XCHG_REPLY)
                 continue;
             int rcode = ldns_pkt_get_rcode(p);
             if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
+                trpt_txt_answer_set_server_addr(s->answer, &t->servers[i].addr);
                 *reply = p;
                 return TLSRPT_OK;
             }
@@ -491,7 +521,7 @@ static int add_txt_rr(tlsrpt_txt_answer *answer, const ldns_rr *rr)
             lens[i] = 0;
         }
     }
-    int rc = tlsrpt_txt_answer_add(answer, strings, lens, n);
+    int rc = tlsrpt_txt_answer_add_with_ttl(answer, strings, lens, n, trpt_dns_ttl(ldns_rr_ttl(rr)));
     free(strings);
     free(lens);
     return rc;
@@ -519,7 +549,8 @@ int trpt_ldns_take_answer(const ldns_pkt *reply, trpt_dns_chain *c, tlsrpt_txt_a
     unsigned char *used = count ? calloc(count, 1) : NULL;
     if (count && !used)
         return TLSRPT_ENOMEM;
-    int found_txt = 0, followed = 0;
+    int found_txt = 0, followed = 0, chain_refused = 0;
+    (void)diag; /* the transport reports what it saw; judging it is the evaluation's job */
     for (;;) {
         const ldns_rdf *name = c->names[c->n - 1];
         for (size_t i = 0; i < count && rc == TLSRPT_OK; i++) {
@@ -534,48 +565,55 @@ int trpt_ldns_take_answer(const ldns_pkt *reply, trpt_dns_chain *c, tlsrpt_txt_a
         if (rc != TLSRPT_OK || found_txt)
             break;
         const ldns_rdf *target = NULL;
+        const ldns_rr *cname_rr = NULL;
         for (size_t i = 0; i < count; i++) {
             const ldns_rr *rr = ldns_rr_list_rr(an, i);
             if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
                 ldns_dname_compare(ldns_rr_owner(rr), name) == 0 && ldns_rr_rd_count(rr) == 1) {
                 used[i] = 1;
                 target = ldns_rr_rdf(rr, 0);
+                cname_rr = rr;
                 break;
             }
         }
         if (!target)
             break;
-        char *from = ldns_rdf2str(name), *to = ldns_rdf2str(target);
-        if (chain_has(c, target)) {
-            trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-loop", TLSRPT_NO_OFFSET, NULL,
-                          "The CNAME %s -> %s closes a loop.", from ? from : "?", to ? to : "?");
-            rc = TLSRPT_ETEMPFAIL;
-        } else if (c->n > TRPT_DNS_MAX_CNAME_CHAIN) {
-            trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-cname-chain-too-long", TLSRPT_NO_OFFSET, NULL,
-                          "The CNAME %s -> %s is more than %u CNAMEs away from the query name.", from ? from : "?",
-                          to ? to : "?", TRPT_DNS_MAX_CNAME_CHAIN);
-            rc = TLSRPT_ETEMPFAIL;
-        } else {
-            c->names[c->n] = ldns_rdf_clone(target);
-            if (!c->names[c->n])
-                rc = TLSRPT_ENOMEM;
-            else
-                c->n++;
-            followed = 1;
+        /* Every target is part of the facts; a loop or a target past the bound ends the walk there and the
+         * evaluation refuses the chain (trpt_dns_chain_check). */
+        char *to = ldns_rdf2str(target);
+        if (!to) {
+            rc = TLSRPT_ENOMEM;
+            break;
         }
-        free(from);
+        /* The chain never outgrows the answer's: the walk stops at the first target past the bound. */
+        rc = trpt_txt_answer_push_cname(answer, to, trpt_dns_ttl(ldns_rr_ttl(cname_rr)));
         free(to);
         if (rc != TLSRPT_OK)
             break;
+        if (chain_has(c, target) || c->n > TRPT_DNS_MAX_CNAME_CHAIN) {
+            chain_refused = 1;
+            break;
+        }
+        c->names[c->n] = ldns_rdf_clone(target);
+        if (!c->names[c->n]) {
+            rc = TLSRPT_ENOMEM;
+            break;
+        }
+        c->n++;
+        followed = 1;
     }
     for (size_t i = 0; i < count; i++)
         if (!used[i])
             (*ignored)++;
     free(used);
+    if (rc == TLSRPT_ELIMIT)
+        answer->over_limit = 1;
     if (rc != TLSRPT_OK)
         return rc;
     if (ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN)
         return TLSRPT_ENOTFOUND;
+    if (chain_refused)
+        return TLSRPT_OK;
     /* Ask again for the end of the chain only when this answer ended in a CNAME without the target's data. */
     *again = !found_txt && followed;
     return TLSRPT_OK;
@@ -588,6 +626,7 @@ int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_t
     memset(&s, 0, sizeof s);
     s.t = t;
     s.diag = diag;
+    s.answer = answer;
     s.rcode_failure = -1;
     s.buf = malloc(DNS_MAX_MESSAGE);
     if (!s.buf)
@@ -631,9 +670,7 @@ int trpt_ldns_query_txt(const trpt_dns_transport *t, const char *qname, tlsrpt_t
                       "TXT records and were ignored.",
                       ignored);
     if (rc == TLSRPT_ELIMIT)
-        trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-answer-too-large", TLSRPT_NO_OFFSET, NULL,
-                      "The answer holds more than %u TXT records or %u bytes of TXT text.", TLSRPT_MAX_TXT_RRS,
-                      TLSRPT_MAX_TXT_ANSWER_SIZE);
+        rc = TLSRPT_OK; /* marked over_limit: the evaluation refuses it (dns-answer-too-large) */
     if (rc != TLSRPT_OK && rc != TLSRPT_ENOTFOUND)
         answer->authenticated = 0;
     for (size_t i = 0; i < c.n; i++)

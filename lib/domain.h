@@ -18,6 +18,17 @@
  * occur in DNS). Returns TLSRPT_OK (*out is new, free()), TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. */
 int trpt_domain_to_alabel(const char *name, int allow_underscore, char **out);
 
+/* The one rule behind trpt_domain_to_alabel (and tlsrpt_domain_check, tlsrpt_domain_to_ascii): the same
+ * conversion, and when `name` is refused, one ERROR finding in diag (may be NULL) that says why: domain-empty,
+ * domain-not-utf8, domain-url, domain-email-address, domain-ip-address, domain-record-name (a "_smtp._tls.",
+ * "_mta-sts." or "_report._tls." name where a domain is expected; not with allow_underscore), domain-empty-label,
+ * domain-label-too-long, domain-label-hyphen, domain-bad-character, domain-too-long, domain-idna-invalid
+ * (doc/diagnostics.md), with the byte offset in `name` where there is one. A function that takes a domain and a
+ * diag reports through this. `out` may be NULL (check only). Returns TLSRPT_OK (*out new, free()), TLSRPT_EINVAL
+ * (NULL name: no finding) or TLSRPT_ENOMEM. */
+struct tlsrpt_diag;
+int trpt_domain_check(const char *name, int allow_underscore, struct tlsrpt_diag *diag, char **out);
+
 /* 1 if `name` (already lower-case A-labels, no trailing dot) is a syntactically valid host name as above. */
 int trpt_domain_is_valid_alabel(const char *name, size_t len, int allow_underscore);
 

@@ -101,6 +101,11 @@ int trpt_diag_vdeviation(tlsrpt_diag *d, int strict, const char *id, size_t offs
  * it and checks that doc/diagnostics.md lists it. */
 #define DIAG_ID(id) (id)
 
+/* Attaches a one-line fix-it hint (printf-formatted, cut at 511 bytes) to the newest finding with this id at index
+ * `from` or later, replacing the default hint of its id (tlsrpt_diag_hint). Nothing happens when there is no such
+ * finding (d NULL, or the finding was dropped from a full list). Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_diag_hint(tlsrpt_diag *d, size_t from, const char *id, const char *fmt, ...) TRPT_PRINTF(4, 5);
+
 /* Number of ERROR entries in d from index `from` on. */
 size_t trpt_diag_errors_since(const tlsrpt_diag *d, size_t from);
 

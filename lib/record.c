@@ -14,7 +14,8 @@
  * Decisions where the RFC is silent or contradicts itself (doc/diagnostics.md, "Record"):
  *   - Erratum 6285: the ABNF admits WSP before the first ';' but RFC 8460's DNS filter keeps only records beginning
  *     "v=TLSRPTv1;". We follow the ABNF (the record parses, and tlsrpt_record_is_candidate accepts it) and warn
- *     (record-space-before-semicolon), because many reporters drop such a record.
+ *     (record-space-before-semicolon), because a reporter that applies the prefix rule drops such a record (of the
+ *     implementations surveyed in SPEC-NOTES §6.1, sys4's reporter does).
  *   - WSP after the last field without a ';' is outside the ABNF; it is accepted with a warning
  *     (record-trailing-whitespace), as every resolver-side implementation we know trims it.
  *   - A repeated rua= field is merged in order (rua-repeated). A second v= field is kept as an extension named "v"
@@ -208,6 +209,7 @@ typedef struct rec_ctx {
     tlsrpt_diag *diag;
     tlsrpt_record *r;
     size_t first_rua; /* offset of the first rua= field, SIZE_MAX before */
+    int last_was_rua; /* the field before the current delimiter was rua= (for fix-it hints) */
 } rec_ctx;
 
 /* Describes the byte at offset i for a message: 'c' for printable ASCII, 0xHH otherwise, "end" past the text. */
@@ -221,6 +223,200 @@ static void describe_byte(const rec_ctx *c, size_t i, char buf[16])
         snprintf(buf, 16, "byte 0x%02X", (unsigned char)c->s[i]);
 }
 
+/* ---- fix-it hints ----------------------------------------------------------------------------------------------
+ * What people paste into a checker instead of a record, and what to type instead (doc/diagnostics.md, "Fix-it
+ * hints"). Each helper runs after the finding it explains was added, and attaches its hint to the newest finding
+ * with that id from index `mark` on (trpt_diag_hint). They only read the text: a hint never changes a verdict. */
+
+static const char *find_text(const char *s, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(s + i, what, n) == 0)
+            return s + i;
+    return NULL;
+}
+
+static const char *find_text_nocase(const char *s, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (trpt_ascii_strncasecmp(s + i, what, n) == 0)
+            return s + i;
+    return NULL;
+}
+
+/* U+201C U+201D U+2018 U+2019 (and U+201E, U+00AB/U+00BB) as UTF-8: quotes a word processor or web page makes. */
+static size_t smart_quote_at(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (len >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x9C || p[2] == 0x9D || p[2] == 0x98 ||
+                                                       p[2] == 0x99 || p[2] == 0x9E))
+        return 3;
+    if (len >= 2 && p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB))
+        return 2;
+    return 0;
+}
+
+static int has_smart_quote(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (smart_quote_at(s + i, len - i))
+            return 1;
+    return 0;
+}
+
+#define HINT_QUOTES "Remove the quotes around the record: they are zone-file syntax, not part of the value."
+#define HINT_SMART_QUOTES                                                                                           \
+    "Remove the typographic (curly) quotes that a word processor or web page added; the value has no quotes."
+
+/* record-version-missing / record-version-invalid: what is at the start instead of "v=TLSRPTv1". */
+static int hint_version(rec_ctx *c, size_t mark, const char *id)
+{
+    const char *s = c->s;
+    size_t len = c->len;
+    const char *v = find_text(s, len, VERSION_TEXT);
+    size_t k = v ? (size_t)(v - s) : 0;
+    int rc = TLSRPT_OK;
+    if (v && k > 0) {
+        size_t i = 0;
+        while (i < k && (trpt_is_wsp((unsigned char)s[i]) || s[i] == '"' || s[i] == '\''))
+            i++;
+        if (find_text_nocase(s, k, "_smtp._tls"))
+            rc = trpt_diag_hint(c->diag, mark, id,
+                                "Only the value goes in the TXT record: remove everything before v=TLSRPTv1 (and "
+                                "any closing quote); the name _smtp._tls goes in the Name (Host) field.");
+        else if (has_smart_quote(s, k))
+            rc = trpt_diag_hint(c->diag, mark, id, HINT_SMART_QUOTES);
+        else if (i == k && (memchr(s, '"', k) || memchr(s, '\'', k)))
+            rc = trpt_diag_hint(c->diag, mark, id, HINT_QUOTES);
+        else if (i == k)
+            rc = trpt_diag_hint(c->diag, mark, id, "Remove the whitespace before v=TLSRPTv1.");
+        else
+            rc = trpt_diag_hint(c->diag, mark, id, "Remove the %zu bytes before v=TLSRPTv1: the record must begin "
+                                                   "with it.", k);
+        return rc;
+    }
+    if (smart_quote_at(s, len))
+        return trpt_diag_hint(c->diag, mark, id, HINT_SMART_QUOTES);
+    if (len > 0 && (s[0] == '"' || s[0] == '\''))
+        return trpt_diag_hint(c->diag, mark, id, HINT_QUOTES);
+    if (len >= VERSION_LEN && trpt_ascii_strncasecmp(s, VERSION_TEXT, VERSION_LEN) == 0)
+        return trpt_diag_hint(c->diag, mark, id, "The version is case-sensitive: write v=TLSRPTv1 exactly.");
+    if (len >= 8 && trpt_ascii_strncasecmp(s, "v=DMARC1", 8) == 0)
+        return trpt_diag_hint(c->diag, mark, id,
+                              "This is a DMARC record (published at _dmarc); a TLSRPT record begins v=TLSRPTv1; "
+                              "and is published at _smtp._tls.");
+    if (len >= 6 && trpt_ascii_strncasecmp(s, "v=spf1", 6) == 0)
+        return trpt_diag_hint(c->diag, mark, id,
+                              "This is an SPF record; a TLSRPT record begins v=TLSRPTv1; and is published at "
+                              "_smtp._tls.");
+    if (len >= 7 && trpt_ascii_strncasecmp(s, "v=STSv1", 7) == 0)
+        return trpt_diag_hint(c->diag, mark, id,
+                              "This is an MTA-STS record (published at _mta-sts); a TLSRPT record begins "
+                              "v=TLSRPTv1; and is published at _smtp._tls.");
+    if (len >= 4 && memcmp(s, "rua=", 4) == 0)
+        return trpt_diag_hint(c->diag, mark, id, "Begin the record with the version: v=TLSRPTv1; rua=...");
+    /* "v = TLSRPTv1", "v =TLSRPTv1", "v= TLSRPTv1" */
+    size_t i = 0;
+    if (len > 0 && (s[0] == 'v' || s[0] == 'V')) {
+        i = 1;
+        while (i < len && trpt_is_wsp((unsigned char)s[i]))
+            i++;
+        if (i < len && s[i] == '=') {
+            size_t j = i + 1;
+            while (j < len && trpt_is_wsp((unsigned char)s[j]))
+                j++;
+            if ((i > 1 || j > i + 1) && len - j >= 8 && trpt_ascii_strncasecmp(s + j, "TLSRPTv1", 8) == 0)
+                return trpt_diag_hint(c->diag, mark, id,
+                                      "Remove the whitespace around '=': write v=TLSRPTv1 with nothing between.");
+        }
+    }
+    return TLSRPT_OK;
+}
+
+/* 1 if the text at p (up to the next ';' or WSP) looks like a destination: it has a ':' or an '@'. */
+static int looks_like_destination(const rec_ctx *c, size_t p)
+{
+    for (; p < c->len && c->s[p] != ';' && !trpt_is_wsp((unsigned char)c->s[p]); p++)
+        if (c->s[p] == ':' || c->s[p] == '@')
+            return 1;
+    return 0;
+}
+
+/* record-version-invalid / record-delimiter-expected where a ';' should be; p is the offending byte. */
+static int hint_delimiter(rec_ctx *c, size_t mark, const char *id, size_t p, int after_version)
+{
+    char ch = c->s[p];
+    if (ch == '\\' && p + 1 < c->len && c->s[p + 1] == ';')
+        return trpt_diag_hint(c->diag, mark, id,
+                              "Remove the backslash before ';': \\; is how dig and zone files escape ';', not part "
+                              "of the record.");
+    if (ch == '"' || smart_quote_at(c->s + p, c->len - p))
+        return trpt_diag_hint(c->diag, mark, id, ch == '"' ? HINT_QUOTES : HINT_SMART_QUOTES);
+    if (ch == ',' && after_version)
+        return trpt_diag_hint(c->diag, mark, id, "Separate fields with ';', not ',': v=TLSRPTv1; rua=...");
+    if (after_version)
+        return trpt_diag_hint(c->diag, mark, id, "Put ';' after the version: v=TLSRPTv1; rua=...");
+    if (c->last_was_rua && looks_like_destination(c, p))
+        return trpt_diag_hint(c->diag, mark, id,
+                              "Separate destinations with ',', not whitespace: rua=mailto:a@example.com,"
+                              "mailto:b@example.com.");
+    size_t q = p;
+    while (q < c->len && is_ext_name_char((unsigned char)c->s[q]))
+        q++;
+    if (q > p && q < c->len && c->s[q] == '=')
+        return trpt_diag_hint(c->diag, mark, id, "Separate fields with ';'.");
+    return TLSRPT_OK; /* something else that does not belong there: the message says what */
+}
+
+/* A destination the URI parser refused (the error is the newest finding from `mark` on); uri is its text. */
+static int hint_destination(rec_ctx *c, size_t mark, const char *uri, size_t len)
+{
+    const tlsrpt_diag *d = c->diag;
+    size_t n = tlsrpt_diag_count(d);
+    if (!d || n <= mark)
+        return TLSRPT_OK;
+    const char *id = tlsrpt_diag_id(d, n - 1);
+    int rc = TLSRPT_OK;
+    char *q = trpt_quoted(uri, len, 100);
+    const char *bang = memchr(uri, '!', len);
+    if (find_text(uri, len, "\""))
+        rc = trpt_diag_hint(c->diag, mark, id, "Remove the quote character from the destination.");
+    else if (has_smart_quote(uri, len))
+        rc = trpt_diag_hint(c->diag, mark, id, HINT_SMART_QUOTES);
+    else if (strcmp(id, "uri-no-scheme") == 0 && memchr(uri, '@', len))
+        rc = trpt_diag_hint(c->diag, mark, id, "Did you mean \"mailto:%s\"?", q);
+    else if (strcmp(id, "uri-no-scheme") == 0 && memchr(uri, '.', len))
+        rc = trpt_diag_hint(c->diag, mark, id, "Did you mean \"https://%s\"?", q);
+    else if (len > 9 && trpt_ascii_strncasecmp(uri, "mailto://", 9) == 0) {
+        char *rest = trpt_quoted(uri + 9, len - 9, 100);
+        rc = trpt_diag_hint(c->diag, mark, id, "A mailto: URI has no '//': write \"mailto:%s\".", rest);
+        trpt_quoted_free(rest);
+    } else if (strcmp(id, "uri-unencoded-delimiter") == 0 && bang && bang + 1 < uri + len &&
+               bang[1] >= '0' && bang[1] <= '9') {
+        char *size = trpt_quoted(bang, (size_t)(uri + len - bang), 20);
+        rc = trpt_diag_hint(c->diag, mark, id,
+                            "Remove \"%s\": TLSRPT destinations have no size limit (that is DMARC's rua syntax).",
+                            size);
+        trpt_quoted_free(size);
+    }
+    trpt_quoted_free(q);
+    return rc;
+}
+
+/* rua-scheme-unsupported for an http: destination: the https: one is almost always what was meant. */
+static int hint_http(tlsrpt_diag *diag, size_t mark, const char *uri, size_t len)
+{
+    if (len < 5 || trpt_ascii_strncasecmp(uri, "http:", 5) != 0)
+        return TLSRPT_OK;
+    char *rest = trpt_quoted(uri + 5, len - 5, 100);
+    int rc = trpt_diag_hint(diag, mark, DIAG_ID("rua-scheme-unsupported"),
+                            "Did you mean \"https:%s\"? Reporters deliver only to mailto: and https:.", rest);
+    trpt_quoted_free(rest);
+    return rc;
+}
+
 /* tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri); *i is at "rua=". */
 static int parse_rua(rec_ctx *c, size_t *i)
 {
@@ -229,8 +425,9 @@ static int parse_rua(rec_ctx *c, size_t *i)
     if (c->first_rua == SIZE_MAX) {
         c->first_rua = field;
     } else if ((rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "rua-repeated", field, NULL,
-                                   "The record has more than one rua= field; their destinations are merged in "
-                                   "order, but other tools may use only the first.")) != TLSRPT_OK) {
+                                   "The record has more than one rua= field; RFC 8460 does not say how to read "
+                                   "that, and implementations differ (some use only the first, some checkers reject "
+                                   "the record); this library merges their destinations in order.")) != TLSRPT_OK) {
         return rc;
     }
     size_t p = field + 4;
@@ -242,6 +439,22 @@ static int parse_rua(rec_ctx *c, size_t *i)
         if (p == start) {
             char what[16];
             describe_byte(c, p, what);
+            if (p == field + 4 && p < c->len && trpt_is_wsp((unsigned char)c->s[p])) {
+                size_t q = p;
+                while (q < c->len && trpt_is_wsp((unsigned char)c->s[q]))
+                    q++;
+                if (q < c->len && c->s[q] != ';') {
+                    size_t mark = tlsrpt_diag_count(c->diag);
+                    rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-field-space", p,
+                                        "Whitespace after \"rua=\" at offset %zu is not allowed (RFC 8460 §3).", p);
+                    if (rc == TLSRPT_ESYNTAX && trpt_diag_hint(c->diag, mark, "record-field-space",
+                                                               "Remove the whitespace: write rua=%c... with nothing "
+                                                               "between '=' and the destination.",
+                                                               c->s[q]) != TLSRPT_OK)
+                        return TLSRPT_ENOMEM;
+                    return rc;
+                }
+            }
             return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "rua-empty", p,
                                   "Expected a destination URI at offset %zu, found %s.", p, what);
         }
@@ -249,8 +462,12 @@ static int parse_rua(rec_ctx *c, size_t *i)
             return trpt_diag_fail(c->diag, TLSRPT_ELIMIT, "rua-too-many", start,
                                   "The record lists more than %u destinations.", TLSRPT_MAX_RUA_COUNT);
         tlsrpt_uri *u = NULL;
-        if ((rc = trpt_uri_parse_at(&u, c->s + start, p - start, start, c->diag)) != TLSRPT_OK)
+        size_t mark = tlsrpt_diag_count(c->diag);
+        if ((rc = trpt_uri_parse_at(&u, c->s + start, p - start, start, c->diag)) != TLSRPT_OK) {
+            if (rc != TLSRPT_ENOMEM && hint_destination(c, mark, c->s + start, p - start) != TLSRPT_OK)
+                return TLSRPT_ENOMEM;
             return rc;
+        }
         if ((rc = push_rua(c->r, u)) != TLSRPT_OK) {
             tlsrpt_uri_free(u);
             return rc;
@@ -262,6 +479,8 @@ static int parse_rua(rec_ctx *c, size_t *i)
                                "https:); it will be skipped.",
                                q);
             trpt_quoted_free(q);
+            if (rc == TLSRPT_OK)
+                rc = hint_http(c->diag, mark, c->s + start, p - start);
             if (rc != TLSRPT_OK)
                 return rc;
         }
@@ -298,9 +517,32 @@ static int parse_extension(rec_ctx *c, size_t *i)
         p++;
     }
     if (p >= c->len || c->s[p] != '=') {
-        describe_byte(c, p, what);
-        return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-ext-name-invalid", p,
-                              "Expected '=' after the field name at offset %zu, found %s.", p, what);
+        size_t eq = p, mark = tlsrpt_diag_count(c->diag);
+        while (eq < c->len && trpt_is_wsp((unsigned char)c->s[eq]))
+            eq++;
+        char *qn = trpt_quoted(c->s + name, p - name, 40);
+        int rc;
+        if (eq > p && eq < c->len && c->s[eq] == '=') {
+            rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-field-space", p,
+                                "Whitespace between the field name \"%s\" and '=' at offset %zu is not allowed "
+                                "(RFC 8460 §3).",
+                                qn, p);
+            if (rc == TLSRPT_ESYNTAX &&
+                trpt_diag_hint(c->diag, mark, "record-field-space",
+                               "Remove the whitespace: write %s= with nothing around '='.", qn) != TLSRPT_OK)
+                rc = TLSRPT_ENOMEM;
+        } else {
+            describe_byte(c, p, what);
+            rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-ext-name-invalid", p,
+                                "Expected '=' after the field name at offset %zu, found %s.", p, what);
+            if (rc == TLSRPT_ESYNTAX && p < c->len && (c->s[p] == ':' || c->s[p] == '@') &&
+                trpt_diag_hint(c->diag, mark, "record-ext-name-invalid",
+                               "Separate destinations with ',' inside one rua= field, not with ';': "
+                               "rua=mailto:a@example.com,mailto:b@example.com.") != TLSRPT_OK)
+                rc = TLSRPT_ENOMEM;
+        }
+        trpt_quoted_free(qn);
+        return rc;
     }
     size_t name_len = p - name;
     size_t value = ++p;
@@ -350,6 +592,7 @@ static int parse_fields(rec_ctx *c)
             k++;
         describe_byte(c, k, what);
         char *q = trpt_quoted(c->s, c->len, 40);
+        size_t mark = tlsrpt_diag_count(c->diag);
         if (k < 2)
             rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-version-missing", k,
                                 "A TLSRPT record must begin with \"v=TLSRPTv1\" (case-sensitive); \"%s\" has %s at "
@@ -361,6 +604,10 @@ static int parse_fields(rec_ctx *c)
                                 "offset %zu.",
                                 q, what, k);
         trpt_quoted_free(q);
+        if (rc == TLSRPT_ESYNTAX &&
+            hint_version(c, mark, k < 2 ? DIAG_ID("record-version-missing") : DIAG_ID("record-version-invalid")) !=
+                TLSRPT_OK)
+            return TLSRPT_ENOMEM;
         return rc;
     }
     p = VERSION_LEN;
@@ -381,18 +628,26 @@ static int parse_fields(rec_ctx *c)
         }
         if (c->s[p] != ';') {
             describe_byte(c, p, what);
+            size_t mark = tlsrpt_diag_count(c->diag);
             /* "v=TLSRPTv10" is a different version, not version 1 followed by junk. */
+            const char *id =
+                first && p == ws ? DIAG_ID("record-version-invalid") : DIAG_ID("record-delimiter-expected");
             if (first && p == ws)
-                return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-version-invalid", p,
-                                      "Expected ';' after \"v=TLSRPTv1\", found %s at offset %zu.", what, p);
-            return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-delimiter-expected", p,
-                                  "Expected ';' before the next field, found %s at offset %zu.", what, p);
+                rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-version-invalid", p,
+                                    "Expected ';' after \"v=TLSRPTv1\", found %s at offset %zu.", what, p);
+            else
+                rc = trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-delimiter-expected", p,
+                                    "Expected ';' before the next field, found %s at offset %zu.", what, p);
+            if (rc == TLSRPT_ESYNTAX && !(first && p == ws && trpt_is_digit((unsigned char)c->s[p])) &&
+                hint_delimiter(c, mark, id, p, first) != TLSRPT_OK)
+                return TLSRPT_ENOMEM;
+            return rc;
         }
         if (first && p > ws &&
             (rc = trpt_diag_add(c->diag, TLSRPT_SEVERITY_WARNING, "record-space-before-semicolon", ws, NULL,
                                 "Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the RFC 8460 grammar, but "
-                                "many reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this "
-                                "one.")) !=
+                                "its section 3 discards records that do not begin \"v=TLSRPTv1;\", so reporters "
+                                "that apply that rule will ignore this one (erratum 6285).")) !=
                 TLSRPT_OK)
             return rc;
         p++;
@@ -403,7 +658,8 @@ static int parse_fields(rec_ctx *c)
         if (c->s[p] == ';')
             return trpt_diag_fail(c->diag, TLSRPT_ESYNTAX, "record-field-empty", p,
                                   "Empty field at offset %zu (two ';' in a row).", p);
-        if (c->len - p >= 4 && memcmp(c->s + p, "rua=", 4) == 0)
+        c->last_was_rua = c->len - p >= 4 && memcmp(c->s + p, "rua=", 4) == 0;
+        if (c->last_was_rua)
             rc = parse_rua(c, &p);
         else
             rc = parse_extension(c, &p);
@@ -432,7 +688,7 @@ TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t
                                    DIAG_ID("record-nul"), diag);
     if (rc != TLSRPT_OK)
         return rc;
-    rec_ctx c = {text, len, diag, NULL, SIZE_MAX};
+    rec_ctx c = {text, len, diag, NULL, SIZE_MAX, 0};
     rc = tlsrpt_record_new(&c.r);
     if (rc != TLSRPT_OK)
         return rc;
@@ -468,12 +724,17 @@ TLSRPT_API int tlsrpt_record_add_rua(tlsrpt_record *r, const char *uri, tlsrpt_d
                               "The record already has %u destinations, the most it may hold.", TLSRPT_MAX_RUA_COUNT);
     tlsrpt_uri *u = NULL;
     int rc;
+    size_t mark = tlsrpt_diag_count(diag);
     if (trpt_uri_has_scheme(uri, len))
         rc = trpt_uri_parse_at(&u, uri, len, 0, diag);
     else
         rc = trpt_uri_from_address(&u, uri, len, diag);
-    if (rc != TLSRPT_OK)
+    if (rc != TLSRPT_OK) {
+        rec_ctx c = {uri, len, diag, r, SIZE_MAX, 1};
+        if (rc != TLSRPT_ENOMEM && hint_destination(&c, mark, uri, len) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
         return rc;
+    }
     if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER) {
         char *q = trpt_quoted(uri, len, 100);
         rc = trpt_diag_fail(diag, TLSRPT_EUNSUPPORTED, "rua-scheme-unsupported", 0,
@@ -482,6 +743,8 @@ TLSRPT_API int tlsrpt_record_add_rua(tlsrpt_record *r, const char *uri, tlsrpt_d
                             q);
         trpt_quoted_free(q);
         tlsrpt_uri_free(u);
+        if (rc == TLSRPT_EUNSUPPORTED && hint_http(diag, mark, uri, len) != TLSRPT_OK)
+            return TLSRPT_ENOMEM;
         return rc;
     }
     size_t add = strlen(tlsrpt_uri_string(u)) + (r->rua_count ? 1 : 0);

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* More destinations than this draw lint-rua-many: RFC 8460 §3 lets a reporter deliver to only one of them, and
- * reporters in the field try the first one or two; further destinations mostly receive nothing. */
+/* More destinations than this draw lint-rua-many. RFC 8460 §3 lets a reporter deliver to only one of them ("A
+ * receiver MAY opt to only attempt delivery to one of the endpoints"), so a destination beyond the first may receive
+ * nothing; the threshold of 2 is this library's choice (one destination and one backup), not a measured number. */
 #define LINT_RUA_RELIABLE 2u
 
 /* One DNS character-string (RFC 1035 §3.3); a longer record must be published as several. */
@@ -29,11 +30,18 @@ static int lint_external(const tlsrpt_record *r, const char *policy, tlsrpt_diag
             continue; /* no host, or an IP address: no record can authorize it */
         if (rc == TLSRPT_ENOMEM)
             return rc;
-        if (required && rc == TLSRPT_OK)
+        size_t mark = tlsrpt_diag_count(diag);
+        if (required && rc == TLSRPT_OK) {
             rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-external", TLSRPT_NO_OFFSET, NULL,
                                "Destination %zu (%s) is outside the organizational domain of %s; receivers that "
                                "verify external destinations expect the TXT record %s \"v=TLSRPTv1\".",
                                i + 1, tlsrpt_uri_string(u), policy, name);
+            if (rc == TLSRPT_OK)
+                rc = trpt_diag_hint(diag, mark, "lint-rua-external",
+                                    "Ask the owner of %s to publish TXT %s. \"v=TLSRPTv1\" in its zone, or use a "
+                                    "destination in %s.",
+                                    tlsrpt_uri_host(u), name, policy);
+        }
         else if (required)
             rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-external", TLSRPT_NO_OFFSET, NULL,
                                "Destination %zu (%s) is outside the organizational domain of %s; the authorization "
@@ -97,19 +105,23 @@ TLSRPT_API int tlsrpt_record_lint(const tlsrpt_record *r, const char *policy_dom
         if (tlsrpt_uri_scheme(u) != TLSRPT_URI_OTHER)
             continue;
         const char *s = tlsrpt_uri_string(u);
+        int http = trpt_ascii_strncasecmp(s, "http:", 5) == 0;
+        size_t mark = tlsrpt_diag_count(diag);
         rc = trpt_diag_add(diag, TLSRPT_SEVERITY_WARNING, "lint-rua-scheme-unsupported", TLSRPT_NO_OFFSET, NULL,
                            "Destination %zu (%s) %s; reporters only deliver to mailto: and https:.", i + 1, s,
-                           trpt_ascii_strncasecmp(s, "http:", 5) == 0 ? "uses plain http:, not https:"
-                                                                      : "uses an unsupported scheme");
+                           http ? "uses plain http:, not https:" : "uses an unsupported scheme");
+        if (rc == TLSRPT_OK && http)
+            rc = trpt_diag_hint(diag, mark, "lint-rua-scheme-unsupported", "Did you mean \"https:%s\"?", s + 5);
     }
     if (rc == TLSRPT_OK && n > LINT_RUA_RELIABLE)
         rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-rua-many", TLSRPT_NO_OFFSET, NULL,
-                           "The record lists %zu destinations; reporters may deliver to only one of them (RFC 8460 "
-                           "§3) and often try only the first %u.",
-                           n, LINT_RUA_RELIABLE);
+                           "The record lists %zu destinations; RFC 8460 §3 lets a reporter deliver to only one of "
+                           "them, so the others may receive no report.",
+                           n);
     if (rc == TLSRPT_OK && n > 0 && mailto == 0)
         rc = trpt_diag_add(diag, TLSRPT_SEVERITY_INFO, "lint-no-mailto", TLSRPT_NO_OFFSET, NULL,
-                           "The record has no mailto: destination; some reporters only deliver by e-mail.");
+                           "The record has no mailto: destination; RFC 8460 §5.4 makes delivery by HTTPS POST "
+                           "optional (MAY), so a reporter that delivers only by e-mail sends nothing here.");
     if (rc == TLSRPT_OK && policy)
         rc = lint_external(r, policy, diag);
     if (rc == TLSRPT_OK && n > 0) {

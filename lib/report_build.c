@@ -12,6 +12,7 @@
 #include "utf8.h"
 
 #include <arpa/inet.h> /* inet_ntop */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,7 +231,42 @@ TLSRPT_API int tlsrpt_failure_new(tlsrpt_failure **out, const char *result_type)
 
 TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f)
 {
-    trpt_failure_destroy(f);
+    trpt_failure_destroy(f); /* a report's detail (arena set) is left alone: it belongs to the report */
+}
+
+/* 1 if f may be changed: a standalone detail from tlsrpt_failure_new. A report's own detail (arena set) is part of
+ * its policy's de-duplication index; changing it would leave the index stale and could make two details equal, so
+ * every setter refuses it (bindings lose the const of tlsrpt_policy_failure()). */
+static int writable(const tlsrpt_failure *f)
+{
+    return f && !f->arena;
+}
+
+TLSRPT_API int tlsrpt_failure_set_result_type(tlsrpt_failure *f, const char *result_type)
+{
+    if (!writable(f) || !is_nonempty_utf8(result_type))
+        return TLSRPT_EINVAL;
+    int rc = trpt_set_string(NULL, &f->result_type, result_type, strlen(result_type));
+    if (rc == TLSRPT_OK)
+        f->result_code = trpt_result_code_from_name(result_type);
+    return rc;
+}
+
+TLSRPT_API int tlsrpt_failure_reset(tlsrpt_failure *f, const char *result_type)
+{
+    if (!writable(f) || !is_nonempty_utf8(result_type))
+        return TLSRPT_EINVAL;
+    int rc = tlsrpt_failure_set_result_type(f, result_type); /* the only allocation: f is unchanged if it fails */
+    if (rc != TLSRPT_OK)
+        return rc;
+    char **optional[] = {&f->sending_mta_ip, &f->receiving_mx_hostname, &f->receiving_mx_helo, &f->receiving_ip,
+                         &f->additional_information, &f->reason_code};
+    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++) {
+        free(*optional[i]);
+        *optional[i] = NULL;
+    }
+    f->session_count = 0;
+    return TLSRPT_OK;
 }
 
 /* Stores the RFC 5952 text of an IPv4 or IPv6 address in a field of f. */
@@ -258,12 +294,12 @@ static int set_ip(tlsrpt_failure *f, char **field, const char *ip)
 
 TLSRPT_API int tlsrpt_failure_set_sending_mta_ip(tlsrpt_failure *f, const char *ip)
 {
-    return f ? set_ip(f, &f->sending_mta_ip, ip) : TLSRPT_EINVAL;
+    return writable(f) ? set_ip(f, &f->sending_mta_ip, ip) : TLSRPT_EINVAL;
 }
 
 TLSRPT_API int tlsrpt_failure_set_receiving_ip(tlsrpt_failure *f, const char *ip)
 {
-    return f ? set_ip(f, &f->receiving_ip, ip) : TLSRPT_EINVAL;
+    return writable(f) ? set_ip(f, &f->receiving_ip, ip) : TLSRPT_EINVAL;
 }
 
 static int set_host(tlsrpt_failure *f, char **field, const char *name)
@@ -281,7 +317,7 @@ static int set_host(tlsrpt_failure *f, char **field, const char *name)
 
 TLSRPT_API int tlsrpt_failure_set_receiving_mx_hostname(tlsrpt_failure *f, const char *hostname)
 {
-    return f ? set_host(f, &f->receiving_mx_hostname, hostname) : TLSRPT_EINVAL;
+    return writable(f) ? set_host(f, &f->receiving_mx_hostname, hostname) : TLSRPT_EINVAL;
 }
 
 /* RFC 5321 §4.1.3 address-literal: "[" IPv4-address-literal "]" or "[IPv6:" IPv6-addr "]" (the general form with
@@ -301,7 +337,7 @@ static int is_address_literal(const char *s)
 
 TLSRPT_API int tlsrpt_failure_set_receiving_mx_helo(tlsrpt_failure *f, const char *helo)
 {
-    if (!f)
+    if (!writable(f))
         return TLSRPT_EINVAL;
     if (helo && is_address_literal(helo))
         return trpt_set_string(f->arena, &f->receiving_mx_helo, helo, strlen(helo));
@@ -428,7 +464,7 @@ static int is_absolute_uri(const char *s)
 
 TLSRPT_API int tlsrpt_failure_set_additional_information(tlsrpt_failure *f, const char *uri)
 {
-    if (!f)
+    if (!writable(f))
         return TLSRPT_EINVAL;
     if (!uri)
         return trpt_set_string(f->arena, &f->additional_information, NULL, 0);
@@ -439,7 +475,7 @@ TLSRPT_API int tlsrpt_failure_set_additional_information(tlsrpt_failure *f, cons
 
 TLSRPT_API int tlsrpt_failure_set_reason_code(tlsrpt_failure *f, const char *reason_code)
 {
-    if (!f || (reason_code && !is_utf8(reason_code)))
+    if (!writable(f) || (reason_code && !is_utf8(reason_code)))
         return TLSRPT_EINVAL;
     return trpt_set_string(f->arena, &f->reason_code, reason_code, reason_code ? strlen(reason_code) : 0);
 }
@@ -668,5 +704,236 @@ TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src)
     }
     free(u.n_failures);
     free(u.has_failures);
+    return rc;
+}
+
+TLSRPT_API int tlsrpt_report_merge_within(tlsrpt_report *dst, const tlsrpt_report *src)
+{
+    if (!dst || !src)
+        return TLSRPT_EINVAL;
+    if (!dst->has_start_time || !dst->has_end_time || !src->has_start_time || !src->has_end_time ||
+        src->start_time < dst->start_time || src->end_time > dst->end_time)
+        return TLSRPT_ESEMANTIC;
+    return tlsrpt_report_merge(dst, src); /* within: the period stays dst's */
+}
+
+TLSRPT_API int tlsrpt_report_merge_policy(tlsrpt_report *dst, const tlsrpt_policy *src_policy,
+                                          tlsrpt_policy **policy)
+{
+    if (policy)
+        *policy = NULL;
+    if (!dst || !src_policy)
+        return TLSRPT_EINVAL;
+    /* A report of one policy, borrowed: merge walks it without changing it. When the policy is dst's own, its
+     * counts would change under the walk, so merge a copy (tlsrpt_report_merge does the same for dst == src). */
+    tlsrpt_policy *one = (tlsrpt_policy *)src_policy;
+    tlsrpt_report view;
+    memset(&view, 0, sizeof view);
+    view.policies = &one;
+    view.n_policies = 1;
+    tlsrpt_report *copy = NULL;
+    const tlsrpt_report *src = &view;
+    if (src_policy->arena == &dst->arena) {
+        int rc = trpt_report_copy(&copy, &view);
+        if (rc != TLSRPT_OK)
+            return rc;
+        src = copy;
+    }
+    int rc = tlsrpt_report_merge(dst, src); /* view has no times: dst's period is left alone */
+    tlsrpt_report_free(copy);
+    if (rc == TLSRPT_OK && policy)
+        rc = find_policy_like(dst, src_policy, policy); /* the index exists: no allocation, always found */
+    return rc;
+}
+
+/* ---- Per-domain reports ---------------------------------------------------------------------------------------- */
+
+/* *same = 1 if a policy-domain as written names the domain `alabel` (lower-case A-labels). Returns TLSRPT_OK or
+ * TLSRPT_ENOMEM. */
+static int names_domain(const char *written, const char *alabel, int *same)
+{
+    *same = 0;
+    if (!written)
+        return TLSRPT_OK;
+    char *converted;
+    int rc = trpt_domain_to_alabel(written, 1, &converted);
+    if (rc == TLSRPT_ENOMEM)
+        return rc;
+    if (rc == TLSRPT_OK) {
+        *same = strcmp(converted, alabel) == 0;
+        free(converted);
+    } else {
+        *same = trpt_ascii_strcasecmp(written, alabel) == 0; /* not a name: compared as written */
+    }
+    return TLSRPT_OK;
+}
+
+TLSRPT_API int tlsrpt_report_extract(const tlsrpt_report *src, const char *policy_domain, const char *report_id,
+                                     tlsrpt_report **out)
+{
+    if (!out)
+        return TLSRPT_EINVAL;
+    *out = NULL;
+    if (!src || !policy_domain || (report_id && !is_nonempty_utf8(report_id)))
+        return TLSRPT_EINVAL;
+    char *domain;
+    int rc = trpt_domain_to_alabel(policy_domain, 0, &domain);
+    if (rc != TLSRPT_OK)
+        return rc;
+    /* The view holds the policies to take; trpt_report_copy copies them exactly, with src's metadata. */
+    tlsrpt_report view = *src;
+    memset(&view.policy_index, 0, sizeof view.policy_index);
+    view.policies = NULL;
+    view.n_policies = view.cap_policies = 0;
+    if (src->n_policies > 0) {
+        view.policies = malloc(src->n_policies * sizeof *view.policies);
+        if (!view.policies) {
+            free(domain);
+            return TLSRPT_ENOMEM;
+        }
+    }
+    for (size_t i = 0; rc == TLSRPT_OK && i < src->n_policies; i++) {
+        int same;
+        rc = names_domain(src->policies[i]->domain, domain, &same);
+        if (same)
+            view.policies[view.n_policies++] = src->policies[i];
+    }
+    free(domain);
+    tlsrpt_report *r = NULL;
+    if (rc == TLSRPT_OK)
+        rc = trpt_report_copy(&r, &view);
+    free(view.policies);
+    if (rc != TLSRPT_OK)
+        return rc;
+    if (report_id && trpt_set_string(&r->arena, &r->report_id, report_id, strlen(report_id)) != TLSRPT_OK) {
+        tlsrpt_report_free(r);
+        return TLSRPT_ENOMEM;
+    }
+    *out = r;
+    return TLSRPT_OK;
+}
+
+/* ---- UTC days -------------------------------------------------------------------------------------------------- */
+
+TLSRPT_API int tlsrpt_utc_day(int64_t t, int64_t *start, int64_t *end)
+{
+    if (start)
+        *start = 0;
+    if (end)
+        *end = 0;
+    if (!start || !end || t < TRPT_TIME_MIN || t > TRPT_TIME_MAX)
+        return TLSRPT_EINVAL;
+    int64_t day = t / 86400;
+    if (t % 86400 < 0)
+        day--; /* floor, also before 1970 */
+    *start = day * 86400;
+    *end = *start + 86399;
+    return TLSRPT_OK;
+}
+
+/* ---- DANE TLSA policies ---------------------------------------------------------------------------------------------
+ * One canonical presentation form per RRset (tlsrpt_report_add_tlsa_policy in report.h): records sorted, equal ones
+ * kept once, each written "U S M HEX" with upper-case hex. */
+
+typedef struct tlsa_rr {
+    uint8_t usage, selector, mtype;
+    const uint8_t *data;
+    size_t len;
+} tlsa_rr;
+
+static int tlsa_rr_cmp(const void *a, const void *b)
+{
+    const tlsa_rr *x = a, *y = b;
+    if (x->usage != y->usage)
+        return x->usage < y->usage ? -1 : 1;
+    if (x->selector != y->selector)
+        return x->selector < y->selector ? -1 : 1;
+    if (x->mtype != y->mtype)
+        return x->mtype < y->mtype ? -1 : 1;
+    int c = memcmp(x->data, y->data, x->len < y->len ? x->len : y->len);
+    if (c != 0)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Longest presentation form of a record but for its data: "255 255 255 " and the NUL. */
+#define TLSA_FIELDS_MAX 13u
+
+/* Writes the presentation form of rr to out (room for TLSA_FIELDS_MAX + 2 * len bytes); returns the bytes written
+ * with the NUL. */
+static size_t tlsa_presentation(const tlsa_rr *rr, char *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int n = snprintf(out, TLSA_FIELDS_MAX, "%u %u %u ", (unsigned int)rr->usage, (unsigned int)rr->selector,
+                     (unsigned int)rr->mtype);
+    char *p = out + n;
+    for (size_t i = 0; i < rr->len; i++) {
+        *p++ = hex[rr->data[i] >> 4];
+        *p++ = hex[rr->data[i] & 0xf];
+    }
+    *p++ = '\0';
+    return (size_t)(p - out);
+}
+
+/* An RRset of at most this many records, whose strings fit TLSA_STACK_TEXT bytes, is canonicalized on the stack: the
+ * MTA's per-delivery call then allocates nothing once the policy exists (as tlsrpt_report_add_policy). */
+#define TLSA_STACK_RRS 16u
+#define TLSA_STACK_TEXT 2048u
+
+TLSRPT_API int tlsrpt_report_add_tlsa_policy(tlsrpt_report *r, const char *base_domain, const uint8_t *usage,
+                                             const uint8_t *selector, const uint8_t *mtype,
+                                             const uint8_t *const *data, const size_t *data_len, size_t n,
+                                             tlsrpt_policy **policy)
+{
+    if (!policy)
+        return TLSRPT_EINVAL;
+    *policy = NULL;
+    if (!r || !base_domain || !usage || !selector || !mtype || !data || !data_len || n == 0 ||
+        n > TLSRPT_MAX_POLICY_STRINGS)
+        return TLSRPT_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!data[i] || data_len[i] == 0 || data_len[i] > TLSRPT_MAX_TLSA_DATA)
+            return TLSRPT_EINVAL;
+    tlsa_rr rrs_stack[TLSA_STACK_RRS];
+    const char *strings_stack[TLSA_STACK_RRS];
+    char text_stack[TLSA_STACK_TEXT];
+    tlsa_rr *rrs = rrs_stack;
+    const char **strings = strings_stack;
+    char *text = text_stack;
+    if (n > TLSA_STACK_RRS) {
+        rrs = malloc(n * sizeof *rrs);
+        strings = malloc(n * sizeof *strings);
+    }
+    int rc = rrs && strings ? TLSRPT_OK : TLSRPT_ENOMEM;
+    size_t kept = 0, text_len = 0;
+    if (rc == TLSRPT_OK) {
+        for (size_t i = 0; i < n; i++)
+            rrs[i] = (tlsa_rr){usage[i], selector[i], mtype[i], data[i], data_len[i]};
+        qsort(rrs, n, sizeof *rrs, tlsa_rr_cmp);
+        /* Sorted, equal records are neighbours: keep the first of each run. n <= 1000 records of <= 65532 octets:
+         * the sum cannot overflow. */
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && tlsa_rr_cmp(&rrs[i], &rrs[i - 1]) == 0)
+                continue;
+            rrs[kept++] = rrs[i];
+            text_len += TLSA_FIELDS_MAX + 2 * rrs[i].len;
+        }
+        if (text_len > sizeof text_stack && !(text = malloc(text_len)))
+            rc = TLSRPT_ENOMEM;
+    }
+    if (rc == TLSRPT_OK) {
+        size_t at = 0;
+        for (size_t i = 0; i < kept; i++) {
+            strings[i] = text + at;
+            at += tlsa_presentation(&rrs[i], text + at);
+        }
+        rc = tlsrpt_report_add_policy(r, TLSRPT_POLICY_TLSA, base_domain, strings, kept, NULL, 0, policy);
+    }
+    if (text != text_stack)
+        free(text);
+    if (rrs != rrs_stack) {
+        free(rrs);
+        free(strings);
+    }
     return rc;
 }

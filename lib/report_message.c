@@ -25,6 +25,7 @@
 #include "charclass.h"
 #include "gzip.h"
 #include "mime.h"
+#include "domain.h"
 #include "report_internal.h"
 
 #include <stdio.h>
@@ -264,15 +265,51 @@ static int header_domain(trpt_mime_reader *c, span s, span *out)
     return out->len > 0 && k.pos == k.end ? 0 : -1;
 }
 
-/* Case-insensitive equality of a name in the message and a C string, a trailing dot on either side ignored. */
-static int same_name(const trpt_mime_reader *c, span a, const char *b, size_t bl)
+/* 1 if s[0..n) may be spelt otherwise under the IDN rule: a byte of UTF-8, or an "xn--" label. */
+static int may_be_idn(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] >= 0x80)
+            return 1;
+        if ((i == 0 || s[i - 1] == '.') && n - i >= 4 && trpt_ascii_strncasecmp(s + i, "xn--", 4) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The A-label form of s[0..n) under the library's one rule (domain.h), new; NULL when it is not a domain name (or
+ * memory runs out: the caller then warns about a mismatch, which costs the report nothing). Texts longer than
+ * any convertible name are not copied. */
+static char *alabel_of(const char *s, size_t n)
+{
+    if (n > 4 * TRPT_DOMAIN_MAX_LENGTH + 1)
+        return NULL;
+    char *copy = trpt_strndup(s, n), *out = NULL;
+    if (copy && trpt_domain_to_alabel(copy, 1, &out) != TLSRPT_OK)
+        out = NULL;
+    free(copy);
+    return out;
+}
+
+/* Equality of a name in the message and a C string: ASCII case-insensitive, a trailing dot on either side ignored,
+ * and, when either may be an IDN, the A-label forms (tlsrpt_report_to_message writes the A-labels of a U-label name
+ * the report holds). a_alabel is alabel_of(the span), computed once by the caller (NULL: not a domain). */
+static int same_name(const trpt_mime_reader *c, span a, const char *a_alabel, const char *b, size_t bl)
 {
     size_t al = a.len;
     if (al > 0 && c->m[a.off + al - 1] == '.')
         al--;
     if (bl > 0 && b[bl - 1] == '.')
         bl--;
-    return al == bl && trpt_ascii_strncasecmp((const char *)c->m + a.off, b, al) == 0;
+    const char *as = (const char *)c->m + a.off;
+    if (al == bl && trpt_ascii_strncasecmp(as, b, al) == 0)
+        return 1;
+    if (!a_alabel || (!may_be_idn(b, bl) && !may_be_idn(a_alabel, strlen(a_alabel))))
+        return 0;
+    char *b_alabel = alabel_of(b, bl);
+    int same = b_alabel && strcmp(a_alabel, b_alabel) == 0;
+    free(b_alabel);
+    return same;
 }
 
 static void put_span(trpt_buf *q, const trpt_mime_reader *c, span s)
@@ -334,8 +371,12 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
     }
     if (!r)
         return;
+    /* The headers' A-label forms, once: the domain is compared with every policy. */
+    char *hdr_domain_a = hdr_domain.present ? alabel_of((const char *)c->m + hdr_domain.off, hdr_domain.len) : NULL;
+    char *hdr_submitter_a =
+        hdr_submitter.present ? alabel_of((const char *)c->m + hdr_submitter.off, hdr_submitter.len) : NULL;
     if (hdr_domain.present && sub_domain.present &&
-        !same_name(c, hdr_domain, (const char *)c->m + sub_domain.off, sub_domain.len) &&
+        !same_name(c, hdr_domain, hdr_domain_a, (const char *)c->m + sub_domain.off, sub_domain.len) &&
         trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_domain);
@@ -345,7 +386,7 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
         trpt_buf_free(&q);
     }
     if (hdr_submitter.present && sub_submitter.present &&
-        !same_name(c, hdr_submitter, (const char *)c->m + sub_submitter.off, sub_submitter.len) &&
+        !same_name(c, hdr_submitter, hdr_submitter_a, (const char *)c->m + sub_submitter.off, sub_submitter.len) &&
         trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, sub_submitter);
@@ -361,7 +402,8 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
             if (!pd)
                 continue;
             with_domain++;
-            matching += same_name(c, hdr_domain, pd, strlen(pd));
+            if (!matching) /* one match settles it */
+                matching += same_name(c, hdr_domain, hdr_domain_a, pd, strlen(pd));
         }
         if (with_domain > 0 && matching == 0 && trpt_mime_diag_deviation_keeps(c)) {
             trpt_buf_init(&q);
@@ -376,7 +418,7 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
     const char *contact = tlsrpt_report_contact_info(r), *cd;
     size_t cl;
     if (hdr_submitter.present && contact && contact_domain(contact, &cd, &cl) &&
-        !same_name(c, hdr_submitter, cd, cl) && trpt_mime_diag_deviation_keeps(c)) {
+        !same_name(c, hdr_submitter, hdr_submitter_a, cd, cl) && trpt_mime_diag_deviation_keeps(c)) {
         trpt_buf_init(&q);
         put_span(&q, c, hdr_submitter);
         (void)trpt_mime_diag_deviation(c, "message-header-mismatch", hdr_submitter.off,
@@ -385,6 +427,8 @@ static void check_metadata(trpt_mime_reader *c, const tlsrpt_report *r)
                                        q.data ? q.data : "");
         trpt_buf_free(&q);
     }
+    free(hdr_domain_a);
+    free(hdr_submitter_a);
 }
 
 /* ---- Entry point ---------------------------------------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include "json_writer.h"
 #include "mime.h"
 #include "report_internal.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,18 +265,205 @@ static void hash_bytes(msg_hash *h, const void *data, size_t len)
     }
 }
 
-TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
-                                        const char *policy_domain, const char *submitter, char **out,
-                                        size_t *out_len)
+/* ---- Addresses: the one IDN rule in From and To ---------------------------------------------------------------
+ * A value is an addr-spec "local@domain" or a name-addr "Display Name <local@domain>" (what tlsrpt_uri_mailbox()
+ * returns, or what an MTA writes). UTF-8 is accepted: a U-label domain is written in A-labels (the wire needs
+ * them; an ASCII domain is written as given, so 1.0 messages keep their bytes), a non-ASCII display name as RFC 2047
+ * encoded-words, and a non-ASCII local part as UTF-8 (RFC 6532: only an SMTPUTF8 path can carry it, there is no
+ * ASCII form). No control characters anywhere (no header injection). */
+
+typedef struct address {
+    char *value;   /* the address as written in the header (new), when no encoded-word is needed */
+    char *display; /* the display name's encoded-words, space-separated (new); NULL when it is ASCII or absent */
+    char *angle;   /* "<local@domain>" (new) when display is set */
+} address;
+
+static void address_free(address *a)
+{
+    free(a->value);
+    free(a->display);
+    free(a->angle);
+}
+
+static int has_byte_at_least(const char *s, size_t len, unsigned char min)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= min)
+            return 1;
+    return 0;
+}
+
+/* RFC 2047 "B" encoded-words of text[0..len), each at most 75 characters, split at UTF-8 character boundaries. */
+static void put_encoded_words(trpt_buf *b, const char *text, size_t len)
+{
+    static const char alphabet[] = TRPT_BASE64_ALPHABET;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = len - i < 45 ? len - i : 45; /* 45 octets: 60 base64 characters + 12 of "=?UTF-8?B?" "?=" */
+        while (i + n < len && ((unsigned char)text[i + n] & 0xc0) == 0x80)
+            n--; /* never cut a character: its continuation bytes stay with it */
+        if (i > 0)
+            trpt_buf_putc(b, ' ');
+        trpt_buf_puts(b, "=?UTF-8?B?");
+        const unsigned char *d = (const unsigned char *)text + i;
+        for (size_t k = 0; k < n; k += 3) {
+            uint32_t v = (uint32_t)d[k] << 16 | (k + 1 < n ? (uint32_t)d[k + 1] << 8 : 0) | (k + 2 < n ? d[k + 2] : 0);
+            char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63], k + 1 < n ? alphabet[(v >> 6) & 63] : '=',
+                         k + 2 < n ? alphabet[v & 63] : '='};
+            trpt_buf_append(b, q, 4);
+        }
+        trpt_buf_puts(b, "?=");
+        i += n;
+    }
+}
+
+static int address_prepare(const char *in, address *a)
+{
+    memset(a, 0, sizeof *a);
+    if (!in || !*in)
+        return TLSRPT_EINVAL;
+    size_t len = strlen(in);
+    if (trpt_utf8_valid_prefix(in, len) != len)
+        return TLSRPT_EINVAL;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)in[i] < 0x20 || (unsigned char)in[i] == 0x7f)
+            return TLSRPT_EINVAL;
+    const char *spec = in, *lt = NULL;
+    size_t spec_len = len;
+    if (in[len - 1] == '>' && (lt = strrchr(in, '<')) != NULL) {
+        spec = lt + 1;
+        spec_len = (size_t)(in + len - 1 - spec);
+    }
+    const char *at = NULL;
+    for (size_t i = 0; i < spec_len; i++)
+        if (spec[i] == '@')
+            at = spec + i;
+    if (!at) {
+        /* 1.0 took any printable ASCII value; anything else needs an address to write. */
+        if (has_byte_at_least(in, len, 0x80))
+            return TLSRPT_EINVAL;
+        a->value = trpt_strdup(in);
+        return a->value ? TLSRPT_OK : TLSRPT_ENOMEM;
+    }
+    size_t dom_len = (size_t)(spec + spec_len - (at + 1));
+    char *domain = trpt_strndup(at + 1, dom_len);
+    if (!domain)
+        return TLSRPT_ENOMEM;
+    char *wire_domain = NULL;
+    int rc = TLSRPT_OK;
+    if (has_byte_at_least(domain, dom_len, 0x80))
+        rc = trpt_domain_to_alabel(domain, 0, &wire_domain);
+    free(domain);
+    if (rc != TLSRPT_OK)
+        return rc;
+    size_t display_len = lt ? (size_t)(lt - in) : 0;
+    while (display_len > 0 && in[display_len - 1] == ' ')
+        display_len--;
+    int encode = display_len > 0 && has_byte_at_least(in, display_len, 0x80);
+    trpt_buf b;
+    trpt_buf_init(&b);
+    if (!encode) {
+        trpt_buf_append(&b, in, (size_t)(at + 1 - in)); /* display name, "<", local part, "@" as written */
+    } else {
+        trpt_buf_putc(&b, '<');
+        trpt_buf_append(&b, spec, (size_t)(at + 1 - spec));
+    }
+    if (wire_domain)
+        trpt_buf_puts(&b, wire_domain);
+    else
+        trpt_buf_append(&b, at + 1, dom_len);
+    if (lt)
+        trpt_buf_putc(&b, '>');
+    free(wire_domain);
+    rc = trpt_buf_finish(&b, encode ? &a->angle : &a->value, NULL);
+    if (rc != TLSRPT_OK || !encode)
+        return rc;
+    const char *name = in;
+    if (display_len >= 2 && name[0] == '"' && name[display_len - 1] == '"') {
+        name++; /* a quoted display name: its text, not its quotes, is encoded */
+        display_len -= 2;
+    }
+    trpt_buf_init(&b);
+    put_encoded_words(&b, name, display_len);
+    return trpt_buf_finish(&b, &a->display, NULL);
+}
+
+/* The longest "<local@domain>" of an encoded From/To: one folded line of its own after the leading space. */
+#define TRPT_ANGLE_ADDR_MAX 997u
+
+static int address_fits(const address *a)
+{
+    if (a->value)
+        return strlen(a->value) <= TRPT_ADDRESS_HEADER_MAX;
+    return strlen(a->angle) <= TRPT_ANGLE_ADDR_MAX;
+}
+
+/* Writes "Name: " and the addresses, separated by ", ": a single plain address as one line, as 1.0 wrote it;
+ * several, or encoded display names, folded between tokens. */
+static void put_address_field(trpt_buf *b, const char *name, const address *list, size_t n)
+{
+    if (n == 1 && list[0].value) {
+        trpt_buf_printf(b, "%s: %s\r\n", name, list[0].value);
+        return;
+    }
+    trpt_buf t;
+    trpt_buf_init(&t);
+    /* Tokens: "Name:", then per address its words (each encoded-word one token) and, but for the last, a ","
+     * glued to its final token. The token list is built in t as NUL-separated strings. */
+    size_t count = 1;
+    trpt_buf_printf(&t, "%s:", name);
+    trpt_buf_putc(&t, '\0');
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i + 1 < n ? "," : "";
+        if (list[i].value) {
+            trpt_buf_printf(&t, "%s%s", list[i].value, sep);
+            trpt_buf_putc(&t, '\0');
+            count++;
+            continue;
+        }
+        for (const char *w = list[i].display; w;) {
+            const char *sp = strchr(w, ' ');
+            size_t wl = sp ? (size_t)(sp - w) : strlen(w);
+            trpt_buf_append(&t, w, wl);
+            trpt_buf_putc(&t, '\0');
+            count++;
+            w = sp ? sp + 1 : NULL;
+        }
+        trpt_buf_printf(&t, "%s%s", list[i].angle, sep);
+        trpt_buf_putc(&t, '\0');
+        count++;
+    }
+    char *tokens_text = NULL;
+    const char **tokens = malloc(count * sizeof *tokens);
+    if (trpt_buf_finish(&t, &tokens_text, NULL) != TLSRPT_OK || !tokens) {
+        free(tokens);
+        free(tokens_text);
+        b->failed = 1; /* the message then fails with ENOMEM */
+        return;
+    }
+    const char *p = tokens_text;
+    for (size_t i = 0; i < count; i++) {
+        tokens[i] = p;
+        p += strlen(p) + 1;
+    }
+    trpt_mime_put_folded(b, tokens, count);
+    free(tokens);
+    free(tokens_text);
+}
+
+/* Most recipients of one message (tlsrpt_report_to_message_recipients): a record has at most this many rua. */
+#define TRPT_MESSAGE_MAX_RECIPIENTS TLSRPT_MAX_RUA_COUNT
+
+static int build_message(const tlsrpt_report *r, const char *from_in, const char *const *to_in, size_t n_to,
+                         const char *policy_domain, const char *submitter, char **out, size_t *out_len)
 {
     if (out_len)
         *out_len = 0;
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
-    if (!r || !trpt_mime_is_printable(from) || !trpt_mime_is_printable(to) || !trpt_mime_is_printable(policy_domain) ||
-        !trpt_mime_is_printable(submitter) || strlen(from) > TRPT_ADDRESS_HEADER_MAX ||
-        strlen(to) > TRPT_ADDRESS_HEADER_MAX || !r->report_id || !*r->report_id)
+    if (!r || !to_in || n_to == 0 || n_to > TRPT_MESSAGE_MAX_RECIPIENTS || !policy_domain || !submitter ||
+        !r->report_id || !*r->report_id)
         return TLSRPT_EINVAL;
     if (!r->has_start_time || !r->has_end_time || r->start_time < 0 || r->end_time < 0 ||
         r->end_time > TRPT_TIME_MAX)
@@ -287,9 +475,25 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     trpt_buf b, id;
     trpt_buf_init(&b);
     trpt_buf_init(&id);
-    int rc = trpt_domain_to_alabel(policy_domain, 0, &domain);
+    address from;
+    address *to = calloc(n_to, sizeof *to);
+    int rc = address_prepare(from_in, &from);
+    if (!to)
+        rc = TLSRPT_ENOMEM;
+    for (size_t i = 0; rc == TLSRPT_OK && i < n_to; i++) {
+        rc = address_prepare(to_in[i], &to[i]);
+        if (rc == TLSRPT_OK && !address_fits(&to[i]))
+            rc = TLSRPT_EINVAL;
+    }
+    if (rc == TLSRPT_OK && !address_fits(&from))
+        rc = TLSRPT_EINVAL;
+    if (rc == TLSRPT_OK)
+        rc = trpt_domain_to_alabel(policy_domain, 0, &domain);
     if (rc == TLSRPT_OK)
         rc = trpt_domain_to_alabel(submitter, 0, &sender);
+    /* A report says something only about its policies: one without any is refused (since 1.1). */
+    if (rc == TLSRPT_OK && r->n_policies == 0)
+        rc = TLSRPT_ESEMANTIC;
     if (rc != TLSRPT_OK)
         goto done;
 
@@ -307,9 +511,11 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     if ((rc = make_filename(r, sender, domain, NULL, 1, &filename)) != TLSRPT_OK)
         goto done;
 
+    /* The inputs as given (1.0 hashed these; an ASCII address is unchanged, so 1.0 messages keep their bytes). */
     msg_hash h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
-    hash_bytes(&h, from, strlen(from));
-    hash_bytes(&h, to, strlen(to));
+    hash_bytes(&h, from_in, strlen(from_in));
+    for (size_t i = 0; i < n_to; i++)
+        hash_bytes(&h, to_in[i], strlen(to_in[i]));
     hash_bytes(&h, domain, strlen(domain));
     hash_bytes(&h, sender, strlen(sender));
     hash_bytes(&h, gz, gz_len);
@@ -319,7 +525,8 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
     (void)trpt_datetime_format(r->start_time, start); /* both in range: checked above */
     (void)trpt_datetime_format(r->end_time, end);
 
-    trpt_buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to);
+    put_address_field(&b, "From", &from, 1);
+    put_address_field(&b, "To", to, n_to);
     const char *subject[] = {"Subject:", "Report", "Domain:", domain, "Submitter:", sender, "Report-ID:", msgid};
     trpt_mime_put_folded(&b, subject, sizeof subject / sizeof subject[0]);
     trpt_buf_puts(&b, "Date: ");
@@ -350,10 +557,37 @@ TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from
 done:
     trpt_buf_free(&b);
     trpt_buf_free(&id);
+    address_free(&from);
+    for (size_t i = 0; to && i < n_to; i++)
+        address_free(&to[i]);
+    free(to);
     free(domain);
     free(sender);
     free(filename);
     free(msgid);
     free(gz);
     return rc;
+}
+
+TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
+                                        const char *policy_domain, const char *submitter, char **out,
+                                        size_t *out_len)
+{
+    return build_message(r, from, to ? &to : NULL, 1, policy_domain, submitter, out, out_len);
+}
+
+TLSRPT_API int tlsrpt_report_to_message_recipients(const tlsrpt_report *r, const char *from,
+                                                   const char *const *to, size_t n_to, const char *policy_domain,
+                                                   const char *submitter, char **out, size_t *out_len)
+{
+    if (to)
+        for (size_t i = 0; i < n_to; i++)
+            if (!to[i]) {
+                if (out_len)
+                    *out_len = 0;
+                if (out)
+                    *out = NULL;
+                return TLSRPT_EINVAL;
+            }
+    return build_message(r, from, to, n_to, policy_domain, submitter, out, out_len);
 }

@@ -21,6 +21,26 @@ START_TEST(status_strings_cover_every_code)
 }
 END_TEST
 
+/* tlsrpt_status_name (since 1.1): each code's macro name, written by the preprocessor here; NULL for others. */
+START_TEST(status_names_are_the_macro_names)
+{
+#define STATUS(c) {c, #c}
+    static const struct {
+        int code;
+        const char *name;
+    } codes[] = {STATUS(TLSRPT_OK),       STATUS(TLSRPT_ENOMEM),    STATUS(TLSRPT_EINVAL),    STATUS(TLSRPT_ESYNTAX),
+                 STATUS(TLSRPT_ESEMANTIC), STATUS(TLSRPT_ELIMIT),    STATUS(TLSRPT_ENOTFOUND), STATUS(TLSRPT_EMULTIPLE),
+                 STATUS(TLSRPT_ETEMPFAIL), STATUS(TLSRPT_EUNSUPPORTED)};
+#undef STATUS
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        ck_assert_str_eq(tlsrpt_status_name(codes[i].code), codes[i].name);
+    ck_assert_ptr_null(tlsrpt_status_name(-10));
+    ck_assert_ptr_null(tlsrpt_status_name(1));
+    ck_assert_ptr_null(tlsrpt_status_name(INT32_MIN));
+    ck_assert_ptr_null(tlsrpt_status_name(INT32_MAX));
+}
+END_TEST
+
 START_TEST(codes_are_never_renumbered)
 {
     ck_assert_int_eq(TLSRPT_OK, 0);
@@ -296,12 +316,58 @@ START_TEST(buffer_quoting_and_finish)
 }
 END_TEST
 
+START_TEST(diag_hints_and_sentence_ends)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_diag_new(&d);
+    /* a message that ends in a qualified name gets one period; an ellipsis is kept */
+    trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "dns-servfail", TLSRPT_NO_OFFSET, NULL, "SERVFAIL for %s.",
+                  "_smtp._tls.example.com.");
+    trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "x", TLSRPT_NO_OFFSET, NULL, "Cut %s.", "a...");
+    trpt_diag_add(d, TLSRPT_SEVERITY_INFO, "x", TLSRPT_NO_OFFSET, NULL, "..");
+    ck_assert_str_eq(tlsrpt_diag_message(d, 0), "SERVFAIL for _smtp._tls.example.com.");
+    ck_assert_str_eq(tlsrpt_diag_message(d, 1), "Cut a....");
+    ck_assert_str_eq(tlsrpt_diag_message(d, 2), ".");
+    /* default hints by id; none for an id without one */
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 0));
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 1));
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 3));
+    trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "dns-multiple-records", TLSRPT_NO_OFFSET, NULL, "Two.");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 3),
+                     "Keep one TLSRPT record: delete the others and list every destination in its rua=, separated "
+                     "by ','.");
+    /* a specific hint goes on the newest finding with the id from `from` on, and replaces the default */
+    trpt_diag_add(d, TLSRPT_SEVERITY_ERROR, "dns-multiple-records", TLSRPT_NO_OFFSET, NULL, "Three.");
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "dns-multiple-records", "Merge %d.", 2), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 4), "Merge 2.");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 3),
+                     "Keep one TLSRPT record: delete the others and list every destination in its rua=, separated "
+                     "by ','.");
+    ck_assert_int_eq(trpt_diag_hint(d, 5, "dns-multiple-records", "Nothing."), TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "no-such-id", "Nothing."), TLSRPT_OK);
+    ck_assert_int_eq(trpt_diag_hint(NULL, 0, "x", "Nothing."), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 4), "Merge 2.");
+    /* a hint is cut to 511 bytes (DIAG_MAX_HINT), at 511 it is whole */
+    char big[600];
+    memset(big, 'h', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "dns-multiple-records", "%.*s", 511, big), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(tlsrpt_diag_hint(d, 4)), 511);
+    ck_assert_int_eq(trpt_diag_hint(d, 0, "dns-multiple-records", "%s", big), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(tlsrpt_diag_hint(d, 4)), 511);
+    tlsrpt_diag_clear(d);
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 0));
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, status_strings_cover_every_code);
     tcase_add_test(tc, codes_are_never_renumbered);
+    tcase_add_test(tc, status_names_are_the_macro_names);
     tcase_add_test(tc, version_matches_headers);
     tcase_add_test(tc, diag_lifecycle_and_getters);
     tcase_add_test(tc, diag_long_message_is_kept_whole);
@@ -310,6 +376,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, diag_text_is_bounded);
     tcase_add_test(tc, diag_long_paths_are_cut_in_the_middle);
     tcase_add_test(tc, buffer_quoting_and_finish);
+    tcase_add_test(tc, diag_hints_and_sentence_ends);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc_hooks.h"
 #include "dns_internal.h"
 #include "testutil.h"
 
@@ -937,6 +938,593 @@ START_TEST(authorization_name_shared)
 }
 END_TEST
 
+/* ---- the evaluation layer (since 1.1): caller answers, DNS facts ---------------------------------------------- */
+
+START_TEST(lookup_qname_values)
+{
+    char *q = NULL;
+    ck_assert_int_eq(tlsrpt_lookup_qname("Example.COM.", &q), TLSRPT_OK);
+    ck_assert_str_eq(q, "_smtp._tls.example.com.");
+    tlsrpt_free(q);
+    ck_assert_int_eq(tlsrpt_lookup_qname("bücher.example", &q), TLSRPT_OK);
+    ck_assert_str_eq(q, "_smtp._tls.xn--bcher-kva.example.");
+    tlsrpt_free(q);
+    const char *bad[] = {"", ".", "a..b", "-a.example", "exa mple.com", "_smtp._tls.example.com"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        q = (char *)&q;
+        ck_assert_msg(tlsrpt_lookup_qname(bad[i], &q) == TLSRPT_EINVAL, "'%s' accepted", bad[i]);
+        ck_assert_ptr_null(q);
+    }
+    /* 242 octets: + "_smtp._tls." = 253 fits; 243 does not. */
+    char name[260];
+    memset(name, 'a', sizeof name);
+    for (size_t i = 60; i < 242; i += 61)
+        name[i] = '.';
+    name[242] = '\0';
+    ck_assert_int_eq(tlsrpt_lookup_qname(name, &q), TLSRPT_OK);
+    ck_assert_uint_eq(strlen(q), 254);
+    tlsrpt_free(q);
+    name[242] = 'a';
+    name[243] = '\0';
+    q = (char *)&q;
+    ck_assert_int_eq(tlsrpt_lookup_qname(name, &q), TLSRPT_EINVAL);
+    ck_assert_ptr_null(q);
+    ck_assert_int_eq(tlsrpt_lookup_qname(NULL, &q), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_lookup_qname("example.com", NULL), TLSRPT_EINVAL);
+}
+END_TEST
+
+/* The DNS of an MTA that resolves on its own (an event loop): per query name what its resolver got. */
+typedef struct mta_rr {
+    const char *strings[3];
+    int64_t ttl;
+} mta_rr;
+
+typedef struct mta_entry {
+    const char *qname;
+    int status;               /* TLSRPT_OK, TLSRPT_ENOTFOUND or TLSRPT_ETEMPFAIL */
+    const char *cnames[3];    /* the chain its resolver followed */
+    mta_rr rrs[2];
+    int ad;
+    const char *server;
+} mta_entry;
+
+static const mta_entry mta_dns[] = {
+    {"_smtp._tls.one.example.", TLSRPT_OK, {NULL}, {{{"v=TLSRPTv1;rua=mailto:tls", "rpt@one.example", NULL}, 3600},
+                                                     {{"v=spf1 -all", NULL, NULL}, 3600}}, 1, "192.0.2.53"},
+    {"_smtp._tls.alias.example.", TLSRPT_OK, {"_smtp._tls.hop.example.", "_smtp._tls.one.example", NULL},
+     {{{"v=TLSRPTv1;rua=mailto:tlsrpt@one.example", NULL, NULL}, 300}}, 0, "2001:DB8::53"},
+    {"_smtp._tls.gone.example.", TLSRPT_ENOTFOUND, {NULL}, {{{NULL}, 0}}, 1, "192.0.2.53"},
+    {"_smtp._tls.busy.example.", TLSRPT_ETEMPFAIL, {NULL}, {{{NULL}, 0}}, 0, NULL},
+    {"_smtp._tls.looped.example.", TLSRPT_OK, {"a.looped.example.", "_SMTP._tls.looped.example.", NULL},
+     {{{NULL}, 0}}, 1, NULL},
+    {"x.example._report._tls.collector.example.", TLSRPT_OK, {NULL}, {{{"v=TLSRPTv1", NULL, NULL}, 60}}, 0, NULL},
+};
+
+static const mta_entry *mta_find(const char *qname)
+{
+    for (size_t i = 0; i < sizeof mta_dns / sizeof mta_dns[0]; i++)
+        if (strcmp(mta_dns[i].qname, qname) == 0)
+            return &mta_dns[i];
+    return NULL;
+}
+
+/* What the MTA's own resolver code does with a finished query: fill an answer. Returns the DNS status. */
+static int mta_fill(const char *qname, tlsrpt_txt_answer *a)
+{
+    const mta_entry *e = mta_find(qname);
+    if (!e)
+        return TLSRPT_ENOTFOUND;
+    for (size_t i = 0; i < 3 && e->cnames[i]; i++)
+        ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, e->cnames[i], 120), TLSRPT_OK);
+    for (size_t i = 0; i < 2 && e->rrs[i].strings[0]; i++) {
+        size_t lens[3], n = 0;
+        while (n < 3 && e->rrs[i].strings[n]) {
+            lens[n] = strlen(e->rrs[i].strings[n]);
+            n++;
+        }
+        ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, e->rrs[i].strings, lens, n, e->rrs[i].ttl), TLSRPT_OK);
+    }
+    ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(a, e->ad), TLSRPT_OK);
+    if (e->server)
+        ck_assert_int_eq(tlsrpt_txt_answer_set_server(a, e->server, 53), TLSRPT_OK);
+    return e->status;
+}
+
+static int mta_lookup_fn(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
+{
+    (void)userdata;
+    return mta_fill(qname, answer);
+}
+
+static void same_result(const tlsrpt_lookup_result *a, const tlsrpt_lookup_result *b)
+{
+    ck_assert_int_eq(tlsrpt_lookup_result_status(a), tlsrpt_lookup_result_status(b));
+    ck_assert_str_eq(tlsrpt_lookup_result_qname(a), tlsrpt_lookup_result_qname(b));
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(a), tlsrpt_lookup_result_authenticated(b));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(a), tlsrpt_lookup_result_txt_count(b));
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(a); i++) {
+        ck_assert_str_eq(tlsrpt_lookup_result_txt(a, i), tlsrpt_lookup_result_txt(b, i));
+        ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(a, i), tlsrpt_lookup_result_txt_ttl(b, i));
+        ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(a, i), tlsrpt_lookup_result_txt_string_count(b, i));
+    }
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(a), tlsrpt_lookup_result_cname_count(b));
+    for (size_t i = 0; i < tlsrpt_lookup_result_cname_count(a); i++)
+        ck_assert_str_eq(tlsrpt_lookup_result_cname(a, i), tlsrpt_lookup_result_cname(b, i));
+    const tlsrpt_diag *da = tlsrpt_lookup_result_diag(a), *db = tlsrpt_lookup_result_diag(b);
+    ck_assert_uint_eq(tlsrpt_diag_count(da), tlsrpt_diag_count(db));
+    for (size_t i = 0; i < tlsrpt_diag_count(da); i++)
+        ck_assert_str_eq(tlsrpt_diag_id(da, i), tlsrpt_diag_id(db, i));
+}
+
+/* An event-loop MTA: it sends the TXT query itself (to the name tlsrpt_lookup_qname() gives), and when its resolver
+ * calls back, it evaluates the answer with tlsrpt_lookup_evaluate(). Same outcome as tlsrpt_lookup() with a lookup
+ * function over the same data, for every kind of answer. */
+START_TEST(event_loop_mta_evaluates_its_answers)
+{
+    static const struct {
+        const char *domain;
+        int want;
+        const char *first_id; /* the first finding, or NULL for none */
+    } cases[] = {
+        {"one.example", TLSRPT_OK, "dns-txt-not-tlsrpt"},
+        {"alias.example", TLSRPT_OK, NULL},
+        {"gone.example", TLSRPT_ENOTFOUND, "dns-nxdomain"},
+        {"busy.example", TLSRPT_ETEMPFAIL, "dns-lookup-tempfail"},
+        {"looped.example", TLSRPT_ENOTFOUND, "dns-cname-loop"},
+        {"nothing.example", TLSRPT_ENOTFOUND, "dns-nxdomain"},
+    };
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, mta_lookup_fn, NULL), TLSRPT_OK);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *qname = NULL;
+        ck_assert_int_eq(tlsrpt_lookup_qname(cases[k].domain, &qname), TLSRPT_OK);
+        /* ... the event loop runs; the query for qname completes: */
+        tlsrpt_txt_answer *answer = NULL;
+        ck_assert_int_eq(tlsrpt_txt_answer_new(&answer), TLSRPT_OK);
+        int dns_status = mta_fill(qname, answer);
+        tlsrpt_lookup_result *e = NULL, *l = NULL;
+        ck_assert_int_eq(tlsrpt_lookup_evaluate(cases[k].domain, dns_status, answer, &e), cases[k].want);
+        tlsrpt_txt_answer_free(answer); /* the result keeps its own copy */
+        ck_assert_int_eq(tlsrpt_lookup(res, cases[k].domain, &l), cases[k].want);
+        ck_assert_str_eq(tlsrpt_lookup_result_qname(e), qname);
+        same_result(e, l);
+        const tlsrpt_diag *d = tlsrpt_lookup_result_diag(e);
+        if (cases[k].first_id)
+            ck_assert_str_eq(tlsrpt_diag_id(d, 0), cases[k].first_id);
+        else
+            ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+        tlsrpt_lookup_result_free(e);
+        tlsrpt_lookup_result_free(l);
+        tlsrpt_free(qname);
+    }
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+START_TEST(evaluate_facts)
+{
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    ck_assert_int_eq(mta_fill("_smtp._tls.one.example.", a), TLSRPT_OK);
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("one.example", TLSRPT_OK, a, &l), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "v=TLSRPTv1;rua=mailto:tlsrpt@one.example");
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), 3600);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 0), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 0), "v=TLSRPTv1;rua=mailto:tls");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_length(l, 0, 0), 25);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 1), "rpt@one.example");
+    ck_assert_ptr_null(tlsrpt_lookup_result_txt_string(l, 0, 2));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_length(l, 0, 2), 0);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 1), 1);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 2), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_txt_string(l, 2, 0));
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 2), TLSRPT_TTL_UNKNOWN);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "192.0.2.53");
+    ck_assert_uint_eq(tlsrpt_lookup_result_server_port(l), 53);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_cname(l, 0));
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(l, 0), TLSRPT_TTL_UNKNOWN);
+    tlsrpt_lookup_result_free(l);
+    /* The same answer evaluated again (it is only read), and as an NXDOMAIN: the RRs are not data then. */
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("one.example", TLSRPT_ENOTFOUND, a, &l), TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "192.0.2.53");
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-nxdomain", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_txt_answer_free(a);
+
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    ck_assert_int_eq(mta_fill("_smtp._tls.alias.example.", a), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("alias.example", TLSRPT_OK, a, &l), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 0), "_smtp._tls.hop.example.");
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 1), "_smtp._tls.one.example."); /* the dot added */
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(l, 1), 120);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "2001:db8::53"); /* canonical text */
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_txt_answer_free(a);
+
+    /* Nothing set: TTLs and the server unknown. NULL getters. */
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    const char *s = "v=TLSRPTv1;rua=mailto:r@example.com";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, &s, &len, 1), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, &l), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), TLSRPT_TTL_UNKNOWN);
+    ck_assert_ptr_null(tlsrpt_lookup_result_server(l));
+    ck_assert_uint_eq(tlsrpt_lookup_result_server_port(l), 0);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_txt_answer_free(a);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(NULL, 0), TLSRPT_TTL_UNKNOWN);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(NULL, 0), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_txt_string(NULL, 0, 0));
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_length(NULL, 0, 0), 0);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(NULL), 0);
+    ck_assert_ptr_null(tlsrpt_lookup_result_cname(NULL, 0));
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(NULL, 0), TLSRPT_TTL_UNKNOWN);
+    ck_assert_ptr_null(tlsrpt_lookup_result_server(NULL));
+    ck_assert_uint_eq(tlsrpt_lookup_result_server_port(NULL), 0);
+}
+END_TEST
+
+START_TEST(evaluate_statuses_and_arguments)
+{
+    tlsrpt_lookup_result *l = NULL;
+    /* No answer object: an empty answer. */
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, NULL, &l), TLSRPT_ENOTFOUND);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-no-data", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_ENOTFOUND, NULL, &l), TLSRPT_ENOTFOUND);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-nxdomain", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    /* ETEMPFAIL: the answer is not looked at, nothing is authenticated. */
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    const char *s = "v=TLSRPTv1;rua=mailto:r@example.com";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, &s, &len, 1), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(a, 1), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_ETEMPFAIL, a, &l), TLSRPT_ETEMPFAIL);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-lookup-tempfail", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    tlsrpt_lookup_result_free(l);
+    /* Arguments: *out NULL on EINVAL. */
+    const int bad_status[] = {TLSRPT_EMULTIPLE, TLSRPT_ELIMIT, TLSRPT_EINVAL, 1, 42};
+    for (size_t i = 0; i < sizeof bad_status / sizeof bad_status[0]; i++) {
+        l = (tlsrpt_lookup_result *)&l;
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", bad_status[i], a, &l), TLSRPT_EINVAL);
+        ck_assert_ptr_null(l);
+    }
+    l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate(NULL, TLSRPT_OK, a, &l), TLSRPT_EINVAL);
+    ck_assert_ptr_null(l);
+    l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("not a domain", TLSRPT_OK, a, &l), TLSRPT_EINVAL);
+    ck_assert_ptr_null(l);
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, NULL), TLSRPT_EINVAL);
+    /* Over the limits: ELIMIT whatever the caller's status, as through a lookup function; the AD bit is kept
+     * (it describes the refused data). */
+    for (unsigned i = 1; i < TLSRPT_MAX_TXT_RRS; i++)
+        ck_assert_int_eq(tlsrpt_txt_answer_add(a, NULL, NULL, 0), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, NULL, NULL, 0), TLSRPT_ELIMIT);
+    const int statuses[] = {TLSRPT_OK, TLSRPT_ENOTFOUND, TLSRPT_ETEMPFAIL};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", statuses[i], a, &l), TLSRPT_ELIMIT);
+        ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+        ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+        ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-answer-too-large", TLSRPT_SEVERITY_ERROR,
+                       TLSRPT_NO_OFFSET);
+        tlsrpt_lookup_result_free(l);
+    }
+    tlsrpt_txt_answer_free(a);
+}
+END_TEST
+
+START_TEST(answer_fact_arguments)
+{
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    const char *s = "v=TLSRPTv1;rua=mailto:r@example.com";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, &s, &len, 1, -2), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, &s, &len, 1, (int64_t)UINT32_MAX + 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(NULL, &s, &len, 1, 0), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, NULL, &len, 1, 0), TLSRPT_EINVAL);
+    /* RFC 2181 §8: the most significant bit set means 0. */
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, &s, &len, 1, 0x80000000), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, NULL, NULL, 0, 0x7fffffff), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, NULL, NULL, 0, TLSRPT_TTL_UNKNOWN), TLSRPT_OK);
+
+    char long_name[300];
+    memset(long_name, 'a', sizeof long_name);
+    long_name[255] = '\0';
+    const char *bad_targets[] = {"", ".", long_name};
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, bad_targets[i], 0), TLSRPT_EINVAL);
+    long_name[254] = '\0'; /* 254 without a dot: the dot would make 255 */
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, long_name, 0), TLSRPT_EINVAL);
+    long_name[253] = '.';
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(NULL, "a.example", 0), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, NULL, 0), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, "a.example", -5), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, long_name, 0xffffffff), TLSRPT_OK);
+
+    const char *bad_servers[] = {"", "localhost", "[::1]", "127.0.0.1:53", "::1%lo"};
+    for (size_t i = 0; i < sizeof bad_servers / sizeof bad_servers[0]; i++)
+        ck_assert_msg(tlsrpt_txt_answer_set_server(a, bad_servers[i], 53) == TLSRPT_EINVAL, "'%s'", bad_servers[i]);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_server(a, NULL, 53), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_server(NULL, "::1", 53), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_server(a, "::FFFF:192.0.2.1", 0), TLSRPT_OK);
+
+    tlsrpt_lookup_result *l = NULL;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, &l), TLSRPT_OK);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 3);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), 0);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 1), 0x7fffffff);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 2), TLSRPT_TTL_UNKNOWN);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 1), 0);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 1);
+    ck_assert_uint_eq(strlen(tlsrpt_lookup_result_cname(l, 0)), 254);
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(l, 0), 0);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "::ffff:192.0.2.1");
+    ck_assert_uint_eq(tlsrpt_lookup_result_server_port(l), 0);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_txt_answer_free(a);
+}
+END_TEST
+
+/* An answer behind n CNAMEs a, b, c, ... (the last one owns the record). */
+static tlsrpt_txt_answer *chain_answer(size_t n, int ad)
+{
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    for (size_t i = 0; i < n; i++) {
+        char target[64];
+        snprintf(target, sizeof target, "hop%zu.chain.example.", i + 1);
+        int rc = tlsrpt_txt_answer_add_cname(a, target, 300);
+        ck_assert_int_eq(rc, i <= 11 ? TLSRPT_OK : TLSRPT_ELIMIT);
+    }
+    const char *s = "v=TLSRPTv1;rua=mailto:r@example.com";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add(a, &s, &len, 1), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_txt_answer_set_authenticated(a, ad), TLSRPT_OK);
+    return a;
+}
+
+/* Chains as long as BIND's and Unbound's default (11 CNAMEs) are followed; a longer one or a loop is a permanent
+ * "no usable record" with its own id, and `authenticated` still says whether the refused data was validated. */
+START_TEST(cname_chain_rule)
+{
+    const size_t ok_lengths[] = {1, 9, 11};
+    for (size_t k = 0; k < 3; k++) {
+        tlsrpt_txt_answer *a = chain_answer(ok_lengths[k], 1);
+        tlsrpt_lookup_result *l = NULL;
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, &l), TLSRPT_OK);
+        ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), ok_lengths[k]);
+        ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+        tlsrpt_lookup_result_free(l);
+        tlsrpt_txt_answer_free(a);
+    }
+    const size_t long_lengths[] = {12, 13, 40};
+    for (size_t k = 0; k < 3; k++) {
+        tlsrpt_txt_answer *a = chain_answer(long_lengths[k], 1);
+        tlsrpt_lookup_result *l = NULL;
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, &l), TLSRPT_ENOTFOUND);
+        const tlsrpt_diag *d = tlsrpt_lookup_result_diag(l);
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+        ck_assert_diag(d, "dns-cname-chain-too-long", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+        ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(d, 0), "hop11.chain.example. -> hop12.chain.example."));
+        ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 12);
+        ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+        ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+        tlsrpt_lookup_result_free(l);
+        tlsrpt_txt_answer_free(a);
+    }
+    /* Loops: back to the query name (case does not matter), or to an earlier target. */
+    const char *loops[][3] = {{"_SMTP._TLS.Example.COM.", NULL, NULL},
+                              {"a.example.", "b.example.", "A.example"},
+                              {"a.example.", "a.example.", NULL}};
+    for (size_t k = 0; k < 3; k++) {
+        tlsrpt_txt_answer *a = NULL;
+        ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+        for (size_t i = 0; i < 3 && loops[k][i]; i++)
+            ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, loops[k][i], TLSRPT_TTL_UNKNOWN), TLSRPT_OK);
+        tlsrpt_lookup_result *l = NULL;
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_OK, a, &l), TLSRPT_ENOTFOUND);
+        ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+        ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-cname-loop", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+        ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 0);
+        tlsrpt_lookup_result_free(l);
+        /* A chain ending in NXDOMAIN is reported as the loop, not as NXDOMAIN. */
+        ck_assert_int_eq(tlsrpt_lookup_evaluate("example.com", TLSRPT_ENOTFOUND, a, &l), TLSRPT_ENOTFOUND);
+        ck_assert_str_eq(tlsrpt_diag_id(tlsrpt_lookup_result_diag(l), 0), "dns-cname-loop");
+        tlsrpt_lookup_result_free(l);
+        tlsrpt_txt_answer_free(a);
+    }
+}
+END_TEST
+
+/* lib/sts/ uses trpt_resolver_query_txt() with its 1.0 codes: a refused chain is ETEMPFAIL there, an answer over
+ * the limits ELIMIT, each with its ERROR and an empty answer. */
+static int refused_lookup(const char *qname, tlsrpt_txt_answer *answer, void *userdata)
+{
+    (void)userdata;
+    if (strstr(qname, "loop"))
+        ck_assert_int_eq(tlsrpt_txt_answer_add_cname(answer, qname, 0), TLSRPT_OK);
+    else
+        for (unsigned i = 0; i <= TLSRPT_MAX_TXT_RRS; i++)
+            tlsrpt_txt_answer_add(answer, NULL, NULL, 0);
+    return TLSRPT_OK;
+}
+
+START_TEST(query_txt_keeps_its_codes)
+{
+    tlsrpt_resolver *res = NULL;
+    ck_assert_int_eq(trpt_resolver_new_from_file(&res, "/nonexistent/resolv.conf"), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_resolver_set_lookup(res, refused_lookup, NULL), TLSRPT_OK);
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    tlsrpt_txt_answer answer;
+    trpt_txt_answer_init(&answer);
+    ck_assert_int_eq(trpt_resolver_query_txt(res, "_mta-sts.loop.example.", &answer, d), TLSRPT_ETEMPFAIL);
+    ck_assert_uint_eq(answer.n_rrs, 0);
+    ck_assert_uint_eq(answer.n_cnames, 0);
+    ck_assert_diag(d, "dns-cname-loop", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_int_eq(trpt_resolver_query_txt(res, "_mta-sts.big.example.", &answer, d), TLSRPT_ELIMIT);
+    ck_assert_uint_eq(answer.n_rrs, 0);
+    ck_assert_diag(d, "dns-answer-too-large", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    trpt_txt_answer_clear(&answer);
+    tlsrpt_diag_free(d);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+static void authz_eval(const char *policy, const char *uri, int dns_status, const tlsrpt_txt_answer *a, int want_rc,
+                       int want_verdict, const char *want_id)
+{
+    tlsrpt_uri *u = NULL;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, uri, strlen(uri), NULL), TLSRPT_OK);
+    tlsrpt_diag *d = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    int verdict = -1;
+    int rc = tlsrpt_authorization_evaluate(policy, u, dns_status, a, &verdict, d);
+    ck_assert_msg(rc == want_rc, "%s -> %s: rc %d, want %d", policy, uri, rc, want_rc);
+    ck_assert_msg(verdict == want_verdict, "%s -> %s: verdict %d", policy, uri, verdict);
+    if (want_id) {
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 1);
+        ck_assert_str_eq(tlsrpt_diag_id(d, 0), want_id);
+    } else {
+        ck_assert_uint_eq(tlsrpt_diag_count(d), 0);
+    }
+    tlsrpt_diag_free(d);
+    tlsrpt_uri_free(u);
+}
+
+/* The MTA evaluates the authorization record it looked up itself. */
+START_TEST(authorization_evaluate_caller_answers)
+{
+    const char *dest = "mailto:r@collector.example";
+    char *name = NULL;
+    tlsrpt_uri *u = NULL;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, dest, strlen(dest), NULL), TLSRPT_OK);
+    int required = 0;
+    ck_assert_int_eq(tlsrpt_authorization_name(&name, "x.example", u, &required), TLSRPT_OK);
+    ck_assert_int_eq(required, 1);
+    char qname[300];
+    snprintf(qname, sizeof qname, "%s.", name);
+    tlsrpt_free(name);
+    tlsrpt_uri_free(u);
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    int st = mta_fill(qname, a);
+    authz_eval("x.example", dest, st, a, TLSRPT_OK, TLSRPT_AUTH_AUTHORIZED, "authz-authorized");
+    tlsrpt_txt_answer_free(a);
+
+    authz_eval("x.example", dest, TLSRPT_OK, NULL, TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, "authz-record-missing");
+    authz_eval("x.example", dest, TLSRPT_ENOTFOUND, NULL, TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED,
+               "authz-record-missing");
+    authz_eval("x.example", dest, TLSRPT_ETEMPFAIL, NULL, TLSRPT_ETEMPFAIL, TLSRPT_AUTH_NOT_AUTHORIZED,
+               "dns-lookup-tempfail");
+    /* No query needed: the answer and a failed query are not looked at. */
+    authz_eval("example.com", "mailto:r@reports.example.com", TLSRPT_ETEMPFAIL, NULL, TLSRPT_OK,
+               TLSRPT_AUTH_NOT_REQUIRED, "authz-not-required");
+    authz_eval("example.com", "https://192.0.2.1/tlsrpt", TLSRPT_OK, NULL, TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED,
+               "authz-ip-literal-host");
+    authz_eval("example.com", dest, 42, NULL, TLSRPT_EINVAL, TLSRPT_AUTH_NOT_AUTHORIZED, NULL);
+    authz_eval("not a domain", dest, TLSRPT_OK, NULL, TLSRPT_EINVAL, TLSRPT_AUTH_NOT_AUTHORIZED, NULL);
+    /* A chain over the bound, a loop: not authorized, the ERROR says why (as tlsrpt_check_authorization). */
+    a = chain_answer(12, 1);
+    authz_eval("x.example", dest, TLSRPT_OK, a, TLSRPT_OK, TLSRPT_AUTH_NOT_AUTHORIZED, "dns-cname-chain-too-long");
+    tlsrpt_txt_answer_free(a);
+    a = chain_answer(11, 0);
+    authz_eval("x.example", dest, TLSRPT_OK, a, TLSRPT_OK, TLSRPT_AUTH_AUTHORIZED, "authz-authorized");
+    tlsrpt_txt_answer_free(a);
+
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, dest, strlen(dest), NULL), TLSRPT_OK);
+    int verdict = -1;
+    ck_assert_int_eq(tlsrpt_authorization_evaluate("x.example", u, TLSRPT_OK, NULL, NULL, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_authorization_evaluate(NULL, u, TLSRPT_OK, NULL, &verdict, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    verdict = -1;
+    ck_assert_int_eq(tlsrpt_authorization_evaluate("x.example", NULL, TLSRPT_OK, NULL, &verdict, NULL),
+                     TLSRPT_EINVAL);
+    ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+    tlsrpt_uri_free(u);
+}
+END_TEST
+
+/* Every allocation of the evaluation layer fails in turn: ENOMEM, *out NULL, nothing leaked (valgrind and ASan),
+ * and once every allocation succeeds, the full result. */
+START_TEST(evaluation_out_of_memory)
+{
+    tlsrpt_txt_answer *a = NULL;
+    ck_assert_int_eq(tlsrpt_txt_answer_new(&a), TLSRPT_OK);
+    ck_assert_int_eq(mta_fill("_smtp._tls.alias.example.", a), TLSRPT_OK);
+    const char *s = "v=spf1 -all";
+    size_t len = strlen(s);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_with_ttl(a, &s, &len, 1, 60), TLSRPT_OK);
+    int done = 0;
+    for (long k = 0; !done; k++) {
+        tlsrpt_lookup_result *l = (tlsrpt_lookup_result *)&l;
+        arm(k);
+        int rc = tlsrpt_lookup_evaluate("alias.example", TLSRPT_OK, a, &l);
+        long made = disarm();
+        if (k < made) {
+            ck_assert_msg(rc == TLSRPT_ENOMEM, "allocation %ld failed: rc %d", k, rc);
+            ck_assert_ptr_null(l);
+        } else {
+            ck_assert_int_eq(rc, TLSRPT_OK);
+            ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 2);
+            ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 2);
+            tlsrpt_lookup_result_free(l);
+            done = 1;
+        }
+    }
+    tlsrpt_uri *u = NULL;
+    const char *dest = "mailto:r@collector.example";
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, dest, strlen(dest), NULL), TLSRPT_OK);
+    done = 0;
+    for (long k = 0; !done; k++) {
+        int verdict = -1;
+        arm(k);
+        int rc = tlsrpt_authorization_evaluate("x.example", u, TLSRPT_OK, a, &verdict, NULL);
+        long made = disarm();
+        if (k < made) {
+            ck_assert_msg(rc == TLSRPT_ENOMEM, "allocation %ld failed: rc %d", k, rc);
+            ck_assert_int_eq(verdict, TLSRPT_AUTH_NOT_AUTHORIZED);
+        } else {
+            ck_assert_int_eq(rc, TLSRPT_OK);
+            done = 1;
+        }
+    }
+    tlsrpt_uri_free(u);
+    /* The adders: a failed allocation leaves the answer as it was, and marks it (an evaluation is then ENOMEM). */
+    arm(0);
+    ck_assert_int_eq(tlsrpt_txt_answer_add_cname(a, "more.example.", 1), TLSRPT_ENOMEM);
+    disarm();
+    tlsrpt_lookup_result *l = (tlsrpt_lookup_result *)&l;
+    ck_assert_int_eq(tlsrpt_lookup_evaluate("alias.example", TLSRPT_OK, a, &l), TLSRPT_ENOMEM);
+    ck_assert_ptr_null(l);
+    tlsrpt_txt_answer_free(a);
+    char *q = (char *)&q;
+    arm(0);
+    ck_assert_int_eq(tlsrpt_lookup_qname("example.com", &q), TLSRPT_ENOMEM);
+    disarm();
+    ck_assert_ptr_null(q);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("dns");
@@ -974,6 +1562,17 @@ Suite *make_suite(void)
     tcase_add_test(tc, authorization_name_invalid);
     tcase_add_test(tc, authorization_name_length_limit);
     tcase_add_test(tc, authorization_name_shared);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("evaluation");
+    tcase_add_test(tc, lookup_qname_values);
+    tcase_add_test(tc, event_loop_mta_evaluates_its_answers);
+    tcase_add_test(tc, evaluate_facts);
+    tcase_add_test(tc, evaluate_statuses_and_arguments);
+    tcase_add_test(tc, answer_fact_arguments);
+    tcase_add_test(tc, cname_chain_rule);
+    tcase_add_test(tc, query_txt_keeps_its_codes);
+    tcase_add_test(tc, authorization_evaluate_caller_answers);
+    tcase_add_test(tc, evaluation_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }

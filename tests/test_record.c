@@ -171,12 +171,13 @@ START_TEST(field_errors)
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x=a b", "record-delimiter-expected", 38);
     parse_fail("v=TLSRPTv1;rua=", "rua-empty", 15);
     parse_fail("v=TLSRPTv1;rua=;", "rua-empty", 15);
-    parse_fail("v=TLSRPTv1;rua= mailto:a@x.example", "rua-empty", 15);
+    parse_fail("v=TLSRPTv1;rua= mailto:a@x.example", "record-field-space", 15);
+    parse_fail("v=TLSRPTv1;rua = mailto:a@x.example", "record-field-space", 14);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example,", "rua-empty", 34);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example, ;", "rua-empty", 35);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example,,mailto:b@x.example", "rua-empty", 34);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example , ,mailto:b@x.example", "rua-empty", 36);
-    parse_fail("v=TLSRPTv1;rua =mailto:a@x.example", "record-ext-name-invalid", 14);
+    parse_fail("v=TLSRPTv1;rua =mailto:a@x.example", "record-field-space", 14);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x", "record-ext-name-invalid", 35);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x:y=1", "record-ext-name-invalid", 35);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;_x=1", "record-ext-name-invalid", 34);
@@ -184,7 +185,8 @@ START_TEST(field_errors)
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;.x=1", "record-ext-name-invalid", 34);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;=1", "record-ext-name-invalid", 34);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;\xc3\xa9=1", "record-ext-name-invalid", 34);
-    parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x =1", "record-ext-name-invalid", 35);
+    parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x =1", "record-field-space", 35);
+    parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x\t \t=1", "record-field-space", 35);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x= 1", "record-ext-value-invalid", 36);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x=", "record-ext-value-invalid", 36);
     parse_fail("v=TLSRPTv1;rua=mailto:a@x.example;x=;", "record-ext-value-invalid", 36);
@@ -1076,6 +1078,323 @@ START_TEST(lint_bad_arguments)
 }
 END_TEST
 
+/* ---- fix-it hints ---------------------------------------------------------------------------------------------- */
+
+/* Parses text (which must fail) and checks the id and the hint of its last finding. */
+static void assert_hint(const char *text, const char *id, const char *hint)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_record *r = NULL;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    int rc = tlsrpt_record_parse(&r, text, strlen(text), d);
+    size_t n = tlsrpt_diag_count(d);
+    ck_assert_msg(n > 0, "%s: no finding", text);
+    ck_assert_msg(strcmp(tlsrpt_diag_id(d, n - 1), id) == 0, "%s: id %s, want %s", text, tlsrpt_diag_id(d, n - 1),
+                  id);
+    const char *h = tlsrpt_diag_hint(d, n - 1);
+    ck_assert_msg(h != NULL && strcmp(h, hint) == 0, "%s: hint '%s', want '%s'", text, h ? h : "(null)", hint);
+    ck_assert_int_ne(rc, TLSRPT_OK);
+    tlsrpt_diag_free(d);
+}
+
+START_TEST(hints_for_pasted_mistakes)
+{
+    assert_hint("\"v=TLSRPTv1; rua=mailto:a@example.com\"", "record-version-missing",
+                "Remove the quotes around the record: they are zone-file syntax, not part of the value.");
+    assert_hint("'v=TLSRPTv1; rua=mailto:a@example.com'", "record-version-missing",
+                "Remove the quotes around the record: they are zone-file syntax, not part of the value.");
+    assert_hint("TXT v=TLSRPTv1; rua=mailto:a@example.com", "record-version-missing",
+                "Remove the 4 bytes before v=TLSRPTv1: the record must begin with it.");
+    assert_hint("\xE2\x80\x9Cv=TLSRPTv1; rua=mailto:a@example.com\xE2\x80\x9D", "record-version-missing",
+                "Remove the typographic (curly) quotes that a word processor or web page added; the value has no "
+                "quotes.");
+    assert_hint("_smtp._tls.example.com. IN TXT \"v=TLSRPTv1; rua=mailto:a@example.com\"", "record-version-missing",
+                "Only the value goes in the TXT record: remove everything before v=TLSRPTv1 (and any closing "
+                "quote); the name _smtp._tls goes in the Name (Host) field.");
+    assert_hint("_smtp._tls v=TLSRPTv1; rua=mailto:a@example.com", "record-version-missing",
+                "Only the value goes in the TXT record: remove everything before v=TLSRPTv1 (and any closing "
+                "quote); the name _smtp._tls goes in the Name (Host) field.");
+    assert_hint("  v=TLSRPTv1; rua=mailto:a@example.com", "record-version-missing",
+                "Remove the whitespace before v=TLSRPTv1.");
+    assert_hint("v=tlsrptv1; rua=mailto:a@example.com", "record-version-invalid",
+                "The version is case-sensitive: write v=TLSRPTv1 exactly.");
+    assert_hint("V=TLSRPTv1; rua=mailto:a@example.com", "record-version-missing",
+                "The version is case-sensitive: write v=TLSRPTv1 exactly.");
+    assert_hint("v = TLSRPTv1; rua=mailto:a@example.com", "record-version-missing",
+                "Remove the whitespace around '=': write v=TLSRPTv1 with nothing between.");
+    assert_hint("v= TLSRPTv1; rua=mailto:a@example.com", "record-version-invalid",
+                "Remove the whitespace around '=': write v=TLSRPTv1 with nothing between.");
+    assert_hint("rua=mailto:a@example.com", "record-version-missing",
+                "Begin the record with the version: v=TLSRPTv1; rua=...");
+    assert_hint("v=DMARC1; p=none; rua=mailto:a@example.com", "record-version-invalid",
+                "This is a DMARC record (published at _dmarc); a TLSRPT record begins v=TLSRPTv1; and is published "
+                "at _smtp._tls.");
+    assert_hint("v=STSv1; id=20240101", "record-version-invalid",
+                "This is an MTA-STS record (published at _mta-sts); a TLSRPT record begins v=TLSRPTv1; and is "
+                "published at _smtp._tls.");
+    assert_hint("v=spf1 -all", "record-version-invalid",
+                "This is an SPF record; a TLSRPT record begins v=TLSRPTv1; and is published at _smtp._tls.");
+    /* delimiters */
+    assert_hint("v=TLSRPTv1, rua=mailto:a@example.com", "record-version-invalid",
+                "Separate fields with ';', not ',': v=TLSRPTv1; rua=...");
+    assert_hint("v=TLSRPTv1 rua=mailto:a@example.com", "record-delimiter-expected",
+                "Put ';' after the version: v=TLSRPTv1; rua=...");
+    assert_hint("v=TLSRPTv1rua=mailto:a@example.com", "record-version-invalid",
+                "Put ';' after the version: v=TLSRPTv1; rua=...");
+    assert_hint("v=TLSRPTv1\\; rua=mailto:a@example.com", "record-version-invalid",
+                "Remove the backslash before ';': \\; is how dig and zone files escape ';', not part of the record.");
+    assert_hint("v=TLSRPTv1; rua=mailto:a@example.com mailto:b@example.com", "record-delimiter-expected",
+                "Separate destinations with ',', not whitespace: rua=mailto:a@example.com,mailto:b@example.com.");
+    assert_hint("v=TLSRPTv1; rua=mailto:a@example.com; mailto:b@example.com", "record-ext-name-invalid",
+                "Separate destinations with ',' inside one rua= field, not with ';': "
+                "rua=mailto:a@example.com,mailto:b@example.com.");
+    assert_hint("v=TLSRPTv1; rua=mailto:a@example.com; b@example.com", "record-ext-name-invalid",
+                "Separate destinations with ',' inside one rua= field, not with ';': "
+                "rua=mailto:a@example.com,mailto:b@example.com.");
+    assert_hint("v=TLSRPTv1; ext=1 x=2", "record-delimiter-expected", "Separate fields with ';'.");
+    /* spaces around '=' of a field: a precise finding, not a bad extension name */
+    assert_hint("v=TLSRPTv1; rua = mailto:a@example.com", "record-field-space",
+                "Remove the whitespace: write rua= with nothing around '='.");
+    assert_hint("v=TLSRPTv1; rua= mailto:a@example.com", "record-field-space",
+                "Remove the whitespace: write rua=m... with nothing between '=' and the destination.");
+    /* destinations */
+    assert_hint("v=TLSRPTv1; rua=tlsrpt@example.com", "uri-no-scheme", "Did you mean \"mailto:tlsrpt@example.com\"?");
+    assert_hint("v=TLSRPTv1; rua=reports.example.com/tlsrpt", "uri-no-scheme",
+                "Did you mean \"https://reports.example.com/tlsrpt\"?");
+    assert_hint("v=TLSRPTv1; rua=mailto://a@example.com", "mailto-char-not-encoded",
+                "A mailto: URI has no '//': write \"mailto:a@example.com\".");
+    assert_hint("v=TLSRPTv1; rua=mailto:a@example.com!10m", "uri-unencoded-delimiter",
+                "Remove \"!10m\": TLSRPT destinations have no size limit (that is DMARC's rua syntax).");
+    assert_hint("v=TLSRPTv1; rua=mailto:a@example.com\"", "uri-syntax",
+                "Remove the quote character from the destination.");
+    assert_hint("v=TLSRPTv1; rua=", "rua-empty", "Put a mailto: or https: destination after rua= (or remove the "
+                                                 "extra ',').");
+    assert_hint("v=TLSRPTv1", "record-rua-missing",
+                "Add a destination: v=TLSRPTv1; rua=mailto:tlsrpt@example.com (your own address).");
+    /* http: gets the https: it almost certainly meant, on the warning; the error gets the default hint */
+    tlsrpt_diag *d = NULL;
+    tlsrpt_record *r = NULL;
+    tlsrpt_diag_new(&d);
+    ck_assert_int_eq(tlsrpt_record_parse(&r, "v=TLSRPTv1; rua=http://r.example.com/x", 38, d), TLSRPT_ESEMANTIC);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "rua-scheme-unsupported");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 0),
+                     "Did you mean \"https://r.example.com/x\"? Reporters deliver only to mailto: and https:.");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 1), "Use a mailto: address or an https: URL as the destination.");
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 2));
+    ck_assert_ptr_null(tlsrpt_diag_hint(NULL, 0));
+    tlsrpt_diag_clear(d);
+    /* a second record pasted after the first: both warnings say to merge the destinations */
+    r = parse_ok("v=TLSRPTv1; rua=mailto:a@example.com; v=TLSRPTv1; rua=mailto:b@example.com", d);
+    ck_assert_uint_eq(tlsrpt_diag_count(d), 2);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "record-version-repeated");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 0),
+                     "Publish one record: put every destination in its one rua= field, separated by ','.");
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 1), "Put every destination in one rua= field, separated by ',': rua=URI,URI.");
+    tlsrpt_record_free(r);
+    /* an unknown extension needs no fix */
+    tlsrpt_diag_clear(d);
+    r = parse_ok("v=TLSRPTv1; rua=mailto:a@example.com; ext=1", d);
+    ck_assert_str_eq(tlsrpt_diag_id(d, 0), "record-extension-unknown");
+    ck_assert_ptr_null(tlsrpt_diag_hint(d, 0));
+    tlsrpt_record_free(r);
+    /* the builder: a bare address is mailto: already; http: gets https: */
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_record_new(&r), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_record_add_rua(r, "http://r.example.com/x", d), TLSRPT_EUNSUPPORTED);
+    ck_assert_str_eq(tlsrpt_diag_hint(d, 0),
+                     "Did you mean \"https://r.example.com/x\"? Reporters deliver only to mailto: and https:.");
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_record_add_rua(r, "mailto://a@example.com", d), TLSRPT_ESYNTAX);
+    ck_assert_str_eq(tlsrpt_diag_hint(d, tlsrpt_diag_count(d) - 1),
+                     "A mailto: URI has no '//': write \"mailto:a@example.com\".");
+    tlsrpt_record_free(r);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+START_TEST(lint_hints_and_messages)
+{
+    tlsrpt_diag *d = NULL;
+    tlsrpt_diag_new(&d);
+    tlsrpt_record *r = parse_ok("v=TLSRPTv1; rua=mailto:a@thirdparty.example.net,http://r.example.com/x,"
+                                "https://c.example.org/r",
+                                NULL);
+    ck_assert_int_eq(tlsrpt_record_lint(r, "example.com", d), TLSRPT_OK);
+    int seen = 0;
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        const char *id = tlsrpt_diag_id(d, i), *m = tlsrpt_diag_message(d, i);
+        if (strcmp(id, "lint-rua-many") == 0) {
+            ck_assert_str_eq(m, "The record lists 3 destinations; RFC 8460 §3 lets a reporter deliver to only one of "
+                                "them, so the others may receive no report.");
+            seen |= 1;
+        } else if (strcmp(id, "lint-rua-scheme-unsupported") == 0) {
+            ck_assert_str_eq(tlsrpt_diag_hint(d, i), "Did you mean \"https://r.example.com/x\"?");
+            seen |= 2;
+        } else if (strcmp(id, "lint-rua-external") == 0 && !(seen & 4)) {
+            ck_assert_str_eq(tlsrpt_diag_hint(d, i),
+                             "Ask the owner of thirdparty.example.net to publish TXT "
+                             "example.com._report._tls.thirdparty.example.net. \"v=TLSRPTv1\" in its zone, or use a "
+                             "destination in example.com.");
+            seen |= 4;
+        }
+        /* no message ends in two periods (a qualified name and the sentence's period) */
+        size_t n = strlen(m);
+        ck_assert(n >= 2 && !(m[n - 1] == '.' && m[n - 2] == '.'));
+    }
+    ck_assert_int_eq(seen, 7);
+    tlsrpt_record_free(r);
+    tlsrpt_diag_free(d);
+}
+END_TEST
+
+/* ---- provider-ready values: character-strings and owner names -------------------------------------------------- */
+
+START_TEST(txt_strings)
+{
+    char **s = NULL;
+    size_t n = 99;
+    ck_assert_int_eq(tlsrpt_txt_split(&s, &n, "", 0), TLSRPT_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(s[0], "");
+    ck_assert_ptr_null(s[1]);
+    tlsrpt_free(s);
+    /* 255 is one string, 256 two, 510 two, 511 three: each piece as long as allowed, the last the rest */
+    char text[600];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)('a' + i % 26);
+    size_t lens[] = {1, 255, 256, 510, 511, 600};
+    size_t want[] = {1, 1, 2, 2, 3, 3};
+    for (size_t k = 0; k < 6; k++) {
+        ck_assert_int_eq(tlsrpt_txt_split(&s, &n, text, lens[k]), TLSRPT_OK);
+        ck_assert_uint_eq(n, want[k]);
+        size_t joined = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t l = strlen(s[i]);
+            ck_assert_uint_le(l, 255);
+            ck_assert(i + 1 == n || l == 255);
+            ck_assert(memcmp(s[i], text + joined, l) == 0);
+            joined += l;
+        }
+        ck_assert_uint_eq(joined, lens[k]);
+        ck_assert_ptr_null(s[n]);
+        tlsrpt_free(s);
+    }
+    ck_assert_int_eq(tlsrpt_txt_split(&s, &n, "a\0b", 3), TLSRPT_EINVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(tlsrpt_txt_split(NULL, &n, "a", 1), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_txt_split(&s, NULL, "a", 1), TLSRPT_EINVAL);
+    char *big = malloc(TLSRPT_MAX_RECORD_LENGTH + 1);
+    memset(big, 'x', TLSRPT_MAX_RECORD_LENGTH + 1);
+    ck_assert_int_eq(tlsrpt_txt_split(&s, &n, big, TLSRPT_MAX_RECORD_LENGTH), TLSRPT_OK);
+    ck_assert_uint_eq(n, 257); /* 65535 = 256 * 255 + 255 */
+    tlsrpt_free(s);
+    ck_assert_int_eq(tlsrpt_txt_split(&s, &n, big, TLSRPT_MAX_RECORD_LENGTH + 1), TLSRPT_ELIMIT);
+    free(big);
+    /* the record's own strings are the zone line's */
+    tlsrpt_record *r = NULL;
+    tlsrpt_record_new(&r);
+    ck_assert_int_eq(tlsrpt_record_to_strings(r, &s, &n), TLSRPT_ESEMANTIC);
+    ck_assert_ptr_null(s);
+    for (int i = 0; i < 8; i++) {
+        char uri[100];
+        snprintf(uri, sizeof uri, "https://tlsrpt-collector-%d.reports.example.net/v1/submit/example.com", i);
+        ck_assert_int_eq(tlsrpt_record_add_rua(r, uri, NULL), TLSRPT_OK);
+    }
+    ck_assert_int_eq(tlsrpt_record_to_strings(r, &s, &n), TLSRPT_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(strlen(s[0]) + strlen(s[1]) + strlen(s[2]), 567);
+    ck_assert(strncmp(s[0], "v=TLSRPTv1; rua=https://tlsrpt-collector-0.", 43) == 0);
+    tlsrpt_free(s);
+    ck_assert_int_eq(tlsrpt_record_to_strings(NULL, &s, &n), TLSRPT_EINVAL);
+    tlsrpt_record_free(r);
+}
+END_TEST
+
+START_TEST(owner_names)
+{
+    struct {
+        const char *name, *apex, *want;
+        int rc;
+    } cases[] = {
+        {"example.com", NULL, "example.com.", TLSRPT_OK},
+        {"Example.COM.", "example.com", "@", TLSRPT_OK},
+        {"_smtp._tls.example.com", "example.com.", "_smtp._tls", TLSRPT_OK},
+        {"_smtp._tls.mail.example.com", "example.com", "_smtp._tls.mail", TLSRPT_OK},
+        {"example.com._report._tls.b\xC3\xBC" "cher.example", "xn--bcher-kva.example",
+         "example.com._report._tls", TLSRPT_OK},
+        {"_smtp._tls.example.com", "other.example", NULL, TLSRPT_EINVAL},
+        {"_smtp._tls.badexample.com", "example.com", NULL, TLSRPT_EINVAL},
+        {"example.com", "_smtp._tls.example.com", NULL, TLSRPT_EINVAL},
+        {"exa mple.com", NULL, NULL, TLSRPT_EINVAL},
+        {"example.com", "exa mple.com", NULL, TLSRPT_EINVAL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = (char *)"junk";
+        ck_assert_int_eq(tlsrpt_owner_name(&out, cases[i].name, cases[i].apex), cases[i].rc);
+        ck_assert_pstr_eq(out, cases[i].want);
+        tlsrpt_free(out);
+    }
+    char *out = NULL;
+    ck_assert_int_eq(tlsrpt_record_owner_name(&out, "b\xC3\xBC" "cher.example", NULL), TLSRPT_OK);
+    ck_assert_str_eq(out, "_smtp._tls.xn--bcher-kva.example.");
+    tlsrpt_free(out);
+    ck_assert_int_eq(tlsrpt_record_owner_name(&out, "mail.example.com", "example.com"), TLSRPT_OK);
+    ck_assert_str_eq(out, "_smtp._tls.mail");
+    tlsrpt_free(out);
+    ck_assert_int_eq(tlsrpt_record_owner_name(&out, "example.com", "example.com"), TLSRPT_OK);
+    ck_assert_str_eq(out, "_smtp._tls");
+    tlsrpt_free(out);
+    ck_assert_int_eq(tlsrpt_record_owner_name(&out, "example.com", "example.org"), TLSRPT_EINVAL);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(tlsrpt_record_owner_name(&out, NULL, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_record_owner_name(NULL, "example.com", NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_owner_name(&out, NULL, NULL), TLSRPT_EINVAL);
+}
+END_TEST
+
+START_TEST(record_json)
+{
+    tlsrpt_record *r = parse_ok("v=TLSRPTv1;rua=mailto:a%2B@example.com,https://c.example.org/r,"
+                                "mailto:x@mail.example.com;ext=1",
+                                NULL);
+    char *out = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(tlsrpt_record_to_json(r, "example.com", 0, &out, &len), TLSRPT_OK);
+    ck_assert_uint_eq(len, strlen(out));
+    ck_assert_str_eq(out,
+                     "{\"value\":\"v=TLSRPTv1; rua=mailto:a%2B@example.com,https://c.example.org/r,"
+                     "mailto:x@mail.example.com; ext=1\",\"strings\":[\"v=TLSRPTv1; rua=mailto:a%2B@example.com,"
+                     "https://c.example.org/r,mailto:x@mail.example.com; ext=1\"],\"rua\":["
+                     "{\"uri\":\"mailto:a%2B@example.com\",\"scheme\":\"mailto\",\"mailbox\":\"a+"
+                     "@example.com\",\"host\":\"example.com\",\"external\":false,\"authorization_name\":null},"
+                     "{\"uri\":\"https://c.example.org/r\",\"scheme\":\"https\",\"mailbox\":null,\"host\":"
+                     "\"c.example.org\",\"external\":true,\"authorization_name\":"
+                     "\"example.com._report._tls.c.example.org.\"},"
+                     "{\"uri\":\"mailto:x@mail.example.com\",\"scheme\":\"mailto\",\"mailbox\":\"x@mail.example.com\","
+                     "\"host\":\"mail.example.com\",\"external\":false,\"authorization_name\":null}],"
+                     "\"extensions\":[{\"name\":\"ext\",\"value\":\"1\"}]}");
+    tlsrpt_free(out);
+    /* without a policy domain "external" and "authorization_name" are null; pretty output ends in a newline */
+    ck_assert_int_eq(tlsrpt_record_to_json(r, NULL, TLSRPT_JSON_PRETTY, &out, NULL), TLSRPT_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\n      \"external\": null,\n      \"authorization_name\": null\n"));
+    ck_assert_uint_eq(out[strlen(out) - 1], '\n');
+    tlsrpt_free(out);
+    out = (char *)"junk";
+    ck_assert_int_eq(tlsrpt_record_to_json(r, "exa mple", 0, &out, &len), TLSRPT_EINVAL);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_int_eq(tlsrpt_record_to_json(r, NULL, 2, &out, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_record_to_json(NULL, NULL, 0, &out, NULL), TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_record_to_json(r, NULL, 0, NULL, NULL), TLSRPT_EINVAL);
+    tlsrpt_record_free(r);
+    tlsrpt_record_new(&r);
+    ck_assert_int_eq(tlsrpt_record_to_json(r, NULL, 0, &out, NULL), TLSRPT_ESEMANTIC);
+    tlsrpt_record_free(r);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("record");
@@ -1120,6 +1439,13 @@ Suite *make_suite(void)
     tcase_add_test(l, lint_external_destinations);
     tcase_add_test(l, lint_long_record);
     tcase_add_test(l, lint_bad_arguments);
+    tcase_add_test(l, lint_hints_and_messages);
     suite_add_tcase(s, l);
+    TCase *h = tcase_create("checker");
+    tcase_add_test(h, hints_for_pasted_mistakes);
+    tcase_add_test(h, txt_strings);
+    tcase_add_test(h, owner_names);
+    tcase_add_test(h, record_json);
+    suite_add_tcase(s, h);
     return s;
 }

@@ -224,6 +224,47 @@ static char *to_lf(const char *s, size_t len, size_t *out_len)
     return o;
 }
 
+/* The one IDN rule on both sides: a report whose contact-info and policy domain are U-labels, written by
+ * tlsrpt_report_to_message (which puts A-labels in the headers), reads back in strict mode without a mismatch. */
+START_TEST(round_trip_idn_names)
+{
+    tlsrpt_report *r;
+    ck_assert_int_eq(tlsrpt_report_new(&r, "Org", "tlsrpt@S\xc3\xa9nder.example", "id-1", 1719792000, 1719878399),
+                     TLSRPT_OK);
+    tlsrpt_policy *p;
+    ck_assert_int_eq(tlsrpt_report_add_policy(r, TLSRPT_POLICY_NO_POLICY_FOUND, "b\xc3\xbc" "cher.example", NULL, 0,
+                                              NULL, 0, &p),
+                     TLSRPT_OK);
+    char *msg;
+    size_t len;
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "tlsrpt@s\xc3\xa9nder.example", "r@b\xc3\xbc" "cher.example",
+                                              "B\xc3\xbc" "cher.example", "s\xc3\xa9nder.example", &msg, &len),
+                     TLSRPT_OK);
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    tlsrpt_report *back;
+    ck_assert_int_eq(tlsrpt_report_parse_message(&back, msg, len, TLSRPT_PARSE_STRICT, d), TLSRPT_OK);
+    ck_assert_int_eq(diag_find(d, "message-header-mismatch"), -1);
+    tlsrpt_report_free(back);
+    tlsrpt_free(msg);
+    /* A different domain is still a mismatch, also when both are written in U-labels. */
+    tlsrpt_diag_clear(d);
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@s.example", "r@example.net", "other.example",
+                                              "s\xc3\xa4nder.example", &msg, &len),
+                     TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_parse_message(&back, msg, len, 0, d), TLSRPT_OK);
+    ck_assert_int_ge(diag_find(d, "message-header-mismatch"), 0);
+    size_t mismatches = 0;
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++)
+        mismatches += strcmp(tlsrpt_diag_id(d, i), "message-header-mismatch") == 0;
+    ck_assert_uint_eq(mismatches, 2); /* the domain and the submitter */
+    tlsrpt_report_free(back);
+    tlsrpt_free(msg);
+    tlsrpt_diag_free(d);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
 START_TEST(round_trip_built_message)
 {
     size_t len;
@@ -1830,6 +1871,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("report_message");
     TCase *tc = tcase_create("shapes");
     tcase_add_test(tc, round_trip_built_message);
+    tcase_add_test(tc, round_trip_idn_names);
     tcase_add_test(tc, shape_multipart_report_json_7bit);
     tcase_add_test(tc, shape_single_part_gzip_base64);
     tcase_add_test(tc, shape_nested_and_folded);

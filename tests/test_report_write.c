@@ -643,11 +643,21 @@ START_TEST(message_structure)
 }
 END_TEST
 
+/* Since 1.1 a message needs a report with a policy. */
+static void add_one_policy(tlsrpt_report *r, const char *domain)
+{
+    tlsrpt_policy *p;
+    ck_assert_int_eq(tlsrpt_report_add_policy(r, TLSRPT_POLICY_NO_POLICY_FOUND, domain, NULL, 0, NULL, 0, &p),
+                     TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_policy_add_successes(p, 1), TLSRPT_OK);
+}
+
 /* The Subject's Report-ID for a report id, submitter "s.example". */
 static char *subject_report_id(const char *report_id, int *rc)
 {
     tlsrpt_report *r;
     ck_assert_int_eq(tlsrpt_report_new(&r, "o", NULL, report_id, DAY, DAY + 86399), TLSRPT_OK);
+    add_one_policy(r, "p.example");
     char *msg;
     *rc = tlsrpt_report_to_message(r, "a@s.example", "b@p.example", "p.example", "s.example", &msg, NULL);
     tlsrpt_report_free(r);
@@ -718,15 +728,18 @@ START_TEST(message_rejects)
         {"a@s.example", "b@p.example\nBcc: x@evil.example", "p.example", "s.example"},
         {"a@s.example", "b@p.example", "p.example\r\nX: y", "s.example"},
         {"a@s.example", "b@p.example", "p.example", "s.example\r"},
-        {"J\xc3\xb6rg <a@s.example>", "b@p.example", "p.example", "s.example"},
-        {"a@s.example", "b@p.example", "b\xc3\xbc" "cher.example", "s.example"},
-        {"a@s.example", "b@p.example", "p.example", "s\xc3\xa9.example"},
         {"a@s.example\t", "b@p.example", "p.example", "s.example"},
         {"", "b@p.example", "p.example", "s.example"},
         {"a@s.example", "", "p.example", "s.example"},
         {"a@s.example", "b@p.example", "", "s.example"},
         {"a@s.example", "b@p.example", "p example", "s.example"},
         {"a@s.example", "b@p.example", "p.example", "s_x.example"},
+        {"a@s.example", "b@p.example", "p.example", "_smtp._tls.s.example"},
+        {"a@s.example", "b@p.example", "p.example\x7f", "s.example"},
+        {"a@s.example\xff", "b@p.example", "p.example", "s.example"},   /* not UTF-8 */
+        {"a@s.example", "b@b\xc3\xbc" "cher..example", "p.example", "s.example"}, /* a bad U-label domain */
+        {"J\xc3\xb6rg", "b@p.example", "p.example", "s.example"}, /* UTF-8 but no address */
+        {"a@s.example", "b@p.example", "b\xc3\xbc" "cher.example\r\nX: y", "s.example"},
         {NULL, "b@p.example", "p.example", "s.example"},
         {"a@s.example", NULL, "p.example", "s.example"},
         {"a@s.example", "b@p.example", NULL, "s.example"},
@@ -802,6 +815,7 @@ START_TEST(message_long_domains_fold)
     id[600] = '\0';
     tlsrpt_report *r;
     ck_assert_int_eq(tlsrpt_report_new(&r, "o", NULL, id, DAY, DAY + 86399), TLSRPT_OK);
+    add_one_policy(r, domain);
     char *msg;
     size_t len;
     ck_assert_int_eq(tlsrpt_report_to_message(r, "a@b.example", "c@d.example", domain, sender, &msg, &len),
@@ -813,6 +827,187 @@ START_TEST(message_long_domains_fold)
     ck_assert_str_eq(subject, expect);
     free(subject);
     tlsrpt_free(msg);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
+/* Seen (e): the U-label domains and UTF-8 mailboxes that tlsrpt_uri_mailbox returns, which add_policy and
+ * filename accept, were refused by the message builder. */
+START_TEST(message_idn_addresses)
+{
+    tlsrpt_uri *u;
+    ck_assert_int_eq(tlsrpt_uri_parse(&u, TEXT("mailto:tls-reports@b%C3%BCcher.example"), NULL), TLSRPT_OK);
+    ck_assert_str_eq(tlsrpt_uri_mailbox(u), "tls-reports@b\xc3\xbc" "cher.example");
+    tlsrpt_report *r = golden_report();
+    tlsrpt_policy *p;
+    ck_assert_int_eq(tlsrpt_report_add_policy(r, TLSRPT_POLICY_NO_POLICY_FOUND, "b\xc3\xbc" "cher.example", NULL, 0,
+                                              NULL, 0, &p),
+                     TLSRPT_OK);
+    char *msg = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "J\xc3\xb6rg M\xc3\xbcller <tlsrpt@s\xc3\xa9nder.example>",
+                                              tlsrpt_uri_mailbox(u), "B\xc3\xbc" "cher.example.",
+                                              "S\xc3\xa9nder.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_message_lines(msg, len); /* all ASCII: A-labels and encoded-words */
+    assert_header(msg, "To", "tls-reports@xn--bcher-kva.example");
+    assert_header(msg, "From", "=?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <tlsrpt@xn--snder-bsa.example>");
+    assert_header(msg, "TLS-Report-Domain", "xn--bcher-kva.example");
+    assert_header(msg, "TLS-Report-Submitter", "xn--snder-bsa.example");
+    char *subject = header_value(msg, "Subject");
+    ck_assert_ptr_nonnull(strstr(subject, "Report Domain: xn--bcher-kva.example Submitter: xn--snder-bsa.example"));
+    free(subject);
+    /* and the reader takes it back, with no finding about the domains */
+    tlsrpt_diag *d;
+    ck_assert_int_eq(tlsrpt_diag_new(&d), TLSRPT_OK);
+    tlsrpt_report *back;
+    ck_assert_int_eq(tlsrpt_report_parse_message(&back, msg, len, 0, d), TLSRPT_OK);
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) /* only the submitter differs from the contact-info */
+        ck_assert_msg(strcmp(tlsrpt_diag_id(d, i), "message-header-mismatch") != 0 ||
+                          strstr(tlsrpt_diag_message(d, i), "TLS-Report-Submitter") != NULL,
+                      "%s", tlsrpt_diag_message(d, i));
+    tlsrpt_report_free(back);
+    tlsrpt_diag_free(d);
+    tlsrpt_free(msg);
+
+    /* A quoted display name is encoded without its quotes; a long one in several encoded-words of at most 75
+     * characters, never cutting a character. */
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "\"J\xc3\xb6rg\" <a@s.example>", "b@p.example", "p.example",
+                                              "s.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_header(msg, "From", "=?UTF-8?B?SsO2cmc=?= <a@s.example>");
+    tlsrpt_free(msg);
+    char name[400] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(name, "\xc3\xa9t\xc3\xa9");
+    strcat(name, " <a@s.example>");
+    ck_assert_int_eq(tlsrpt_report_to_message(r, name, "b@p.example", "p.example", "s.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_message_lines(msg, len);
+    char *from = header_value(msg, "From");
+    size_t words = 0;
+    for (char *w = strtok(from, " "); w; w = strtok(NULL, " ")) {
+        if (strcmp(w, "<a@s.example>") == 0)
+            break;
+        ck_assert_uint_le(strlen(w), 75);
+        ck_assert_int_eq(strncmp(w, "=?UTF-8?B?", 10), 0);
+        words++;
+    }
+    ck_assert_uint_eq(words, 7); /* 300 octets in 45-octet words, each cut back to a character boundary */
+    free(from);
+    tlsrpt_free(msg);
+
+    /* A non-ASCII local part has no ASCII form: written as UTF-8 (RFC 6532). */
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@s.example", "r\xc3\xa9ports@b\xc3\xbc" "cher.example",
+                                              "p.example", "s.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_header(msg, "To", "r\xc3\xa9ports@xn--bcher-kva.example");
+    tlsrpt_free(msg);
+
+    /* ASCII input: the 1.0 bytes (the domain of an address is not rewritten). */
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@S.Example", "b@p.example", "p.example", "s.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_header(msg, "From", "a@S.Example");
+    tlsrpt_free(msg);
+    tlsrpt_uri_free(u);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
+/* Seen (e): a report with no policy became a message. */
+START_TEST(message_needs_a_policy)
+{
+    tlsrpt_report *r;
+    ck_assert_int_eq(tlsrpt_report_new(&r, "o", NULL, "id", DAY, DAY + 86399), TLSRPT_OK);
+    char *msg = (char *)1;
+    size_t len = 5;
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@s.example", "b@p.example", "p.example", "s.example", &msg, &len),
+                     TLSRPT_ESEMANTIC);
+    ck_assert_ptr_null(msg);
+    ck_assert_uint_eq(len, 0);
+    const char *to[] = {"b@p.example"};
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", to, 1, "p.example", "s.example", &msg,
+                                                         &len),
+                     TLSRPT_ESEMANTIC);
+    add_one_policy(r, "p.example");
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@s.example", "b@p.example", "p.example", "s.example", &msg, &len),
+                     TLSRPT_OK);
+    tlsrpt_free(msg);
+    tlsrpt_report_free(r);
+}
+END_TEST
+
+START_TEST(message_several_recipients)
+{
+    tlsrpt_report *r = golden_report();
+    char *one, *msg;
+    size_t one_len, len;
+    const char *to1[] = {"reports@company-y.example"};
+    ck_assert_int_eq(tlsrpt_report_to_message(r, "a@s.example", to1[0], "company-y.example", "s.example", &one,
+                                              &one_len),
+                     TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", to1, 1, "company-y.example", "s.example",
+                                                         &msg, &len),
+                     TLSRPT_OK);
+    ck_assert_uint_eq(len, one_len);
+    ck_assert_str_eq(msg, one); /* one recipient: the 1.0 bytes */
+    tlsrpt_free(msg);
+    tlsrpt_free(one);
+
+    const char *to3[] = {"reports@company-y.example", "TLS Team <tls@b\xc3\xbc" "cher.example>",
+                         "Z\xc3\xbcrich <z@z.example>"};
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", to3, 3, "company-y.example", "s.example",
+                                                         &msg, &len),
+                     TLSRPT_OK);
+    assert_message_lines(msg, len);
+    assert_header(msg, "To", "reports@company-y.example, TLS Team <tls@xn--bcher-kva.example>, "
+                             "=?UTF-8?B?WsO8cmljaA==?= <z@z.example>");
+    ck_assert_ptr_nonnull(strstr(msg, "\r\nTo: reports@company-y.example, TLS Team <tls@xn--bcher-kva.example>,\r\n"
+                                      " =?UTF-8?B?WsO8cmljaA==?= <z@z.example>\r\n")); /* folded past 78 columns */
+    /* The Message-ID depends on the recipients (a copy to one more address is another message). */
+    char *mid3 = header_value(msg, "Message-ID");
+    tlsrpt_free(msg);
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", to3, 2, "company-y.example", "s.example",
+                                                         &msg, &len),
+                     TLSRPT_OK);
+    char *mid2 = header_value(msg, "Message-ID");
+    ck_assert_str_ne(mid2, mid3);
+    free(mid2);
+    free(mid3);
+    tlsrpt_free(msg);
+
+    /* The limit: TLSRPT_MAX_RUA_COUNT recipients, not one more. */
+    const char *many[TLSRPT_MAX_RUA_COUNT + 1];
+    for (size_t i = 0; i <= TLSRPT_MAX_RUA_COUNT; i++)
+        many[i] = "someone.with.a.long.name@reports.example";
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", many, TLSRPT_MAX_RUA_COUNT,
+                                                         "company-y.example", "s.example", &msg, &len),
+                     TLSRPT_OK);
+    assert_message_lines(msg, len);
+    tlsrpt_free(msg);
+    msg = (char *)1;
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", many, TLSRPT_MAX_RUA_COUNT + 1,
+                                                         "company-y.example", "s.example", &msg, &len),
+                     TLSRPT_EINVAL);
+    ck_assert_ptr_null(msg);
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", many, 0, "company-y.example", "s.example",
+                                                         &msg, &len),
+                     TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", NULL, 1, "company-y.example", "s.example",
+                                                         &msg, &len),
+                     TLSRPT_EINVAL);
+    const char *with_null[] = {"a@b.example", NULL};
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", with_null, 2, "company-y.example",
+                                                         "s.example", &msg, &len),
+                     TLSRPT_EINVAL);
+    ck_assert_ptr_null(msg);
+    const char *injected[] = {"a@b.example", "c@d.example\r\nBcc: x@evil.example"};
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", injected, 2, "company-y.example",
+                                                         "s.example", &msg, &len),
+                     TLSRPT_EINVAL);
+    ck_assert_int_eq(tlsrpt_report_to_message_recipients(r, "a@s.example", to3, 3, "company-y.example", "s.example",
+                                                         NULL, &len),
+                     TLSRPT_EINVAL);
     tlsrpt_report_free(r);
 }
 END_TEST
@@ -834,6 +1029,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, message_report_id);
     tcase_add_test(tc, message_rejects);
     tcase_add_test(tc, message_long_domains_fold);
+    tcase_add_test(tc, message_idn_addresses);
+    tcase_add_test(tc, message_needs_a_policy);
+    tcase_add_test(tc, message_several_recipients);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,7 @@
 #ifndef TLSRPT_CLI_H
 #define TLSRPT_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit statuses (tlsrpt(1)): success (0), the input is invalid or unusable (1), usage or I/O error (2), temporary DNS
@@ -20,6 +21,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sts(int argc, char **argv);
 
 /* usage.c: the options of a command and the usage errors (exit status 2). */
 
@@ -37,9 +39,20 @@ int next_option(int argc, char **argv, const struct option *options);
 int parse_uint32_option(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 /* A usage error: "tlsrpt COMMAND: PROBLEM 'DETAIL'" (COMMAND and DETAIL may be NULL), then a line pointing at
  * --help. */
+/* The problem text of a refused domain: usage_error() then adds the reason tlsrpt_domain_check() gives. */
+#define NOT_A_DOMAIN "not a domain name:"
 int usage_error(const char *command, const char *problem, const char *detail);
 /* The usage error for getopt_long's return value '?' or ':' (opterr 0, an optstring starting with ':'). */
 int option_error(const char *command, int ch, char **argv);
+/* A DOMAIN argument that is a record name (_smtp._tls.example.com), an e-mail address or a URL: prints the usage
+ * error (NOT_A_DOMAIN, the library's reason, and a "hint:" line naming the domain it most likely meant) and returns
+ * EXIT_USAGE; EXIT_OK otherwise. */
+int check_domain_argument(const char *command, const char *domain);
+/* The usage error for a DOMAIN the library refused (NOT_A_DOMAIN). */
+int domain_usage_error(const char *command, const char *domain);
+/* --server ADDR[:PORT]: the address and the port (0 when not given: the DNS port). An IPv6 address with a port is
+ * written in brackets; a bare IPv6 address (two ':' or more) is taken whole. Returns 0, or -1. */
+int parse_server_option(const char *arg, char *addr, size_t addr_size, uint16_t *port);
 /* main.c: a failed library call that is not about the input (ENOMEM, EINVAL), "tlsrpt COMMAND: WHAT: status
  * sentence" on stderr; returns EXIT_USAGE. */
 int fail_library(const char *command, const char *what, int code);

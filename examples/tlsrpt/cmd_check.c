@@ -56,8 +56,10 @@ struct checked {
     int parsed;               /* tlsrpt_record_parse's return code */
     const tlsrpt_record *record;
     const tlsrpt_diag *parse_diag, *lint_diag;
-    const char *canonical;    /* the record's canonical text (lint finding offsets point into it), or NULL */
+    const char *canonical;    /* the record's canonical text, or NULL */
     size_t canonical_len;
+    const char *record_json;  /* the record as the library writes it (tlsrpt_record_to_json), or NULL */
+    size_t record_json_len;
     struct finding_counts counts;
     int valid;
 };
@@ -78,7 +80,7 @@ static void print_checked_json(const struct checked *c)
         json_string(w, c->canonical, c->canonical_len);
     else
         json_null(w);
-    json_record_fields(w, c->record, NULL);
+    json_record_members(w, c->record_json, c->record_json_len);
     json_key(w, "findings");
     const tlsrpt_diag *lists[] = {c->parse_diag, c->lint_diag};
     json_findings(w, lists, 2, 0);
@@ -92,8 +94,8 @@ static int print_checked_text(const struct checked *c)
 {
     FILE *f = stdout;
     int colour = stream_wants_colour(f);
-    print_findings(f, colour, c->parse_diag, c->input, c->input_len);
-    print_findings(f, colour, c->lint_diag, c->canonical, c->canonical_len);
+    print_findings_with_hints(f, colour, c->parse_diag, c->input, c->input_len);
+    print_findings_with_hints(f, colour, c->lint_diag, NULL, 0); /* lint findings have no offset */
     if (c->record != NULL) {
         int rc = print_record_summary(f, c->record);
         if (rc != TLSRPT_OK)
@@ -125,6 +127,8 @@ int cmd_check(int argc, char **argv)
         default: return option_error("check", ch, argv);
         }
     }
+    if (domain != NULL && check_domain_argument("check", domain) != EXIT_OK)
+        return EXIT_USAGE;
     if (optind >= argc)
         return usage_error("check", "missing RECORD (or '-' for standard input)", NULL);
     if (argc - optind > 1)
@@ -148,8 +152,8 @@ int cmd_check(int argc, char **argv)
     int status = EXIT_OK;
     tlsrpt_record *r = NULL;
     tlsrpt_diag *parse_diag = NULL, *lint_diag = NULL;
-    char *canonical = NULL;
-    size_t canonical_len = 0;
+    char *canonical = NULL, *record_json = NULL;
+    size_t canonical_len = 0, record_json_len = 0;
     int rc = tlsrpt_diag_new(&parse_diag);
     if (rc == TLSRPT_OK)
         rc = tlsrpt_diag_new(&lint_diag);
@@ -165,11 +169,13 @@ int cmd_check(int argc, char **argv)
     if (parsed == TLSRPT_OK) {
         rc = tlsrpt_record_lint(r, domain, lint_diag);
         if (rc == TLSRPT_EINVAL) {
-            status = usage_error("check", "not a domain name:", domain);
+            status = domain_usage_error("check", domain);
             goto done;
         }
         if (rc == TLSRPT_OK)
             rc = tlsrpt_record_serialize(r, &canonical, &canonical_len);
+        if (rc == TLSRPT_OK && output == OUTPUT_JSON)
+            rc = tlsrpt_record_to_json(r, domain, 0, &record_json, &record_json_len);
         if (rc != TLSRPT_OK) {
             status = fail_library("check", "checking the record", rc);
             goto done;
@@ -180,6 +186,7 @@ int cmd_check(int argc, char **argv)
         .strict = strict, .domain = domain, .input = input, .input_len = input_len, .parsed = parsed,
         .record = r, .parse_diag = parse_diag, .lint_diag = lint_diag,
         .canonical = canonical, .canonical_len = canonical_len,
+        .record_json = record_json, .record_json_len = record_json_len,
     };
     count_findings(parse_diag, &c.counts);
     count_findings(lint_diag, &c.counts);
@@ -191,6 +198,7 @@ int cmd_check(int argc, char **argv)
         status = fail_library("check", "printing the record", rc);
 done:
     tlsrpt_free(canonical);
+    tlsrpt_free(record_json);
     tlsrpt_record_free(r);
     tlsrpt_diag_free(parse_diag);
     tlsrpt_diag_free(lint_diag);

@@ -1,59 +1,92 @@
-/* tlsrpt generate: builds a record from report destinations and prints it as record text, a zone line or JSON,
- * with the authorization records external destinations need and the checker's findings.
+/* tlsrpt generate: builds a record from report destinations and prints it as record text, a zone line, JSON, or
+ * ready for a DNS provider (a Route 53 change batch, a Cloudflare API body, an nsupdate script, the fields of a
+ * provider's form), with the authorization records external destinations need and the checker's findings.
  * SPDX-License-Identifier: MIT */
 #include "cli.h"
 #include "output.h"
+#include "providers.h"
 #include "record_view.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The TTL of the zone line unless --ttl says otherwise; the largest TTL RFC 2181 §8 allows. */
+/* The TTL unless --ttl says otherwise; the largest TTL RFC 2181 §8 allows. */
 #define DEFAULT_TTL 3600u
 #define MAX_TTL 2147483647u
-/* A DNS character-string holds at most 255 bytes (RFC 1035 §3.3). */
-#define DNS_STRING_MAX 255u
 
 static const char GENERATE_HELP[] =
-    "Usage: tlsrpt generate --rua DEST [--rua DEST]... [--domain DOMAIN] [--ttl SECONDS]\n"
-    "                       [--format record|zone|json]\n"
+    "Usage: tlsrpt generate --rua DEST [--rua DEST]... [--domain DOMAIN] [--zone ZONE] [--ttl SECONDS]\n"
+    "                       [--format record|zone|json|route53|cloudflare|nsupdate]\n"
+    "                       [--provider cloudflare|route53|registro.br|generic]\n"
     "Build a TLSRPT record (RFC 8460) for _smtp._tls.DOMAIN from report destinations.\n"
     "\n"
     "  --rua DEST         a mailto: or https: URI, or a bare e-mail address (taken as mailto:);\n"
     "                     repeat for several destinations, kept in the order given\n"
     "  --domain DOMAIN    the policy domain: also list the authorization records that external\n"
     "                     destinations must publish, and the checker's findings\n"
-    "  --ttl SECONDS      TTL of the zone line, 0 to 2147483647 (default 3600; 0 omits it)\n"
-    "  --format FORMAT    record: the record text (default); zone: a master-file line for\n"
-    "                     _smtp._tls.DOMAIN (needs --domain); json: name, type, ttl, value, strings\n"
+    "  --zone ZONE        the DNS zone the record goes in, when it is not DOMAIN itself (names in\n"
+    "                     provider forms and nsupdate are relative to it)\n"
+    "  --ttl SECONDS      TTL, 0 to 2147483647 (default 3600; 0 omits it from the zone line;\n"
+    "                     cloudflare: 1 (automatic, the default) or 30 to 86400)\n"
+    "  --format FORMAT    record: the record text (default); zone: a master-file line; json: name,\n"
+    "                     type, ttl, value, strings; route53: a ChangeResourceRecordSets change batch;\n"
+    "                     cloudflare: a DNS record API body; nsupdate: an RFC 2136 nsupdate script\n"
+    "                     (every format but record needs --domain)\n"
+    "  --provider NAME    the fields to type into that provider's web form (needs --domain)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 record generated, 1 a destination is invalid, 2 usage error.\n";
 
+enum generate_format { FORMAT_RECORD, FORMAT_ZONE, FORMAT_JSON, FORMAT_ROUTE53, FORMAT_CLOUDFLARE, FORMAT_NSUPDATE };
+
 /* Everything generate prints, gathered before printing so that a failure prints nothing on stdout. */
 struct generated {
     const char *domain;
+    const char *zone;      /* --zone, or the domain, as given */
+    char *zone_alabel;     /* the zone in lower-case A-labels without the final dot, when there is a domain */
+    int zone_given;        /* --zone was given */
     uint32_t ttl;
-    char *value;       /* the record text */
+    int ttl_given;
+    const char *ttl_text;  /* --ttl as given */
+    char *value;           /* the record text */
     size_t value_len;
-    char *zone;        /* the master-file line, when there is a domain */
-    size_t zone_len;
-    char *owner;       /* the owner name "_smtp._tls.<a-label domain>.", when there is a domain */
-    tlsrpt_diag *lint; /* the checker's findings, when there is a domain */
+    char *zone_line;       /* the master-file line, when there is a domain */
+    char *owner;           /* the owner name "_smtp._tls.<a-label domain>.", when there is a domain */
+    char *what;            /* "TLSRPT record of <a-label domain>" */
+    tlsrpt_diag *lint;     /* the checker's findings, when there is a domain */
+    char *record_json;     /* the record as the library writes it (json format) */
+    size_t record_json_len;
     char **authorizations; /* distinct names "<domain>._report._tls.<host>." to publish */
+    char **authorization_whats;
     size_t n_authorizations;
 };
 
 static void generated_free(struct generated *g)
 {
     tlsrpt_free(g->value);
-    tlsrpt_free(g->zone);
-    free(g->owner);
+    tlsrpt_free(g->zone_line);
+    tlsrpt_free(g->owner);
+    tlsrpt_free(g->zone_alabel);
+    free(g->what);
     tlsrpt_diag_free(g->lint);
-    for (size_t i = 0; i < g->n_authorizations; i++)
+    tlsrpt_free(g->record_json);
+    for (size_t i = 0; i < g->n_authorizations; i++) {
         free(g->authorizations[i]);
+        free(g->authorization_whats[i]);
+    }
     free(g->authorizations);
+    free(g->authorization_whats);
+}
+
+/* "PREFIX<name without its final dot>SUFFIX" as a new string, or NULL when out of memory. */
+static char *describe(const char *prefix, const char *name, size_t name_len, const char *suffix)
+{
+    size_t n = strlen(prefix) + name_len + strlen(suffix) + 1;
+    char *s = malloc(n);
+    if (s != NULL)
+        snprintf(s, n, "%s%.*s%s", prefix, (int)name_len, name, suffix);
+    return s;
 }
 
 /* The distinct authorization names "<domain>._report._tls.<host>." of the destinations outside the policy domain's
@@ -64,7 +97,8 @@ static int collect_authorizations(struct generated *g, const tlsrpt_record *r)
 {
     size_t n = tlsrpt_record_rua_count(r);
     g->authorizations = calloc(n ? n : 1, sizeof *g->authorizations);
-    if (g->authorizations == NULL)
+    g->authorization_whats = calloc(n ? n : 1, sizeof *g->authorization_whats);
+    if (g->authorizations == NULL || g->authorization_whats == NULL)
         return TLSRPT_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         char *name = NULL;
@@ -82,25 +116,19 @@ static int collect_authorizations(struct generated *g, const tlsrpt_record *r)
         int seen = 0;
         for (size_t k = 0; k < g->n_authorizations && !seen; k++)
             seen = strcmp(g->authorizations[k], absolute) == 0;
-        if (seen)
+        if (seen) {
             free(absolute);
-        else
-            g->authorizations[g->n_authorizations++] = absolute;
+            continue;
+        }
+        const char *host = strstr(absolute, "._report._tls.") + strlen("._report._tls.");
+        char *what = describe("Authorization record for reports to ", host, strlen(host) - 1, "");
+        if (what == NULL) {
+            free(absolute);
+            return TLSRPT_ENOMEM;
+        }
+        g->authorization_whats[g->n_authorizations] = what;
+        g->authorizations[g->n_authorizations++] = absolute;
     }
-    return TLSRPT_OK;
-}
-
-/* The owner name is the first field of the library's zone line (it did the IDNA conversion). */
-static int owner_from_zone(struct generated *g)
-{
-    size_t n = strcspn(g->zone, " \t");
-    g->owner = malloc(n + 1);
-    if (g->owner == NULL)
-        return TLSRPT_ENOMEM;
-    memcpy(g->owner, g->zone, n);
-    g->owner[n] = '\0';
-    while (g->zone_len > 0 && (g->zone[g->zone_len - 1] == '\n' || g->zone[g->zone_len - 1] == '\r'))
-        g->zone[--g->zone_len] = '\0';
     return TLSRPT_OK;
 }
 
@@ -108,7 +136,7 @@ static int owner_from_zone(struct generated *g)
 static void print_generated_text(const struct generated *g, int zone_line)
 {
     FILE *f = stdout;
-    fprintf(f, "%s\n", zone_line ? g->zone : g->value);
+    fprintf(f, "%s\n", zone_line ? g->zone_line : g->value);
     if (g->domain == NULL)
         return;
     if (g->n_authorizations > 0) {
@@ -120,7 +148,7 @@ static void print_generated_text(const struct generated *g, int zone_line)
     }
     if (tlsrpt_diag_count(g->lint) > 0) {
         fputc('\n', f);
-        print_findings(f, stream_wants_colour(f), g->lint, g->value, g->value_len);
+        print_findings_with_hints(f, stream_wants_colour(f), g->lint, NULL, 0);
     }
 }
 
@@ -132,18 +160,8 @@ static void print_generated_json(const struct generated *g)
     json_member_string(w, "name", g->owner);
     json_member_string(w, "type", "TXT");
     json_member_uint64(w, "ttl", g->ttl);
-    json_key(w, "value");
-    json_string(w, g->value, g->value_len);
-    /* The value cut into DNS character-strings; an empty value is one empty string. */
-    json_key(w, "strings");
-    json_begin_array(w);
-    for (size_t off = 0; off < g->value_len || off == 0; off += DNS_STRING_MAX) {
-        size_t n = g->value_len - off < DNS_STRING_MAX ? g->value_len - off : DNS_STRING_MAX;
-        json_string(w, g->value + off, n);
-        if (g->value_len == 0)
-            break;
-    }
-    json_end_array(w);
+    /* "value" and "strings" (the library's character-strings), then "rua" and "extensions". */
+    json_record_members(w, g->record_json, g->record_json_len);
     json_key(w, "authorizations");
     json_begin_array(w);
     for (size_t i = 0; i < g->n_authorizations; i++) {
@@ -159,6 +177,53 @@ static void print_generated_json(const struct generated *g)
     json_findings(w, lists, 1, 0);
     json_end_object(w);
     json_finish(w);
+}
+
+/* The authorization records as txt_records (they live in the destination owners' zones, which are not known). */
+static struct txt_record *authorization_records(const struct generated *g)
+{
+    struct txt_record *a = calloc(g->n_authorizations ? g->n_authorizations : 1, sizeof *a);
+    for (size_t i = 0; a != NULL && i < g->n_authorizations; i++)
+        a[i] = (struct txt_record){g->authorizations[i], NULL, AUTHORIZATION_VALUE, g->authorization_whats[i]};
+    return a;
+}
+
+/* The provider formats; returns 0, or -1 when out of memory. The authorization records belong to other zones: in
+ * the nsupdate script they are comments, in the forms their own blocks, and for the one-zone JSON formats they are
+ * listed on standard error so that standard output stays one document. */
+static int print_for_provider(const struct generated *g, enum generate_format format, enum provider provider)
+{
+    struct txt_record own = {g->owner, g->zone_alabel, g->value, g->what};
+    struct txt_record *others = authorization_records(g);
+    if (others == NULL)
+        return -1;
+    int rc = 0;
+    if (provider != PROVIDER_NONE) {
+        rc = print_provider_form(stdout, provider, &own, g->ttl, g->ttl_given);
+        for (size_t i = 0; i < g->n_authorizations && rc == 0; i++) {
+            fputc('\n', stdout);
+            rc = print_provider_form(stdout, provider, &others[i], g->ttl, g->ttl_given);
+        }
+        if (rc == 0 && tlsrpt_diag_count(g->lint) > 0) {
+            fputc('\n', stdout);
+            print_findings_with_hints(stdout, stream_wants_colour(stdout), g->lint, NULL, 0);
+        }
+    } else if (format == FORMAT_NSUPDATE) {
+        rc = print_nsupdate_script(stdout, &own, 1, others, g->n_authorizations, g->zone_given ? g->zone_alabel : NULL,
+                                   g->ttl);
+    } else {
+        if (format == FORMAT_ROUTE53)
+            rc = print_route53_batch(stdout, &own, 1, g->what, g->ttl);
+        else
+            rc = print_cloudflare_record(stdout, &own, g->ttl_given ? g->ttl : CLOUDFLARE_TTL_AUTO);
+        for (size_t i = 0; i < g->n_authorizations && rc == 0; i++) {
+            fprintf(stderr, "%s generate: note: in the zone of its owner: ", PROGRAM);
+            put_escaped_string(stderr, g->authorizations[i]);
+            fputs(" TXT \"" AUTHORIZATION_VALUE "\"\n", stderr);
+        }
+    }
+    free(others);
+    return rc;
 }
 
 /* Adds one --rua destination; on failure explains on stderr and returns the exit status. */
@@ -183,7 +248,7 @@ static int generate_add_destination(tlsrpt_record *r, const char *dest)
                 fputs("invalid destination '", stderr);
             put_escaped_string(stderr, dest);
             fputs("'\n", stderr);
-            print_findings(stderr, stream_wants_colour(stderr), diag, dest, strlen(dest));
+            print_findings_with_hints(stderr, stream_wants_colour(stderr), diag, dest, strlen(dest));
             status = EXIT_INVALID;
         }
     }
@@ -191,17 +256,70 @@ static int generate_add_destination(tlsrpt_record *r, const char *dest)
     return status;
 }
 
-/* --format: "json" is the output format JSON; "record" and "zone" are two kinds of text. Returns 0, or -1. */
-static int parse_format(const char *text, enum output_format *output, int *zone_line)
+static int parse_format(const char *text, enum generate_format *format)
 {
-    if (strcmp(text, "json") == 0)
-        *output = OUTPUT_JSON;
-    else if (strcmp(text, "record") == 0 || strcmp(text, "zone") == 0)
-        *output = OUTPUT_TEXT;
-    else
-        return -1;
-    *zone_line = strcmp(text, "zone") == 0;
-    return 0;
+    static const char *const names[] = {"record", "zone", "json", "route53", "cloudflare", "nsupdate"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *format = (enum generate_format)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Everything that needs the domain: the zone line, the owner name, the findings, the authorizations. Returns the
+ * exit status (a usage error for a bad DOMAIN or ZONE). */
+static int gather_for_domain(struct generated *g, const tlsrpt_record *r)
+{
+    int rc = tlsrpt_record_to_zone(r, g->domain, g->ttl, &g->zone_line, NULL);
+    if (rc == TLSRPT_EINVAL)
+        return domain_usage_error("generate", g->domain);
+    char *relative = NULL;
+    if (rc == TLSRPT_OK && (rc = tlsrpt_record_owner_name(&relative, g->domain, g->zone)) == TLSRPT_EINVAL)
+        return usage_error("generate", "DOMAIN is not in ZONE (or ZONE is not a domain name):", g->zone);
+    tlsrpt_free(relative);
+    if (rc == TLSRPT_OK && (rc = tlsrpt_owner_name(&g->zone_alabel, g->zone, NULL)) == TLSRPT_OK)
+        g->zone_alabel[strlen(g->zone_alabel) - 1] = '\0'; /* the final dot */
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_record_owner_name(&g->owner, g->domain, NULL);
+    if (rc == TLSRPT_OK) {
+        size_t prefix = strlen("_smtp._tls."), n = strlen(g->owner);
+        if ((g->what = describe("TLSRPT record of ", g->owner + prefix, n - prefix - 1, "")) == NULL)
+            rc = TLSRPT_ENOMEM;
+    }
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_diag_new(&g->lint);
+    if (rc == TLSRPT_OK)
+        rc = tlsrpt_record_lint(r, g->domain, g->lint);
+    if (rc == TLSRPT_OK)
+        rc = collect_authorizations(g, r);
+    return rc == TLSRPT_OK ? EXIT_OK : fail_library("generate", "checking the record", rc);
+}
+
+/* The option values that depend on each other; returns the exit status. */
+static int check_combination(const struct generated *g, enum generate_format format, int format_given,
+                             enum provider provider)
+{
+    if (provider != PROVIDER_NONE && format_given)
+        return usage_error("generate", "--provider and --format cannot be combined", NULL);
+    if ((format != FORMAT_RECORD && format != FORMAT_JSON) && g->domain == NULL) {
+        static const char *const needs[] = {"", "--format zone needs --domain", "", "--format route53 needs --domain",
+                                            "--format cloudflare needs --domain", "--format nsupdate needs --domain"};
+        return usage_error("generate", needs[format], NULL);
+    }
+    if (provider != PROVIDER_NONE && g->domain == NULL)
+        return usage_error("generate", "--provider needs --domain", NULL);
+    if (g->zone != NULL && g->domain == NULL)
+        return usage_error("generate", "--zone needs --domain", NULL);
+    int cloudflare = format == FORMAT_CLOUDFLARE || provider == PROVIDER_CLOUDFLARE;
+    if (cloudflare && g->ttl_given && g->ttl != CLOUDFLARE_TTL_AUTO &&
+        (g->ttl < CLOUDFLARE_TTL_MIN || g->ttl > CLOUDFLARE_TTL_MAX))
+        return usage_error("generate", "invalid TTL for Cloudflare (1, automatic, or 30 to 86400 seconds):",
+                           g->ttl_text);
+    if (g->domain != NULL)
+        return check_domain_argument("generate", g->domain);
+    return EXIT_OK;
 }
 
 int cmd_generate(int argc, char **argv)
@@ -209,14 +327,17 @@ int cmd_generate(int argc, char **argv)
     static const struct option options[] = {
         {"rua", required_argument, NULL, 'r'},
         {"domain", required_argument, NULL, 'd'},
+        {"zone", required_argument, NULL, 'z'},
         {"ttl", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
+        {"provider", required_argument, NULL, 'p'},
         OPTION_HELP,
         OPTIONS_END,
     };
     struct generated g = {.ttl = DEFAULT_TTL};
-    enum output_format output = OUTPUT_TEXT;
-    int zone_line = 0;
+    enum generate_format format = FORMAT_RECORD;
+    enum provider provider = PROVIDER_NONE;
+    int format_given = 0;
     tlsrpt_record *r = NULL;
     int rc = tlsrpt_record_new(&r);
     if (rc != TLSRPT_OK)
@@ -234,15 +355,27 @@ int cmd_generate(int argc, char **argv)
         switch (ch) {
         case 'r': dests[destinations++] = optarg; break;
         case 'd': g.domain = optarg; break;
+        case 'z': g.zone = optarg; break;
         case 't':
             if (parse_uint32_option(optarg, 0, MAX_TTL, &g.ttl) != 0) {
                 status = usage_error("generate", "invalid TTL (0 to 2147483647 seconds):", optarg);
                 goto done;
             }
+            g.ttl_given = 1;
+            g.ttl_text = optarg;
             break;
         case 'f':
-            if (parse_format(optarg, &output, &zone_line) != 0) {
-                status = usage_error("generate", "unknown format (record, zone or json):", optarg);
+            if (parse_format(optarg, &format) != 0) {
+                status = usage_error("generate",
+                                     "unknown format (record, zone, json, route53, cloudflare or nsupdate):", optarg);
+                goto done;
+            }
+            format_given = 1;
+            break;
+        case 'p':
+            if ((provider = provider_by_name(optarg)) == PROVIDER_NONE) {
+                status = usage_error("generate", "unknown provider (cloudflare, route53, registro.br or generic):",
+                                     optarg);
                 goto done;
             }
             break;
@@ -262,10 +395,11 @@ int cmd_generate(int argc, char **argv)
         status = usage_error("generate", "at least one --rua DEST is required", NULL);
         goto done;
     }
-    if (zone_line && g.domain == NULL) {
-        status = usage_error("generate", "--format zone needs --domain", NULL);
+    if ((status = check_combination(&g, format, format_given, provider)) != EXIT_OK)
         goto done;
-    }
+    g.zone_given = g.zone != NULL;
+    if (g.zone == NULL)
+        g.zone = g.domain;
     for (size_t i = 0; i < destinations && status == EXIT_OK; i++)
         status = generate_add_destination(r, dests[i]);
     if (status != EXIT_OK)
@@ -276,29 +410,21 @@ int cmd_generate(int argc, char **argv)
         status = fail_library("generate", "serializing the record", rc);
         goto done;
     }
-    if (g.domain != NULL) {
-        rc = tlsrpt_record_to_zone(r, g.domain, g.ttl, &g.zone, &g.zone_len);
-        if (rc == TLSRPT_EINVAL) {
-            status = usage_error("generate", "not a domain name:", g.domain);
-            goto done;
-        }
-        if (rc == TLSRPT_OK)
-            rc = owner_from_zone(&g);
-        if (rc == TLSRPT_OK)
-            rc = tlsrpt_diag_new(&g.lint);
-        if (rc == TLSRPT_OK)
-            rc = tlsrpt_record_lint(r, g.domain, g.lint);
-        if (rc == TLSRPT_OK)
-            rc = collect_authorizations(&g, r);
-        if (rc != TLSRPT_OK) {
-            status = fail_library("generate", "checking the record", rc);
-            goto done;
-        }
+    if (g.domain != NULL && (status = gather_for_domain(&g, r)) != EXIT_OK)
+        goto done;
+    if (format == FORMAT_JSON && (rc = tlsrpt_record_to_json(r, g.domain, 0, &g.record_json, &g.record_json_len)) !=
+                                     TLSRPT_OK) {
+        status = fail_library("generate", "writing the record", rc);
+        goto done;
     }
-    if (output == OUTPUT_JSON)
+    if (format == FORMAT_JSON)
         print_generated_json(&g);
-    else
-        print_generated_text(&g, zone_line);
+    else if (format == FORMAT_RECORD && provider == PROVIDER_NONE)
+        print_generated_text(&g, 0);
+    else if (format == FORMAT_ZONE)
+        print_generated_text(&g, 1);
+    else if (print_for_provider(&g, format, provider) != 0)
+        status = fail_library("generate", "printing the record", TLSRPT_ENOMEM);
 done:
     free(dests);
     generated_free(&g);

@@ -28,52 +28,6 @@ static const char LOOKUP_HELP[] =
     "Exit status: 0 one valid record, 1 no record, several records, or an invalid or unusable one,\n"
     "2 usage or I/O error, 3 temporary DNS failure (of the lookup or of an authorization check).\n";
 
-/* Splits --server ADDR[:PORT] into the address and the port (0 when not given: the DNS port). An IPv6 address
- * with a port is written in brackets; a bare IPv6 address (two ':' or more) is taken whole, without a port.
- * Whether the address is an IP literal is left to tlsrpt_resolver_set_nameserver(). Returns 0, or -1. */
-static int parse_server(const char *arg, char *addr, size_t addr_size, uint16_t *port)
-{
-    const char *host = arg, *host_end, *port_text = NULL;
-    if (arg[0] == '[') {
-        host = arg + 1;
-        host_end = strchr(host, ']');
-        if (host_end == NULL)
-            return -1;
-        if (host_end[1] == ':')
-            port_text = host_end + 2;
-        else if (host_end[1] != '\0')
-            return -1;
-    } else {
-        const char *colon = strchr(arg, ':');
-        if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-            host_end = colon;
-            port_text = colon + 1;
-        } else {
-            host_end = arg + strlen(arg);
-        }
-    }
-    size_t len = (size_t)(host_end - host);
-    if (len == 0 || len >= addr_size)
-        return -1;
-    memcpy(addr, host, len);
-    addr[len] = '\0';
-    *port = 0;
-    if (port_text != NULL) {
-        unsigned long v = 0;
-        if (*port_text == '\0' || strlen(port_text) > 5)
-            return -1;
-        for (const char *p = port_text; *p; p++) {
-            if (*p < '0' || *p > '9')
-                return -1;
-            v = v * 10 + (unsigned long)(*p - '0');
-        }
-        if (v == 0 || v > 65535)
-            return -1;
-        *port = (uint16_t)v;
-    }
-    return 0;
-}
-
 /* status: the RFC 8460 §3 verdict of the lookup, by its status. */
 static const char *lookup_status_name(int status)
 {
@@ -82,15 +36,6 @@ static const char *lookup_status_name(int status)
     case TLSRPT_EMULTIPLE: return "multiple";
     case TLSRPT_ETEMPFAIL: return "temporary-failure";
     default: return parse_status_name(status);
-    }
-}
-
-static const char *authorization_verdict_name(int verdict)
-{
-    switch (verdict) {
-    case TLSRPT_AUTH_NOT_REQUIRED: return "not-required";
-    case TLSRPT_AUTH_AUTHORIZED: return "authorized";
-    default: return "not-authorized";
     }
 }
 
@@ -122,70 +67,65 @@ static void looked_up_free(struct looked_up *q)
     free(q->checks);
 }
 
-/* Classifies destination i and, unless `skip_dns`, checks its authorization. Returns TLSRPT_OK or the library
- * error that stops the command (ENOMEM, EINVAL). */
-static int check_destination(struct looked_up *q, tlsrpt_resolver *res, size_t i, int skip_dns)
+/* The name that owns the TXT records: the end of the CNAME chain, or the query name. */
+static const char *txt_owner(const tlsrpt_lookup_result *l)
 {
-    const tlsrpt_uri *u = tlsrpt_record_rua(q->record, i);
-    struct destination_check *c = &q->checks[i];
-    c->external = -1;
-    if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER || tlsrpt_uri_host(u) == NULL)
-        return TLSRPT_OK; /* reporters do not deliver there; no host to authorize */
-    char *name = NULL;
-    int required = 0;
-    int rc = tlsrpt_authorization_name(&name, q->domain, u, &required);
-    if (rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) {
-        c->external = required;
-    } else if (rc == TLSRPT_EINVAL) {
-        c->external = 1; /* a destination of a parsed record with a host that has no name: an IP address */
-    } else {
-        return rc;
-    }
-    if (name != NULL && (c->name = absolute_authorization_name(name)) == NULL)
-        return TLSRPT_ENOMEM;
-    if (!c->external) {
-        c->verdict = authorization_verdict_name(TLSRPT_AUTH_NOT_REQUIRED);
-        return TLSRPT_OK;
-    }
-    if (skip_dns) {
-        c->verdict = "not-checked";
-        return TLSRPT_OK;
-    }
-    int verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
-    rc = tlsrpt_check_authorization(res, q->domain, u, &verdict, q->authorization);
-    if (rc == TLSRPT_ETEMPFAIL) {
-        c->verdict = "temporary-failure";
-        q->authorization_tempfail = 1;
-        return TLSRPT_OK;
-    }
-    if (rc == TLSRPT_OK)
-        c->verdict = authorization_verdict_name(verdict);
-    return rc;
+    size_t n = tlsrpt_lookup_result_cname_count(l);
+    return n ? tlsrpt_lookup_result_cname(l, n - 1) : tlsrpt_lookup_result_qname(l);
 }
 
-static void print_authorization_line(FILE *f, const tlsrpt_uri *u, const struct destination_check *c)
+/* One character-string in master-file form (RFC 1035 section 5.1), as drill prints it: in double quotes, '"' and
+ * '\' escaped with a backslash, bytes outside printable ASCII as \DDD. */
+static void put_character_string(FILE *f, const char *s, size_t len)
 {
-    fputs("authorization: ", f);
-    put_escaped_string(f, tlsrpt_uri_string(u));
-    fputs(": ", f);
-    if (strcmp(c->verdict, "not-required") == 0)
-        fputs("not required (same organization)", f);
-    else if (strcmp(c->verdict, "authorized") == 0)
-        fputs("authorized by ", f);
-    else if (strcmp(c->verdict, "not-authorized") == 0)
-        fputs("not authorized", f);
-    else if (strcmp(c->verdict, "temporary-failure") == 0)
-        fputs("temporary DNS failure, check again later", f);
-    else
-        fputs("not checked (--no-authorization)", f);
-    if (c->name != NULL && strcmp(c->verdict, "authorized") == 0) {
-        put_escaped_string(f, c->name);
-    } else if (c->name != NULL && strcmp(c->verdict, "not-required") != 0) {
-        fputs("; expects ", f);
-        put_escaped_string(f, c->name);
-        fputs(" TXT \"" AUTHORIZATION_VALUE "\"", f);
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c > 0x7e)
+            fprintf(f, "\\%03u", c);
+        else
+            fputc(c, f);
     }
-    fputc('\n', f);
+    fputc('"', f);
+}
+
+/* The start of an RR line of the answer section: "answer: NAME<TAB>TTL<TAB>IN<TAB>TYPE<TAB>" (the TTL column only
+ * when it is known), the columns drill prints. */
+static void put_rr_start(FILE *f, const char *name, int64_t ttl, const char *type)
+{
+    fputs("answer: ", f);
+    put_escaped_string(f, name);
+    if (ttl != TLSRPT_TTL_UNKNOWN)
+        fprintf(f, "\t%lld", (long long)ttl);
+    fprintf(f, "\tIN\t%s\t", type);
+}
+
+/* What DNS said, the way drill shows it: the CNAME chain and the TXT RRs with their TTLs and original strings, and
+ * the server that answered. */
+static void print_answer_section(FILE *f, const tlsrpt_lookup_result *l)
+{
+    size_t n_cnames = tlsrpt_lookup_result_cname_count(l);
+    for (size_t i = 0; i < n_cnames; i++) {
+        put_rr_start(f, i == 0 ? tlsrpt_lookup_result_qname(l) : tlsrpt_lookup_result_cname(l, i - 1),
+                     tlsrpt_lookup_result_cname_ttl(l, i), "CNAME");
+        put_escaped_string(f, tlsrpt_lookup_result_cname(l, i));
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        put_rr_start(f, txt_owner(l), tlsrpt_lookup_result_txt_ttl(l, i), "TXT");
+        for (size_t j = 0; j < tlsrpt_lookup_result_txt_string_count(l, i); j++) {
+            if (j > 0)
+                fputc(' ', f);
+            put_character_string(f, tlsrpt_lookup_result_txt_string(l, i, j),
+                                 tlsrpt_lookup_result_txt_string_length(l, i, j));
+        }
+        fputc('\n', f);
+    }
+    if (tlsrpt_lookup_result_server(l) != NULL)
+        fprintf(f, "server: %s port %u\n", tlsrpt_lookup_result_server(l),
+                (unsigned int)tlsrpt_lookup_result_server_port(l));
 }
 
 static int print_looked_up_text(const struct looked_up *q)
@@ -196,6 +136,7 @@ static int print_looked_up_text(const struct looked_up *q)
     fputs("query: ", f);
     put_escaped_string(f, tlsrpt_lookup_result_qname(l));
     fputc('\n', f);
+    print_answer_section(f, l);
     for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
         fputs("txt: ", f);
         put_escaped(f, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i), 0);
@@ -204,7 +145,7 @@ static int print_looked_up_text(const struct looked_up *q)
     fputs(tlsrpt_lookup_result_authenticated(l) ? "dnssec: authenticated (the resolver set the AD bit)\n"
                                                 : "dnssec: not authenticated\n",
           f);
-    print_findings(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
+    print_findings_with_hints(f, colour, tlsrpt_lookup_result_diag(l), q->subject, q->subject_len);
     if (q->record != NULL) {
         int rc = print_record_summary(f, q->record);
         if (rc != TLSRPT_OK)
@@ -212,13 +153,61 @@ static int print_looked_up_text(const struct looked_up *q)
         for (size_t i = 0; i < q->n_checks; i++)
             if (q->checks[i].verdict != NULL)
                 print_authorization_line(f, tlsrpt_record_rua(q->record, i), &q->checks[i]);
-        print_findings(f, colour, q->lint, q->canonical, q->canonical_len);
-        print_findings(f, colour, q->authorization, NULL, 0);
+        print_findings_with_hints(f, colour, q->lint, q->canonical, q->canonical_len);
+        print_findings_with_hints(f, colour, q->authorization, NULL, 0);
     }
     print_summary_line(f, lookup_status_name(tlsrpt_lookup_result_status(l)),
                        q->authorization_tempfail ? " (authorization incomplete: temporary DNS failure)" : NULL,
                        &q->counts);
     return TLSRPT_OK;
+}
+
+static void json_ttl(struct json_writer *w, int64_t ttl)
+{
+    json_key(w, "ttl");
+    if (ttl == TLSRPT_TTL_UNKNOWN)
+        json_null(w);
+    else
+        json_uint64(w, (uint64_t)ttl);
+}
+
+/* "answer": the RRs of the answer section as drill lists them (the CNAME chain, then the TXT RRs with their
+ * original strings), and "server": the address and port that answered, or null. */
+static void json_answer_section(struct json_writer *w, const tlsrpt_lookup_result *l)
+{
+    json_key(w, "answer");
+    json_begin_array(w);
+    size_t n_cnames = tlsrpt_lookup_result_cname_count(l);
+    for (size_t i = 0; i < n_cnames; i++) {
+        json_begin_object(w);
+        json_member_string(w, "name", i == 0 ? tlsrpt_lookup_result_qname(l) : tlsrpt_lookup_result_cname(l, i - 1));
+        json_ttl(w, tlsrpt_lookup_result_cname_ttl(l, i));
+        json_member_string(w, "type", "CNAME");
+        json_member_string(w, "target", tlsrpt_lookup_result_cname(l, i));
+        json_end_object(w);
+    }
+    for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++) {
+        json_begin_object(w);
+        json_member_string(w, "name", txt_owner(l));
+        json_ttl(w, tlsrpt_lookup_result_txt_ttl(l, i));
+        json_member_string(w, "type", "TXT");
+        json_key(w, "strings");
+        json_begin_array(w);
+        for (size_t j = 0; j < tlsrpt_lookup_result_txt_string_count(l, i); j++)
+            json_string(w, tlsrpt_lookup_result_txt_string(l, i, j), tlsrpt_lookup_result_txt_string_length(l, i, j));
+        json_end_array(w);
+        json_end_object(w);
+    }
+    json_end_array(w);
+    json_key(w, "server");
+    if (tlsrpt_lookup_result_server(l) == NULL) {
+        json_null(w);
+    } else {
+        json_begin_object(w);
+        json_member_string(w, "address", tlsrpt_lookup_result_server(l));
+        json_member_size(w, "port", tlsrpt_lookup_result_server_port(l));
+        json_end_object(w);
+    }
 }
 
 static void print_looked_up_json(const struct looked_up *q)
@@ -237,6 +226,7 @@ static void print_looked_up_json(const struct looked_up *q)
     for (size_t i = 0; i < tlsrpt_lookup_result_txt_count(l); i++)
         json_string(w, tlsrpt_lookup_result_txt(l, i), tlsrpt_lookup_result_txt_length(l, i));
     json_end_array(w);
+    json_answer_section(w, l);
     json_key(w, "record");
     if (q->canonical)
         json_string(w, q->canonical, q->canonical_len);
@@ -285,7 +275,8 @@ static int examine_record(struct looked_up *q, tlsrpt_resolver *res, int skip_dn
     if (q->checks == NULL)
         return TLSRPT_ENOMEM;
     for (size_t i = 0; i < q->n_checks && rc == TLSRPT_OK; i++)
-        rc = check_destination(q, res, i, skip_dns);
+        rc = check_destination(q->domain, q->record, res, i, skip_dns, q->authorization, &q->checks[i],
+                               &q->authorization_tempfail);
     return rc;
 }
 
@@ -316,7 +307,7 @@ int cmd_lookup(int argc, char **argv)
         default: return option_error("lookup", ch, argv);
         }
     }
-    if (server != NULL && parse_server(server, address, sizeof address, &port) != 0)
+    if (server != NULL && parse_server_option(server, address, sizeof address, &port) != 0)
         return usage_error("lookup", "invalid server (ADDR, ADDR:PORT or [IPv6]:PORT):", server);
     if (timeout_text != NULL && parse_uint32_option(timeout_text, 1, MAX_TIMEOUT_MS, &timeout) != 0)
         return usage_error("lookup", "invalid timeout (1 to 60000 milliseconds):", timeout_text);
@@ -324,6 +315,8 @@ int cmd_lookup(int argc, char **argv)
         return usage_error("lookup", "missing DOMAIN", NULL);
     if (argc - optind > 1)
         return usage_error("lookup", "unexpected argument", argv[optind + 1]);
+    if (check_domain_argument("lookup", argv[optind]) != EXIT_OK)
+        return EXIT_USAGE;
 
     struct looked_up q = {.domain = argv[optind]};
     tlsrpt_resolver *res = NULL;
@@ -351,7 +344,7 @@ int cmd_lookup(int argc, char **argv)
     }
     rc = tlsrpt_lookup(res, q.domain, &l);
     if (l == NULL) {
-        status = rc == TLSRPT_EINVAL ? usage_error("lookup", "not a domain name:", q.domain)
+        status = rc == TLSRPT_EINVAL ? domain_usage_error("lookup", q.domain)
                                      : fail_library("lookup", "looking up the record", rc);
         goto done;
     }

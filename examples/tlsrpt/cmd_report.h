@@ -25,11 +25,99 @@ struct report_result {
     int status;           /* exit status for this file */
 };
 
+/* One byte more than the larger of the library's report and message limits: what is read of one item. */
+size_t report_item_limit(void);
+/* Reads a stream to its end or to `limit` bytes. Returns 0, or -1 with errno set. */
+int report_read_stream(FILE *f, size_t limit, unsigned char **out, size_t *out_len);
+/* Reads a whole file (or standard input for "-"), at most report_item_limit() bytes. Returns 0, or -1 with errno
+ * set. */
+int report_read_file(const char *name, unsigned char **out, size_t *out_len);
+/* Parses data (JSON, gzip or an e-mail, by content) into res: diag, report, counts, status. Returns TLSRPT_OK, or
+ * the library's TLSRPT_ENOMEM / TLSRPT_EINVAL (not about the input). */
+int report_parse_data(struct report_result *res, const unsigned char *data, size_t len, unsigned flags);
+/* "tlsrpt report: cannot read 'FILE': REASON" on standard error. */
+void report_say_unreadable(const struct report_result *res);
 /* Reads and parses res->file (a report, gzip or JSON, or a report e-mail). An unreadable file is said on stderr and
  * gets status 2. Returns 0, or the exit status 2 when the library failed (out of memory). */
 int report_load(struct report_result *res, unsigned flags);
 /* The "status" word of a FILE: "unreadable", or the parse status. */
 const char *report_status_name(const struct report_result *res);
+
+/* ---- report_items.c: the inputs of a run ---- */
+
+/* One item: a file to read (it may turn out to be a mailbox: then each message is a result of its own), or a
+ * message already in memory (a mailbox's, standard input's), or an input that could not be opened or listed. */
+struct report_item {
+    char *name;               /* as shown: the path, "PATH#N" for message N of a mailbox, "-" */
+    char *path;               /* the file a worker reads, or NULL */
+    const unsigned char *data; /* when path is NULL: the bytes (borrowed from the list's blocks) */
+    size_t len;
+    int read_errno;           /* nonzero: the input could not be read or listed */
+};
+
+/* A whole file in memory: mapped, or read (standard input). */
+struct mapped_file {
+    unsigned char *data;
+    size_t len;
+    int is_mapped;
+};
+
+struct report_items {
+    struct report_item *items;
+    size_t n, cap;
+    struct mapped_file *blocks; /* mailboxes and standard input, freed with the list */
+    size_t n_blocks, cap_blocks;
+};
+
+/* Adds the items of one argument: "-" (standard input: one report, or an mbox stream split into messages), a
+ * directory (walked: see report_items.c), an mbox file (split), any other file. Returns 0, or -1 when out of
+ * memory. */
+int report_items_add(struct report_items *list, const char *arg);
+void report_items_free(struct report_items *list);
+/* Maps a whole file read-only (an empty file: data NULL). Returns 0, or -1 with errno. */
+int report_map_file(const char *path, struct mapped_file *m);
+void report_unmap(struct mapped_file *m);
+/* The number of messages of a mailbox. */
+size_t report_mbox_count(const unsigned char *data, size_t len);
+
+/* ---- report_bulk.c: the parallel pipeline ---- */
+
+struct bulk_options {
+    unsigned flags;        /* TLSRPT_PARSE_STRICT or 0 */
+    unsigned jobs;         /* worker threads; 1: everything in the main thread */
+    int rows_format;       /* TLSRPT_ROWS_NDJSON / _CSV: workers write each valid report's rows; 0: none */
+    const char *domain;    /* the rows' policy domain filter, or NULL */
+    int progress;          /* a progress line on standard error when it is a terminal */
+};
+
+/* One parsed report or message, handed to the consumer in item order. */
+struct bulk_result {
+    struct report_result res;
+    char *name;            /* the label of a mailbox message found by a worker (res.file points here) */
+    char *rows;            /* the rows, when asked and the report is valid */
+    size_t rows_len;
+};
+
+/* Called by the main thread for every result in order; may take res.report (setting it NULL). Returns -1 to go
+ * on, or an exit status to stop the run. */
+typedef int (*bulk_consume_fn)(void *ctx, struct bulk_result *r);
+
+/* Runs the items through opt->jobs threads. Returns the worst exit status of the results (0, 1 invalid, 2
+ * unreadable), or the consumer's status when it stopped the run. */
+int report_bulk_run(const struct report_items *items, const struct bulk_options *opt, bulk_consume_fn consume,
+                    void *ctx);
+
+/* ---- report_summary.c: --summary ---- */
+
+struct summary_counts {
+    size_t items, invalid, unreadable;
+};
+
+/* The aggregate as text, or as one JSON document; failed lists the names and findings of the items that failed
+ * (JSON only; text lists them on standard error as they come). */
+void print_summary_text(FILE *f, const tlsrpt_aggregate *a, const struct summary_counts *c);
+void print_summary_json(FILE *f, const tlsrpt_aggregate *a, const struct summary_counts *c, int strict,
+                        const struct report_result *failed, size_t n_failed);
 
 /* ---- report_numbers.c ---- */
 

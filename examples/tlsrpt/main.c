@@ -26,6 +26,7 @@ static const struct command COMMANDS[] = {
     {"check", cmd_check, "check the syntax of a TLSRPT record and lint it"},
     {"lookup", cmd_lookup, "look up a domain's TLSRPT record in DNS and check it"},
     {"report", cmd_report, "read TLS reports (JSON or gzip) and summarize them"},
+    {"sts", cmd_sts, "MTA-STS (RFC 8461): generate, check and look up policies"},
 };
 
 static void print_main_help(FILE *f)

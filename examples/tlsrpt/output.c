@@ -121,6 +121,19 @@ void print_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *subje
         print_finding(f, colour, d, i, subject, subject_len);
 }
 
+void print_findings_with_hints(FILE *f, int colour, const tlsrpt_diag *d, const char *subject, size_t subject_len)
+{
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        print_finding(f, colour, d, i, subject, subject_len);
+        const char *hint = tlsrpt_diag_hint(d, i);
+        if (hint != NULL) {
+            fputs("hint: ", f);
+            put_message(f, hint);
+            fputc('\n', f);
+        }
+    }
+}
+
 void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d)
 {
     for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
@@ -134,6 +147,31 @@ void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d)
             fprintf(f, "byte %zu: ", offset);
         }
         put_message_and_id(f, d, i);
+    }
+}
+
+void print_line_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *text, size_t len)
+{
+    for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
+        size_t offset = tlsrpt_diag_offset(d, i);
+        if (text == NULL || offset == TLSRPT_NO_OFFSET || offset > len) {
+            print_finding(f, colour, d, i, NULL, 0);
+            continue;
+        }
+        size_t start = offset, line = 1;
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        for (size_t k = 0; k < start; k++)
+            line += text[k] == '\n';
+        size_t end = offset;
+        while (end < len && text[end] != '\n')
+            end++;
+        put_severity(f, colour, tlsrpt_diag_severity(d, i));
+        fprintf(f, "line %zu: ", line);
+        put_message_and_id(f, d, i);
+        fputs("  ", f);
+        size_t column = put_escaped(f, text + start, end - start, offset - start);
+        fprintf(f, "\n  %*s%s^%s\n", (int)column, "", colour ? COLOUR_CARET : "", colour ? COLOUR_RESET : "");
     }
 }
 
@@ -358,25 +396,35 @@ void json_counts(struct json_writer *w, const struct finding_counts *c)
     json_member_size(w, "infos", c->infos);
 }
 
+void json_raw(struct json_writer *w, const char *json, size_t len)
+{
+    before_item(w);
+    fwrite(json, 1, len, w->f);
+}
+
+void json_raw_members(struct json_writer *w, const char *object, size_t len)
+{
+    if (len < 2)
+        return;
+    /* The members are items of the object open in w: a comma before them when it has some already. */
+    if (len > 2) {
+        before_item(w);
+        fwrite(object + 1, 1, len - 2, w->f);
+    }
+}
+
 void json_findings(struct json_writer *w, const tlsrpt_diag *const *lists, size_t n_lists, int with_path)
 {
+    (void)with_path;
     json_begin_array(w);
     for (size_t l = 0; l < n_lists; l++) {
-        const tlsrpt_diag *d = lists[l];
-        for (size_t i = 0; i < tlsrpt_diag_count(d); i++) {
-            json_begin_object(w);
-            json_member_string(w, "severity", severity_name(tlsrpt_diag_severity(d, i)));
-            json_member_string(w, "id", tlsrpt_diag_id(d, i));
-            json_member_string(w, "message", tlsrpt_diag_message(d, i));
-            json_key(w, "offset");
-            if (tlsrpt_diag_offset(d, i) == TLSRPT_NO_OFFSET)
-                json_null(w);
-            else
-                json_size(w, tlsrpt_diag_offset(d, i));
-            if (with_path)
-                json_member_string(w, "path", tlsrpt_diag_path(d, i));
-            json_end_object(w);
-        }
+        char *json = NULL;
+        size_t len = 0;
+        /* "[]", or "[" FINDINGS "]": the findings are the items between the brackets. On failure (out of memory)
+         * the list's findings are left out rather than the document broken. */
+        if (tlsrpt_diag_to_json(lists[l], 0, &json, &len) == TLSRPT_OK)
+            json_raw_members(w, json, len);
+        tlsrpt_free(json);
     }
     json_end_array(w);
 }

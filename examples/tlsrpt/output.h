@@ -31,9 +31,16 @@ const char *severity_name(int severity);
 /* "SEVERITY: MESSAGE [ID]" for every finding of d; a finding with an offset into `subject` (may be NULL) gets two
  * more lines: the subject, escaped, and a caret under the offending byte. */
 void print_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *subject, size_t subject_len);
+/* print_findings(), and after each finding that has one, its fix-it hint (tlsrpt_diag_hint) as a line
+ * "hint: HINT". */
+void print_findings_with_hints(FILE *f, int colour, const tlsrpt_diag *d, const char *subject, size_t subject_len);
 /* "SEVERITY: PATH: MESSAGE [ID]" for every finding of d (report findings); without a JSON path, "byte N" takes its
  * place when the finding has an offset. */
 void print_path_findings(FILE *f, int colour, const tlsrpt_diag *d);
+
+/* "SEVERITY: line N: MESSAGE [ID]" for every finding of d, with the line of `text` (a multi-line input such as an
+ * MTA-STS policy) that holds the finding's offset and a caret under the offending byte. */
+void print_line_findings(FILE *f, int colour, const tlsrpt_diag *d, const char *text, size_t len);
 
 struct finding_counts {
     size_t errors, warnings, infos;
@@ -65,8 +72,9 @@ void print_summary_line(FILE *f, const char *verdict, const char *note, const st
  *     json_end_object(&w);
  *     json_finish(&w);                  // the final newline
  *
- * The library's own writer (lib/json_writer.c) is not used: it is internal, rejects invalid UTF-8 where the program
- * must print what it was given, and escapes control characters differently (README.md, "The JSON"). */
+ * Findings and records are written by the library (tlsrpt_diag_to_json, tlsrpt_record_to_json) and spliced in with
+ * json_raw() and json_raw_members(); the program writes the rest itself, because it prints what it was given (an
+ * argument, a TXT record) whatever its bytes (README.md, "The JSON"). */
 
 /* Containers open at once; the program's documents nest 6 deep at most. */
 #define JSON_MAX_DEPTH 16
@@ -109,7 +117,14 @@ void json_member_uint64(struct json_writer *w, const char *key, uint64_t value);
 
 /* The members "errors", "warnings" and "infos" of the summary. */
 void json_counts(struct json_writer *w, const struct finding_counts *c);
-/* An array of {"severity", "id", "message", "offset"[, "path"]} for every entry of each list in order. */
+/* An array of the findings of each list in order, as the library writes them (tlsrpt_diag_to_json: "severity", "id",
+ * "message", "offset", "path", "hint"). with_path is kept for the callers' sake: every finding has its "path" now. */
 void json_findings(struct json_writer *w, const tlsrpt_diag *const *lists, size_t n_lists, int with_path);
+
+/* A value the library wrote as compact JSON (tlsrpt_*_to_json), written as it is. */
+void json_raw(struct json_writer *w, const char *json, size_t len);
+/* The members of an object the library wrote as compact JSON, written into the object open in w (the library's
+ * compact output of an object is "{" MEMBERS "}", so the members are the text between the braces). */
+void json_raw_members(struct json_writer *w, const char *object, size_t len);
 
 #endif

@@ -85,6 +85,18 @@ void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const str
     json_end_array(w);
 }
 
+void json_record_members(struct json_writer *w, const char *record_json, size_t len)
+{
+    static const char no_record[] = "{\"strings\":[],\"rua\":[],\"extensions\":[]}";
+    if (record_json == NULL) {
+        json_key(w, "value");
+        json_null(w);
+        json_raw_members(w, no_record, sizeof no_record - 1);
+    } else {
+        json_raw_members(w, record_json, len);
+    }
+}
+
 char *absolute_authorization_name(char *name)
 {
     size_t len = strlen(name);
@@ -95,4 +107,77 @@ char *absolute_authorization_name(char *name)
     }
     tlsrpt_free(name);
     return absolute;
+}
+
+static const char *authorization_verdict_name(int verdict)
+{
+    switch (verdict) {
+    case TLSRPT_AUTH_NOT_REQUIRED: return "not-required";
+    case TLSRPT_AUTH_AUTHORIZED: return "authorized";
+    default: return "not-authorized";
+    }
+}
+
+int check_destination(const char *domain, const tlsrpt_record *record, tlsrpt_resolver *res, size_t i,
+                      int skip_dns, tlsrpt_diag *diag, struct destination_check *c, int *tempfail)
+{
+    const tlsrpt_uri *u = tlsrpt_record_rua(record, i);
+    c->external = -1;
+    if (tlsrpt_uri_scheme(u) == TLSRPT_URI_OTHER || tlsrpt_uri_host(u) == NULL)
+        return TLSRPT_OK; /* reporters do not deliver there; no host to authorize */
+    char *name = NULL;
+    int required = 0;
+    int rc = tlsrpt_authorization_name(&name, domain, u, &required);
+    if (rc == TLSRPT_OK || rc == TLSRPT_ELIMIT) {
+        c->external = required;
+    } else if (rc == TLSRPT_EINVAL) {
+        c->external = 1; /* a destination of a parsed record with a host that has no name: an IP address */
+    } else {
+        return rc;
+    }
+    if (name != NULL && (c->name = absolute_authorization_name(name)) == NULL)
+        return TLSRPT_ENOMEM;
+    if (!c->external) {
+        c->verdict = authorization_verdict_name(TLSRPT_AUTH_NOT_REQUIRED);
+        return TLSRPT_OK;
+    }
+    if (skip_dns) {
+        c->verdict = "not-checked";
+        return TLSRPT_OK;
+    }
+    int verdict = TLSRPT_AUTH_NOT_AUTHORIZED;
+    rc = tlsrpt_check_authorization(res, domain, u, &verdict, diag);
+    if (rc == TLSRPT_ETEMPFAIL) {
+        c->verdict = "temporary-failure";
+        *tempfail = 1;
+        return TLSRPT_OK;
+    }
+    if (rc == TLSRPT_OK)
+        c->verdict = authorization_verdict_name(verdict);
+    return rc;
+}
+
+void print_authorization_line(FILE *f, const tlsrpt_uri *u, const struct destination_check *c)
+{
+    fputs("authorization: ", f);
+    put_escaped_string(f, tlsrpt_uri_string(u));
+    fputs(": ", f);
+    if (strcmp(c->verdict, "not-required") == 0)
+        fputs("not required (same organization)", f);
+    else if (strcmp(c->verdict, "authorized") == 0)
+        fputs("authorized by ", f);
+    else if (strcmp(c->verdict, "not-authorized") == 0)
+        fputs("not authorized", f);
+    else if (strcmp(c->verdict, "temporary-failure") == 0)
+        fputs("temporary DNS failure, check again later", f);
+    else
+        fputs("not checked (--no-authorization)", f);
+    if (c->name != NULL && strcmp(c->verdict, "authorized") == 0) {
+        put_escaped_string(f, c->name);
+    } else if (c->name != NULL && strcmp(c->verdict, "not-required") != 0) {
+        fputs("; expects ", f);
+        put_escaped_string(f, c->name);
+        fputs(" TXT \"" AUTHORIZATION_VALUE "\"", f);
+    }
+    fputc('\n', f);
 }

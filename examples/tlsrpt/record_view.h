@@ -27,8 +27,21 @@ int print_record_summary(FILE *f, const tlsrpt_record *r);
  * destination), each destination also gets "external", "authorization_name" and "authorization". */
 void json_record_fields(struct json_writer *w, const tlsrpt_record *r, const struct destination_check *checks);
 
+/* The members of a record object the library wrote (tlsrpt_record_to_json, compact): "value", "strings", "rua" (with
+ * "external" and "authorization_name") and "extensions"; for NULL (no record) "value" null and empty arrays. */
+void json_record_members(struct json_writer *w, const char *record_json, size_t len);
+
 /* The absolute name "NAME." of an authorization record, from the name tlsrpt_authorization_name() allocated, which
  * this frees. Returns a string to free(), or NULL when out of memory. */
 char *absolute_authorization_name(char *name);
+
+/* Classifies destination i of `record` (published by `domain`) and, unless `skip_dns`, checks its authorization
+ * through res, adding the findings to diag and setting *tempfail on a temporary DNS failure. Fills c (c->name is
+ * to be freed). Returns TLSRPT_OK or the library error that stops the command (ENOMEM, EINVAL). */
+int check_destination(const char *domain, const tlsrpt_record *record, tlsrpt_resolver *res, size_t i,
+                      int skip_dns, tlsrpt_diag *diag, struct destination_check *c, int *tempfail);
+
+/* "authorization: URI: VERDICT[; expects NAME TXT "v=TLSRPTv1"]" for a checked destination. */
+void print_authorization_line(FILE *f, const tlsrpt_uri *u, const struct destination_check *c);
 
 #endif

@@ -1,5 +1,5 @@
 /* tlsrpt report — the input side: reads one FILE argument (bounded), tells a report e-mail from a report, and has
- * the library parse it.
+ * the library parse it (tlsrpt_report_parse_any: JSON, gzip or an e-mail).
  * SPDX-License-Identifier: MIT */
 #include "cmd_report.h"
 
@@ -9,16 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a whole file (or standard input for "-"), at most one byte more than the larger of the library's report
- * and message limits: enough for the library to see that a longer input is over its limit, without reading an
- * unbounded stream. Returns 0, or -1 with errno set. */
-static int read_report_file(const char *name, unsigned char **out, size_t *out_len)
+size_t report_item_limit(void)
 {
-    const size_t limit = (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
-                                                                                   : TLSRPT_MAX_REPORT_SIZE) + 1;
-    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-    if (f == NULL)
-        return -1;
+    return (size_t)(TLSRPT_MAX_MESSAGE_SIZE > TLSRPT_MAX_REPORT_SIZE ? TLSRPT_MAX_MESSAGE_SIZE
+                                                                     : TLSRPT_MAX_REPORT_SIZE) + 1;
+}
+
+int report_read_stream(FILE *f, size_t limit, unsigned char **out, size_t *out_len)
+{
     size_t cap = 0, len = 0;
     unsigned char *buf = NULL;
     int err = 0;
@@ -43,8 +41,6 @@ static int read_report_file(const char *name, unsigned char **out, size_t *out_l
             break;
         }
     }
-    if (f != stdin)
-        fclose(f);
     if (err) {
         free(buf);
         errno = err;
@@ -55,52 +51,61 @@ static int read_report_file(const char *name, unsigned char **out, size_t *out_l
     return 0;
 }
 
+/* At most report_item_limit() bytes: enough for the library to see that a longer input is over its limit, without
+ * reading an unbounded stream. */
+int report_read_file(const char *name, unsigned char **out, size_t *out_len)
+{
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+    if (f == NULL)
+        return -1;
+    int rc = report_read_stream(f, report_item_limit(), out, out_len);
+    if (f != stdin) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+    }
+    return rc;
+}
+
 const char *report_status_name(const struct report_result *res)
 {
     return res->read_errno ? "unreadable" : parse_status_name(res->parsed);
 }
 
-/* 1 if the input is a report e-mail rather than a report: it starts with neither '{' (after JSON white space) nor
- * the gzip magic, and its first line is an RFC 5322 header field ("name:") or an mbox "From " line. */
-static int looks_like_message(const unsigned char *data, size_t len)
+void report_say_unreadable(const struct report_result *res)
 {
-    if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-        return 0;
-    size_t i = 0;
-    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
-        i++;
-    if (i < len && data[i] == '{')
-        return 0;
-    if (len >= 5 && memcmp(data, "From ", 5) == 0)
-        return 1;
-    for (i = 0; i < len && data[i] > 32 && data[i] < 127 && data[i] != ':'; i++)
-        ;
-    return i > 0 && i < len && data[i] == ':';
+    fprintf(stderr, "%s report: cannot read '", PROGRAM);
+    put_escaped_string(stderr, res->file);
+    fprintf(stderr, "': %s\n", strerror(res->read_errno));
+}
+
+int report_parse_data(struct report_result *res, const unsigned char *data, size_t len, unsigned flags)
+{
+    int rc = tlsrpt_diag_new(&res->diag);
+    if (rc == TLSRPT_OK)
+        rc = res->parsed = tlsrpt_report_parse_any(&res->report, data, len, flags, res->diag);
+    if (rc == TLSRPT_ENOMEM || rc == TLSRPT_EINVAL)
+        return rc;
+    count_findings(res->diag, &res->counts);
+    int valid = res->parsed == TLSRPT_OK && res->counts.errors == 0 &&
+                !((flags & TLSRPT_PARSE_STRICT) && res->counts.warnings > 0);
+    res->status = valid ? EXIT_OK : EXIT_INVALID;
+    return TLSRPT_OK;
 }
 
 int report_load(struct report_result *res, unsigned flags)
 {
     unsigned char *data = NULL;
     size_t len = 0;
-    if (read_report_file(res->file, &data, &len) != 0) {
+    if (report_read_file(res->file, &data, &len) != 0) {
         res->read_errno = errno;
         res->status = EXIT_USAGE;
-        fprintf(stderr, "%s report: cannot read '", PROGRAM);
-        put_escaped_string(stderr, res->file);
-        fprintf(stderr, "': %s\n", strerror(res->read_errno));
+        report_say_unreadable(res);
         return 0;
     }
-    int rc = tlsrpt_diag_new(&res->diag);
-    if (rc == TLSRPT_OK)
-        rc = res->parsed = looks_like_message(data, len)
-                               ? tlsrpt_report_parse_message(&res->report, data, len, flags, res->diag)
-                               : tlsrpt_report_parse(&res->report, data, len, flags, res->diag);
+    int rc = report_parse_data(res, data, len, flags);
     free(data);
-    if (rc == TLSRPT_ENOMEM || rc == TLSRPT_EINVAL)
+    if (rc != TLSRPT_OK)
         return fail_library("report", "parsing", rc);
-    count_findings(res->diag, &res->counts);
-    int valid = res->parsed == TLSRPT_OK && res->counts.errors == 0 &&
-                !((flags & TLSRPT_PARSE_STRICT) && res->counts.warnings > 0);
-    res->status = valid ? EXIT_OK : EXIT_INVALID;
     return 0;
 }

@@ -58,6 +58,13 @@ extern "C" {
 TLSRPT_API const char *tlsrpt_status_string(int code);
 
 /**
+ * tlsrpt_status_name - the name of a status code's macro: "TLSRPT_OK", "TLSRPT_ESYNTAX", ... (static, never free
+ * it), for bindings and logs that want a stable token rather than a sentence. NULL for a code this library does
+ * not define (a later 1.x may add codes: map NULL to a generic error). Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_status_name(int code);
+
+/**
  * tlsrpt_free - release memory the library allocated for the caller (every "char **out" result).
  * NULL is a no-op. Since: 1.0
  */
@@ -118,6 +125,64 @@ TLSRPT_API size_t tlsrpt_diag_offset(const tlsrpt_diag *d, size_t i);
  * (borrowed); NULL when out of range. Since: 1.0
  */
 TLSRPT_API const char *tlsrpt_diag_path(const tlsrpt_diag *d, size_t i);
+
+/**
+ * tlsrpt_diag_hint - a one-line suggested fix for entry i (borrowed), or NULL when the library has none.
+ * A hint names what to type instead ("Did you mean \"mailto:a@example.com\"?", "Remove the quotes around the
+ * record."); doc/diagnostics.md lists the mistakes that get one. Like messages, hints are English text that may be
+ * reworded in any release. NULL also when d is NULL or i is out of range. Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_diag_hint(const tlsrpt_diag *d, size_t i);
+
+/* ---- JSON output ------------------------------------------------------------------------------------------------
+ * tlsrpt_diag_to_json(), tlsrpt_record_to_json() and tlsrpt_lookup_result_to_json() write the documents of one
+ * schema, doc/json-output.md, whose version is TLSRPT_JSON_SCHEMA_VERSION: within a version, members are only ever
+ * added, never removed, renamed or given another type. Output is compact (no white space) unless flags has
+ * TLSRPT_JSON_PRETTY. Since: 1.1 */
+#define TLSRPT_JSON_SCHEMA_VERSION 1
+/* The same flag as for tlsrpt_report_serialize() (report.h defines it identically). Since: 1.0 */
+#define TLSRPT_JSON_PRETTY 0x1u
+
+/**
+ * tlsrpt_diag_to_json - the findings of d as a JSON array (doc/json-output.md, "Finding"): one object per entry,
+ * in order, with "severity", "id", "message", "offset" (null for TLSRPT_NO_OFFSET), "path" and "hint" (null when
+ * there is none).
+ * @flags: 0 or TLSRPT_JSON_PRETTY.
+ * @out: receives a new NUL-terminated string (free with tlsrpt_free); NULL on failure. @out_len its length, may be
+ * NULL. A NULL or empty d gives "[]".
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (out NULL, unknown flag) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_diag_to_json(const tlsrpt_diag *d, unsigned int flags, char **out, size_t *out_len);
+
+/* ---- Domain names ------------------------------------------------------------------------------------------------
+ * One rule for every function that takes a domain name (a policy domain, a submitter, an mx host, the domain of
+ * an e-mail address): U-labels (UTF-8) or A-labels, any case, at most one trailing dot; IDNA2008 non-transitional
+ * (libidn2); the result is a host name of lower-case LDH labels of 1..63 octets, 253 octets in all. Where a name
+ * goes on the wire (DNS queries, file names, e-mail headers, report JSON) its A-label form is written. */
+
+/**
+ * tlsrpt_domain_to_ascii - the A-label form of a domain name, as every function of the library converts it.
+ * @in:  the name (UTF-8, NUL-terminated).
+ * @out: receives the lower-case A-label name without a trailing dot (free with tlsrpt_free); NULL on failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, or in is not a domain name: tlsrpt_domain_check() says why)
+ * or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_domain_to_ascii(const char *in, char **out);
+
+/**
+ * tlsrpt_domain_check - say why a text is not a domain name, by the rule above (what tlsrpt_domain_to_ascii() and
+ * every domain-taking function accept).
+ * @in:   the text (UTF-8, NUL-terminated).
+ * @diag: when in is refused, one ERROR finding is appended here (may be NULL): its id tells the reason —
+ *        "domain-record-name" (a record name such as "_smtp._tls.example.com" was given), "domain-email-address",
+ *        "domain-url", "domain-ip-address" (bracketed or IPv6; a dotted-quad IPv4 address is accepted, as in 1.0,
+ *        with a WARNING of that id), "domain-too-long", "domain-label-too-long", "domain-empty",
+ *        "domain-empty-label", "domain-label-hyphen", "domain-bad-character", "domain-not-utf8",
+ *        "domain-idna-invalid" — with the byte offset in @in where there is one (doc/diagnostics.md).
+ * Returns TLSRPT_OK (a domain name), TLSRPT_EINVAL (in NULL, without a finding; or not a domain name) or
+ * TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_domain_check(const char *in, tlsrpt_diag *diag);
 
 #ifdef __cplusplus
 }

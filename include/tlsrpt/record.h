@@ -93,8 +93,64 @@ TLSRPT_API int tlsrpt_record_to_zone(const tlsrpt_record *r, const char *domain,
                                      size_t *out_len);
 
 /**
+ * tlsrpt_txt_split - cut a TXT record value into the DNS character-strings that carry it: consecutive pieces of
+ * at most 255 bytes (RFC 1035 §3.3), the first ones exactly 255, so that joined without separators they give the
+ * text again (RFC 8460 §3, RFC 7208 §3.3). An empty text gives one empty string. Works for any TXT value (a TLSRPT
+ * or MTA-STS record, an authorization record).
+ * @out: receives a new NULL-terminated array of *@out_count NUL-terminated strings, allocated as one block: free
+ * it with one tlsrpt_free(*out). NULL on failure.
+ * @text, @len: the value; it must not contain a NUL byte (TLSRPT_EINVAL), and is at most TLSRPT_MAX_RECORD_LENGTH
+ * bytes (TLSRPT_ELIMIT).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL, TLSRPT_ELIMIT or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_txt_split(char ***out, size_t *out_count, const char *text, size_t len);
+
+/**
+ * tlsrpt_record_to_strings - the canonical text of @r (tlsrpt_record_serialize) cut into character-strings of at
+ * most 255 bytes, as tlsrpt_txt_split() does: what a DNS provider's form or API wants as the TXT value.
+ * @out, @out_count: as for tlsrpt_txt_split() (free with one tlsrpt_free(*out)).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL, TLSRPT_ESEMANTIC (no destination yet) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_record_to_strings(const tlsrpt_record *r, char ***out, size_t *out_count);
+
+/**
+ * tlsrpt_owner_name - a DNS name as it is written in the zone of @zone_apex: relative to the apex ("_smtp._tls",
+ * "_smtp._tls.mail", "@" for the apex itself), or, when @zone_apex is NULL, absolute with its final dot
+ * ("_smtp._tls.example.com."). Both names may be U-labels (converted to A-labels), any case (the result is lower
+ * case), with or without a final dot; labels may hold '_'.
+ * @out: receives a new string (free with tlsrpt_free); NULL on failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL out or name, not a domain name, or @name not at or under @zone_apex) or
+ * TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_owner_name(char **out, const char *name, const char *zone_apex);
+
+/**
+ * tlsrpt_record_owner_name - the owner name of the TLSRPT record of @domain, "_smtp._tls.<domain>", written as
+ * tlsrpt_owner_name() writes it: relative to @zone_apex, or absolute when @zone_apex is NULL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (as tlsrpt_owner_name) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_record_owner_name(char **out, const char *domain, const char *zone_apex);
+
+/**
+ * tlsrpt_record_to_json - the record as a JSON object (doc/json-output.md, "Record"): "value" (the canonical
+ * text), "strings" (its character-strings), "rua" (per destination "uri", "scheme", "mailbox", "host",
+ * "external", "authorization_name") and "extensions" (per extension "name", "value").
+ * @policy_domain: the domain publishing the record, or NULL; with it, "external" says whether a destination's host
+ * is outside its organizational domain and "authorization_name" names the record that authorizes it
+ * (tlsrpt_authorization_name, with a final dot); without it both are null.
+ * @flags: 0 or TLSRPT_JSON_PRETTY. @out: a new string (free with tlsrpt_free), NULL on failure; @out_len may be
+ * NULL. Strings that hold bytes which are not UTF-8 (a percent-decoded mailbox) have each such byte written as
+ * U+FFFD.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL r or out, unknown flag, policy_domain not a domain name),
+ * TLSRPT_ESEMANTIC (no destination yet) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_record_to_json(const tlsrpt_record *r, const char *policy_domain, unsigned int flags,
+                                     char **out, size_t *out_len);
+
+/**
  * tlsrpt_record_lint - what a careful checker says about a valid record, appended to @diag (not NULL):
- * lint-rua-duplicate and lint-rua-scheme-unsupported (WARNING); lint-rua-many (more than 2 destinations),
+ * lint-rua-duplicate and lint-rua-scheme-unsupported (WARNING); lint-rua-many (more than 2 destinations; RFC 8460
+ * §3 lets a reporter deliver to only one of them),
  * lint-no-mailto, lint-rua-external (destination host outside @policy_domain's organizational domain under the
  * Public Suffix List; the message names the TXT record <policy-domain>._report._tls.<host> "v=TLSRPTv1") and
  * lint-record-long (serialized form over 255 bytes) (INFO). Findings have no offset.

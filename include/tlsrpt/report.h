@@ -78,7 +78,7 @@ typedef struct tlsrpt_failure tlsrpt_failure;
  * Cost: time linear in the input, and at most 4 x the JSON size (decompressed, for gzip) + 1 MiB of heap at once,
  * whatever the input chooses (doc/limits.md).
  */
-TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
                                    tlsrpt_diag *diag);
 
 /* Count limits of tlsrpt_report_parse() (doc/limits.md), far above what real reports hold (the largest senders
@@ -127,7 +127,7 @@ TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t
  * TLSRPT_EUNSUPPORTED (the report part has an unknown Content-Transfer-Encoding); TLSRPT_ELIMIT (a limit above,
  * or the report's); TLSRPT_ENOMEM. Since: 1.0
  */
-TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
+TLSRPT_API int tlsrpt_report_parse_message(tlsrpt_report **out, const void *data, size_t len, unsigned int flags,
                                            tlsrpt_diag *diag);
 
 /** tlsrpt_report_organization_name - "organization-name" (borrowed); NULL when absent or r is NULL. Since: 1.0 */
@@ -279,7 +279,8 @@ TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_n
  * @policy_type:    TLSRPT_POLICY_STS, TLSRPT_POLICY_TLSA or TLSRPT_POLICY_NO_POLICY_FOUND.
  * @policy_domain:  the Policy Domain (required); U-labels are converted to lower-case A-labels (IDNA2008).
  * @policy_strings, @n_strings: "policy-string": the MTA-STS policy lines ("mode: enforce", ...) or the TLSA
- *                  records in presentation form; UTF-8, copied. n_strings 0 leaves the member out (and
+ *                  records in presentation form (tlsrpt_report_add_tlsa_policy writes them in one canonical
+ *                  form, since 1.1); UTF-8, copied. n_strings 0 leaves the member out (and
  *                  policy_strings may be NULL).
  * @mx_hosts, @n_mx_hosts: "mx-host" patterns of an MTA-STS policy ("mx.example.com" or "*.example.com"), converted
  *                  to lower-case A-labels; n_mx_hosts 0 leaves the member out. Written as a JSON array.
@@ -294,6 +295,38 @@ TLSRPT_API int tlsrpt_report_new(tlsrpt_report **out, const char *organization_n
 TLSRPT_API int tlsrpt_report_add_policy(tlsrpt_report *r, int policy_type, const char *policy_domain,
                                         const char *const *policy_strings, size_t n_strings,
                                         const char *const *mx_hosts, size_t n_mx_hosts, tlsrpt_policy **policy);
+
+/* The longest certificate association data of one record that tlsrpt_report_add_tlsa_policy() takes: a TLSA RDATA
+ * of at most 65535 octets less its three one-octet fields. (It takes at most TLSRPT_MAX_POLICY_STRINGS records:
+ * more could not be read back.) Since: 1.1 */
+#define TLSRPT_MAX_TLSA_DATA 65532u
+
+/**
+ * tlsrpt_report_add_tlsa_policy - find or add the "tlsa" policy of an applied DANE TLSA RRset (RFC 6698, RFC 7672)
+ * in one canonical form, so that the same RRset counts into one policy whatever order the resolver returned it in
+ * (resolvers rotate RRsets) and whichever process or day recorded it.
+ * @r:           the report.
+ * @base_domain: the TLSA base domain, the Policy Domain of a DANE policy (RFC 8460 §3); U-labels are converted to
+ *               lower-case A-labels (tlsrpt_domain_to_ascii()).
+ * @usage, @selector, @mtype: the first three fields of record i (certificate usage, selector, matching type).
+ * @data, @data_len: the certificate association data of record i, as bytes (not hex), 1..TLSRPT_MAX_TLSA_DATA
+ *               octets; copied (as text).
+ * @n:           the number of records, 1..TLSRPT_MAX_POLICY_STRINGS.
+ * @policy:      receives the policy, borrowed from r; NULL on failure.
+ * The canonical form of a record is its RFC 6698 §2.2 presentation form as RFC 8460 §4.4 asks for it: the three
+ * fields in decimal without leading zeros, one space between the four fields, and the data as one run of
+ * upper-case hexadecimal digits without spaces ("3 1 1 0C72AC70..."). The strings are sorted by usage, selector
+ * and matching type (numerically), then by the data (bytewise, a prefix first), and equal records are kept once.
+ * The policy has no mx-host (RFC 8460 §4.4: MTA-STS only). tlsrpt_report_add_policy(r, TLSRPT_POLICY_TLSA,
+ * base_domain, the canonical strings, n', NULL, 0, &p) is then what this call does. Once the policy exists, an
+ * RRset of up to 16 records (about 2 KiB of strings) is found without allocating (the MTA's per-delivery call).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (a NULL argument, n 0 or over TLSRPT_MAX_POLICY_STRINGS, empty or over-long
+ * data, base_domain not a domain name) or TLSRPT_ENOMEM; r is unchanged on failure. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_add_tlsa_policy(tlsrpt_report *r, const char *base_domain, const uint8_t *usage,
+                                             const uint8_t *selector, const uint8_t *mtype,
+                                             const uint8_t *const *data, const size_t *data_len, size_t n,
+                                             tlsrpt_policy **policy);
 
 /**
  * tlsrpt_policy_add_successes - add to "total-successful-session-count".
@@ -318,6 +351,9 @@ TLSRPT_API int tlsrpt_failure_new(tlsrpt_failure **out, const char *result_type)
  *      (so "2001:DB8:0:0::1" is stored as "2001:db8::1" and equal addresses merge). NULL removes the field.
  * The setters modify only failures from tlsrpt_failure_new. Each returns TLSRPT_OK, TLSRPT_EINVAL (f NULL, not an
  * address; f is unchanged) or TLSRPT_ENOMEM. Since: 1.0
+ * Since 1.1 every tlsrpt_failure_set_*() setter (and tlsrpt_failure_reset) returns TLSRPT_EINVAL and changes
+ * nothing when f belongs to a report (a detail from tlsrpt_policy_failure(), its const cast away): changing it
+ * would make the report's details disagree with its de-duplication index.
  */
 TLSRPT_API int tlsrpt_failure_set_sending_mta_ip(tlsrpt_failure *f, const char *ip);
 TLSRPT_API int tlsrpt_failure_set_receiving_ip(tlsrpt_failure *f, const char *ip);
@@ -367,8 +403,24 @@ TLSRPT_API int tlsrpt_failure_set_reason_code(tlsrpt_failure *f, const char *rea
 TLSRPT_API int tlsrpt_policy_add_failures(tlsrpt_policy *p, const tlsrpt_failure *f, uint64_t sessions);
 
 /**
- * tlsrpt_failure_free - free a failure from tlsrpt_failure_new. NULL is a no-op. Never pass a failure that belongs
- * to a report (tlsrpt_policy_failure). Since: 1.0
+ * tlsrpt_failure_set_result_type - change "result-type" of a standalone detail (so that one detail per worker can
+ * be reused for every outcome); the optional fields are kept. @result_type as for tlsrpt_failure_new (copied).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL or belonging to a report, result_type NULL, empty or not UTF-8; f is
+ * unchanged) or TLSRPT_ENOMEM (f is unchanged). Since: 1.1
+ */
+TLSRPT_API int tlsrpt_failure_set_result_type(tlsrpt_failure *f, const char *result_type);
+
+/**
+ * tlsrpt_failure_reset - make a standalone detail what tlsrpt_failure_new(&f, result_type) makes: this result
+ * type, every optional field absent, count 0 (the per-worker detail, reused for the next outcome).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (f NULL or belonging to a report, result_type NULL, empty or not UTF-8; f is
+ * unchanged) or TLSRPT_ENOMEM (f is unchanged). Since: 1.1
+ */
+TLSRPT_API int tlsrpt_failure_reset(tlsrpt_failure *f, const char *result_type);
+
+/**
+ * tlsrpt_failure_free - free a failure from tlsrpt_failure_new. NULL is a no-op. A failure that belongs to a
+ * report (tlsrpt_policy_failure) is never freed by it: the call does nothing (the report frees it). Since: 1.0
  */
 TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f);
 
@@ -385,6 +437,58 @@ TLSRPT_API void tlsrpt_failure_free(tlsrpt_failure *f);
  */
 TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src);
 
+/**
+ * tlsrpt_report_merge_within - tlsrpt_report_merge() for parts of one reporting period: src's period must lie
+ * within dst's (dst.start <= src.start and src.end <= dst.end; equal periods, or an hour's report into the day's),
+ * and dst's period never changes. Merging tomorrow's report into today's is refused instead of widening today's
+ * period to two days.
+ * Returns what tlsrpt_report_merge() returns, and TLSRPT_ESEMANTIC (dst or src has no start or end time, or src's
+ * period is not within dst's); on any error dst is unchanged. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_merge_within(tlsrpt_report *dst, const tlsrpt_report *src);
+
+/**
+ * tlsrpt_report_merge_policy - add one policy, with its counts and failure details, to a report: the policy of
+ * another report (or of dst itself). dst's policy equal in type name, domain, strings and mx-hosts (as
+ * tlsrpt_report_merge finds it) gets src_policy's summary counts added and each of its failure details merged as
+ * tlsrpt_report_merge merges them; when dst has none, a copy of src_policy is appended, unknown policy types and a
+ * summary failure count above the sum of the details included. dst's metadata and period do not change.
+ * @policy: receives dst's policy (borrowed from dst); may be NULL. NULL on failure.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (dst or src_policy NULL), TLSRPT_ELIMIT (a sum over UINT64_MAX, or dst would
+ * hold more than TLSRPT_MAX_POLICIES policies or TLSRPT_MAX_FAILURE_DETAILS details) or TLSRPT_ENOMEM; on any error
+ * dst is unchanged. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_merge_policy(tlsrpt_report *dst, const tlsrpt_policy *src_policy,
+                                          tlsrpt_policy **policy);
+
+/**
+ * tlsrpt_report_extract - the report about one Policy Domain (RFC 8460 reports are per policy domain), taken out
+ * of a report that holds several (an MTA's merged day, a parsed report).
+ * @src:           the report (built or parsed; not modified).
+ * @policy_domain: the Policy Domain; U-labels, any case and a trailing dot allowed (tlsrpt_domain_to_ascii()). A
+ *                 policy of src is taken when its "policy-domain" names the same domain (compared in A-labels;
+ *                 a policy-domain that is not a domain name is compared as written, ignoring ASCII case).
+ * @report_id:     "report-id" of the new report (non-empty UTF-8, copied), or NULL to keep src's.
+ * @out:           receives the new report (free with tlsrpt_report_free); NULL on failure.
+ * The new report has src's organization name, contact info and period and a copy of each policy taken, in src's
+ * order, exactly as it is: unknown policy types, absent members, the summary counts (also a failure count that
+ * disagrees with the details) and every failure detail. It has no policy when src has none for the domain
+ * (tlsrpt_report_policy_count() says so; tlsrpt_report_to_message() refuses such a report).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (src, policy_domain or out NULL, policy_domain not a domain name
+ * (tlsrpt_domain_check() says why), report_id empty or not UTF-8) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_extract(const tlsrpt_report *src, const char *policy_domain, const char *report_id,
+                                     tlsrpt_report **out);
+
+/**
+ * tlsrpt_utc_day - the UTC day that contains a time, as RFC 8460 §4.1 reporting periods are: @start receives
+ * 00:00:00 of that day and @end 23:59:59 (start + 86399), in Unix seconds. The library never reads the clock: pass
+ * the MTA's time of the delivery attempt.
+ * Returns TLSRPT_OK, or TLSRPT_EINVAL (start or end NULL, t outside the years 0000..9999 that a report can
+ * write; then both are 0). Since: 1.1
+ */
+TLSRPT_API int tlsrpt_utc_day(int64_t t, int64_t *start, int64_t *end);
+
 /* ---- Writing and delivery (RFC 8460 §5) -------------------------------------------------------------------------- */
 
 /**
@@ -400,7 +504,7 @@ TLSRPT_API int tlsrpt_report_merge(tlsrpt_report *dst, const tlsrpt_report *src)
  * Returns TLSRPT_OK, TLSRPT_EINVAL (r or out NULL, unknown flag, a parsed date-time whose UTC form falls outside the
  * years 0000..9999) or TLSRPT_ENOMEM. Since: 1.0
  */
-TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned flags, char **out, size_t *out_len);
+TLSRPT_API int tlsrpt_report_serialize(const tlsrpt_report *r, unsigned int flags, char **out, size_t *out_len);
 
 /**
  * tlsrpt_report_serialize_gzip - the compact JSON of tlsrpt_report_serialize(), compressed as one gzip member
@@ -440,14 +544,33 @@ TLSRPT_API int tlsrpt_report_filename(const tlsrpt_report *r, const char *sender
  * Auto-Submitted: auto-generated, and a multipart/report; report-type="tlsrpt" body with a short text/plain part and
  * the report as application/tlsrpt+gzip in base64 (76-character lines), named by tlsrpt_report_filename() without a
  * unique id. DKIM signing is the MTA's job.
- * All four strings must be printable ASCII (no CR, LF or other control characters: no header injection); the two
- * domains must be host names in A-label form. Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a string that breaks
- * these rules or would make a header line longer than 998 octets, a report without start/end time or with a time
- * before 1970), TLSRPT_ELIMIT (the report id is too long to fit a Subject line) or TLSRPT_ENOMEM. Since: 1.0
+ * No string may hold a control character (CR, LF, ...: no header injection). Since 1.1 the four strings follow the
+ * library's one IDN rule (tlsrpt_domain_to_ascii()): the two domains may be U-labels and are written in A-labels;
+ * from and to may be UTF-8 addresses as tlsrpt_uri_mailbox() returns them: a U-label domain of an address is
+ * written in A-labels, a non-ASCII display name ("Jörg <a@example.com>") as RFC 2047 encoded-words, and a
+ * non-ASCII local part as UTF-8 (RFC 6532; such a message needs an SMTPUTF8 path, RFC 6531). ASCII input gives the
+ * bytes 1.0 gave. Since 1.1 a report without any policy is refused (TLSRPT_ESEMANTIC): it reports nothing.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (NULL argument, a string that breaks these rules (tlsrpt_domain_check() says
+ * why a domain is refused) or would make a header line longer than 998 octets, a report without start/end time or
+ * with a time before 1970), TLSRPT_ESEMANTIC (no policy, since 1.1), TLSRPT_ELIMIT (the report id is too long to
+ * fit a Subject line) or TLSRPT_ENOMEM. Since: 1.0
  */
 TLSRPT_API int tlsrpt_report_to_message(const tlsrpt_report *r, const char *from, const char *to,
                                         const char *policy_domain, const char *submitter, char **out,
                                         size_t *out_len);
+
+/**
+ * tlsrpt_report_to_message_recipients - tlsrpt_report_to_message() for several recipients: the message's To field
+ * lists @to[0..n_to) in order, separated by commas and folded between addresses (the rua of one record that are
+ * mailboxes of one mail system, or a copy to the MTA's own archive). Everything else, the rules for each address
+ * and the return codes are those of tlsrpt_report_to_message(); with n_to 1 the bytes are the same.
+ * @to, @n_to: 1..TLSRPT_MAX_RUA_COUNT addresses (copied into the message); TLSRPT_EINVAL otherwise or for a NULL
+ *             entry. The envelope recipients are the MTA's to choose.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_report_to_message_recipients(const tlsrpt_report *r, const char *from,
+                                                   const char *const *to, size_t n_to, const char *policy_domain,
+                                                   const char *submitter, char **out, size_t *out_len);
 
 /** tlsrpt_report_free - free the report with all its policies and failure details. NULL is a no-op. Since: 1.0 */
 TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r);

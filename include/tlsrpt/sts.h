@@ -1,10 +1,12 @@
-/* libtlsrpt — MTA-STS (RFC 8461): the _mta-sts TXT record, the policy file, MX matching, and the policy's entry in
- * a TLSRPT report. Pure functions: no network, no clock, no environment.
+/* libtlsrpt — MTA-STS (RFC 8461): the _mta-sts TXT record, the policy file, MX matching, the policy's entry in a
+ * TLSRPT report, and policy discovery (the TXT lookup and the HTTPS fetch). Everything but tlsrpt_sts_lookup() is a
+ * pure function: no network, no clock, no environment.
  * SPDX-License-Identifier: MIT */
 #ifndef TLSRPT_STS_H
 #define TLSRPT_STS_H
 
 #include <tlsrpt/common.h>
+#include <tlsrpt/dns.h>
 #include <tlsrpt/report.h>
 
 #ifdef __cplusplus
@@ -223,6 +225,229 @@ TLSRPT_API void tlsrpt_sts_policy_free(tlsrpt_sts_policy *p);
  */
 TLSRPT_API int tlsrpt_report_add_sts_policy(tlsrpt_report *r, const char *policy_domain,
                                             const tlsrpt_sts_policy *sts, tlsrpt_policy **policy);
+
+/* ---- Policy discovery (RFC 8461 §3.1-3.3): the _mta-sts TXT record, then the policy over HTTPS -------------------- */
+
+typedef struct tlsrpt_https_response tlsrpt_https_response;
+typedef struct tlsrpt_sts_lookup_result tlsrpt_sts_lookup_result;
+
+/* Default of tlsrpt_resolver_set_https_timeout(): the whole fetch (connect, TLS, request, body). RFC 8461 §3.3
+ * suggests that senders wait up to a minute; 10 s suits an interactive checker. Since: 1.1 */
+#define TLSRPT_STS_DEFAULT_FETCH_TIMEOUT_MS 10000u
+/* Host mappings one resolver holds (tlsrpt_resolver_set_https_connect_to). Since: 1.1 */
+#define TLSRPT_MAX_HTTPS_CONNECT_TO 16u
+
+/* How a policy fetch ended (tlsrpt_sts_lookup_result_fetch, tlsrpt_https_response_set_error). Since: 1.1 */
+#define TLSRPT_STS_FETCH_NONE 0        /* no fetch: no usable TXT record, or not asked for */
+#define TLSRPT_STS_FETCH_OK 1          /* an HTTP response arrived (its status may still be other than 200) */
+#define TLSRPT_STS_FETCH_CONNECT 2     /* the host name did not resolve, or no connection could be made */
+#define TLSRPT_STS_FETCH_TIMEOUT 3     /* the timeout passed before the response was complete */
+#define TLSRPT_STS_FETCH_TLS 4         /* the TLS handshake failed for a reason other than the certificate */
+#define TLSRPT_STS_FETCH_CERTIFICATE 5 /* the certificate is not valid for mta-sts.<domain> (PKIX or host name) */
+#define TLSRPT_STS_FETCH_PROTOCOL 6    /* a broken HTTP response, or any other failure of the transfer */
+#define TLSRPT_STS_FETCH_TOO_LARGE 7   /* the body is longer than TLSRPT_MAX_STS_POLICY_SIZE */
+#define TLSRPT_STS_FETCH_UNSUPPORTED 8 /* built without HTTPS (meson -Dhttps=disabled) and no fetch function set */
+
+/* Flags of tlsrpt_sts_lookup(). Since: 1.1 */
+#define TLSRPT_STS_LOOKUP_TXT_ONLY 1u     /* look up the TXT record only, do not fetch the policy */
+#define TLSRPT_STS_LOOKUP_FETCH_ALWAYS 2u /* fetch the policy even without a usable TXT record (checkers); what a
+                                             sender would do (status, result type) is unchanged by it */
+
+/**
+ * tlsrpt_https_fetch_fn - the caller's own HTTPS client (see tlsrpt_resolver_set_https_fetch).
+ * @url:  "https://mta-sts.<a-label domain>/.well-known/mta-sts.txt".
+ * @host: "mta-sts.<a-label domain>", the name the certificate must be valid for.
+ * @timeout_ms: the resolver's HTTPS timeout.
+ * @response: fill it with tlsrpt_https_response_set_status() and _append() for a response that arrived, or
+ *            tlsrpt_https_response_set_error() when none did; borrowed, valid during the call only.
+ * The function must keep RFC 8461 §3.3: verify the certificate for @host (PKIX), TLS 1.2 or higher, never follow a
+ * redirect, no HTTP cache. Returns TLSRPT_OK; any other value is taken as TLSRPT_STS_FETCH_PROTOCOL unless the
+ * function set an error itself. Since: 1.1
+ */
+typedef int (*tlsrpt_https_fetch_fn)(const char *url, const char *host, uint32_t timeout_ms,
+                                     tlsrpt_https_response *response, void *userdata);
+
+/**
+ * tlsrpt_resolver_set_https_timeout - the limit on one policy fetch, 1 ms or more
+ * (default TLSRPT_STS_DEFAULT_FETCH_TIMEOUT_MS). Returns TLSRPT_OK or TLSRPT_EINVAL. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_resolver_set_https_timeout(tlsrpt_resolver *res, uint32_t milliseconds);
+
+/**
+ * tlsrpt_resolver_set_https_ca_file - verify policy hosts against the CA certificates in this PEM file instead of
+ * the system's trust store (a staging server, tests). NULL goes back to the system's store. Certificate and host
+ * name verification are always on; nothing turns them off. The file is read at each fetch.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (res NULL) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_resolver_set_https_ca_file(tlsrpt_resolver *res, const char *path);
+
+/**
+ * tlsrpt_resolver_set_https_connect_to - connect to @address:@port whenever a fetch is for @host:443, as curl's
+ * --connect-to does; the URL, the TLS server name and the certificate check still use @host. Replaces an earlier
+ * mapping of the same host; host "" maps every host that has no mapping of its own (a staging server); host NULL
+ * removes all mappings.
+ * @address: an IPv4 or IPv6 literal. @port: 1..65535.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (res NULL, host not a host name, address not an IP literal, port 0),
+ * TLSRPT_ELIMIT (more than TLSRPT_MAX_HTTPS_CONNECT_TO hosts) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_resolver_set_https_connect_to(tlsrpt_resolver *res, const char *host, const char *address,
+                                                    uint16_t port);
+
+/**
+ * tlsrpt_resolver_set_https_fetch - send every policy fetch of this resolver to @fn instead of the built-in client
+ * (libcurl). NULL goes back to the built-in client. @userdata is passed to fn unchanged.
+ * Returns TLSRPT_OK or TLSRPT_EINVAL. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_resolver_set_https_fetch(tlsrpt_resolver *res, tlsrpt_https_fetch_fn fn, void *userdata);
+
+/**
+ * tlsrpt_https_response_new - an empty response, for tlsrpt_sts_evaluate() with a fetch the caller made itself.
+ * (A tlsrpt_https_fetch_fn receives one made by the library.) Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM.
+ * Since: 1.1
+ */
+TLSRPT_API int tlsrpt_https_response_new(tlsrpt_https_response **out);
+
+/**
+ * tlsrpt_https_response_set_status - an HTTP response arrived: its status code (100..999) and its Content-Type
+ * header as received (NULL when it had none). Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_https_response_set_status(tlsrpt_https_response *r, int http_status,
+                                                const char *content_type);
+
+/**
+ * tlsrpt_https_response_append - append @len bytes of the response body. The body is limited to
+ * TLSRPT_MAX_STS_POLICY_SIZE bytes: an append that would go over returns TLSRPT_ELIMIT and marks the response
+ * TLSRPT_STS_FETCH_TOO_LARGE (stop receiving then). Returns TLSRPT_OK, TLSRPT_EINVAL, TLSRPT_ELIMIT or
+ * TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_https_response_append(tlsrpt_https_response *r, const void *data, size_t len);
+
+/**
+ * tlsrpt_https_response_set_error - no usable response arrived: @fetch is one of TLSRPT_STS_FETCH_CONNECT ..
+ * _UNSUPPORTED, @message says why in one line (copied; may be NULL). Returns TLSRPT_OK, TLSRPT_EINVAL or
+ * TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_https_response_set_error(tlsrpt_https_response *r, int fetch, const char *message);
+
+/** tlsrpt_https_response_free - free a response made by tlsrpt_https_response_new(). NULL is a no-op. Since: 1.1 */
+TLSRPT_API void tlsrpt_https_response_free(tlsrpt_https_response *r);
+
+/**
+ * tlsrpt_sts_lookup - discover a domain's MTA-STS policy as a sending MTA does (RFC 8461 §3), without a cache:
+ * the TXT records at "_mta-sts.<domain>" through the resolver (CNAMEs followed; records not starting with
+ * "v=STSv1;" ignored; exactly one must remain and parse), then a GET of
+ * https://mta-sts.<domain>/.well-known/mta-sts.txt (libcurl, or the resolver's fetch function: certificate and host
+ * name always verified, TLS 1.2 or higher, no redirect followed, no cache, no cookie, no proxy and no other setting
+ * from the environment, the body limited to TLSRPT_MAX_STS_POLICY_SIZE while it arrives, the resolver's HTTPS
+ * timeout), then the checks of the response (status 200, media type text/plain) and tlsrpt_sts_policy_parse().
+ * @domain: the policy domain, U-labels or A-labels. @flags: TLSRPT_STS_LOOKUP_* or 0.
+ * @out: receives the result (free with tlsrpt_sts_lookup_result_free) whenever the return value is not
+ *       TLSRPT_EINVAL or TLSRPT_ENOMEM; it tells each stage.
+ * Returns what tlsrpt_sts_lookup_result_status() says (see there), TLSRPT_EINVAL (a NULL argument, domain not a
+ * domain name) or TLSRPT_ENOMEM. libcurl: the first fetch calls curl_global_init(CURL_GLOBAL_DEFAULT) once per
+ * process (thread-safe with libcurl 7.84 or later); libtlsrpt never calls curl_global_cleanup(), so an application
+ * that uses libcurl itself is not disturbed. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_lookup(tlsrpt_resolver *res, const char *domain, unsigned int flags,
+                                 tlsrpt_sts_lookup_result **out);
+
+/**
+ * tlsrpt_sts_evaluate - the same evaluation as tlsrpt_sts_lookup() for answers the caller already has (its own
+ * resolver and HTTP client, an event loop): no network.
+ * @dns_status: how the caller's TXT query for "_mta-sts.<domain>" ended: TLSRPT_OK (@answer holds the TXT RRs,
+ *              after CNAMEs; none = no data), TLSRPT_ENOTFOUND (NXDOMAIN) or TLSRPT_ETEMPFAIL.
+ * @answer: the TXT RRs (tlsrpt_txt_answer_new); may be NULL unless dns_status is TLSRPT_OK.
+ * @response: the policy fetch (tlsrpt_https_response_new), or NULL when none was made (the result then ends after
+ *            the TXT stage, as with TLSRPT_STS_LOOKUP_TXT_ONLY).
+ * Returns as tlsrpt_sts_lookup(); TLSRPT_EINVAL also for another dns_status. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_evaluate(const char *domain, int dns_status, const tlsrpt_txt_answer *answer,
+                                   const tlsrpt_https_response *response, tlsrpt_sts_lookup_result **out);
+
+/**
+ * tlsrpt_sts_evaluate_txt - tlsrpt_sts_evaluate() of the TXT stage alone (response NULL): whether the caller's
+ * answer holds the domain's one valid "v=STSv1" record (TLSRPT_OK, tlsrpt_sts_lookup_result_record) before it
+ * fetches the policy. Returns as tlsrpt_sts_evaluate(). Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_evaluate_txt(const char *domain, int dns_status, const tlsrpt_txt_answer *answer,
+                                       tlsrpt_sts_lookup_result **out);
+
+/**
+ * tlsrpt_sts_policy_url - "https://mta-sts.<a-label domain>/.well-known/mta-sts.txt", and
+ * tlsrpt_sts_txt_qname - "_mta-sts.<a-label domain>.", each a new string (free with tlsrpt_free).
+ * Returns TLSRPT_OK, TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_policy_url(const char *domain, char **out);
+TLSRPT_API int tlsrpt_sts_txt_qname(const char *domain, char **out);
+
+/**
+ * tlsrpt_sts_lookup_result_status - what a sender without a cached policy makes of the domain:
+ * TLSRPT_OK — a valid policy was fetched (tlsrpt_sts_lookup_result_policy);
+ * TLSRPT_ENOTFOUND — no MTA-STS: no TXT record at the name, none starting with "v=STSv1;", or the name does not exist;
+ * TLSRPT_EMULTIPLE — more than one "v=STSv1;" record (RFC 8461 §3.1: then no MTA-STS);
+ * TLSRPT_ESYNTAX — the TXT record is malformed (then no MTA-STS), or the policy is (sts-policy-invalid);
+ * TLSRPT_ESEMANTIC — the policy was not usable: a status other than 200, a media type other than text/plain, a
+ *                   max_age over the maximum (sts-policy-fetch-error or sts-policy-invalid);
+ * TLSRPT_ETEMPFAIL — the TXT lookup failed temporarily, or the fetch did not complete (connection, timeout, TLS,
+ *                   certificate: sts-policy-fetch-error or sts-webpki-invalid);
+ * TLSRPT_ELIMIT — the TXT answer or the policy body was over a limit;
+ * TLSRPT_EUNSUPPORTED — the fetch was needed but HTTPS is not built in and no fetch function was set.
+ * With TLSRPT_STS_LOOKUP_TXT_ONLY (or no response given to tlsrpt_sts_evaluate), TLSRPT_OK means the TXT record
+ * is valid. TLSRPT_EINVAL for NULL. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_lookup_result_status(const tlsrpt_sts_lookup_result *r);
+
+/**
+ * tlsrpt_sts_lookup_result_result_type - the RFC 8460 §4.3.2 result type a sending MTA reports for this outcome
+ * ("sts-policy-fetch-error", "sts-policy-invalid" or "sts-webpki-invalid"), or NULL when there is none to report:
+ * a valid policy, or no MTA-STS at all (RFC 8461 §6: fetch failures are reportable only when a valid TXT record is
+ * present). Static string. Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_sts_lookup_result_result_type(const tlsrpt_sts_lookup_result *r);
+
+/* The TXT stage. _domain: the policy domain in A-labels; _txt_qname: "_mta-sts.<domain>."; _txt_status: TLSRPT_OK
+ * (one valid record), _ENOTFOUND, _EMULTIPLE, _ESYNTAX, _ETEMPFAIL or _ELIMIT; _txt_count/_txt: every TXT RR as
+ * received (strings joined, NUL-terminated; _txt_length for binary-safe use); _record: the parsed record when
+ * _txt_status is TLSRPT_OK, else NULL; _authenticated: the answer was DNSSEC-validated (AD bit, or what the caller
+ * said). All borrowed from r. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_lookup_result_domain(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API const char *tlsrpt_sts_lookup_result_txt_qname(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API int tlsrpt_sts_lookup_result_txt_status(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API size_t tlsrpt_sts_lookup_result_txt_count(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API const char *tlsrpt_sts_lookup_result_txt(const tlsrpt_sts_lookup_result *r, size_t i);
+TLSRPT_API size_t tlsrpt_sts_lookup_result_txt_length(const tlsrpt_sts_lookup_result *r, size_t i);
+TLSRPT_API const tlsrpt_sts_record *tlsrpt_sts_lookup_result_record(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API int tlsrpt_sts_lookup_result_authenticated(const tlsrpt_sts_lookup_result *r);
+
+/* The fetch stage. _url: the policy URL; _fetch: TLSRPT_STS_FETCH_*; _http_status: the HTTP status (0 when no
+ * response arrived); _content_type: the Content-Type header as received, or NULL; _body/_body_length: the body as
+ * received (NUL-terminated, at most TLSRPT_MAX_STS_POLICY_SIZE bytes; NULL when none); _policy: the parsed policy
+ * whenever the body parsed, even when the status or media type makes it unusable (the status says whether a sender
+ * applies it). All borrowed from r. Since: 1.1 */
+TLSRPT_API const char *tlsrpt_sts_lookup_result_url(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API int tlsrpt_sts_lookup_result_fetch(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API int tlsrpt_sts_lookup_result_http_status(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API const char *tlsrpt_sts_lookup_result_content_type(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API const char *tlsrpt_sts_lookup_result_body(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API size_t tlsrpt_sts_lookup_result_body_length(const tlsrpt_sts_lookup_result *r);
+TLSRPT_API const tlsrpt_sts_policy *tlsrpt_sts_lookup_result_policy(const tlsrpt_sts_lookup_result *r);
+
+/** tlsrpt_sts_lookup_result_diag - every finding of every stage, with ids (borrowed). Since: 1.1 */
+TLSRPT_API const tlsrpt_diag *tlsrpt_sts_lookup_result_diag(const tlsrpt_sts_lookup_result *r);
+
+/**
+ * tlsrpt_sts_lookup_result_to_json - the result as a JSON object (doc/json-output.md, "MTA-STS lookup result",
+ * schema TLSRPT_JSON_SCHEMA_VERSION): "domain", "status" (the TXT stage's verdict when it failed, "fetch-failed"
+ * when no response arrived, else the policy's), "valid", "result_type", "txt" {qname, status, authenticated,
+ * records, record}, "fetch" {url, outcome, http_status, content_type, bytes, certificate}, "policy" (or null) and
+ * "findings". @flags: 0 or TLSRPT_JSON_PRETTY. @out: a new string (free with tlsrpt_free); @out_len may be NULL.
+ * Returns TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. Since: 1.1
+ */
+TLSRPT_API int tlsrpt_sts_lookup_result_to_json(const tlsrpt_sts_lookup_result *r, unsigned int flags, char **out,
+                                                size_t *out_len);
+
+/** tlsrpt_sts_lookup_result_free - free a result and everything it owns. NULL is a no-op. Since: 1.1 */
+TLSRPT_API void tlsrpt_sts_lookup_result_free(tlsrpt_sts_lookup_result *r);
 
 #ifdef __cplusplus
 }

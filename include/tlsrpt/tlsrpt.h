@@ -10,5 +10,8 @@
 #include <tlsrpt/dns.h>
 #include <tlsrpt/report.h>
 #include <tlsrpt/sts.h>
+#include <tlsrpt/tls.h>
+#include <tlsrpt/event.h>
+#include <tlsrpt/aggregate.h>
 
 #endif

@@ -28,23 +28,31 @@ Commands:
   check       check the syntax of a TLSRPT record and lint it
   lookup      look up a domain's TLSRPT record in DNS and check it
   report      read TLS reports (JSON or gzip) and summarize them
+  sts         MTA-STS (RFC 8461): generate, check and look up policies
 
 Exit status: 0 success, 1 invalid input, 2 usage or I/O error, 3 temporary DNS failure.
 Colour is used only when standard output is a terminal and NO_COLOR is not set.
 """
 
 GENERATE_HELP = """\
-Usage: tlsrpt generate --rua DEST [--rua DEST]... [--domain DOMAIN] [--ttl SECONDS]
-                       [--format record|zone|json]
+Usage: tlsrpt generate --rua DEST [--rua DEST]... [--domain DOMAIN] [--zone ZONE] [--ttl SECONDS]
+                       [--format record|zone|json|route53|cloudflare|nsupdate]
+                       [--provider cloudflare|route53|registro.br|generic]
 Build a TLSRPT record (RFC 8460) for _smtp._tls.DOMAIN from report destinations.
 
   --rua DEST         a mailto: or https: URI, or a bare e-mail address (taken as mailto:);
                      repeat for several destinations, kept in the order given
   --domain DOMAIN    the policy domain: also list the authorization records that external
                      destinations must publish, and the checker's findings
-  --ttl SECONDS      TTL of the zone line, 0 to 2147483647 (default 3600; 0 omits it)
-  --format FORMAT    record: the record text (default); zone: a master-file line for
-                     _smtp._tls.DOMAIN (needs --domain); json: name, type, ttl, value, strings
+  --zone ZONE        the DNS zone the record goes in, when it is not DOMAIN itself (names in
+                     provider forms and nsupdate are relative to it)
+  --ttl SECONDS      TTL, 0 to 2147483647 (default 3600; 0 omits it from the zone line;
+                     cloudflare: 1 (automatic, the default) or 30 to 86400)
+  --format FORMAT    record: the record text (default); zone: a master-file line; json: name,
+                     type, ttl, value, strings; route53: a ChangeResourceRecordSets change batch;
+                     cloudflare: a DNS record API body; nsupdate: an RFC 2136 nsupdate script
+                     (every format but record needs --domain)
+  --provider NAME    the fields to type into that provider's web form (needs --domain)
   -h, --help         show this help
 
 Exit status: 0 record generated, 1 a destination is invalid, 2 usage error.
@@ -171,7 +179,8 @@ class Usage(unittest.TestCase):
         self.check_usage(["generate", "--rua", "a@example.com", "extra"],
                          "tlsrpt generate: unexpected argument 'extra'" + tail)
         self.check_usage(["generate", "--rua", "a@example.com", "--format", "yaml"],
-                         "tlsrpt generate: unknown format (record, zone or json): 'yaml'" + tail)
+                         "tlsrpt generate: unknown format (record, zone, json, route53, cloudflare or nsupdate): 'yaml'"
+                         + tail)
         self.check_usage(["generate", "--rua", "a@example.com", "--format", "zone"],
                          "tlsrpt generate: --format zone needs --domain" + tail)
         for ttl in ["", "-1", "+5", " 5", "5s", "2147483648", "99999999999999999999999"]:
@@ -195,9 +204,18 @@ class Usage(unittest.TestCase):
             self.check_usage(["lookup", "--timeout", timeout, "example.com"],
                              "tlsrpt lookup: invalid timeout (1 to 60000 milliseconds): '%s'" % timeout + tail)
         self.check_usage(["lookup", "--server", "127.0.0.1:9", "not a domain"],
-                         "tlsrpt lookup: not a domain name: 'not a domain'" + tail)
+                         "tlsrpt lookup: not a domain name: 'not a domain'\n"
+                         'error: "not a domain" is not a domain name: it contains whitespace. [domain-bad-character]'
+                         + tail)
         self.check_usage(["lookup", "--server", "127.0.0.1:9", "a..example"],
-                         "tlsrpt lookup: not a domain name: 'a..example'" + tail)
+                         "tlsrpt lookup: not a domain name: 'a..example'\n"
+                         'error: "a..example" is not a domain name: it has an empty label (two dots in a row, or a'
+                         ' dot at the start). [domain-empty-label]' + tail)
+        self.check_usage(["lookup", "--server", "127.0.0.1:9", "_smtp._tls.example.com"],
+                         "tlsrpt lookup: not a domain name: '_smtp._tls.example.com'\n"
+                         'error: "_smtp._tls.example.com" is not a domain name: it is the name of a DNS record; give'
+                         ' the domain after the service labels. [domain-record-name]\n'
+                         "hint: did you mean 'example.com'?" + tail)
 
     def test_check_usage_errors(self):
         tail = "\nTry 'tlsrpt check --help'.\n"
@@ -247,24 +265,33 @@ class Generate(unittest.TestCase):
         external = ("info: Destination 1 (mailto:reports@thirdparty.example.net) is outside the organizational domain"
                     " of example.com; receivers that verify external destinations expect the TXT record"
                     ' example.com._report._tls.thirdparty.example.net "v=TLSRPTv1". [lint-rua-external]\n')
+        hint = ('hint: Ask the owner of thirdparty.example.net to publish TXT'
+                ' example.com._report._tls.thirdparty.example.net. "v=TLSRPTv1" in its zone, or use a destination in'
+                ' example.com.')
         authorization = 'example.com._report._tls.thirdparty.example.net. TXT "v=TLSRPTv1"\n'
         args = ["generate", "--domain", "example.com", "--rua", "mailto:reports@thirdparty.example.net"]
         self.assertEqual(run(args), (0, "v=TLSRPTv1; rua=mailto:reports@thirdparty.example.net\n"
                                         "\nEach external destination's owner must publish:\n" + authorization +
-                                        "\n" + external, ""))
+                                        "\n" + external + hint + "\n", ""))
         self.assertEqual(run(args + ["--format", "zone"]),
                          (0, '_smtp._tls.example.com. 3600 IN TXT "v=TLSRPTv1; rua=mailto:reports@thirdparty.example.net"\n'
-                             "\nEach external destination's owner must publish:\n" + authorization + "\n" + external, ""))
+                             "\nEach external destination's owner must publish:\n" + authorization + "\n" + external +
+                             hint + "\n", ""))
         rc, out, err = run(args + ["--format", "json"])
         self.assertEqual((rc, err), (0, ""))
         self.assertEqual(json.loads(out), {
             "name": "_smtp._tls.example.com.", "type": "TXT", "ttl": 3600,
             "value": "v=TLSRPTv1; rua=mailto:reports@thirdparty.example.net",
             "strings": ["v=TLSRPTv1; rua=mailto:reports@thirdparty.example.net"],
+            "rua": [{"uri": "mailto:reports@thirdparty.example.net", "scheme": "mailto",
+                     "mailbox": "reports@thirdparty.example.net", "host": "thirdparty.example.net", "external": True,
+                     "authorization_name": "example.com._report._tls.thirdparty.example.net."}],
+            "extensions": [],
             "authorizations": [{"name": "example.com._report._tls.thirdparty.example.net.", "type": "TXT",
                                 "value": "v=TLSRPTv1"}],
-            "findings": [{"severity": "info", "id": "lint-rua-external", "offset": None,
-                          "message": external[len("info: "):-len(" [lint-rua-external]\n")]}]})
+            "findings": [{"severity": "info", "id": "lint-rua-external", "offset": None, "path": "",
+                          "message": external[len("info: "):-len(" [lint-rua-external]\n")],
+                          "hint": hint[len("hint: "):]}]})
 
     def test_one_authorization_per_destination_host(self):
         rc, out, err = run(["generate", "--domain", "example.com", "--format", "json",
@@ -300,7 +327,9 @@ class Generate(unittest.TestCase):
                                  'error: The destination "http://reports.example.com/tlsrpt" uses a scheme reporters'
                                  " do not support (only mailto: and https:). [rua-scheme-unsupported]\n"
                                  "  http://reports.example.com/tlsrpt\n"
-                                 "  ^\n"))
+                                 "  ^\n"
+                                 'hint: Did you mean "https://reports.example.com/tlsrpt"? Reporters deliver only to'
+                                 " mailto: and https:.\n"))
 
     def test_zone_ttl(self):
         base = ["generate", "--rua", "mailto:tlsrpt@example.com", "--domain", "example.com", "--format", "zone"]
@@ -316,7 +345,10 @@ class Generate(unittest.TestCase):
         self.assertTrue(out.endswith("}\n") and out.count("\n") == 1)
         self.assertEqual(json.loads(out), {
             "name": None, "type": "TXT", "ttl": 3600, "value": "v=TLSRPTv1; rua=mailto:tlsrpt@example.com",
-            "strings": ["v=TLSRPTv1; rua=mailto:tlsrpt@example.com"], "authorizations": [], "findings": []})
+            "strings": ["v=TLSRPTv1; rua=mailto:tlsrpt@example.com"],
+            "rua": [{"uri": "mailto:tlsrpt@example.com", "scheme": "mailto", "mailbox": "tlsrpt@example.com",
+                     "host": "example.com", "external": None, "authorization_name": None}],
+            "extensions": [], "authorizations": [], "findings": []})
 
     def test_long_record_is_split_into_255_byte_strings(self):
         self.assertEqual(len(LONG_VALUE), 567)
@@ -346,17 +378,21 @@ class Generate(unittest.TestCase):
     def test_bad_domain_is_a_usage_error(self):
         self.assertEqual(run(["generate", "--rua", "tlsrpt@example.com", "--domain", "exa mple.com"]),
                          (2, "", "tlsrpt generate: not a domain name: 'exa mple.com'\n"
+                                 'error: "exa mple.com" is not a domain name: it contains whitespace.'
+                                 " [domain-bad-character]\n"
                                  "Try 'tlsrpt generate --help'.\n"))
 
 
 VALID = "v=TLSRPTv1; rua=mailto:tlsrpt@example.com"
 VALID_SUMMARY = ("record: v=TLSRPTv1; rua=mailto:tlsrpt@example.com\n"
                  "rua: mailto:tlsrpt@example.com (mailto, mailbox tlsrpt@example.com, host example.com)\n")
-SPACE_WARNING = ('warning: Whitespace between "v=TLSRPTv1" and \';\' is allowed by the RFC 8460 grammar, but many'
-                 ' reporters only accept records beginning "v=TLSRPTv1;" and will ignore this one.'
+SPACE_WARNING = ('warning: Whitespace between "v=TLSRPTv1" and \';\' is allowed by the RFC 8460 grammar, but its'
+                 ' section 3 discards records that do not begin "v=TLSRPTv1;", so reporters that apply that rule'
+                 ' will ignore this one (erratum 6285).'
                  " [record-space-before-semicolon]\n"
                  "  v=TLSRPTv1 ;rua=mailto:tlsrpt@example.com\n"
                  "            ^\n")
+SPACE_HINT = "hint: Remove the whitespace: begin the record with v=TLSRPTv1; exactly.\n"
 
 
 class Check(unittest.TestCase):
@@ -380,20 +416,25 @@ class Check(unittest.TestCase):
     def test_warning_passes_unless_strict(self):
         record = "v=TLSRPTv1 ;rua=mailto:tlsrpt@example.com"
         self.assertEqual(run(["check", record]),
-                         (0, SPACE_WARNING + VALID_SUMMARY + "valid: 0 errors, 1 warning, 0 infos\n", ""))
+                         (0, SPACE_WARNING + SPACE_HINT + VALID_SUMMARY + "valid: 0 errors, 1 warning, 0 infos\n", ""))
         self.assertEqual(run(["check", "--strict", record]),
-                         (1, SPACE_WARNING + VALID_SUMMARY + "invalid (--strict): 0 errors, 1 warning, 0 infos\n", ""))
+                         (1, SPACE_WARNING + SPACE_HINT + VALID_SUMMARY +
+                          "invalid (--strict): 0 errors, 1 warning, 0 infos\n", ""))
 
     def test_info_with_domain(self):
         self.assertEqual(run(["check", "--domain", "example.org", "--strict", VALID]),
                          (0, "info: Destination 1 (mailto:tlsrpt@example.com) is outside the organizational domain of"
                              " example.org; receivers that verify external destinations expect the TXT record"
-                             ' example.org._report._tls.example.com "v=TLSRPTv1". [lint-rua-external]\n'
+                              ' example.org._report._tls.example.com "v=TLSRPTv1". [lint-rua-external]\n'
+                             'hint: Ask the owner of example.com to publish TXT example.org._report._tls.example.com.'
+                             ' "v=TLSRPTv1" in its zone, or use a destination in example.org.\n'
                              + VALID_SUMMARY + "valid: 0 errors, 0 warnings, 1 info\n", ""))
 
     def test_bad_domain_is_a_usage_error(self):
         self.assertEqual(run(["check", "--domain", "exa mple", VALID]),
-                         (2, "", "tlsrpt check: not a domain name: 'exa mple'\nTry 'tlsrpt check --help'.\n"))
+                         (2, "", "tlsrpt check: not a domain name: 'exa mple'\n"
+                                 'error: "exa mple" is not a domain name: it contains whitespace.'
+                                 " [domain-bad-character]\nTry 'tlsrpt check --help'.\n"))
 
     def test_syntax_error_caret(self):
         self.assertEqual(run(["check", "v=TLSRPTv1;rua=mailto:a@exa mple.com"]),
@@ -410,6 +451,8 @@ class Check(unittest.TestCase):
                              " [uri-no-scheme]\n"
                              "  v=TLSRPTv1;rua=\\\\\\xC3\\xA9\\x01\n"
                              "                 ^\n"
+                             "hint: Write the scheme: mailto: before an e-mail address, https:// before a web"
+                             " address.\n"
                              "invalid: 1 error, 0 warnings, 0 infos\n", ""))
 
     def test_unusable_record(self):
@@ -418,10 +461,13 @@ class Check(unittest.TestCase):
                              " (only mailto: and https:); it will be skipped. [rua-scheme-unsupported]\n"
                              "  v=TLSRPTv1; rua=http://example.com/r\n"
                              "                  ^\n"
+                             'hint: Did you mean "https://example.com/r"? Reporters deliver only to mailto: and'
+                             " https:.\n"
                              "error: No destination uses mailto: or https:, so no reporter can deliver reports."
                              " [rua-none-usable]\n"
                              "  v=TLSRPTv1; rua=http://example.com/r\n"
                              "              ^\n"
+                             "hint: Use a mailto: address or an https: URL as the destination.\n"
                              "invalid: 1 error, 1 warning, 0 infos\n", ""))
 
     def test_stdin(self):
@@ -451,16 +497,24 @@ class Check(unittest.TestCase):
         self.assertEqual(doc, {
             "valid": True, "status": "valid", "strict": False, "domain": "example.com", "input": record,
             "record": "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://reports.example.net/tlsrpt; ext=x",
+            "value": "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://reports.example.net/tlsrpt; ext=x",
+            "strings": ["v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://reports.example.net/tlsrpt; ext=x"],
             "rua": [{"uri": "mailto:tlsrpt@example.com", "scheme": "mailto", "mailbox": "tlsrpt@example.com",
-                     "host": "example.com"},
+                     "host": "example.com", "external": False, "authorization_name": None},
                     {"uri": "https://reports.example.net/tlsrpt", "scheme": "https", "mailbox": None,
-                     "host": "reports.example.net"}],
+                     "host": "reports.example.net", "external": True,
+                     "authorization_name": "example.com._report._tls.reports.example.net."}],
             "extensions": [{"name": "ext", "value": "x"}],
             "findings": doc["findings"], "errors": 0, "warnings": 1, "infos": 2})
-        self.assertEqual([(f["severity"], f["id"], f["offset"]) for f in doc["findings"]],
-                         [("warning", "record-space-before-semicolon", 10),
-                          ("info", "record-extension-unknown", 78),
-                          ("info", "lint-rua-external", None)])
+        self.assertEqual([(f["severity"], f["id"], f["offset"], f["path"]) for f in doc["findings"]],
+                         [("warning", "record-space-before-semicolon", 10, ""),
+                          ("info", "record-extension-unknown", 78, ""),
+                          ("info", "lint-rua-external", None, "")])
+        self.assertEqual([f["hint"] for f in doc["findings"]],
+                         ["Remove the whitespace: begin the record with v=TLSRPTv1; exactly.", None,
+                          "Ask the owner of reports.example.net to publish TXT"
+                          ' example.com._report._tls.reports.example.net. "v=TLSRPTv1" in its zone, or use a'
+                          " destination in example.com."])
         self.assertEqual(doc["findings"][2]["message"],
                          "Destination 2 (https://reports.example.net/tlsrpt) is outside the organizational domain of"
                          " example.com; receivers that verify external destinations expect the TXT record"
@@ -480,6 +534,7 @@ class Check(unittest.TestCase):
         self.assertIn('\\u007f', out)
         self.assertEqual((doc["valid"], doc["status"], doc["record"], doc["rua"], doc["extensions"]),
                          (False, "syntax-error", None, [], []))
+        self.assertEqual((doc["value"], doc["strings"]), (None, []))
         self.assertEqual([(f["severity"], f["id"], f["offset"]) for f in doc["findings"]],
                          [("error", "uri-no-scheme", 15)])
         self.assertEqual((doc["errors"], doc["warnings"], doc["infos"]), (1, 0, 0))
@@ -493,10 +548,11 @@ class Check(unittest.TestCase):
         rc, out = run_on_terminal(args, environment())
         self.assertEqual(rc, 0)
         self.assertEqual(out, ESC + "1;35mwarning:" + ESC + "0m" + SPACE_WARNING[len("warning:"):-2] +
-                         ESC + "1;32m^" + ESC + "0m\n" + VALID_SUMMARY + "valid: 0 errors, 1 warning, 0 infos\n")
+                         ESC + "1;32m^" + ESC + "0m\n" + SPACE_HINT + VALID_SUMMARY + "valid: 0 errors, 1 warning, 0 infos\n")
         for value in ["1", ""]:
             rc, out = run_on_terminal(args, environment({"NO_COLOR": value}))
-            self.assertEqual((rc, out), (0, SPACE_WARNING + VALID_SUMMARY + "valid: 0 errors, 1 warning, 0 infos\n"))
+            self.assertEqual((rc, out), (0, SPACE_WARNING + SPACE_HINT + VALID_SUMMARY +
+                                          "valid: 0 errors, 1 warning, 0 infos\n"))
 
 
 def main():

@@ -7,6 +7,7 @@ status of each case; python3 standard library only; exit status 1 on any failure
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,8 +42,13 @@ VALID_RECORD = ("v=TLSRPTv1; rua=mailto:tlsrpt@valid.lookup.test,mailto:reports@
                 "https://unauthorized.collector.test/v1/tlsrpt")
 AUTHORIZED = "valid.lookup.test._report._tls.authorized.collector.test"
 UNAUTHORIZED = "valid.lookup.test._report._tls.unauthorized.collector.test"
+VALID_ANSWER = (
+    'answer: _smtp._tls.valid.lookup.test.\t300\tIN\tTXT\t"v=TLSRPTv1; rua=mailto:tlsrpt@valid.lookup.test,"'
+    ' "mailto:reports@authorized.collector.test,https://unauthorized.collector.test/v1/tlsrpt"\n'
+    'answer: _smtp._tls.valid.lookup.test.\t300\tIN\tTXT\t"v=spf1 -all"\n'
+    "server: 127.0.0.1 port %(port)d\n")
 VALID_HEAD = (
-    "query: _smtp._tls.valid.lookup.test.\n"
+    "query: _smtp._tls.valid.lookup.test.\n" + VALID_ANSWER +
     "txt: " + VALID_RECORD + "\n"
     "txt: v=spf1 -all\n"
     "dnssec: not authenticated\n"
@@ -55,19 +61,23 @@ VALID_HEAD = (
     "rua: https://unauthorized.collector.test/v1/tlsrpt (https, host unauthorized.collector.test)\n"
     "authorization: mailto:tlsrpt@valid.lookup.test: not required (same organization)\n")
 VALID_LINT = (
-    "info: The record lists 3 destinations; reporters may deliver to only one of them (RFC 8460 \u00a73) and often"
-    " try only the first 2. [lint-rua-many]\n"
+    "info: The record lists 3 destinations; RFC 8460 \u00a73 lets a reporter deliver to only one of them, so the"
+    " others may receive no report. [lint-rua-many]\n"
     "info: Destination 2 (mailto:reports@authorized.collector.test) is outside the organizational domain of"
     " valid.lookup.test; receivers that verify external destinations expect the TXT record " + AUTHORIZED +
     ' "v=TLSRPTv1". [lint-rua-external]\n'
+    "hint: Ask the owner of authorized.collector.test to publish TXT " + AUTHORIZED + '. "v=TLSRPTv1" in its zone,'
+    " or use a destination in valid.lookup.test.\n"
     "info: Destination 3 (https://unauthorized.collector.test/v1/tlsrpt) is outside the organizational domain of"
     " valid.lookup.test; receivers that verify external destinations expect the TXT record " + UNAUTHORIZED +
-    ' "v=TLSRPTv1". [lint-rua-external]\n')
+    ' "v=TLSRPTv1". [lint-rua-external]\n'
+    "hint: Ask the owner of unauthorized.collector.test to publish TXT " + UNAUTHORIZED + '. "v=TLSRPTv1" in its'
+    " zone, or use a destination in valid.lookup.test.\n")
 
 
 class Lookup(unittest.TestCase):
     def test_valid_record_with_authorized_and_unauthorized_destinations(self):
-        self.assertEqual(lookup("valid.lookup.test"), (0, VALID_HEAD +
+        self.assertEqual(lookup("valid.lookup.test"), (0, VALID_HEAD % {"port": PORT} +
             "authorization: mailto:reports@authorized.collector.test: authorized by " + AUTHORIZED + ".\n"
             "authorization: https://unauthorized.collector.test/v1/tlsrpt: not authorized; expects " +
             UNAUTHORIZED + '. TXT "v=TLSRPTv1"\n' + VALID_LINT +
@@ -78,7 +88,7 @@ class Lookup(unittest.TestCase):
             "valid: 0 errors, 1 warning, 5 infos\n", ""))
 
     def test_no_authorization(self):
-        self.assertEqual(lookup("--no-authorization", "valid.lookup.test"), (0, VALID_HEAD +
+        self.assertEqual(lookup("--no-authorization", "valid.lookup.test"), (0, VALID_HEAD % {"port": PORT} +
             "authorization: mailto:reports@authorized.collector.test: not checked (--no-authorization); expects " +
             AUTHORIZED + '. TXT "v=TLSRPTv1"\n'
             "authorization: https://unauthorized.collector.test/v1/tlsrpt: not checked (--no-authorization);"
@@ -92,7 +102,13 @@ class Lookup(unittest.TestCase):
         doc = json.loads(out)
         self.assertEqual(doc, {
             "domain": "valid.lookup.test", "qname": "_smtp._tls.valid.lookup.test.", "status": "valid",
-            "valid": True, "authenticated": False, "txt": [VALID_RECORD, "v=spf1 -all"], "record": VALID_RECORD,
+            "valid": True, "authenticated": False, "txt": [VALID_RECORD, "v=spf1 -all"],
+            "answer": [
+                {"name": "_smtp._tls.valid.lookup.test.", "ttl": 300, "type": "TXT",
+                 "strings": ["v=TLSRPTv1; rua=mailto:tlsrpt@valid.lookup.test,",
+                             "mailto:reports@authorized.collector.test,https://unauthorized.collector.test/v1/tlsrpt"]},
+                {"name": "_smtp._tls.valid.lookup.test.", "ttl": 300, "type": "TXT", "strings": ["v=spf1 -all"]}],
+            "server": {"address": "127.0.0.1", "port": PORT}, "record": VALID_RECORD,
             "rua": [
                 {"uri": "mailto:tlsrpt@valid.lookup.test", "scheme": "mailto", "mailbox": "tlsrpt@valid.lookup.test",
                  "host": "valid.lookup.test", "external": False,
@@ -119,10 +135,13 @@ class Lookup(unittest.TestCase):
     def test_no_record(self):
         self.assertEqual(lookup("absent.lookup.test"), (1,
             "query: _smtp._tls.absent.lookup.test.\n"
+            "server: 127.0.0.1 port %d\n"
             "dnssec: not authenticated\n"
             "error: _smtp._tls.absent.lookup.test. does not exist (NXDOMAIN): the domain publishes no TLSRPT policy."
             " [dns-nxdomain]\n"
-            "not-found: 1 error, 0 warnings, 0 infos\n", ""))
+            'hint: Publish a TXT record such as "v=TLSRPTv1; rua=mailto:tlsrpt@example.com" at _smtp._tls. followed'
+            " by the domain.\n"
+            "not-found: 1 error, 0 warnings, 0 infos\n" % PORT, ""))
         rc, out, err = lookup("--json", "other.lookup.test")
         self.assertEqual((rc, err), (1, ""))
         doc = json.loads(out)
@@ -133,21 +152,30 @@ class Lookup(unittest.TestCase):
     def test_two_records(self):
         self.assertEqual(lookup("two.lookup.test"), (1,
             "query: _smtp._tls.two.lookup.test.\n"
+            'answer: _smtp._tls.two.lookup.test.\t300\tIN\tTXT\t"v=TLSRPTv1; rua=mailto:a@two.lookup.test"\n'
+            'answer: _smtp._tls.two.lookup.test.\t300\tIN\tTXT\t"v=TLSRPTv1; rua=mailto:b@two.lookup.test"\n'
+            "server: 127.0.0.1 port %d\n"
             "txt: v=TLSRPTv1; rua=mailto:a@two.lookup.test\n"
             "txt: v=TLSRPTv1; rua=mailto:b@two.lookup.test\n"
             "dnssec: not authenticated\n"
             'error: 2 TXT records at _smtp._tls.two.lookup.test. start with "v=TLSRPTv1;"; RFC 8460 section 3 says'
             " the domain then has no TLSRPT policy. [dns-multiple-records]\n"
-            "multiple: 1 error, 0 warnings, 0 infos\n", ""))
+            "hint: Keep one TLSRPT record: delete the others and list every destination in its rua=, separated by"
+            " ','.\n"
+            "multiple: 1 error, 0 warnings, 0 infos\n" % PORT, ""))
 
     def test_malformed_record_has_a_caret(self):
         self.assertEqual(lookup("malformed.lookup.test"), (1,
             "query: _smtp._tls.malformed.lookup.test.\n"
+            'answer: _smtp._tls.malformed.lookup.test.\t300\tIN\tTXT\t"v=TLSRPTv1;'
+            ' rua=mailto:tlsrpt@malformed.lookup.test;;"\n'
+            "server: 127.0.0.1 port %d\n" % PORT +
             "txt: v=TLSRPTv1; rua=mailto:tlsrpt@malformed.lookup.test;;\n"
             "dnssec: not authenticated\n"
             "error: Empty field at offset 52 (two ';' in a row). [record-field-empty]\n"
             "  v=TLSRPTv1; rua=mailto:tlsrpt@malformed.lookup.test;;\n"
             "  " + " " * 52 + "^\n"
+            "hint: Remove the extra ';'.\n"
             "syntax-error: 1 error, 0 warnings, 0 infos\n", ""))
         rc, out, err = lookup("--json", "malformed.lookup.test")
         doc = json.loads(out)
@@ -164,8 +192,8 @@ class Lookup(unittest.TestCase):
         rc, out, err = run(["lookup", "--json", "--server", "127.0.0.1:%d" % port, "--timeout", "200",
                             "valid.lookup.test"])
         doc = json.loads(out)
-        self.assertEqual((rc, err, doc["status"], doc["valid"], doc["txt"], doc["record"]),
-                         (3, "", "temporary-failure", False, [], None))
+        self.assertEqual((rc, err, doc["status"], doc["valid"], doc["txt"], doc["record"], doc["answer"],
+                          doc["server"]), (3, "", "temporary-failure", False, [], None, [], None))
         self.assertEqual([(f["severity"], f["id"]) for f in doc["findings"]], [("error", "dns-network-error")])
 
     def test_authorization_tempfail_is_exit_3(self):
@@ -173,6 +201,9 @@ class Lookup(unittest.TestCase):
         name = "authfail.lookup.test._report._tls.collector.unserved.example"
         self.assertEqual(lookup("authfail.lookup.test"), (3,
             "query: _smtp._tls.authfail.lookup.test.\n"
+            'answer: _smtp._tls.authfail.lookup.test.\t300\tIN\tTXT\t'
+            '"v=TLSRPTv1; rua=mailto:reports@collector.unserved.example"\n'
+            "server: 127.0.0.1 port %d\n" % PORT +
             "txt: v=TLSRPTv1; rua=mailto:reports@collector.unserved.example\n"
             "dnssec: not authenticated\n"
             "record: v=TLSRPTv1; rua=mailto:reports@collector.unserved.example\n"
@@ -183,7 +214,9 @@ class Lookup(unittest.TestCase):
             "info: Destination 1 (mailto:reports@collector.unserved.example) is outside the organizational domain of"
             " authfail.lookup.test; receivers that verify external destinations expect the TXT record " + name +
             ' "v=TLSRPTv1". [lint-rua-external]\n'
-            "error: The name server 127.0.0.1 port %d refused the query for %s.. [dns-refused]\n" % (PORT, name) +
+            "hint: Ask the owner of collector.unserved.example to publish TXT " + name + '. "v=TLSRPTv1" in its'
+            " zone, or use a destination in authfail.lookup.test.\n"
+            "error: The name server 127.0.0.1 port %d refused the query for %s. [dns-refused]\n" % (PORT, name) +
             "valid (authorization incomplete: temporary DNS failure): 1 error, 0 warnings, 1 info\n", ""))
         rc, out, err = lookup("--json", "authfail.lookup.test")
         doc = json.loads(out)
@@ -193,6 +226,57 @@ class Lookup(unittest.TestCase):
         # Without the authorization check, nothing fails.
         rc, out, err = lookup("--no-authorization", "authfail.lookup.test")
         self.assertEqual((rc, err, out.splitlines()[-1]), (0, "", "valid: 0 errors, 0 warnings, 1 info"))
+
+    def test_dns_facts_like_drill(self):
+        # The CNAME chain and the TXT RR with their TTLs, the record's strings as published, the server: the lines
+        # of drill's answer section (drill -p PORT @127.0.0.1 TXT _smtp._tls.alias.lookup.test), byte for byte.
+        self.assertEqual(lookup("--no-authorization", "alias.lookup.test"), (0,
+            "query: _smtp._tls.alias.lookup.test.\n"
+            "answer: _smtp._tls.alias.lookup.test.\t120\tIN\tCNAME\t_smtp._tls.facts.lookup.test.\n"
+            'answer: _smtp._tls.facts.lookup.test.\t3600\tIN\tTXT\t"v=TLSRPTv1; " "rua=mailto:tlsrpt@facts.lookup.test"\n'
+            "server: 127.0.0.1 port %d\n"
+            "txt: v=TLSRPTv1; rua=mailto:tlsrpt@facts.lookup.test\n"
+            "dnssec: not authenticated\n"
+            "record: v=TLSRPTv1; rua=mailto:tlsrpt@facts.lookup.test\n"
+            "rua: mailto:tlsrpt@facts.lookup.test (mailto, mailbox tlsrpt@facts.lookup.test, host facts.lookup.test)\n"
+            "authorization: mailto:tlsrpt@facts.lookup.test: not required (same organization)\n"
+            "valid: 0 errors, 0 warnings, 0 infos\n" % PORT, ""))
+        rc, out, err = lookup("--json", "--no-authorization", "alias.lookup.test")
+        doc = json.loads(out)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(doc["answer"], [
+            {"name": "_smtp._tls.alias.lookup.test.", "ttl": 120, "type": "CNAME",
+             "target": "_smtp._tls.facts.lookup.test."},
+            {"name": "_smtp._tls.facts.lookup.test.", "ttl": 3600, "type": "TXT",
+             "strings": ["v=TLSRPTv1; ", "rua=mailto:tlsrpt@facts.lookup.test"]}])
+        self.assertEqual(doc["server"], {"address": "127.0.0.1", "port": PORT})
+        self.assertEqual(doc["txt"], ["v=TLSRPTv1; rua=mailto:tlsrpt@facts.lookup.test"])
+
+    def test_answer_section_equals_drills(self):
+        # drill (ldnsutils, in .ci/deps) asked the same server: its answer section, line for line.
+        drill = shutil.which("drill")
+        self.assertIsNotNone(drill, "drill (Debian package ldnsutils) is needed for this test")
+        for domain in ("alias.lookup.test", "valid.lookup.test", "escapes.lookup.test", "two.lookup.test"):
+            p = subprocess.run([drill, "-p", str(PORT), "@127.0.0.1", "TXT", "_smtp._tls." + domain],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            lines = p.stdout.decode("utf-8", "surrogateescape").splitlines()
+            start = lines.index(";; ANSWER SECTION:") + 1
+            theirs = lines[start:lines.index("", start)]
+            rc, out, err = lookup("--no-authorization", domain)
+            ours = [line[len("answer: "):] for line in out.splitlines() if line.startswith("answer: ")]
+            self.assertEqual(ours, theirs, domain)
+            self.assertGreater(len(ours), 0)
+
+    def test_answer_strings_escaped_like_drill(self):
+        rc, out, err = lookup("escapes.lookup.test")
+        self.assertEqual((rc, err), (1, ""))
+        self.assertEqual(out.splitlines()[1],
+                         'answer: _smtp._tls.escapes.lookup.test.\t300\tIN\tTXT\t"say \\"hi\\" \\\\ \\233"')
+        # JSON strings are UTF-8: the byte that is not is replaced (as everywhere in --json).
+        rc, out, err = lookup("--json", "escapes.lookup.test")
+        doc = json.loads(out)
+        self.assertEqual((rc, err), (1, ""))
+        self.assertEqual(doc["answer"][0]["strings"], ['say "hi" \\ \ufffd'])
 
     def test_ipv6_server(self):
         # NSD listens on 127.0.0.1 only: [::1] is refused, which proves the bracketed address and port were used.

@@ -17,6 +17,9 @@ the first label when there is none):
   junkrr      the record plus RRs for other names and another class
   cnameonly   only a CNAME to _smtp._tls.target.fault. (which answers with a record when asked)
   manyrrs     300 TXT records (UDP: TC; TCP: all of them)
+  noedns      FORMERR to a query with EDNS0 (an OPT record), the record to one without (RFC 6891 section 7)
+  adnine      9 CNAMEs then the record, AD set (what a validating Unbound answers for such a chain)
+  adtwelve    12 CNAMEs then the record, AD set
   anything else: NXDOMAIN
 Standard library only.
 """
@@ -124,6 +127,13 @@ def respond(data, tcp):
         return [message(qid, question, answers=[cname_rr(owner, target)])]
     if case == "target":
         return [message(qid, question, answers=record)]
+    if case == "noedns":
+        return [message(qid, question, rcode=1)] if edns else [message(qid, question, answers=record)]
+    if case in ("adnine", "adtwelve"):
+        hops = 9 if case == "adnine" else 12
+        names = [owner] + [encode_name([b"hop%d" % i, b"chain", b"fault"]) for i in range(1, hops + 1)]
+        answers = [cname_rr(names[i], names[i + 1]) for i in range(hops)] + [txt_rr(names[-1], [RECORD])]
+        return [message(qid, question, answers=answers, ad=True)]
     if case == "manyrrs":
         if not tcp:
             return [message(qid, question, tc=True)]

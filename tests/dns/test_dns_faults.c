@@ -71,9 +71,11 @@ START_TEST(rcode_failures)
     l = expect(res, "refused.fault", TLSRPT_ETEMPFAIL, IDS("dns-refused"));
     expect_severity(l, 0, TLSRPT_SEVERITY_ERROR);
     tlsrpt_lookup_result_free(l);
-    l = expect(res, "formerr.fault", TLSRPT_ETEMPFAIL, IDS("dns-rcode-error"));
-    expect_severity(l, 0, TLSRPT_SEVERITY_ERROR);
-    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(tlsrpt_lookup_result_diag(l), 0), "FORMERR"));
+    /* FORMERR with and without EDNS0: retried once without it (RFC 6891 §7), then a failure. */
+    l = expect(res, "formerr.fault", TLSRPT_ETEMPFAIL, IDS("dns-edns-formerr-retry", "dns-rcode-error"));
+    expect_severity(l, 0, TLSRPT_SEVERITY_INFO);
+    expect_severity(l, 1, TLSRPT_SEVERITY_ERROR);
+    ck_assert_ptr_nonnull(strstr(tlsrpt_diag_message(tlsrpt_lookup_result_diag(l), 1), "FORMERR"));
     tlsrpt_lookup_result_free(l);
     l = expect(res, "nothing.fault", TLSRPT_ENOTFOUND, IDS("dns-nxdomain"));
     tlsrpt_lookup_result_free(l);
@@ -197,6 +199,43 @@ START_TEST(unrelated_rrs_ignored)
 }
 END_TEST
 
+/* A server that does not know EDNS0 and says so with FORMERR (RFC 6891 §7) still gets its record asked. */
+START_TEST(formerr_to_edns_retried_without)
+{
+    tlsrpt_resolver *res = fault_resolver(2000, 0);
+    tlsrpt_lookup_result *l = expect(res, "noedns.fault", TLSRPT_OK, IDS("dns-edns-formerr-retry"));
+    expect_severity(l, 0, TLSRPT_SEVERITY_INFO);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "127.0.0.1");
+    tlsrpt_lookup_result_free(l);
+    /* Without EDNS0 from the start there is nothing to retry. */
+    ck_assert_int_eq(trpt_resolver_set_edns_udp_size(res, 0), TLSRPT_OK);
+    l = expect(res, "noedns.fault", TLSRPT_OK, NO_IDS);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
+/* A validating resolver's answer for a 9-CNAME chain (NOERROR, AD) is a record; for 12 CNAMEs the library does not
+ * follow the chain, and `authenticated` still says that the refused data was validated. */
+START_TEST(authenticated_cname_chains)
+{
+    tlsrpt_resolver *res = fault_resolver(2000, 0);
+    tlsrpt_lookup_result *l = expect(res, "adnine.fault", TLSRPT_OK, NO_IDS);
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 9);
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 8), "hop9.chain.fault.");
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(l, 8), 300);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), 300);
+    tlsrpt_lookup_result_free(l);
+    l = expect(res, "adtwelve.fault", TLSRPT_ENOTFOUND, IDS("dns-answer-rr-ignored", "dns-cname-chain-too-long"));
+    ck_assert_int_eq(tlsrpt_lookup_result_authenticated(l), 1);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 12);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_count(l), 0);
+    tlsrpt_lookup_result_free(l);
+    tlsrpt_resolver_free(res);
+}
+END_TEST
+
 START_TEST(cname_target_queried_again)
 {
     tlsrpt_resolver *res = fault_resolver(2000, 0);
@@ -263,6 +302,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, ad_bit_requested_and_reported);
     tcase_add_test(tc, unrelated_rrs_ignored);
     tcase_add_test(tc, cname_target_queried_again);
+    tcase_add_test(tc, formerr_to_edns_retried_without);
+    tcase_add_test(tc, authenticated_cname_chains);
     tcase_add_test(tc, too_many_rrs);
     tcase_add_test(tc, authorization_tempfail);
     suite_add_tcase(s, tc);

@@ -175,16 +175,71 @@ START_TEST(cnames)
 }
 END_TEST
 
-START_TEST(cname_loop_and_too_long)
+/* BIND and Unbound follow 11 CNAMEs (max-query-restarts): 9 and 11 are followed, 12 and a loop are a permanent "no
+ * usable record" (ENOTFOUND), not a temporary failure. The chain is in the result either way. */
+START_TEST(cname_chains_as_long_as_resolvers_follow)
 {
-    tlsrpt_lookup_result *l = lookup("loop.tlsrpt.test", TLSRPT_ETEMPFAIL, 0);
-    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
-    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-cname-loop", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
-    tlsrpt_lookup_result_free(l);
-    /* 8 CNAMEs are followed (longest), 9 are not (toolong). */
-    l = lookup("toolong.tlsrpt.test", TLSRPT_ETEMPFAIL, 0);
+    const char *followed[] = {"nine.tlsrpt.test", "eleven.tlsrpt.test"};
+    const size_t lengths[] = {9, 11};
+    for (size_t i = 0; i < 2; i++) {
+        tlsrpt_lookup_result *l = lookup(followed[i], TLSRPT_OK, 1);
+        ck_assert_str_eq(rua(l, 0), "mailto:tlsrpt@one.tlsrpt.test");
+        ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), lengths[i]);
+        ck_assert_str_eq(tlsrpt_lookup_result_cname(l, lengths[i] - 1), "_smtp._tls.one.tlsrpt.test.");
+        ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 0);
+        tlsrpt_lookup_result_free(l);
+    }
+    tlsrpt_lookup_result *l = lookup("twelve.tlsrpt.test", TLSRPT_ENOTFOUND, 0);
+    /* NSD sends the whole chain and the TXT RR: what is past the refused CNAME is not used. */
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 2);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-answer-rr-ignored", TLSRPT_SEVERITY_INFO, TLSRPT_NO_OFFSET);
     ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-cname-chain-too-long", TLSRPT_SEVERITY_ERROR,
                    TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 12);
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 0), "k0.tlsrpt.test.");
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 11), "_smtp._tls.one.tlsrpt.test.");
+    tlsrpt_lookup_result_free(l);
+
+    l = lookup("loop.tlsrpt.test", TLSRPT_ENOTFOUND, 0);
+    ck_assert_uint_eq(tlsrpt_diag_count(tlsrpt_lookup_result_diag(l)), 1);
+    ck_assert_diag(tlsrpt_lookup_result_diag(l), "dns-cname-loop", TLSRPT_SEVERITY_ERROR, TLSRPT_NO_OFFSET);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 0), "loop2.tlsrpt.test.");
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 1), "_smtp._tls.loop.tlsrpt.test.");
+    tlsrpt_lookup_result_free(l);
+}
+END_TEST
+
+/* What drill shows: the TTLs, the CNAME chain, the character-strings as published, the server that answered. */
+START_TEST(dns_facts)
+{
+    tlsrpt_lookup_result *l = lookup("ttlalias.tlsrpt.test", TLSRPT_OK, 1);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 1);
+    ck_assert_str_eq(tlsrpt_lookup_result_cname(l, 0), "_smtp._tls.ttl.tlsrpt.test.");
+    ck_assert_int_eq(tlsrpt_lookup_result_cname_ttl(l, 0), 120);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), 3600);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 0), 2);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 0), "v=TLSRPTv1;");
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 1), "rua=mailto:tlsrpt@ttl.tlsrpt.test");
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_length(l, 0, 1), 33);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt(l, 0), "v=TLSRPTv1;rua=mailto:tlsrpt@ttl.tlsrpt.test");
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "127.0.0.1");
+    ck_assert_uint_eq(tlsrpt_lookup_result_server_port(l), nsd_port());
+    tlsrpt_lookup_result_free(l);
+
+    l = lookup("multi.tlsrpt.test", TLSRPT_OK, 1);
+    ck_assert_int_eq(tlsrpt_lookup_result_txt_ttl(l, 0), 300); /* the zone's $TTL */
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 0);
+    ck_assert_uint_eq(tlsrpt_lookup_result_txt_string_count(l, 0), 3);
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 0), "v=TLSRPTv1;rua=mailto:tls");
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 1), "rpt@multi.tlsrpt.test");
+    ck_assert_str_eq(tlsrpt_lookup_result_txt_string(l, 0, 2), ",https://r.multi.tlsrpt.test/x");
+    tlsrpt_lookup_result_free(l);
+
+    /* The chain is kept for an NXDOMAIN at its end too; the server for an NXDOMAIN. */
+    l = lookup("absent.tlsrpt.test", TLSRPT_ENOTFOUND, 0);
+    ck_assert_uint_eq(tlsrpt_lookup_result_cname_count(l), 0);
+    ck_assert_str_eq(tlsrpt_lookup_result_server(l), "127.0.0.1");
     tlsrpt_lookup_result_free(l);
 }
 END_TEST
@@ -314,7 +369,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, version_ten_is_not_tlsrpt);
     tcase_add_test(tc, whitespace_before_semicolon);
     tcase_add_test(tc, cnames);
-    tcase_add_test(tc, cname_loop_and_too_long);
+    tcase_add_test(tc, cname_chains_as_long_as_resolvers_follow);
+    tcase_add_test(tc, dns_facts);
     tcase_add_test(tc, big_answer_edns_and_tcp);
     tcase_add_test(tc, huge_answer_over_tcp);
     tcase_add_test(tc, idn_owner);

@@ -96,8 +96,8 @@ class CheckRecord(unittest.TestCase):
         self.assertEqual(run("check-record", "v=TLSRPTv1 ;rua=mailto:a@example.com!10m,http://example.net/r"), (
             1,
             "[record-space-before-semicolon] offset 10: Whitespace between \"v=TLSRPTv1\" and ';' is allowed by the "
-            "RFC 8460 grammar, but many reporters only accept records beginning \"v=TLSRPTv1;\" and will ignore this "
-            "one.\n"
+            "RFC 8460 grammar, but its section 3 discards records that do not begin \"v=TLSRPTv1;\", so reporters that "
+            "apply that rule will ignore this one (erratum 6285).\n"
             "[uri-unencoded-delimiter] offset 36: '!' must be percent-encoded as %21 in a TLSRPT destination: "
             "\"mailto:a@example.com!10m\".\n"
             "The input does not follow its grammar.\n", ""))
@@ -120,7 +120,7 @@ broken.example: The input is well-formed but not valid.
   [rua-none-usable] No destination uses mailto: or https:, so no reporter can deliver reports.
 servfail.example: Temporary DNS failure; try again later.
   query _smtp._tls.servfail.example., 0 TXT record(s)
-  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example..
+  [dns-lookup-tempfail] The lookup function reported a temporary failure for _smtp._tls.servfail.example.
 absent.example: No TLSRPT record was found.
   query _smtp._tls.absent.example., 0 TXT record(s)
   [dns-nxdomain] _smtp._tls.absent.example. does not exist (NXDOMAIN): the domain publishes no TLSRPT policy.
@@ -133,6 +133,26 @@ absent.example: No TLSRPT record was found.
         self.assertEqual(out.splitlines()[:2], ["EXAMPLE.com.: Success.",
                                                 "  query _smtp._tls.example.com., 2 TXT record(s), DNSSEC-authenticated"])
         self.assertEqual(out.splitlines()[-1], "1 queries answered by the table")
+
+
+class MtaStsEvaluate(unittest.TestCase):
+    def test_default_hosts(self):
+        self.assertEqual(run("mta-sts-evaluate"), (0, """\
+query TXT _mta-sts.example.com., fetch https://mta-sts.example.com/.well-known/mta-sts.txt
+policy id 20240701T000000Z, mode 2 (2 = enforce), max_age 604800
+mail.example.com: matches
+a.mx.example.com: matches
+backup.example.net: does not match: do not deliver there
+report entry: 5 policy strings, 2 mx-host patterns
+""", ""))
+
+    def test_matching_rules(self):
+        # RFC 8461 §4.1: case and a trailing dot do not matter; a wildcard covers exactly one more label.
+        rc, out, err = run("mta-sts-evaluate", "MAIL.example.com.", "x.y.mx.example.com", "bad host")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines()[2:5], ["MAIL.example.com.: matches",
+                                                 "x.y.mx.example.com: does not match: do not deliver there",
+                                                 "bad host: bad name"])
 
 
 class ReadReport(unittest.TestCase):
@@ -193,6 +213,27 @@ policy sts for example.com: 3 successful, 4 failed sessions
   3 x certificate-expired: The certificate the receiving MX presented has expired; renew it and check that the server was reloaded to use the new certificate.
   1 x starttls-not-supported: The receiving MX did not offer STARTTLS, so no encrypted session could be set up; check that every MX host advertises STARTTLS in its EHLO response and that nothing on the path strips it.
 """, ""))
+
+
+class EventCollector(unittest.TestCase):
+    """Three delivery processes send outcome events over a unix datagram socket; the collector builds the day."""
+
+    def test_the_collected_day(self):
+        rc, out, err = run("event-collector")
+        self.assertEqual((rc, err), (0, ""))
+        first, text = out.split("\n", 1)
+        self.assertEqual(first, "12 events applied, 3 for the next day")
+        report = json.loads(text)
+        self.assertEqual(report["date-range"], {"start-datetime": "2024-07-01T00:00:00Z",
+                                                "end-datetime": "2024-07-01T23:59:59Z"})
+        self.assertEqual(len(report["policies"]), 1)
+        policy = report["policies"][0]
+        self.assertEqual(policy["policy"], json.loads(WRITTEN_REPORT)["policies"][0]["policy"])
+        self.assertEqual(policy["summary"], {"total-successful-session-count": 9, "total-failure-session-count": 3})
+        self.assertEqual(policy["failure-details"], [{"result-type": "certificate-expired",
+                                                      "sending-mta-ip": "192.0.2.25",
+                                                      "receiving-mx-hostname": "mx.example.com",
+                                                      "failed-session-count": 3}])
 
 
 if __name__ == "__main__":

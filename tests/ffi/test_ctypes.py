@@ -161,6 +161,18 @@ sts_policy_lint = declare("tlsrpt_sts_policy_lint", c_int, H, c_uint, POINTER(c_
 sts_policy_matches = declare("tlsrpt_sts_policy_matches", c_int, H, c_char_p)
 sts_policy_free = declare("tlsrpt_sts_policy_free", None, H)
 report_add_sts_policy = declare("tlsrpt_report_add_sts_policy", c_int, H, c_char_p, H, PH)
+# common.h, tls.h, event.h (since 1.1)
+status_name = declare("tlsrpt_status_name", c_char_p, c_int)
+PCSTR = POINTER(c_char_p)  # "const char **": a static string
+result_type_from_openssl = declare("tlsrpt_result_type_from_openssl", c_int, ctypes.c_long, PCSTR, PCSTR)
+result_type_from_gnutls = declare("tlsrpt_result_type_from_gnutls", c_int, c_uint, PCSTR, PCSTR)
+result_type_from_tls_alert = declare("tlsrpt_result_type_from_tls_alert", c_int, c_int, c_int, PCSTR, PCSTR)
+result_type_from_starttls = declare("tlsrpt_result_type_from_starttls", c_int, c_int, PCSTR, PCSTR)
+EVENT_MAX_SIZE, TLS_ALERT_SENT = 65507, 1
+event_encode = declare("tlsrpt_event_encode", c_int, c_void_p, c_size_t, POINTER(c_size_t), ctypes.c_int64, c_int,
+                       c_char_p, POINTER(c_char_p), c_size_t, POINTER(c_char_p), c_size_t, H, ctypes.c_uint64)
+event_peek = declare("tlsrpt_event_peek", c_int, c_char_p, c_size_t, POINTER(c_size_t), POINTER(ctypes.c_int64), H)
+report_apply_event = declare("tlsrpt_report_apply_event", c_int, H, c_char_p, c_size_t, H)
 
 
 def take_string(ptr, length):
@@ -644,6 +656,174 @@ class StsTest(unittest.TestCase):
             self.assertEqual(sts_policy_add_mx(built, b"a.*.example"), EINVAL)
         finally:
             sts_policy_free(built)
+
+
+class ReportApi11Test(unittest.TestCase):
+    """Issue 13's report functions as a binding uses them: a report-owned detail refuses changes (bindings lose the
+    const), canonical TLSA policies from ctypes arrays, per-domain extraction, the domain check's reason."""
+
+    def setUp(self):
+        self.set_result_type = declare("tlsrpt_failure_set_result_type", c_int, H, c_char_p)
+        self.reset = declare("tlsrpt_failure_reset", c_int, H, c_char_p)
+        self.add_tlsa = declare("tlsrpt_report_add_tlsa_policy", c_int, H, c_char_p, POINTER(ctypes.c_uint8),
+                                POINTER(ctypes.c_uint8), POINTER(ctypes.c_uint8), POINTER(c_void_p),
+                                POINTER(c_size_t), c_size_t, PH)
+        self.extract = declare("tlsrpt_report_extract", c_int, H, c_char_p, c_char_p, PH)
+        self.domain_check = declare("tlsrpt_domain_check", c_int, c_char_p, H)
+        self.rep = c_void_p()
+        self.assertEqual(report_new(byref(self.rep), b"B", b"tls@b.example", b"day", 1719792000, 1719878399), OK)
+
+    def tearDown(self):
+        report_free(self.rep)
+
+    def serialize(self):
+        out, n = c_void_p(), c_size_t()
+        self.assertEqual(report_serialize(self.rep, 0, byref(out), byref(n)), OK)
+        return take_string(out, n.value)
+
+    def test_report_owned_detail_refuses_changes(self):
+        pol = c_void_p()
+        self.assertEqual(report_add_policy(self.rep, POLICY_STS, b"dest.example", None, 0, None, 0, byref(pol)), OK)
+        f = c_void_p()
+        self.assertEqual(failure_new(byref(f), b"certificate-expired"), OK)
+        try:
+            for ip in (b"192.0.2.1", b"192.0.2.2"):
+                self.assertEqual(failure_set_sending_mta_ip(f, ip), OK)
+                self.assertEqual(policy_add_failures(pol, f, 1), OK)
+            self.assertEqual(self.reset(f, b"starttls-not-supported"), OK)  # the worker's detail, reused
+            self.assertEqual(failure_sending_mta_ip(f), None)
+        finally:
+            failure_free(f)
+        before = self.serialize()
+        owned = policy_failure(pol, 1)  # a handle: nothing stops the binding from passing it to a setter
+        self.assertEqual(failure_set_sending_mta_ip(owned, b"192.0.2.1"), EINVAL)
+        self.assertEqual(self.set_result_type(owned, b"certificate-expired"), EINVAL)
+        self.assertEqual(self.reset(owned, b"x"), EINVAL)
+        failure_free(owned)  # does nothing: the report owns it
+        self.assertEqual(self.serialize(), before)
+        self.assertEqual(policy_failure_count(pol), 2)
+
+    def test_tlsa_any_order_and_extract(self):
+        recs = [(3, 1, 1, bytes.fromhex("0c72ac70")), (2, 0, 1, bytes.fromhex("FF0001AB"))]
+        first = None
+        for order in (recs, recs[::-1], recs + recs):
+            n = len(order)
+            u = (ctypes.c_uint8 * n)(*[r[0] for r in order])
+            s = (ctypes.c_uint8 * n)(*[r[1] for r in order])
+            m = (ctypes.c_uint8 * n)(*[r[2] for r in order])
+            bufs = [ctypes.create_string_buffer(r[3], len(r[3])) for r in order]
+            data = (c_void_p * n)(*[ctypes.cast(b, c_void_p) for b in bufs])
+            lens = (c_size_t * n)(*[len(r[3]) for r in order])
+            pol = c_void_p()
+            self.assertEqual(self.add_tlsa(self.rep, b"mx.dest.example", u, s, m, data, lens, n, byref(pol)), OK)
+            first = first or pol.value
+            self.assertEqual(pol.value, first)
+        self.assertEqual([policy_string(first, i) for i in range(policy_string_count(first))],
+                         [b"2 0 1 FF0001AB", b"3 1 1 0C72AC70"])
+        other = c_void_p()
+        self.assertEqual(report_add_policy(self.rep, POLICY_STS, b"other.example", None, 0, None, 0, byref(other)), OK)
+        one = c_void_p()
+        self.assertEqual(self.extract(self.rep, "MX.Dest.Example.".encode(), b"day.mx", byref(one)), OK)
+        try:
+            self.assertEqual(report_policy_count(one), 1)
+            self.assertEqual(report_id(one), b"day.mx")
+        finally:
+            report_free(one)
+
+    def test_domain_check_reason(self):
+        with Diag() as d:
+            self.assertEqual(self.domain_check(b"_smtp._tls.example.com", d), EINVAL)
+            self.assertEqual(diag_id(d, 0), b"domain-record-name")
+            self.assertEqual(self.domain_check("b\u00fccher.example".encode(), d), OK)
+            self.assertEqual(diag_count(d), 1)
+
+
+class IntegrationTest(unittest.TestCase):
+    """1.1: status names, TLS verdicts to result types, outcome events."""
+
+    def test_status_names(self):
+        self.assertEqual([status_name(c) for c in (OK, ESYNTAX, EUNSUPPORTED)],
+                         [b"TLSRPT_OK", b"TLSRPT_ESYNTAX", b"TLSRPT_EUNSUPPORTED"])
+        self.assertIsNone(status_name(-10))
+
+    def test_tls_mapping(self):
+        t, r = c_char_p(), c_char_p()
+        self.assertEqual(result_type_from_openssl(62, byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-host-mismatch", b"X509_V_ERR_HOSTNAME_MISMATCH"))
+        self.assertEqual(result_type_from_gnutls((1 << 1) | (1 << 6), byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-not-trusted", b"GNUTLS_CERT_SIGNER_NOT_FOUND"))
+        self.assertEqual(result_type_from_tls_alert(48, TLS_ALERT_SENT, byref(t), byref(r)), OK)
+        self.assertEqual((t.value, r.value), (b"certificate-not-trusted", b"tls-alert-sent-unknown-ca"))
+        self.assertEqual(result_type_from_starttls(454, byref(t), None), OK)
+        self.assertEqual(t.value, b"starttls-not-supported")
+        self.assertEqual(result_type_from_openssl(0, byref(t), byref(r)), EINVAL)
+        self.assertIsNone(t.value)
+
+    def test_event_round_trip(self):
+        buf = ctypes.create_string_buffer(EVENT_MAX_SIZE)
+        n = c_size_t()
+        lines = (c_char_p * 2)(b"version: STSv1", b"mode: testing")
+        self.assertEqual(event_encode(buf, EVENT_MAX_SIZE, byref(n), 1719835200, POLICY_STS, b"example.com", lines, 2,
+                                      None, 0, None, 5), OK)
+        data = buf.raw[:n.value]
+        size, when = c_size_t(), ctypes.c_int64()
+        self.assertEqual(event_peek(data + b"more", n.value + 4, byref(size), byref(when), None), OK)
+        self.assertEqual((size.value, when.value), (n.value, 1719835200))
+        rep = c_void_p()
+        self.assertEqual(report_new(byref(rep), b"MTA", None, b"r-1", 1719792000, 1719878399), OK)
+        try:
+            self.assertEqual(report_apply_event(rep, data, len(data), None), OK)
+            self.assertEqual(policy_successful_sessions(report_policy(rep, 0)), 5)
+            with Diag() as d:
+                self.assertEqual(report_apply_event(rep, b"{}", 2, d), ESYNTAX)
+                self.assertEqual(diags(d), [("event-foreign", SEVERITY_ERROR, 0, "")])
+        finally:
+            report_free(rep)
+
+
+class AggregateTest(unittest.TestCase):
+    """aggregate.h (since 1.1): an mbox split, each message parsed by content, counted once, rows read back."""
+
+    def test_mbox_parse_any_aggregate_rows(self):
+        mbox_next = declare("tlsrpt_mbox_next", c_int, c_char_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t),
+                            POINTER(c_size_t))
+        parse_any = declare("tlsrpt_report_parse_any", c_int, PH, c_char_p, c_size_t, c_uint, H)
+        agg_new = declare("tlsrpt_aggregate_new", c_int, PH)
+        agg_free = declare("tlsrpt_aggregate_free", None, H)
+        agg_add = declare("tlsrpt_aggregate_add", c_int, H, H, POINTER(c_int))
+        agg_count = declare("tlsrpt_aggregate_count", c_size_t, H, c_int)
+        row_count = declare("tlsrpt_aggregate_row_count", c_size_t, H, c_int)
+        row_key = declare("tlsrpt_aggregate_row_key", c_char_p, H, c_int, c_size_t)
+        row_failed = declare("tlsrpt_aggregate_row_failed", ctypes.c_uint64, H, c_int, c_size_t)
+        report_rows = declare("tlsrpt_report_rows", c_int, H, c_int, c_char_p, PSTR, POINTER(c_size_t))
+        message = b"From: a@ffi.example\nContent-Type: application/tlsrpt+json\n\n" + REPORT_JSON + b"\n"
+        box = b"From x\n" + message + b"\nFrom y\n" + message  # the same report delivered twice
+        agg = c_void_p()
+        self.assertEqual(agg_new(byref(agg)), OK)
+        try:
+            pos, off, length, verdicts, rows = c_size_t(0), c_size_t(), c_size_t(), [], []
+            while mbox_next(box, len(box), byref(pos), byref(off), byref(length)) == 1:
+                rep = c_void_p()
+                part = box[off.value:off.value + length.value]
+                self.assertEqual(parse_any(byref(rep), part, len(part), 0, None), OK)
+                try:
+                    v = c_int()
+                    self.assertEqual(agg_add(agg, rep, byref(v)), OK)
+                    verdicts.append(v.value)
+                    out, n = c_void_p(), c_size_t()
+                    self.assertEqual(report_rows(rep, 1, None, byref(out), byref(n)), OK)
+                    rows.append(take_string(out, n.value))
+                finally:
+                    report_free(rep)
+            self.assertEqual(verdicts, [1, 2])  # added, duplicate
+            self.assertEqual((agg_count(agg, 1), agg_count(agg, 2)), (1, 1))
+            self.assertEqual(row_count(agg, 3), 2)  # result types
+            self.assertEqual(row_key(agg, 3, 0), b"certificate-expired")
+            self.assertEqual(row_failed(agg, 3, 0), 2)
+            self.assertEqual(rows[0], rows[1])
+            self.assertEqual(rows[0].count(b"\n"), 3)  # one policy, two failure details
+        finally:
+            agg_free(agg)
 
 
 if __name__ == "__main__":
