@@ -19,11 +19,11 @@ static inline unsigned char *read_file(const char *name, size_t *out_len)
     if (f == NULL)
         return NULL;
     size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
+    unsigned char *buf = (unsigned char *)malloc(cap);
     while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
         if (n == cap) {
-            unsigned char *grown = realloc(buf, cap * 2);
+            unsigned char *grown = (unsigned char *)realloc(buf, cap * 2);
             if (grown == NULL)
                 free(buf);
             buf = grown;

@@ -3,7 +3,7 @@
 # machine, so two builds can be compared on a loaded machine (bench/README.md).
 #   bench/instructions.sh [BUILD-DIR]      (default: build-bench; configured as in run.sh if it does not exist)
 # Prints, per report file, the instructions of one parse + walk (report_bench --iterations, counting only inside
-# once()), and, per writing function, the instructions of one call (write_bench, counting inside its timing loop).
+# once(); the same for simdjson_bench when it is configured), and, per writing function, the instructions of one call (write_bench, counting inside its timing loop).
 # Needs valgrind and python3.
 # SPDX-License-Identifier: MIT
 set -eu
@@ -33,6 +33,20 @@ for f in small.json.gz medium.json.gz medium.json large.json.gz; do
         "$build/bench/report_bench" --iterations $n "$data/$f" >/dev/null 2>&1
     printf '  %-16s %12d\n' "$f" $(($(total "$data/cg.out") / n))
 done
+
+if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^bench/simdjson_bench:' &&
+    ninja -C "$build" -j2 bench/simdjson_bench >/dev/null 2>&1; then
+    # The libdeflate + simdjson reader of the same fields (simdjson_bench.cpp). valgrind does not run AVX-512, so
+    # simdjson picks a narrower kernel under it (printed) than it may natively.
+    kernel=$(valgrind --tool=none "$build/bench/simdjson_bench" --iterations 1 "$data/small.json" 2>&1 >/dev/null |
+        sed -n 's/^simdjson //p')
+    echo "reading with libdeflate + simdjson ($kernel under valgrind): instructions per parse + walk"
+    for f in medium.json.gz medium.json; do
+        valgrind --tool=callgrind --callgrind-out-file="$data/cg.out" '--toggle-collect=*::once*' \
+            "$build/bench/simdjson_bench" --iterations 20 "$data/$f" >/dev/null 2>&1
+        printf '  %-16s %12d\n' "$f" $(($(total "$data/cg.out") / 20))
+    done
+fi
 
 echo "writing: instructions per call"
 for job in add_successes_job:tlsrpt_policy_add_successes add_failures_job:tlsrpt_policy_add_failures \

@@ -9,6 +9,7 @@ import sys
 
 rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
 by_file = {}
+ok_runs = True
 heap = []
 write = {}  # metric -> {impl: value}
 for row in rows:
@@ -19,10 +20,20 @@ for row in rows:
         heap.append((row[1], int(row[2]), int(row[4])))
         continue
     impl, path, size, us, checksum = row
-    by_file.setdefault(os.path.basename(path), []).append((impl, int(size), float(us), checksum))
+    entries = by_file.setdefault(os.path.basename(path), [])
+    # An implementation run several times on one file (run.sh interleaves libtlsrpt and simdjson): its best time.
+    same = next((i for i, e in enumerate(entries) if e[0] == impl), None)
+    if same is None:
+        entries.append((impl, int(size), float(us), checksum))
+    elif float(us) < entries[same][2] or checksum != entries[same][3]:
+        entries[same] = (impl, int(size), min(float(us), entries[same][2]),
+                         checksum if checksum != entries[same][3] else entries[same][3])
+        if checksum != entries[same][3]:
+            print("CHECKSUM CHANGED between runs: %s on %s" % (impl, path))
+            ok_runs = False
 
 TARGETS = {"python3": 4, "node": 2, "jansson+zlib": 10}
-ok = True
+ok = ok_runs
 for name, entries in by_file.items():
     base = next((e for e in entries if e[0] == "libtlsrpt"), None)
     print("%s (%d bytes of JSON)" % (name, entries[0][1]))
@@ -39,6 +50,7 @@ for name, entries in by_file.items():
             ok = False
     if name == "medium.json" and base:
         print("  JSON stage alone (plain JSON input): %.1f MB/s (target >= 600 MB/s)" % (base[1] / base[2]))
+        print("  JSON + object stage: %.1f µs per report (issue 15 target <= 10 µs, beside simdjson's)" % base[2])
     print()
 for path, size, peak in heap:
     print("peak heap, %s: %d bytes = %.2f x the JSON size (%d bytes; target <= 2x)" %

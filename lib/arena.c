@@ -11,9 +11,10 @@
 /* Makes a new head block with room for at least `need` bytes. */
 static int arena_add_block(trpt_arena *a, size_t need)
 {
-    size_t size = a->total < TRPT_ARENA_FIRST_BLOCK ? TRPT_ARENA_FIRST_BLOCK
-                  : a->total > TRPT_ARENA_MAX_BLOCK ? TRPT_ARENA_MAX_BLOCK
-                                                    : a->total; /* doubles the arena */
+    /* Doubles the arena up to a block size that grows with it: small blocks while the arena is small (a report of a
+     * few KB wastes little in its last block), big ones once it is big (fewer blocks for a large report). */
+    size_t max = a->total < TRPT_ARENA_BIG ? TRPT_ARENA_SMALL_BLOCK : TRPT_ARENA_MAX_BLOCK;
+    size_t size = a->total < TRPT_ARENA_FIRST_BLOCK ? TRPT_ARENA_FIRST_BLOCK : a->total > max ? max : a->total;
     if (size < need)
         size = need;
     if (size > SIZE_MAX - sizeof(trpt_arena_block))
@@ -54,7 +55,7 @@ void *trpt_arena_alloc(trpt_arena *a, size_t size)
     return arena_take(a, size, ARENA_ALIGN);
 }
 
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
+char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;

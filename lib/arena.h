@@ -1,20 +1,25 @@
 /* libtlsrpt — the arena (internal, never installed). SPDX-License-Identifier: MIT
  *
  * Bump allocation from a chain of heap blocks that are freed together. Blocks double in size from
- * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_MAX_BLOCK (a larger request gets a block of its own size), so a report's
- * arena costs a few mallocs however many strings it holds, and at most one partly used block of slack besides the
- * bytes that did not fit at the end of earlier blocks (each such tail is smaller than the request that did not
- * fit). Nothing is freed individually: a string replaced in an arena object stays until the arena is freed, so
- * only append-only users allocate from it (the parser, the builder, merge, copy). trpt_arena_release() undoes
- * everything allocated after a mark (error paths, merge rollback): then nothing else may still point there. */
+ * TRPT_ARENA_FIRST_BLOCK up to TRPT_ARENA_SMALL_BLOCK while the arena is small, then up to TRPT_ARENA_MAX_BLOCK (a
+ * larger request gets a block of its own size), so a report's arena costs a few mallocs however many strings it
+ * holds, and at most one partly used block of slack besides the bytes that did not fit at the end of earlier
+ * blocks (each such tail is smaller than the request that did not fit). Nothing is freed individually: a string
+ * replaced in an arena object stays until the arena is freed, so only append-only users allocate from it (the
+ * parser, the builder, merge, copy). trpt_arena_release() undoes everything allocated after a mark (error paths,
+ * merge rollback): then nothing else may still point there. */
 #ifndef TLSRPT_ARENA_H
 #define TLSRPT_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "internal.h" /* trpt_budget */
 
 #define TRPT_ARENA_FIRST_BLOCK 1024u
+#define TRPT_ARENA_SMALL_BLOCK 4096u /* the largest block while the arena holds less than TRPT_ARENA_BIG bytes */
+#define TRPT_ARENA_BIG 32768u
 #define TRPT_ARENA_MAX_BLOCK 16384u
 
 typedef struct trpt_arena_block trpt_arena_block;
@@ -41,8 +46,35 @@ typedef struct trpt_arena_mark {
 
 /* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
 void *trpt_arena_alloc(trpt_arena *a, size_t size);
-/* A copy of s[0..len) followed by a NUL; NULL when out of memory. */
-char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len);
+/* trpt_arena_strndup when the head block has no room: a new block. */
+char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len);
+
+/* A copy of s[0..len) followed by a NUL; NULL when out of memory. Inline: the parser copies every string value. */
+static inline char *trpt_arena_strndup(trpt_arena *a, const char *s, size_t len)
+{
+    if (a->head && a->head->size - a->used > len) { /* room for len + 1 bytes (never for len == SIZE_MAX) */
+        char *copy = (char *)a->head->data + a->used;
+        a->used += len + 1;
+        if (len >= 8 && len <= 32) { /* most strings of a report: two or four overlapping 8-byte moves */
+            uint64_t w0, w1, w2, w3;
+            memcpy(&w0, s, 8);
+            memcpy(&w1, s + len - 8, 8);
+            if (len > 16) {
+                memcpy(&w2, s + 8, 8);
+                memcpy(&w3, s + len - 16, 8);
+                memcpy(copy + 8, &w2, 8);
+                memcpy(copy + len - 16, &w3, 8);
+            }
+            memcpy(copy, &w0, 8);
+            memcpy(copy + len - 8, &w1, 8);
+        } else if (len) {
+            memcpy(copy, s, len);
+        }
+        copy[len] = '\0';
+        return copy;
+    }
+    return trpt_arena_strndup_block(a, s, len);
+}
 trpt_arena_mark trpt_arena_get_mark(const trpt_arena *a);
 /* Frees every block allocated after the mark was taken and makes the arena allocate from the mark on again. */
 void trpt_arena_release(trpt_arena *a, trpt_arena_mark m);

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: MIT
  *
  * Design notes (why, not what):
- * - An iterative state machine with a fixed stack of TLSRPT_MAX_JSON_DEPTH frames: hostile nesting can never
- *   recurse the C stack, and going one level deeper is a clean ELIMIT.
+ * - An iterative state machine with a stack of at most TLSRPT_MAX_JSON_DEPTH frames (the first 8 inside the reader,
+ *   the rest allocated when reached): hostile nesting can never recurse the C stack, and going one level deeper
+ *   is a clean ELIMIT.
  * - Strings are scanned 16 bytes at a time (SSE2) or 8 (portable word tricks) for the four things that stop a
  *   plain run ('"', '\\', a control byte, a non-ASCII byte); a string that ends at its first stop is returned as a
  *   span of the input without further work. Anything else goes to the out-of-line decoder: a string that has
@@ -16,7 +17,13 @@
  *   per depth and dropped when big.
  * - Parsing a report is dominated by per-token costs (its strings are short), so the common paths are kept
  *   short: frames are initialized when their level is first reached, and after ',' the next name or value is
- *   read directly.
+ *   read directly. The two tokens a report mostly consists of (a plain string value; a plain name followed by
+ *   ':' in a small object, with no earlier name of its length) have leaf fast paths (read_value, read_name) that
+ *   change the reader only when they succeed, so that everything else starts over in the general functions from
+ *   the same byte; trpt_json_next_member/_value/_element skip the state dispatch for the input the report
+ *   parser expects and fall back to trpt_json_next() otherwise (tests/test_json_reader.c checks that both give
+ *   the same tokens, offsets, paths and findings). Plain integers of up to 19 digits are converted while
+ *   scanned. The current token is the first member of the reader, so that its accessors are inline.
  * - The JSON pointer is not kept as text: each frame keeps its current member (an index into the name stack) or
  *   element index, and trpt_json_path() renders it on demand.
  */
@@ -40,7 +47,8 @@ enum {
     ST_FIRST_ELEMENT, /* a value or ']' (just after '[') */
     ST_AFTER_VALUE,   /* ',' or the container's closing bracket */
     ST_DONE,          /* the top-level value is complete: only whitespace may follow */
-    ST_END            /* TRPT_JSON_END was returned */
+    ST_END,           /* TRPT_JSON_END was returned */
+    ST_FAILED         /* status holds the sticky error (a state of its own: trpt_json_next tests nothing else) */
 };
 
 /* One distinct member name of an open object (a repeated name gets no entry of its own). Offsets and lengths fit
@@ -52,21 +60,26 @@ typedef struct name_entry {
 } name_entry;
 #define NAME_IN_ARENA 0x80000000u
 
+/* Frames inside the reader (deeper levels are allocated when reached). */
+#define INLINE_FRAMES 8u
+
 typedef struct frame {
+    uint32_t *table;       /* hash index, kept per depth: 0 empty, else slot_value() (position + tag) */
+    uint64_t name_lengths; /* object: bit (len % 64) is set for the length of each name read so far */
+    /* Positions and counts fit 32 bits: the input is below 2 GiB (JSON_MAX_INPUT). 40 bytes a frame. */
+    uint32_t index;        /* array: index of the current element */
+    uint32_t cur_name;     /* object: name stack index of the current member */
+    uint32_t names_start;  /* object: first name stack entry of this object */
+    uint32_t arena_start;  /* object: arena length when the object opened */
+    uint32_t table_cap;    /* slots, a power of two; at most 3/4 of them used */
     unsigned char is_object;
     unsigned char has_current; /* an element has started (array) / a name was read (object) */
-    size_t index;              /* array: index of the current element */
-    size_t cur_name;           /* object: name stack index of the current member */
-    size_t names_start;        /* object: first name stack entry of this object */
-    size_t arena_start;        /* object: arena length when the object opened */
-    uint32_t *table;           /* hash index, kept per depth: 0 empty, else slot_value() (position + tag) */
-    size_t table_cap;          /* slots, a power of two; at most 3/4 of them used */
-    unsigned tag_shift;        /* a slot holds the name's position + 1 below this bit, hash bits above it */
-    int table_live;            /* the table indexes this object */
-    uint64_t name_lengths;     /* object: bit (len % 64) is set for the length of each name read so far */
+    unsigned char tag_shift;   /* a slot holds the name's position + 1 below this bit, hash bits above it */
+    unsigned char table_live;  /* the table indexes this object */
 } frame;
 
 struct trpt_json_reader {
+    trpt_json_current cur; /* first: the inline accessors of json_reader.h read it */
     const unsigned char *in;
     size_t len;
     size_t pos;
@@ -74,11 +87,8 @@ struct trpt_json_reader {
     tlsrpt_diag *diag;
     int status; /* sticky error, TLSRPT_OK while reading */
     int state;
-    int token;
-    size_t tok_off;
-    const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
-    size_t str_len;
-    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
+    int num_plain;      /* NUMBER: a plain integer of at most 19 digits, whose value is num_value */
+    uint64_t num_value;
     unsigned depth;
     unsigned frames_ready; /* frames[0..frames_ready) have been initialized (the deepest level reached so far) */
 
@@ -104,9 +114,14 @@ struct trpt_json_reader {
     uint64_t probes;     /* hash index slots examined and names compared (trpt_json_reader_stats, for tests) */
     uint64_t paths;      /* JSON pointers rendered (trpt_json_reader_stats) */
 
+    frame *frames;       /* frames_inline, or a heap array of frames_cap frames once the input nests deeper */
+    frame *top;          /* &frames[depth - 1] (the innermost open container) when depth > 0 */
+    unsigned frames_cap;
+
     /* Last, so that a new reader zeroes only the fields above: a frame is initialized when its level is first
-     * reached (most documents use a few of the TLSRPT_MAX_JSON_DEPTH levels). */
-    frame frames[TLSRPT_MAX_JSON_DEPTH];
+     * reached. Reports nest 5 levels deep, so the first levels live in the reader itself and the rest (up to
+     * TLSRPT_MAX_JSON_DEPTH) is allocated when reached: a small reader for the common input. */
+    frame frames_inline[INLINE_FRAMES];
 };
 
 /* Largest input the 31-bit name offsets and lengths can address. */
@@ -133,13 +148,23 @@ static const unsigned char is_ws[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
 };
 
-/* The first position at or after p that is not JSON whitespace (a byte above ' ' never is: one compare for the
- * common case). */
-static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+/* The first position at or after p that is not JSON whitespace, for runs of more than one byte. */
+static size_t skip_ws_run(const unsigned char *in, size_t len, size_t p)
 {
     while (p < len && in[p] <= ' ' && is_ws[in[p]])
         p++;
     return p;
+}
+
+/* The first position at or after p that is not JSON whitespace. Inline for the common cases: no whitespace, or
+ * the one space of ", " and ": " (a byte above ' ' is never whitespace: one compare each). */
+static inline size_t skip_ws(const unsigned char *in, size_t len, size_t p)
+{
+    if (p < len && in[p] > ' ')
+        return p;
+    if (p < len && in[p] == ' ' && len - p > 1 && in[p + 1] > ' ')
+        return p + 1;
+    return skip_ws_run(in, len, p);
 }
 
 /* Hex digit values plus one; 0 for anything else. A table of its own, not charclass.h's trpt_hex_value(), so that a
@@ -190,9 +215,10 @@ static int fail(trpt_json_reader *r, int status, const char *id, size_t off, con
     (void)add_finding(r, TLSRPT_SEVERITY_ERROR, id, off, fmt, ap); /* the parse error outranks a lost message */
     va_end(ap);
     r->status = status;
-    r->token = 0;
-    r->str = NULL;
-    r->str_len = 0;
+    r->state = ST_FAILED;
+    r->cur.token = 0;
+    r->cur.str = NULL;
+    r->cur.str_len = 0;
     return status;
 }
 
@@ -212,13 +238,15 @@ static int ijson_finding(trpt_json_reader *r, int status, const char *id, size_t
     }
     if (strict) {
         r->status = status;
-        r->token = 0;
-        r->str = NULL;
-        r->str_len = 0;
+        r->state = ST_FAILED;
+        r->cur.token = 0;
+        r->cur.str = NULL;
+        r->cur.str_len = 0;
         return status;
     }
     if (rc != TLSRPT_OK) {
         r->status = rc;
+        r->state = ST_FAILED;
         return rc;
     }
     return TLSRPT_OK;
@@ -310,32 +338,23 @@ static long read_u_escape(const unsigned char *in, size_t len, size_t p)
     return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
-/* Keeps a function out of line (the less common path), so that its caller stays small. */
+/* Keeps a function out of line (the less common path), so that its caller stays small; or inlines a step of
+ * trpt_json_next() into it, so that a token costs one call. */
 #if defined(__GNUC__)
 #define OUT_OF_LINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define OUT_OF_LINE
+#define ALWAYS_INLINE inline
 #endif
 
-/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
- * non-ASCII byte), or len when there is none. */
-static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
-{
+/* plain_run_end() 8 bytes at a time, then byte by byte: the whole scan without SSE2, else the last 15 bytes of the
+ * input (out of line there, so that the 16-byte loop's callers keep few registers). */
 #if defined(__SSE2__) && defined(__GNUC__)
-    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
-     * the mask is byte i, so the lowest set bit is the first special byte. */
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-    while (len - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                       _mm_cmplt_epi8(v, space));
-        unsigned mask = (unsigned)_mm_movemask_epi8(special);
-        if (mask)
-            return p + (size_t)__builtin_ctz(mask);
-        p += 16;
-    }
+static size_t plain_run_end_words(const unsigned char *in, size_t len, size_t p) OUT_OF_LINE;
 #endif
-    /* 8 bytes at a time (what is left after the 16-byte loop, or everything without SSE2). */
+static size_t plain_run_end_words(const unsigned char *in, size_t len, size_t p)
+{
     while (len - p >= 8) {
         uint64_t w;
         memcpy(&w, in + p, 8);
@@ -359,18 +378,40 @@ static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p
     return p;
 }
 
+/* The position of the first byte at or after p that ends a plain run in a string ('"', '\\', a control byte, a
+ * non-ASCII byte), or len when there is none. */
+static inline size_t plain_run_end(const unsigned char *in, size_t len, size_t p)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* 16 bytes at a time. The compare is signed, so "< 0x20" also catches every byte >= 0x80 (negative). Bit i of
+     * the mask is byte i, so the lowest set bit is the first special byte. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    return plain_run_end_words(in, len, p);
+}
+
 static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *decoded) OUT_OF_LINE;
 
-/* Scans the string whose opening quote is at r->pos; on success sets r->str/str_len (a span of the input when
+/* Scans the string whose opening quote is at r->pos; on success sets r->cur.str/str_len (a span of the input when
  * nothing had to be decoded, else the scratch buffer), *decoded, and r->pos after the closing quote. */
-static int scan_string(trpt_json_reader *r, int *decoded)
+static ALWAYS_INLINE int scan_string(trpt_json_reader *r, int *decoded, size_t stop)
 {
     const size_t start = r->pos + 1;
-    size_t p = plain_run_end(r->in, r->len, start);
+    /* stop: the first stop byte after start when a fast path has found it already, else SIZE_MAX */
+    size_t p = stop != SIZE_MAX ? stop : plain_run_end(r->in, r->len, start);
     if (p < r->len && r->in[p] == '"') { /* the common case: nothing to check or decode */
-        r->str = (const char *)r->in + start;
-        r->str_len = p - start;
-        r->str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
+        r->cur.str = (const char *)r->in + start;
+        r->cur.str_len = p - start;
+        r->cur.str_has_nul = 0; /* raw control bytes are errors: a NUL needs an escape */
         r->pos = p + 1;
         *decoded = 0;
         return TLSRPT_OK;
@@ -399,13 +440,13 @@ static int scan_string_slow(trpt_json_reader *r, size_t start, size_t p, int *de
             if (copying) {
                 if ((rc = scratch_put(r, &used, in + run, p - run)) != TLSRPT_OK)
                     return rc;
-                r->str = r->scratch;
-                r->str_len = used;
-                r->str_has_nul = has_nul;
+                r->cur.str = r->scratch;
+                r->cur.str_len = used;
+                r->cur.str_has_nul = has_nul;
             } else {
-                r->str = (const char *)in + start;
-                r->str_len = p - start;
-                r->str_has_nul = 0;
+                r->cur.str = (const char *)in + start;
+                r->cur.str_len = p - start;
+                r->cur.str_has_nul = 0;
             }
             *decoded = copying;
             r->pos = p + 1;
@@ -637,40 +678,57 @@ static int table_build(trpt_json_reader *r, frame *f, size_t want)
     return TLSRPT_OK;
 }
 
-/* Pushes the name just scanned (r->str) on the name stack; returns its index, or SIZE_MAX after a failure. */
-static size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
+/* Makes room for one more entry on the name stack (grown by 1.5x). Returns TLSRPT_OK, or the reader's failure. */
+static int grow_names(trpt_json_reader *r, size_t name_off) OUT_OF_LINE;
+static int grow_names(trpt_json_reader *r, size_t name_off)
 {
     int rc;
-    if (r->names_len == r->names_cap) {
-        size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 64; /* 1.5x: tracking stays near its need */
-        if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK) {
-            no_memory(r, rc, name_off, "a member name");
-            return SIZE_MAX;
-        }
-        name_entry *n = realloc(r->names, cap * sizeof *n);
-        if (!n) {
-            uncharge(r, (cap - r->names_cap) * sizeof(name_entry));
-            no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
-            return SIZE_MAX;
-        }
-        r->names = n;
-        r->names_cap = cap;
+    size_t cap = r->names_cap ? r->names_cap + r->names_cap / 2 : 32; /* 1.5x: tracking stays near its need */
+    if ((rc = charge(r, (cap - r->names_cap) * sizeof(name_entry))) != TLSRPT_OK)
+        return no_memory(r, rc, name_off, "a member name");
+    name_entry *n = realloc(r->names, cap * sizeof *n);
+    if (!n) {
+        uncharge(r, (cap - r->names_cap) * sizeof(name_entry));
+        return no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
     }
+    r->names = n;
+    r->names_cap = cap;
+    return TLSRPT_OK;
+}
+
+/* Copies a decoded name (r->str, not in the input) to the reader's arena; returns its offset there, or SIZE_MAX
+ * after a failure. */
+static size_t keep_decoded_name(trpt_json_reader *r, size_t name_off) OUT_OF_LINE;
+static size_t keep_decoded_name(trpt_json_reader *r, size_t name_off)
+{
+    int rc;
+    if (r->arena_cap - r->arena_len < r->cur.str_len &&
+        (rc = grow(r, &r->arena, &r->arena_cap, r->arena_len + r->cur.str_len)) != TLSRPT_OK) {
+        no_memory(r, rc, name_off, "a member name");
+        return SIZE_MAX;
+    }
+    if (r->cur.str_len)
+        memcpy(r->arena + r->arena_len, r->cur.str, r->cur.str_len);
+    size_t off = r->arena_len;
+    r->arena_len += r->cur.str_len;
+    return off;
+}
+
+/* Pushes the name just scanned (r->str) on the name stack; returns its index, or SIZE_MAX after a failure. */
+static inline size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
+{
+    if (r->names_len == r->names_cap && grow_names(r, name_off) != TLSRPT_OK)
+        return SIZE_MAX;
     name_entry *e = &r->names[r->names_len];
-    e->len_flags = (uint32_t)r->str_len;
+    e->len_flags = (uint32_t)r->cur.str_len;
     if (decoded) {
-        if (r->arena_cap - r->arena_len < r->str_len &&
-            (rc = grow(r, &r->arena, &r->arena_cap, r->arena_len + r->str_len)) != TLSRPT_OK) {
-            no_memory(r, rc, name_off, "a member name");
+        size_t off = keep_decoded_name(r, name_off);
+        if (off == SIZE_MAX)
             return SIZE_MAX;
-        }
-        if (r->str_len)
-            memcpy(r->arena + r->arena_len, r->str, r->str_len);
-        e->off = (uint32_t)r->arena_len;
+        e->off = (uint32_t)off;
         e->len_flags |= NAME_IN_ARENA;
-        r->arena_len += r->str_len;
     } else {
-        e->off = (uint32_t)((const unsigned char *)r->str - r->in);
+        e->off = (uint32_t)((const unsigned char *)r->cur.str - r->in);
     }
     return r->names_len++;
 }
@@ -678,7 +736,8 @@ static size_t push_name(trpt_json_reader *r, int decoded, size_t name_off)
 /* Records the name just scanned (r->str) as the current member of the innermost object and reports it when the
  * object already has a member of that name (then the current member is that earlier entry: a repeated name takes
  * no memory). Cost: O(1) expected per name, whatever names the input chooses (keyed hash, see siphash.h). */
-static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+static int add_name_slow(trpt_json_reader *r, frame *f, int decoded, size_t name_off) OUT_OF_LINE;
+static int add_name_slow(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
 {
     size_t count = r->names_len - f->names_start;
     size_t dup = SIZE_MAX;
@@ -686,8 +745,8 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     f->has_current = 1;
     if (f->table_live) {
         size_t empty = 0;
-        uint64_t h = name_hash(r, r->str, r->str_len);
-        dup = table_find(r, f, r->str, r->str_len, h, &empty);
+        uint64_t h = name_hash(r, r->cur.str, r->cur.str_len);
+        dup = table_find(r, f, r->cur.str, r->cur.str_len, h, &empty);
         if (dup == SIZE_MAX) {
             size_t idx = push_name(r, decoded, name_off);
             if (idx == SIZE_MAX)
@@ -704,10 +763,10 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
     } else {
         /* A small object: compare with each earlier name (lengths first), no hashing; not even that when no
          * earlier name has a length equal to this one's modulo 64 (names in a schema mostly differ in length). */
-        uint64_t bit = UINT64_C(1) << (r->str_len % 64);
+        uint64_t bit = UINT64_C(1) << (r->cur.str_len % 64);
         if (f->name_lengths & bit) {
             for (size_t i = f->names_start; i < r->names_len; i++) {
-                if (name_is(r, &r->names[i], r->str, r->str_len)) {
+                if (name_is(r, &r->names[i], r->cur.str, r->cur.str_len)) {
                     dup = i;
                     break;
                 }
@@ -733,7 +792,7 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
             return TLSRPT_OK; /* the warning would be dropped: build nothing for it */
         trpt_buf b;
         trpt_buf_init(&b);
-        trpt_buf_put_quoted(&b, r->str, r->str_len, 64);
+        trpt_buf_put_quoted(&b, r->cur.str, r->cur.str_len, 64);
         char *quoted = NULL;
         if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
             return no_memory(r, TLSRPT_ENOMEM, name_off, "a member name");
@@ -743,6 +802,24 @@ static int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
         return rc;
     }
     return TLSRPT_OK;
+}
+
+/* add_name_slow(), inline for the common case: a small object, a name in the input (no escapes), and no earlier
+ * name of the same length modulo 64 (so no comparison is needed), and room on the name stack. */
+static inline int add_name(trpt_json_reader *r, frame *f, int decoded, size_t name_off)
+{
+    uint64_t bit = UINT64_C(1) << (r->cur.str_len % 64);
+    if (!((f->name_lengths & bit) | (uint64_t)f->table_live | (uint64_t)decoded) &&
+        r->names_len - f->names_start < TRPT_JSON_LINEAR_NAMES && r->names_len < r->names_cap) {
+        f->name_lengths |= bit;
+        f->has_current = 1;
+        name_entry *e = &r->names[r->names_len];
+        e->off = (uint32_t)((const unsigned char *)r->cur.str - r->in);
+        e->len_flags = (uint32_t)r->cur.str_len;
+        f->cur_name = r->names_len++;
+        return TLSRPT_OK;
+    }
+    return add_name_slow(r, f, decoded, name_off);
 }
 
 /* ---- Reader ------------------------------------------------------------------------------------------------ */
@@ -764,7 +841,9 @@ int trpt_json_reader_new(trpt_json_reader **out, const char *data, size_t len, u
     trpt_json_reader *r = malloc(sizeof *r);
     if (!r)
         return TLSRPT_ENOMEM;
-    memset(r, 0, offsetof(trpt_json_reader, frames));
+    memset(r, 0, offsetof(trpt_json_reader, frames_inline));
+    r->frames = r->frames_inline;
+    r->frames_cap = INLINE_FRAMES;
     r->in = (const unsigned char *)(data ? data : "");
     r->len = len;
     r->flags = flags;
@@ -791,6 +870,8 @@ void trpt_json_reader_free(trpt_json_reader *r)
         return;
     for (unsigned i = 0; i < r->frames_ready; i++)
         free(r->frames[i].table);
+    if (r->frames != r->frames_inline)
+        free(r->frames);
     free(r->scratch);
     free(r->names);
     free(r->arena);
@@ -808,6 +889,29 @@ void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint
 {
     *name_work = r->probes;
     *paths_rendered = r->paths;
+}
+
+/* Room for the frames of twice as many levels (at most TLSRPT_MAX_JSON_DEPTH), charged to the budget. */
+static int grow_frames(trpt_json_reader *r) OUT_OF_LINE;
+static int grow_frames(trpt_json_reader *r)
+{
+    unsigned cap = r->frames_cap * 2 > TLSRPT_MAX_JSON_DEPTH ? TLSRPT_MAX_JSON_DEPTH : r->frames_cap * 2;
+    if (charge(r, cap * sizeof(frame)) != TLSRPT_OK)
+        return TLSRPT_ELIMIT;
+    frame *nf = malloc(cap * sizeof(frame));
+    if (!nf) {
+        uncharge(r, cap * sizeof(frame));
+        return TLSRPT_ENOMEM;
+    }
+    memcpy(nf, r->frames, r->frames_ready * sizeof(frame));
+    if (r->frames != r->frames_inline) {
+        free(r->frames);
+        uncharge(r, r->frames_cap * sizeof(frame));
+    }
+    r->frames = nf;
+    r->frames_cap = cap;
+    r->top = r->depth ? &nf[r->depth - 1] : NULL;
+    return TLSRPT_OK;
 }
 
 static int syntax_error(trpt_json_reader *r, size_t p, const char *expected)
@@ -829,7 +933,10 @@ static int read_number(trpt_json_reader *r, size_t p)
     const unsigned char *in = r->in;
     const size_t len = r->len;
     const size_t s = p;
+    int plain = 1;  /* no sign, fraction or exponent, at most 19 digits: v is the value (trpt_json_uint64) */
+    uint64_t v = 0; /* the integer part's value while it has at most 19 digits (cannot overflow) */
     if (in[p] == '-') {
+        plain = 0;
         p++;
         if (p >= len)
             return unexpected_end(r, "a number");
@@ -839,13 +946,19 @@ static int read_number(trpt_json_reader *r, size_t p)
         if (p < len && in[p] >= '0' && in[p] <= '9')
             return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A number must not have a leading zero.");
     } else if (in[p] >= '1' && in[p] <= '9') {
-        p++;
-        while (p < len && in[p] >= '0' && in[p] <= '9')
-            p++;
+        const size_t digits = p;
+        while (p < len && in[p] >= '0' && in[p] <= '9' && p - digits < 19)
+            v = v * 10 + (unsigned)(in[p++] - '0');
+        if (p < len && in[p] >= '0' && in[p] <= '9') {
+            plain = 0;
+            while (p < len && in[p] >= '0' && in[p] <= '9')
+                p++;
+        }
     } else {
         return fail(r, TLSRPT_ESYNTAX, DIAG_ID("json-invalid-number"), p, "A minus sign must be followed by a digit.");
     }
     if (p < len && in[p] == '.') {
+        plain = 0;
         p++;
         if (p >= len)
             return unexpected_end(r, "a number");
@@ -855,6 +968,7 @@ static int read_number(trpt_json_reader *r, size_t p)
             p++;
     }
     if (p < len && (in[p] == 'e' || in[p] == 'E')) {
+        plain = 0;
         p++;
         if (p < len && (in[p] == '+' || in[p] == '-'))
             p++;
@@ -865,10 +979,12 @@ static int read_number(trpt_json_reader *r, size_t p)
         while (p < len && in[p] >= '0' && in[p] <= '9')
             p++;
     }
-    r->str = (const char *)in + s;
-    r->str_len = p - s;
+    r->cur.str = (const char *)in + s;
+    r->cur.str_len = p - s;
+    r->num_plain = plain;
+    r->num_value = v;
     r->pos = p;
-    r->token = TRPT_JSON_NUMBER;
+    r->cur.token = TRPT_JSON_NUMBER;
     r->state = after_value_state(r);
     return TRPT_JSON_NUMBER;
 }
@@ -886,26 +1002,41 @@ static int read_literal(trpt_json_reader *r, size_t p, const char *word, size_t 
         }
     }
     r->pos = p + wlen;
-    r->token = token;
+    r->cur.token = token;
     r->state = after_value_state(r);
     return token;
 }
 
-/* Reads the value starting at p (whitespace skipped). */
-static int read_value(trpt_json_reader *r, size_t p)
+/* Reads the value starting at p (whitespace skipped): every case (read_value() has the fast path). */
+static int read_value_general(trpt_json_reader *r, size_t p, size_t stop) OUT_OF_LINE;
+static int read_value_general(trpt_json_reader *r, size_t p, size_t stop)
 {
     if (p >= r->len)
         return unexpected_end(r, "a value");
-    r->tok_off = p;
-    r->str = NULL;
-    r->str_len = 0;
+    r->cur.tok_off = p;
     unsigned char c = r->in[p];
+    if (c == '"') { /* the most common value in a report */
+        int decoded;
+        r->pos = p;
+        int rc = scan_string(r, &decoded, stop);
+        if (rc != TLSRPT_OK)
+            return rc;
+        r->cur.token = TRPT_JSON_STRING;
+        r->state = after_value_state(r);
+        return TRPT_JSON_STRING;
+    }
+    /* (r->cur.str is left as it was: the accessors look at the token first) */
     switch (c) {
     case '{':
     case '[': {
         if (r->depth >= TLSRPT_MAX_JSON_DEPTH)
             return fail(r, TLSRPT_ELIMIT, DIAG_ID("json-depth-limit"), p, "Nesting deeper than %u levels.",
                         (unsigned)TLSRPT_MAX_JSON_DEPTH);
+        if (r->depth == r->frames_cap) {
+            int rc = grow_frames(r);
+            if (rc != TLSRPT_OK)
+                return no_memory(r, rc, p, c == '{' ? "an object" : "an array");
+        }
         frame *f = &r->frames[r->depth];
         if (r->depth == r->frames_ready) { /* first time at this level: no hash index yet */
             f->table = NULL;
@@ -913,6 +1044,7 @@ static int read_value(trpt_json_reader *r, size_t p)
             r->frames_ready++;
         }
         r->depth++;
+        r->top = f;
         f->is_object = c == '{';
         f->has_current = 0;
         f->index = 0;
@@ -923,18 +1055,8 @@ static int read_value(trpt_json_reader *r, size_t p)
         r->path_valid = 0;
         r->pos = p + 1;
         r->state = f->is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
-        r->token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
-        return r->token;
-    }
-    case '"': {
-        int decoded;
-        r->pos = p;
-        int rc = scan_string(r, &decoded);
-        if (rc != TLSRPT_OK)
-            return rc;
-        r->token = TRPT_JSON_STRING;
-        r->state = after_value_state(r);
-        return TRPT_JSON_STRING;
+        r->cur.token = f->is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
+        return r->cur.token;
     }
     case 't':
         return read_literal(r, p, "true", 4, TRPT_JSON_TRUE);
@@ -949,18 +1071,19 @@ static int read_value(trpt_json_reader *r, size_t p)
     }
 }
 
-/* Reads a member name and the ':' after it. */
-static int read_name(trpt_json_reader *r, size_t p)
+/* Reads a member name and the ':' after it: every case (read_name() has the fast path). */
+static int read_name_general(trpt_json_reader *r, size_t p, size_t stop) OUT_OF_LINE;
+static int read_name_general(trpt_json_reader *r, size_t p, size_t stop)
 {
     if (p >= r->len)
         return unexpected_end(r, "an object");
     if (r->in[p] != '"')
         return syntax_error(r, p, "a member name");
-    frame *f = &r->frames[r->depth - 1];
+    frame *f = r->top;
     int decoded;
-    r->tok_off = p;
+    r->cur.tok_off = p;
     r->pos = p;
-    int rc = scan_string(r, &decoded);
+    int rc = scan_string(r, &decoded, stop);
     if (rc != TLSRPT_OK)
         return rc;
     if ((rc = add_name(r, f, decoded, p)) != TLSRPT_OK)
@@ -969,14 +1092,130 @@ static int read_name(trpt_json_reader *r, size_t p)
     if (q >= r->len || r->in[q] != ':')
         return syntax_error(r, q, "':' after a member name");
     r->pos = q + 1;
-    r->token = TRPT_JSON_NAME;
+    r->cur.token = TRPT_JSON_NAME;
     r->state = ST_VALUE;
     return TRPT_JSON_NAME;
 }
 
+/* The fast paths of the two token kinds a report consists of: a string without escapes or non-ASCII bytes, and a
+ * member name of that kind followed directly by ':' in a small object where no earlier name has its length (modulo
+ * 64). They read the input into locals and change the reader only once everything is known to be that simple, so
+ * that anything else can start over in the general function from the same position; and they call nothing, so
+ * they need no stack frame. Both give exactly what the general functions give for these inputs. */
+
+/* The end of the plain run from p (plain_run_end), or SIZE_MAX when the scan reaches the last 15 bytes of the input
+ * (or 7 without SSE2): the general path takes those. */
+static inline size_t plain_run_end_fast(const unsigned char *in, size_t len, size_t p)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (len - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + p));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+    return SIZE_MAX;
+#else
+    while (len - p >= 8) {
+        uint64_t w;
+        memcpy(&w, in + p, 8);
+        uint64_t q = w ^ (ONES * '"');
+        uint64_t b = w ^ (ONES * '\\');
+        uint64_t m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (size_t)__builtin_ctzll(m) / 8;
+#else
+            while (string_class[in[p]] == C_PLAIN)
+                p++;
+            return p;
+#endif
+        }
+        p += 8;
+    }
+    return SIZE_MAX;
+#endif
+}
+
+static inline int read_value(trpt_json_reader *r, size_t p)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    if (p >= len)
+        return read_value_general(r, p, SIZE_MAX);
+    if (in[p] == '"') {
+        size_t q = plain_run_end_fast(in, len, p + 1);
+        if (q < len && in[q] == '"') {
+            r->cur.tok_off = p;
+            r->cur.str = (const char *)in + p + 1;
+            r->cur.str_len = q - p - 1;
+            r->cur.str_has_nul = 0;
+            r->pos = q + 1;
+            r->cur.token = TRPT_JSON_STRING;
+            r->state = after_value_state(r);
+            return TRPT_JSON_STRING;
+        }
+        return read_value_general(r, p, q); /* escapes, non-ASCII, errors: decoded from the stop byte q on */
+    } else if ((in[p] | 0x20) == '{' && r->depth < r->frames_ready) { /* '{' or '[' at a level reached before */
+        frame *f = &r->frames[r->depth++];
+        r->top = f;
+        int is_object = in[p] == '{';
+        f->is_object = (unsigned char)is_object;
+        f->has_current = 0;
+        f->index = 0;
+        f->names_start = r->names_len;
+        f->arena_start = r->arena_len;
+        f->table_live = 0;
+        f->name_lengths = 0;
+        r->cur.tok_off = p;
+        r->pos = p + 1;
+        r->state = is_object ? ST_FIRST_MEMBER : ST_FIRST_ELEMENT;
+        r->cur.token = is_object ? TRPT_JSON_OBJECT_START : TRPT_JSON_ARRAY_START;
+        return r->cur.token;
+    }
+    return read_value_general(r, p, SIZE_MAX);
+}
+
+static inline int read_name(trpt_json_reader *r, size_t p)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t q = SIZE_MAX; /* the first stop byte of the name, when scanned here */
+    if (p < len && in[p] == '"') {
+        q = plain_run_end_fast(in, len, p + 1);
+        if (q < len - 1 && in[q] == '"' && in[q + 1] == ':') {
+            frame *f = r->top;
+            size_t n = q - p - 1;
+            uint64_t bit = UINT64_C(1) << (n % 64);
+            if (!((f->name_lengths & bit) | (uint64_t)f->table_live) &&
+                r->names_len - f->names_start < TRPT_JSON_LINEAR_NAMES && r->names_len < r->names_cap) {
+                f->name_lengths |= bit;
+                f->has_current = 1;
+                name_entry *e = &r->names[r->names_len];
+                e->off = (uint32_t)(p + 1);
+                e->len_flags = (uint32_t)n;
+                f->cur_name = r->names_len++;
+                r->cur.tok_off = p;
+                r->cur.str = (const char *)in + p + 1;
+                r->cur.str_len = n;
+                r->cur.str_has_nul = 0;
+                r->pos = q + 2;
+                r->cur.token = TRPT_JSON_NAME;
+                r->state = ST_VALUE;
+                return TRPT_JSON_NAME;
+            }
+        }
+    }
+    return read_name_general(r, p, q); /* from the stop byte q when known: the name is not scanned twice */
+}
+
 static int close_container(trpt_json_reader *r, size_t p)
 {
-    frame *f = &r->frames[r->depth - 1];
+    frame *f = r->top;
     if (f->is_object) {
         r->names_len = f->names_start;
         r->arena_len = f->arena_start;
@@ -989,20 +1228,19 @@ static int close_container(trpt_json_reader *r, size_t p)
         }
     }
     r->depth--;
+    r->top = r->depth ? f - 1 : NULL;
     r->path_valid = 0;
-    r->tok_off = p;
+    r->cur.tok_off = p;
     r->pos = p + 1;
-    r->str = NULL;
-    r->str_len = 0;
+    r->cur.str = NULL;
+    r->cur.str_len = 0;
     r->state = after_value_state(r);
-    r->token = f->is_object ? TRPT_JSON_OBJECT_END : TRPT_JSON_ARRAY_END;
-    return r->token;
+    r->cur.token = f->is_object ? TRPT_JSON_OBJECT_END : TRPT_JSON_ARRAY_END;
+    return r->cur.token;
 }
 
 int trpt_json_next(trpt_json_reader *r)
 {
-    if (r->status != TLSRPT_OK)
-        return r->status;
     r->path_valid = 0;
     const unsigned char *in = r->in;
     const size_t len = r->len;
@@ -1013,7 +1251,7 @@ int trpt_json_next(trpt_json_reader *r)
     case ST_FIRST_ELEMENT: {
         if (p < len && in[p] == ']')
             return close_container(r, p);
-        frame *f = &r->frames[r->depth - 1];
+        frame *f = r->top;
         f->has_current = 1;
         f->index = 0;
         r->path_valid = 0;
@@ -1024,7 +1262,7 @@ int trpt_json_next(trpt_json_reader *r)
             return close_container(r, p);
         return read_name(r, p);
     case ST_AFTER_VALUE: {
-        frame *f = &r->frames[r->depth - 1];
+        frame *f = r->top;
         if (p >= len)
             return unexpected_end(r, f->is_object ? "an object" : "an array");
         unsigned char c = in[p];
@@ -1047,22 +1285,96 @@ int trpt_json_next(trpt_json_reader *r)
                         "Unexpected %s after the end of the JSON value.", b);
         }
         r->pos = p;
-        r->tok_off = p;
+        r->cur.tok_off = p;
         r->state = ST_END;
-        r->token = TRPT_JSON_END;
-        r->str = NULL;
-        r->str_len = 0;
+        r->cur.token = TRPT_JSON_END;
+        r->cur.str = NULL;
+        r->cur.str_len = 0;
         return TRPT_JSON_END;
-    default: /* ST_END */
+    case ST_END:
         return TRPT_JSON_END;
+    default: /* ST_FAILED */
+        return r->status;
     }
+}
+
+/* The next member's name, after '{' or after ", " (or ","), or the object's end: what trpt_json_next() does for this
+ * input, without its dispatch. */
+int trpt_json_next_member(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',' && r->top->is_object) {
+        p++;
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            return read_name(r, p);
+        }
+    } else if (r->state == ST_FIRST_MEMBER && p < len && in[p] == '"') {
+        r->path_valid = 0;
+        return read_name(r, p);
+    } else if ((r->state == ST_AFTER_VALUE || r->state == ST_FIRST_MEMBER) && p < len && in[p] == '}' &&
+               r->top->is_object) {
+        return close_container(r, p);
+    }
+    return trpt_json_next(r);
+}
+
+/* The next element of an array, after '[' or after ", " (or ","), or the array's end: what trpt_json_next() does for
+ * this input, without its dispatch. */
+int trpt_json_next_element(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->depth == 0 || r->top->is_object)
+        return trpt_json_next(r);
+    frame *f = r->top;
+    if (r->state == ST_AFTER_VALUE && p < len && in[p] == ',') {
+        p++;
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            f->index++;
+            return read_value(r, p);
+        }
+    } else if (r->state == ST_FIRST_ELEMENT && p < len && in[p] > ' ' && in[p] != ']') {
+        r->path_valid = 0;
+        f->has_current = 1;
+        f->index = 0;
+        return read_value(r, p);
+    } else if ((r->state == ST_AFTER_VALUE || r->state == ST_FIRST_ELEMENT) && p < len && in[p] == ']') {
+        return close_container(r, p);
+    }
+    return trpt_json_next(r);
+}
+
+/* A member's value after ':' (or ": "): what trpt_json_next() does for this input, without its dispatch. */
+int trpt_json_next_value(trpt_json_reader *r)
+{
+    const unsigned char *in = r->in;
+    const size_t len = r->len;
+    size_t p = r->pos;
+    if (r->state == ST_VALUE) {
+        if (p < len && in[p] == ' ')
+            p++;
+        if (p < len && in[p] > ' ') {
+            r->path_valid = 0;
+            return read_value(r, p);
+        }
+    }
+    return trpt_json_next(r);
 }
 
 int trpt_json_skip(trpt_json_reader *r)
 {
     if (r->status != TLSRPT_OK)
         return r->status;
-    int t = r->token;
+    int t = r->cur.token;
     if (t == TRPT_JSON_NAME && (t = trpt_json_next(r)) < 0)
         return t;
     if (t != TRPT_JSON_OBJECT_START && t != TRPT_JSON_ARRAY_START)
@@ -1077,42 +1389,20 @@ int trpt_json_skip(trpt_json_reader *r)
     }
 }
 
-int trpt_json_token_type(const trpt_json_reader *r)
-{
-    return r->token;
-}
-
-const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
-{
-    if (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) {
-        if (len)
-            *len = r->str_len;
-        return r->str;
-    }
-    if (len)
-        *len = 0;
-    return NULL;
-}
-
-int trpt_json_string_has_nul(const trpt_json_reader *r)
-{
-    return (r->token == TRPT_JSON_NAME || r->token == TRPT_JSON_STRING) && r->str_has_nul;
-}
-
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s)
 {
-    if (r->token != TRPT_JSON_NAME && r->token != TRPT_JSON_STRING)
+    if (r->cur.token != TRPT_JSON_NAME && r->cur.token != TRPT_JSON_STRING)
         return 0;
     size_t n = strlen(s);
-    return n == r->str_len && memcmp(r->str, s, n) == 0;
+    return n == r->cur.str_len && memcmp(r->cur.str, s, n) == 0;
 }
 
 const char *trpt_json_number_text(const trpt_json_reader *r, size_t *len)
 {
-    if (r->token == TRPT_JSON_NUMBER) {
+    if (r->cur.token == TRPT_JSON_NUMBER) {
         if (len)
-            *len = r->str_len;
-        return r->str;
+            *len = r->cur.str_len;
+        return r->cur.str;
     }
     if (len)
         *len = 0;
@@ -1156,9 +1446,13 @@ trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, ui
 int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
 {
     *out = 0;
-    if (r->token != TRPT_JSON_NUMBER)
+    if (r->cur.token != TRPT_JSON_NUMBER)
         return TLSRPT_EINVAL;
-    trpt_json_u64_status st = trpt_json_number_to_uint64(r->str, r->str_len, out);
+    if (r->num_plain) { /* converted by read_number: at most 19 digits, no sign, fraction or exponent */
+        *out = r->num_value;
+        return TLSRPT_OK;
+    }
+    trpt_json_u64_status st = trpt_json_number_to_uint64(r->cur.str, r->cur.str_len, out);
     const char *id, *why;
     switch (st) {
     case TRPT_JSON_U64_OK:
@@ -1186,19 +1480,14 @@ int trpt_json_uint64(trpt_json_reader *r, uint64_t *out)
     }
     trpt_buf b;
     trpt_buf_init(&b);
-    trpt_buf_put_quoted(&b, r->str, r->str_len, 40);
+    trpt_buf_put_quoted(&b, r->cur.str, r->cur.str_len, 40);
     char *quoted = NULL;
     if (trpt_buf_finish(&b, &quoted, NULL) != TLSRPT_OK)
         return TLSRPT_ENOMEM;
-    int rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, id, r->tok_off, trpt_json_path(r),
+    int rc = trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, id, r->cur.tok_off, trpt_json_path(r),
                            "The number %s %s; a non-negative integer is required.", quoted, why);
     free(quoted);
     return rc == TLSRPT_OK ? TLSRPT_ESEMANTIC : rc;
-}
-
-size_t trpt_json_offset(const trpt_json_reader *r)
-{
-    return r->tok_off;
 }
 
 unsigned trpt_json_depth(const trpt_json_reader *r)

@@ -37,13 +37,14 @@
  * characters, bad escapes, invalid UTF-8 outside strings, limits) is an ERROR in both modes. The diag ids are listed
  * in doc/diagnostics.md ("JSON reader").
  *
- * Memory: one allocation for the reader, one scratch buffer that grows to the longest string with escapes or
- * invalid UTF-8, and duplicate-name tracking for the open objects: 8 bytes per distinct member name (a repeated
- * name takes none), the decoded copy of names that contain escapes, and for objects with more than
- * TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte slots, load 3/8..3/4). The
- * index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are O(1) expected whatever
- * names the input chooses. A closed object's names are dropped. Nothing is allocated per token. Every buffer can
- * be charged to a budget (trpt_json_reader_set_budget).
+ * Memory: one allocation for the reader (with the state of the first 8 nesting levels; deeper levels, up to
+ * TLSRPT_MAX_JSON_DEPTH, take 40 bytes each in one array allocated when first reached), one scratch buffer that
+ * grows to the longest string with escapes or invalid UTF-8, and duplicate-name tracking for the open objects: 8
+ * bytes per distinct member name (a repeated name takes none), the decoded copy of names that contain escapes, and
+ * for objects with more than TRPT_JSON_LINEAR_NAMES members a hash index of at most 10.7 bytes per name (4-byte
+ * slots, load 3/8..3/4). The index hashes with SipHash-1-3 under a key drawn per reader (siphash.h), so lookups are
+ * O(1) expected whatever names the input chooses. A closed object's names are dropped. Nothing is allocated per
+ * token. Every buffer can be charged to a budget (trpt_json_reader_set_budget).
  *
  * Thread-safety: a reader is used by one thread at a time; distinct readers are independent.
  */
@@ -94,6 +95,21 @@ typedef enum trpt_json_u64_status {
 
 typedef struct trpt_json_reader trpt_json_reader;
 
+/* The current token. A reader starts with this struct (json_reader.c), so that the accessors below are inline: the
+ * report parser asks for the current string several times per token. Read it through the accessors only. */
+typedef struct trpt_json_current {
+    int token;       /* the last result of trpt_json_next() when > 0, else 0 */
+    int str_has_nul; /* NAME/STRING: the decoded text contains a NUL byte */
+    const char *str; /* NAME/STRING: decoded text; NUMBER: raw text */
+    size_t str_len;
+    size_t tok_off; /* byte offset of the current token */
+} trpt_json_current;
+
+static inline const trpt_json_current *trpt_json_cur_(const trpt_json_reader *r)
+{
+    return (const trpt_json_current *)(const void *)r;
+}
+
 /**
  * trpt_json_reader_new - start reading one JSON text.
  * @out: receives the new reader (free with trpt_json_reader_free); NULL on failure.
@@ -133,6 +149,14 @@ void trpt_json_reader_stats(const trpt_json_reader *r, uint64_t *name_work, uint
  */
 int trpt_json_next(trpt_json_reader *r);
 
+/** trpt_json_next_member, trpt_json_next_value, trpt_json_next_element - trpt_json_next() (exactly: same tokens,
+ * state and findings), with a shortcut for the common input where the caller expects the next member of an object
+ * (after a member's value), a member's value (after TRPT_JSON_NAME) or the next element of an array. The report
+ * parser uses them. */
+int trpt_json_next_member(trpt_json_reader *r);
+int trpt_json_next_value(trpt_json_reader *r);
+int trpt_json_next_element(trpt_json_reader *r);
+
 /**
  * trpt_json_skip - skip the current value, validating it fully.
  * After TRPT_JSON_NAME: reads and skips the member's value. After TRPT_JSON_OBJECT_START/ARRAY_START: reads up to
@@ -142,7 +166,10 @@ int trpt_json_next(trpt_json_reader *r);
 int trpt_json_skip(trpt_json_reader *r);
 
 /** trpt_json_token_type - the current token (the last result of trpt_json_next(), 0 before the first). */
-int trpt_json_token_type(const trpt_json_reader *r);
+static inline int trpt_json_token_type(const trpt_json_reader *r)
+{
+    return trpt_json_cur_(r)->token;
+}
 
 /**
  * trpt_json_string - the decoded text of the current TRPT_JSON_NAME or TRPT_JSON_STRING token: escapes resolved,
@@ -150,11 +177,22 @@ int trpt_json_token_type(const trpt_json_reader *r);
  * bytes ("\u0000"). Borrowed: valid until the next trpt_json_next()/trpt_json_skip() call. When the string has no
  * escape and no replacement, this points into the input (no copy). NULL (and *len 0) for any other token.
  */
-const char *trpt_json_string(const trpt_json_reader *r, size_t *len);
+static inline const char *trpt_json_string(const trpt_json_reader *r, size_t *len)
+{
+    const trpt_json_current *c = trpt_json_cur_(r);
+    int is_text = c->token == TRPT_JSON_NAME || c->token == TRPT_JSON_STRING;
+    if (len)
+        *len = is_text ? c->str_len : 0;
+    return is_text ? c->str : NULL;
+}
 
 /** trpt_json_string_has_nul - 1 if the decoded text of the current NAME/STRING contains a NUL byte (only a
  * "\u0000" escape can put one there), else 0 (also for any other token). */
-int trpt_json_string_has_nul(const trpt_json_reader *r);
+static inline int trpt_json_string_has_nul(const trpt_json_reader *r)
+{
+    const trpt_json_current *c = trpt_json_cur_(r);
+    return (c->token == TRPT_JSON_NAME || c->token == TRPT_JSON_STRING) && c->str_has_nul;
+}
 
 /** trpt_json_string_equals - 1 if the current NAME/STRING decodes to exactly the C string s, else 0. */
 int trpt_json_string_equals(const trpt_json_reader *r, const char *s);
@@ -180,7 +218,10 @@ trpt_json_u64_status trpt_json_number_to_uint64(const char *text, size_t len, ui
 int trpt_json_uint64(trpt_json_reader *r, uint64_t *out);
 
 /** trpt_json_offset - byte offset in the input of the current token's first byte (a string's opening quote). */
-size_t trpt_json_offset(const trpt_json_reader *r);
+static inline size_t trpt_json_offset(const trpt_json_reader *r)
+{
+    return trpt_json_cur_(r)->tok_off;
+}
 
 /**
  * trpt_json_depth - number of open objects and arrays: 0 at top level, 1 after the first '{'

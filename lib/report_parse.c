@@ -311,7 +311,7 @@ static const char *token_name(int t)
 /* Reads the next token: the value of a member or an array element. Returns the token or 0 after a reader error. */
 static int next_value(parser *p)
 {
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_value(p->json);
     if (t < 0) {
         json_failed(p, t);
         return 0;
@@ -427,7 +427,7 @@ static int next_member(parser *p)
 {
     if (p->stop)
         return 0;
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_member(p->json);
     if (t == TRPT_JSON_NAME)
         return 1;
     if (t < 0)
@@ -441,7 +441,7 @@ static int next_element(parser *p)
 {
     if (p->stop)
         return 0;
-    int t = trpt_json_next(p->json);
+    int t = trpt_json_next_element(p->json);
     if (t == TRPT_JSON_ARRAY_END)
         return 0;
     if (t < 0) {
@@ -728,13 +728,18 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
                 int code = trpt_result_code_from_text(s, len); /* a registered name has no NUL byte */
                 if (code != TLSRPT_RESULT_OTHER && p->result_type_copy[code]) {
                     f->result_type = p->result_type_copy[code];
+                    f->result_code = code;
                 } else {
                     const char *before = f->result_type;
                     take_string(p, &f->result_type);
-                    if (code != TLSRPT_RESULT_OTHER && f->result_type != before) /* copied */
-                        p->result_type_copy[code] = f->result_type;
+                    if (f->result_type != before) { /* copied: the code of its text */
+                        f->result_code = code;
+                        if (code != TLSRPT_RESULT_OTHER)
+                            p->result_type_copy[code] = f->result_type;
+                    } else { /* not taken (NUL, memory): the code of what the detail keeps */
+                        f->result_code = trpt_result_code_from_name(f->result_type);
+                    }
                 }
-                f->result_code = trpt_result_code_from_name(f->result_type);
                 if (f->result_code == TLSRPT_RESULT_OTHER && !deviation_dropped(p)) {
                     trpt_buf q;
                     trpt_buf_init(&q);

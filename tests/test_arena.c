@@ -7,6 +7,26 @@
 #include "arena.h"
 #include "testutil.h"
 
+/* Every length from 0 to 80 (the inline copy moves 8..32 bytes as overlapping words), from every offset of a source
+ * whose bytes around the copied range differ, into fresh and partly used blocks: exact bytes, then one NUL. */
+START_TEST(arena_strndup_lengths)
+{
+    char src[128];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (char)(i * 7 + 1);
+    trpt_arena a = {0};
+    for (size_t len = 0; len <= 80; len++) {
+        for (size_t off = 0; off + len <= 96; off += 5) {
+            char *c = trpt_arena_strndup(&a, src + off, len);
+            ck_assert_ptr_nonnull(c);
+            ck_assert_int_eq(memcmp(c, src + off, len), 0);
+            ck_assert_int_eq(c[len], '\0');
+        }
+    }
+    trpt_arena_free(&a);
+}
+END_TEST
+
 START_TEST(arena_blocks_alignment_and_release)
 {
     trpt_arena a = {NULL, 0, 0, NULL};
@@ -76,6 +96,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("arena");
     TCase *tc = tcase_create("arena");
     tcase_add_test(tc, arena_blocks_alignment_and_release);
+    tcase_add_test(tc, arena_strndup_lengths);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -276,6 +276,62 @@ static void check_u64(const char *text, trpt_json_u64_status st, uint64_t value)
     ck_assert_uint_eq(v, value);
 }
 
+/* trpt_json_uint64 takes plain integers of at most 19 digits from the scan (lib/json_reader.c read_number) and
+ * everything else through trpt_json_number_to_uint64: both give the same values, on both sides of the boundary. */
+START_TEST(uint64_scan_boundary)
+{
+    static const char in[] = "[0,7,1234567890123456789,9999999999999999999,10000000000000000000,"
+                             "18446744073709551615,00000]";
+    static const struct {
+        int rc;
+        uint64_t v;
+    } want[] = {
+        {TLSRPT_OK, 0},
+        {TLSRPT_OK, 7},
+        {TLSRPT_OK, UINT64_C(1234567890123456789)},
+        {TLSRPT_OK, UINT64_C(9999999999999999999)},
+        {TLSRPT_OK, UINT64_C(10000000000000000000)},
+        {TLSRPT_OK, UINT64_MAX},
+    };
+    trpt_json_reader *r;
+    uint64_t v;
+    /* "00000" is a grammar error (leading zero): the rest is checked in a second document. */
+    ck_assert_int_eq(trpt_json_reader_new(&r, in, sizeof in - 1, 0, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+        ck_assert_int_eq(trpt_json_uint64(r, &v), want[i].rc);
+        ck_assert_uint_eq(v, want[i].v);
+        size_t n;
+        const char *text = trpt_json_number_text(r, &n);
+        uint64_t slow;
+        ck_assert_int_eq(trpt_json_number_to_uint64(text, n, &slow), TRPT_JSON_U64_OK);
+        ck_assert_uint_eq(slow, v);
+    }
+    ck_assert_int_eq(trpt_json_next(r), TLSRPT_ESYNTAX); /* 00000 */
+    trpt_json_reader_free(r);
+
+    static const char in2[] = "[-0,5,2.5,6,1e1,18446744073709551616,12345678901234567890,-5]";
+    static const struct {
+        int rc;
+        uint64_t v;
+    } want2[] = {
+        {TLSRPT_OK, 0}, {TLSRPT_OK, 5}, {TLSRPT_ESEMANTIC, 0}, {TLSRPT_OK, 6}, {TLSRPT_ESEMANTIC, 0},
+        {TLSRPT_ESEMANTIC, 0}, {TLSRPT_OK, UINT64_C(12345678901234567890)}, {TLSRPT_ESEMANTIC, 0},
+    };
+    ck_assert_int_eq(trpt_json_reader_new(&r, in2, sizeof in2 - 1, 0, 1000, NULL), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_START);
+    for (size_t i = 0; i < sizeof want2 / sizeof want2[0]; i++) {
+        ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_NUMBER);
+        v = 1;
+        ck_assert_int_eq(trpt_json_uint64(r, &v), want2[i].rc);
+        ck_assert_uint_eq(v, want2[i].v);
+    }
+    ck_assert_int_eq(trpt_json_next(r), TRPT_JSON_ARRAY_END);
+    trpt_json_reader_free(r);
+}
+END_TEST
+
 START_TEST(uint64_edges)
 {
     check_u64("0", TRPT_JSON_U64_OK, 0);
@@ -831,6 +887,124 @@ START_TEST(escaped_names_and_long_strings)
 }
 END_TEST
 
+/* ---- The shortcuts (trpt_json_next_member/_value/_element) are trpt_json_next() -------------------------------- */
+
+/* Reads `in` with two readers: A calls only trpt_json_next(), B one of the four next functions chosen by a
+ * pseudo-random sequence (each must be exactly trpt_json_next() in every state, the shortcut or not). Every token,
+ * its text, offset, depth and path, and in the end every diagnostic, must be the same. Returns the tokens read. */
+static size_t same_as_next(const char *in, size_t len, unsigned flags, uint64_t *seed)
+{
+    /* Plain comparisons and one assertion per document: Check records every assertion, which would dominate. */
+#define SAME(cond, what)                                                                                              \
+    do {                                                                                                              \
+        if (!(cond))                                                                                                  \
+            ck_abort_msg("%s differs at token %zu (shortcut %u) of a %zu-byte input", (what), steps, pick, len);      \
+    } while (0)
+    tlsrpt_diag *da, *db;
+    ck_assert_int_eq(tlsrpt_diag_new(&da), TLSRPT_OK);
+    ck_assert_int_eq(tlsrpt_diag_new(&db), TLSRPT_OK);
+    trpt_json_reader *a, *b;
+    ck_assert_int_eq(trpt_json_reader_new(&a, in, len, flags, 1 << 20, da), TLSRPT_OK);
+    ck_assert_int_eq(trpt_json_reader_new(&b, in, len, flags, 1 << 20, db), TLSRPT_OK);
+    size_t steps = 0;
+    unsigned pick = 0;
+    for (;;) {
+        *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+        pick = (unsigned)(*seed >> 61) % 4;
+        int ta = trpt_json_next(a);
+        int tb = pick == 0 ? trpt_json_next(b)
+                 : pick == 1 ? trpt_json_next_member(b)
+                 : pick == 2 ? trpt_json_next_value(b)
+                             : trpt_json_next_element(b);
+        steps++;
+        SAME(ta == tb, "the token");
+        SAME(trpt_json_token_type(a) == trpt_json_token_type(b), "the token type");
+        SAME(trpt_json_offset(a) == trpt_json_offset(b), "the offset");
+        SAME(trpt_json_depth(a) == trpt_json_depth(b), "the depth");
+        size_t na, nb;
+        const char *sa = trpt_json_string(a, &na), *sb = trpt_json_string(b, &nb);
+        SAME(na == nb && (na == 0 || memcmp(sa, sb, na) == 0), "the string");
+        SAME(trpt_json_string_has_nul(a) == trpt_json_string_has_nul(b), "the NUL flag");
+        sa = trpt_json_number_text(a, &na);
+        sb = trpt_json_number_text(b, &nb);
+        SAME(na == nb && (na == 0 || memcmp(sa, sb, na) == 0), "the number");
+        if (ta == TRPT_JSON_NUMBER) {
+            uint64_t va, vb;
+            int ra = trpt_json_uint64(a, &va), rb = trpt_json_uint64(b, &vb);
+            SAME(ra == rb && va == vb, "the number's value");
+        }
+        if ((*seed >> 32) % 8 == 0 || ta < 0) { /* the path too, now and then (rendering it costs) */
+            const char *pa = trpt_json_path(a), *pb = trpt_json_path(b);
+            SAME(strcmp(pa ? pa : "(null)", pb ? pb : "(null)") == 0, "the path");
+        }
+        if (ta < 0 || ta == TRPT_JSON_END)
+            break;
+    }
+    SAME(tlsrpt_diag_count(da) == tlsrpt_diag_count(db), "the number of findings");
+    for (size_t i = 0; i < tlsrpt_diag_count(da); i++) {
+        SAME(strcmp(tlsrpt_diag_id(da, i), tlsrpt_diag_id(db, i)) == 0, "a finding's id");
+        SAME(tlsrpt_diag_offset(da, i) == tlsrpt_diag_offset(db, i), "a finding's offset");
+        SAME(strcmp(tlsrpt_diag_path(da, i), tlsrpt_diag_path(db, i)) == 0, "a finding's path");
+        SAME(strcmp(tlsrpt_diag_message(da, i), tlsrpt_diag_message(db, i)) == 0, "a finding's message");
+    }
+#undef SAME
+    trpt_json_reader_free(a);
+    trpt_json_reader_free(b);
+    tlsrpt_diag_free(da);
+    tlsrpt_diag_free(db);
+    return steps;
+}
+
+START_TEST(shortcuts_are_next)
+{
+    /* A report-shaped document with ", " and ": " (the shortcuts' input), other whitespace, every kind of value,
+     * nesting, a duplicate name, escapes, non-ASCII, a long string and short strings near the end. */
+    static const char base[] =
+        "{\"organization-name\": \"Example\", \"date-range\": {\"start-datetime\": \"2024-03-01T00:00:00Z\", "
+        "\"end-datetime\":\"2024-03-01T23:59:59Z\"},\"policies\": [{\"policy\": {\"policy-type\": \"sts\", "
+        "\"policy-string\": [\"version: STSv1\", \"mode: enforce\",\"mx: *.example\"], \"mx-host\": [] }, "
+        "\"summary\": {\"total-successful-session-count\": 5326, \"total-failure-session-count\": 0, "
+        "\"total-failure-session-count\": 1e3}, \"failure-details\": [ {\"result-type\": \"x\\u00e9\\n\", "
+        "\"n\": [1, -0, 2.5, true, false, null, {}, [[]], \"caf\xc3\xa9\"], \"k\\\"e\": 18446744073709551616 },\n"
+        "{\"additional-information\": \"https://reports.example/tlsrpt/detail?p=0&k=0&x=aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\t, {} ]}], \"x\": \"a\", \"y\": [\"b\", \"c\"] }  ";
+    const size_t n = sizeof base - 1;
+    static const unsigned char bytes[] = {' ', '\n', ',', '"', '\\', ':', '}', ']', '{', '0', 0x80};
+    char *buf = malloc(n);
+    ck_assert_ptr_nonnull(buf);
+    uint64_t seed = 1;
+    size_t tokens = 0;
+    for (unsigned flags = 0; flags <= TRPT_JSON_STRICT; flags += TRPT_JSON_STRICT) {
+        tokens += same_as_next(base, n, flags, &seed);
+        for (size_t cut = 0; cut < n; cut++) /* every prefix */
+            tokens += same_as_next(base, cut, flags, &seed);
+        for (size_t i = 0; i < n; i++) { /* every position, each byte that matters to the reader */
+            for (size_t k = 0; k < sizeof bytes; k++) {
+                memcpy(buf, base, n);
+                buf[i] = (char)bytes[k];
+                tokens += same_as_next(buf, n, flags, &seed);
+            }
+        }
+    }
+    /* Deep documents: the frames beyond the reader's first levels are allocated as they are reached (8, 16, 32,
+     * 64 levels), and the 65th level is the depth limit. */
+    for (size_t levels = 1; levels <= TLSRPT_MAX_JSON_DEPTH / 2 + 1; levels++) {
+        trpt_buf d;
+        trpt_buf_init(&d);
+        for (size_t i = 0; i < levels; i++)
+            trpt_buf_printf(&d, i % 3 ? "{\"k%zu\": [1, " : "{\"k%zu\":[\"s\",", i);
+        for (size_t i = 0; i < levels; i++)
+            trpt_buf_puts(&d, i % 2 ? "]}" : "], \"z\": 2}");
+        ck_assert(!d.failed);
+        for (unsigned flags = 0; flags <= TRPT_JSON_STRICT; flags += TRPT_JSON_STRICT)
+            tokens += same_as_next(d.data, d.len, flags, &seed);
+        trpt_buf_free(&d);
+    }
+    ck_assert_uint_gt(tokens, 100000); /* the readers did go through the documents */
+    free(buf);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("json_reader");
@@ -839,6 +1013,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, string_decoding);
     tcase_add_test(tc, string_scan_boundaries);
     tcase_add_test(tc, uint64_edges);
+    tcase_add_test(tc, uint64_scan_boundary);
     tcase_add_test(tc, every_error_id);
     tcase_add_test(tc, lenient_warnings);
     tcase_add_test(tc, depth_limit);
@@ -849,6 +1024,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, many_members);
     tcase_add_test(tc, sticky_and_end);
     tcase_add_test(tc, escaped_names_and_long_strings);
+    tcase_add_test(tc, shortcuts_are_next);
     suite_add_tcase(s, tc);
     return s;
 }
