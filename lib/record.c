@@ -677,6 +677,8 @@ static int parse_fields(rec_ctx *c)
                           "No destination uses mailto: or https:, so no reporter can deliver reports.");
 }
 
+static size_t serialized_length(const tlsrpt_record *r);
+
 TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t len, tlsrpt_diag *diag)
 {
     if (!out)
@@ -693,6 +695,13 @@ TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t
     if (rc != TLSRPT_OK)
         return rc;
     rc = parse_fields(&c);
+    /* The canonical text puts "; " between fields where the input may have ";": a record at the length limit can
+     * grow past it, and then it could neither be written back nor read again (the builder refuses the same). */
+    if (rc == TLSRPT_OK && serialized_length(c.r) > TLSRPT_MAX_RECORD_LENGTH)
+        rc = trpt_diag_fail(diag, TLSRPT_ELIMIT, "record-too-long", TLSRPT_NO_OFFSET,
+                            "The record's canonical text (its fields separated by \"; \") would be %zu bytes long; "
+                            "the limit is %u.",
+                            serialized_length(c.r), TLSRPT_MAX_RECORD_LENGTH);
     if (rc != TLSRPT_OK) {
         tlsrpt_record_free(c.r);
         return rc;

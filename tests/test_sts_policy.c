@@ -325,9 +325,12 @@ START_TEST(size_limit)
     size_t head = strlen(HEAD "x: ");
     memcpy(text, HEAD "x: ", head);
     memset(text + head, 'a', n - head);
-    tlsrpt_sts_policy *p = parse_ok_n(text, TLSRPT_MAX_STS_POLICY_SIZE, NULL);
-    ck_assert_uint_eq(strlen(tlsrpt_sts_policy_extension_value(p, 0)), TLSRPT_MAX_STS_POLICY_SIZE - head);
+    /* The canonical file ends the five lines with CRLF (six bytes more than this input): the longest such input
+     * that parses is six bytes under the limit, so that its file is read back. */
+    tlsrpt_sts_policy *p = parse_ok_n(text, TLSRPT_MAX_STS_POLICY_SIZE - 6, NULL);
+    ck_assert_uint_eq(strlen(tlsrpt_sts_policy_extension_value(p, 0)), TLSRPT_MAX_STS_POLICY_SIZE - 6 - head);
     tlsrpt_sts_policy_free(p);
+    parse_fail_n(text, TLSRPT_MAX_STS_POLICY_SIZE - 5, TLSRPT_ELIMIT, "sts-policy-too-large", TLSRPT_NO_OFFSET);
     parse_fail_n(text, n, TLSRPT_ELIMIT, "sts-policy-too-large", TLSRPT_MAX_STS_POLICY_SIZE);
     free(text);
 }
@@ -858,10 +861,10 @@ START_TEST(hostile_policies_bounded)
     free(t);
     /* one line as long as the input may be; ASCII and UTF-8 alternating (each run once, not the rest of the value
      * again: an earlier version was quadratic here) */
-    t = repeat_lines(HEAD "k: ", "\xc3\xa9", max, &len, &lines);
+    t = repeat_lines(HEAD "k: ", "\xc3\xa9", max - 6, &len, &lines); /* its CRLF file fits */
     metered_policy("one long UTF-8 value", t, len, TLSRPT_OK, 5);
     free(t);
-    t = repeat_lines(HEAD "k: ", "\xc3\xa9" "a", max, &len, &lines);
+    t = repeat_lines(HEAD "k: ", "\xc3\xa9" "a", max - 6, &len, &lines);
     metered_policy("alternating UTF-8 value", t, len, TLSRPT_OK, 5);
     t[len - 1] = '\x01';
     metered_policy("alternating UTF-8 value, control byte at the end", t, len, TLSRPT_ESYNTAX, 5);
@@ -912,11 +915,60 @@ START_TEST(out_of_memory)
 }
 END_TEST
 
+START_TEST(canonical_file_within_the_limit)
+{
+    /* The canonical file ends each line with CRLF: an LF policy near TLSRPT_MAX_STS_POLICY_SIZE grows by one byte a
+     * line. The parser refuses a policy whose file would not fit (it could not be read back), and so does the
+     * builder; the file of every policy either makes is read back. */
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, "version: STSv1\nmode: enforce\nmax_age: 86400\n");
+    size_t lines = 3;
+    while (b.len + lines < TLSRPT_MAX_STS_POLICY_SIZE - 300) { /* + lines: the CR of each line in the file */
+        trpt_buf_printf(&b, "mx: m%zu.%s.%s.example.com\n", lines,
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                        "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        lines++;
+    }
+    /* Pad with one extension line so that the file with CRLF is exactly the limit. */
+    ck_assert_uint_le(lines, TLSRPT_MAX_STS_MX_COUNT + 3);
+    size_t crlf = b.len + lines; /* the file with CRLF, before the pad line */
+    size_t pad = TLSRPT_MAX_STS_POLICY_SIZE - crlf - strlen("x: \r\n");
+    trpt_buf_puts(&b, "x: ");
+    for (size_t i = 0; i < pad; i++)
+        trpt_buf_putc(&b, 'p');
+    trpt_buf_putc(&b, '\n');
+    char *text = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(trpt_buf_finish(&b, &text, &len), TLSRPT_OK);
+    tlsrpt_sts_policy *p = parse_ok_n(text, len, NULL);
+    char *file = NULL;
+    size_t file_len = 0;
+    ck_assert_int_eq(tlsrpt_sts_policy_serialize(p, &file, &file_len), TLSRPT_OK);
+    ck_assert_uint_eq(file_len, TLSRPT_MAX_STS_POLICY_SIZE);
+    tlsrpt_sts_policy *again = parse_ok_n(file, file_len, NULL);
+    /* The builder: one more mx pattern does not fit. */
+    ck_assert_int_eq(tlsrpt_sts_policy_add_mx(again, "z.example.com"), TLSRPT_ELIMIT);
+    tlsrpt_sts_policy_free(again);
+    tlsrpt_free(file);
+    tlsrpt_sts_policy_free(p);
+    /* One byte more in the pad line: the LF file still fits, its CRLF file does not. */
+    char *more = malloc(len + 1);
+    memcpy(more, text, len - 1);
+    more[len - 1] = 'p';
+    more[len] = '\n';
+    parse_fail_n(more, len + 1, TLSRPT_ELIMIT, "sts-policy-too-large", TLSRPT_NO_OFFSET);
+    free(more);
+    free(text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("sts_policy");
     TCase *p = tcase_create("parse");
     tcase_add_test(p, rfc_example);
+    tcase_add_test(p, canonical_file_within_the_limit);
     tcase_add_test(p, line_terminators_and_whitespace);
     tcase_add_test(p, empty_lines_warned);
     tcase_add_test(p, required_keys);

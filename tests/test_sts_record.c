@@ -234,9 +234,11 @@ START_TEST(length_limit)
     char *text = malloc(n);
     memcpy(text, "v=STSv1; id=1; x=", 17);
     memset(text + 17, 'a', n - 17);
-    tlsrpt_sts_record *r = parse_ok_n(text, TLSRPT_MAX_RECORD_LENGTH, NULL);
-    ck_assert_uint_eq(strlen(tlsrpt_sts_record_extension_value(r, 0)), TLSRPT_MAX_RECORD_LENGTH - 17);
+    /* The canonical text adds the final ';': the longest record that parses is one byte under the limit here. */
+    tlsrpt_sts_record *r = parse_ok_n(text, TLSRPT_MAX_RECORD_LENGTH - 1, NULL);
+    ck_assert_uint_eq(strlen(tlsrpt_sts_record_extension_value(r, 0)), TLSRPT_MAX_RECORD_LENGTH - 18);
     tlsrpt_sts_record_free(r);
+    parse_fail_n(text, TLSRPT_MAX_RECORD_LENGTH, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_NO_OFFSET);
     parse_fail_n(text, n, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_MAX_RECORD_LENGTH);
     free(text);
 }
@@ -326,11 +328,37 @@ START_TEST(null_arguments)
 }
 END_TEST
 
+START_TEST(canonical_text_within_the_limit)
+{
+    /* "v=STSv1;id=a;x=..." is written "v=STSv1; id=a; x=...;": three bytes more. A record whose canonical text is
+     * exactly the limit parses and is written back at the limit; one more byte and it is ELIMIT, because its text
+     * could not be read back (fuzz_sts_record found a 65,535-byte record that parsed and did not re-parse). */
+    const char *head = "v=STSv1;id=a;x=";
+    size_t hl = strlen(head);
+    char *buf = malloc(TLSRPT_MAX_RECORD_LENGTH + 1);
+    memcpy(buf, head, hl);
+    memset(buf + hl, 'b', TLSRPT_MAX_RECORD_LENGTH + 1 - hl);
+    tlsrpt_sts_record *r = parse_ok_n(buf, TLSRPT_MAX_RECORD_LENGTH - 3, NULL);
+    char *s = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(tlsrpt_sts_record_serialize(r, &s, &n), TLSRPT_OK);
+    ck_assert_uint_eq(n, TLSRPT_MAX_RECORD_LENGTH);
+    tlsrpt_sts_record *again = parse_ok_n(s, n, NULL);
+    tlsrpt_sts_record_free(again);
+    tlsrpt_free(s);
+    tlsrpt_sts_record_free(r);
+    parse_fail_n(buf, TLSRPT_MAX_RECORD_LENGTH - 2, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_NO_OFFSET);
+    parse_fail_n(buf, TLSRPT_MAX_RECORD_LENGTH, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_NO_OFFSET);
+    free(buf);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("sts_record");
     TCase *p = tcase_create("parse");
     tcase_add_test(p, rfc_example);
+    tcase_add_test(p, canonical_text_within_the_limit);
     tcase_add_test(p, delimiters);
     tcase_add_test(p, erratum_6285_space_before_semicolon);
     tcase_add_test(p, trailing_whitespace);

@@ -23,7 +23,8 @@ typedef struct tlsrpt_record tlsrpt_record;
  * repeated rua= fields (merged in order), a second v= field (kept as an extension named "v"), destinations with
  * unsupported schemes next to a usable one (kept as TLSRPT_URI_OTHER). Unknown extensions are kept in order
  * (INFO). URI diagnostics carry offsets in @text. The parse stops at the first error.
- * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH, or too many destinations/extensions), TLSRPT_EINVAL,
+ * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH — the text, or since 1.1 its canonical text, so that every
+ * record is written back within the limit — or too many destinations/extensions), TLSRPT_EINVAL,
  * TLSRPT_ENOMEM. Warnings and notes do not fail the parse. Since: 1.0
  */
 TLSRPT_API int tlsrpt_record_parse(tlsrpt_record **out, const char *text, size_t len, tlsrpt_diag *diag);

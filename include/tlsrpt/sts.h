@@ -47,7 +47,8 @@ typedef struct tlsrpt_sts_policy tlsrpt_sts_policy;
  * Accepted with a WARNING: whitespace before the first ';' (erratum 6285: senders that keep only records beginning
  * "v=STSv1;" ignore it), whitespace after the last field, a second v= or id= field (kept as an extension of that
  * name; RFC 8461 §3.2 says later duplicates are ignored, and tlsrpt_sts_record_id gives the first).
- * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH bytes, or more than TLSRPT_MAX_EXTENSION_COUNT extensions),
+ * Also: TLSRPT_ELIMIT (over TLSRPT_MAX_RECORD_LENGTH bytes, the text or its canonical text, or more than
+ * TLSRPT_MAX_EXTENSION_COUNT extensions),
  * TLSRPT_EINVAL (out NULL, text NULL with len > 0), TLSRPT_ENOMEM. The parse stops at the first error.
  * Since: 1.1
  */
@@ -116,7 +117,9 @@ TLSRPT_API void tlsrpt_sts_record_free(tlsrpt_sts_record *r);
  * (offset of the second; an error here, as issue #12 asks, although RFC 8461 §3.2 tells parsers to ignore all but
  * the first). A max_age over the maximum is TLSRPT_ESEMANTIC. Over
  * TLSRPT_MAX_STS_POLICY_SIZE bytes, TLSRPT_MAX_STS_MX_COUNT mx lines or TLSRPT_MAX_STS_EXTENSION_COUNT unknown keys
- * is TLSRPT_ELIMIT. Accepted with a WARNING: empty lines (outside the ABNF; ignored) and a key that differs
+ * is TLSRPT_ELIMIT, and so is a policy whose canonical file (tlsrpt_sts_policy_serialize: every line ended by CRLF)
+ * would be over TLSRPT_MAX_STS_POLICY_SIZE, so that every policy's file is read back. Accepted with a WARNING: empty
+ * lines (outside the ABNF; ignored) and a key that differs
  * from a known one only in case (kept as an extension; the known key is then still required).
  * Also TLSRPT_EINVAL (out NULL, text NULL with len > 0) and TLSRPT_ENOMEM. The parse stops at the first error.
  * Since: 1.1

@@ -81,6 +81,9 @@ struct tlsrpt_sts_policy {
     trpt_sts_exts ext; /* lines "<key>: <value>" */
 };
 
+/* Bytes of the policy file tlsrpt_sts_policy_serialize() writes (every line ended by CRLF). */
+size_t trpt_sts_policy_serialized_length(const tlsrpt_sts_policy *p);
+
 /* An empty policy: mode none, max_age 0, no mx. Returns NULL when out of memory. */
 tlsrpt_sts_policy *trpt_sts_policy_alloc(void);
 void trpt_sts_policy_set_max_age(tlsrpt_sts_policy *p, uint32_t max_age);

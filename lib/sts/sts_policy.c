@@ -91,8 +91,10 @@ TLSRPT_API int tlsrpt_sts_policy_add_mx(tlsrpt_sts_policy *p, const char *patter
         rc = TLSRPT_EINVAL;
     else if (trpt_sts_mx_pattern_problem(alabel, n, &bad))
         rc = TLSRPT_EINVAL;
-    else if (p->mx_count == TLSRPT_MAX_STS_MX_COUNT)
-        rc = TLSRPT_ELIMIT;
+    else if (p->mx_count == TLSRPT_MAX_STS_MX_COUNT ||
+             trpt_sts_policy_serialized_length(p) + strlen("mx: ") + n + (wildcard ? 2 : 0) + 2 >
+                 TLSRPT_MAX_STS_POLICY_SIZE)
+        rc = TLSRPT_ELIMIT; /* the policy file must stay one the parser reads back */
     if (rc == TLSRPT_OK && wildcard) {
         char *w = malloc(n + 3);
         if (!w) {
@@ -175,6 +177,14 @@ TLSRPT_API const char *tlsrpt_sts_policy_string(const tlsrpt_sts_policy *p, size
         return p->max_age_line;
     i -= 1;
     return i < p->ext.count ? p->ext.v[i].line : NULL;
+}
+
+size_t trpt_sts_policy_serialized_length(const tlsrpt_sts_policy *p)
+{
+    size_t total = 0, n = tlsrpt_sts_policy_string_count(p);
+    for (size_t i = 0; i < n; i++)
+        total += strlen(tlsrpt_sts_policy_string(p, i)) + 2;
+    return total;
 }
 
 TLSRPT_API int tlsrpt_sts_policy_serialize(const tlsrpt_sts_policy *p, char **out, size_t *out_len)

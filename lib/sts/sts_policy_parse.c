@@ -319,6 +319,13 @@ TLSRPT_API int tlsrpt_sts_policy_parse(tlsrpt_sts_policy **out, const char *text
     if (!c.p)
         return TLSRPT_ENOMEM;
     int rc = parse_lines(&c);
+    /* The canonical file ends every line with CRLF where the input may use LF: a policy at the size limit can grow
+     * past it, and then its file could not be read back (the builder refuses the same). */
+    if (rc == TLSRPT_OK && trpt_sts_policy_serialized_length(c.p) > TLSRPT_MAX_STS_POLICY_SIZE)
+        rc = trpt_diag_fail(diag, TLSRPT_ELIMIT, "sts-policy-too-large", TLSRPT_NO_OFFSET,
+                            "The policy's canonical file (every line ended by CRLF) would be %zu bytes long; the "
+                            "limit is %u.",
+                            trpt_sts_policy_serialized_length(c.p), TLSRPT_MAX_STS_POLICY_SIZE);
     if (rc != TLSRPT_OK) {
         tlsrpt_sts_policy_free(c.p);
         return rc;

@@ -343,6 +343,12 @@ TLSRPT_API int tlsrpt_sts_record_parse(tlsrpt_sts_record **out, const char *text
     if (!c.r)
         return TLSRPT_ENOMEM;
     int rc = parse_fields(&c);
+    /* As for TLSRPT records: the canonical text must fit the limit, or it could not be read back. */
+    if (rc == TLSRPT_OK && serialized_length(c.r) > TLSRPT_MAX_RECORD_LENGTH)
+        rc = trpt_diag_fail(diag, TLSRPT_ELIMIT, "sts-record-too-long", TLSRPT_NO_OFFSET,
+                            "The record's canonical text (its fields separated by \"; \") would be %zu bytes long; "
+                            "the limit is %u.",
+                            serialized_length(c.r), TLSRPT_MAX_RECORD_LENGTH);
     if (rc != TLSRPT_OK) {
         tlsrpt_sts_record_free(c.r);
         return rc;
