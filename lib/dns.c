@@ -274,24 +274,7 @@ TLSRPT_API int tlsrpt_lookup_qname(const char *domain, char **out)
     *out = NULL;
     if (!domain)
         return TLSRPT_EINVAL;
-    char *alabel = NULL;
-    int rc = trpt_domain_to_alabel(domain, 0, &alabel);
-    if (rc != TLSRPT_OK)
-        return rc;
-    trpt_buf q;
-    trpt_buf_init(&q);
-    trpt_buf_printf(&q, "_smtp._tls.%s.", alabel);
-    free(alabel);
-    char *name = NULL;
-    if (trpt_buf_finish(&q, &name, NULL) != TLSRPT_OK)
-        return TLSRPT_ENOMEM;
-    /* "_smtp._tls." adds 11 octets: the name must still fit in 253. */
-    if (strlen(name) - 1 > TRPT_DOMAIN_MAX_LENGTH) {
-        free(name);
-        return TLSRPT_EINVAL;
-    }
-    *out = name;
-    return TLSRPT_OK;
+    return trpt_domain_name_under(domain, "_smtp._tls.", ".", out);
 }
 
 /* A new result for the query name of domain. TLSRPT_OK, TLSRPT_EINVAL or TLSRPT_ENOMEM. */

@@ -300,3 +300,25 @@ int trpt_same_org_domain(const char *a, const char *b)
     free(ob);
     return rc;
 }
+
+int trpt_domain_name_under(const char *domain, const char *before, const char *after, char **out)
+{
+    *out = NULL;
+    char *alabel = NULL;
+    int rc = trpt_domain_to_alabel(domain, 0, &alabel);
+    if (rc != TLSRPT_OK)
+        return rc;
+    const char *labels = strrchr(before, '/');
+    labels = labels ? labels + 1 : before;
+    if (strlen(labels) + strlen(alabel) > TRPT_DOMAIN_MAX_LENGTH) {
+        free(alabel);
+        return TLSRPT_EINVAL;
+    }
+    trpt_buf b;
+    trpt_buf_init(&b);
+    trpt_buf_puts(&b, before);
+    trpt_buf_puts(&b, alabel);
+    trpt_buf_puts(&b, after);
+    free(alabel);
+    return trpt_buf_finish(&b, out, NULL);
+}

@@ -18,6 +18,13 @@
  * occur in DNS). Returns TLSRPT_OK (*out is new, free()), TLSRPT_EINVAL (not a domain name) or TLSRPT_ENOMEM. */
 int trpt_domain_to_alabel(const char *name, int allow_underscore, char **out);
 
+/* The name `before` + the A-label form of `domain` + `after`, where `before` is whole labels with their dots
+ * ("_smtp._tls.", "_mta-sts.", "https://mta-sts.") and `after` follows the name (".", a URL path): for the
+ * service names and URLs built under a policy domain. The labels of `before` (from its last "/" on) and the domain
+ * must fit the 253 octets of a name. Returns TLSRPT_OK (*out new, free()), TLSRPT_EINVAL (not a domain name, or the
+ * name too long) or TLSRPT_ENOMEM. */
+int trpt_domain_name_under(const char *domain, const char *before, const char *after, char **out);
+
 /* The one rule behind trpt_domain_to_alabel (and tlsrpt_domain_check, tlsrpt_domain_to_ascii): the same
  * conversion, and when `name` is refused, one ERROR finding in diag (may be NULL) that says why: domain-empty,
  * domain-not-utf8, domain-url, domain-email-address, domain-ip-address, domain-record-name (a "_smtp._tls.",

@@ -34,29 +34,14 @@ struct tlsrpt_sts_lookup_result {
 
 /* ---- names ------------------------------------------------------------------------------------------------------ */
 
-static int make_name(const char *domain, const char *prefix, const char *suffix, char **out)
+static int make_name(const char *domain, const char *before, const char *after, char **out)
 {
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
     if (!domain)
         return TLSRPT_EINVAL;
-    char *alabel = NULL;
-    int rc = trpt_domain_to_alabel(domain, 0, &alabel);
-    if (rc != TLSRPT_OK)
-        return rc;
-    /* "_mta-sts." and "mta-sts." add at most 9 octets: the names must still fit in 253. */
-    if (strlen(alabel) + 9 > TRPT_DOMAIN_MAX_LENGTH) {
-        free(alabel);
-        return TLSRPT_EINVAL;
-    }
-    trpt_buf b;
-    trpt_buf_init(&b);
-    trpt_buf_puts(&b, prefix);
-    trpt_buf_puts(&b, alabel);
-    trpt_buf_puts(&b, suffix);
-    free(alabel);
-    return trpt_buf_finish(&b, out, NULL);
+    return trpt_domain_name_under(domain, before, after, out);
 }
 
 TLSRPT_API int tlsrpt_sts_policy_url(const char *domain, char **out)
