@@ -320,8 +320,7 @@ static int evaluate_response(tlsrpt_sts_lookup_result *r, const tlsrpt_https_res
 /* The TXT stage: sets txt_status and status (the record only when valid). Returns TLSRPT_OK or TLSRPT_ENOMEM. */
 static int stage_txt(tlsrpt_sts_lookup_result *r, int dns_status, const tlsrpt_txt_answer *answer)
 {
-    int rc = dns_status == TLSRPT_ELIMIT ? TLSRPT_ELIMIT /* the transport said why */
-                                         : evaluate_txt(r, dns_status, answer);
+    int rc = evaluate_txt(r, dns_status, answer);
     if (rc == TLSRPT_ENOMEM)
         return rc;
     r->txt_status = r->status = rc;
