@@ -108,6 +108,16 @@ struct run {
     double cpu[MAX_THREADS];
 };
 
+/* Frees a slot's report and rows. The worker that made them does it (once the main thread has consumed them), so
+ * that each thread frees into its own malloc arena: a free from the main thread into a worker's arena takes that
+ * arena's lock against the worker's own mallocs. */
+static void free_slot(struct slot *s)
+{
+    tlsrpt_report_free(s->report);
+    tlsrpt_free(s->rows);
+    memset(s, 0, sizeof *s);
+}
+
 static double thread_cpu(void)
 {
     struct timespec ts;
@@ -134,10 +144,14 @@ static void *worker(void *arg)
     struct worker_arg *wa = arg;
     struct run *r = wa->run;
     double t0 = thread_cpu();
+    size_t *mine = malloc((r->n / CHUNK + 1) * sizeof *mine), n_mine = 0, freed = 0;
+    if (!mine)
+        exit(1);
     for (;;) {
         pthread_mutex_lock(&r->mu);
         while (r->next < r->n && r->next >= r->consumed + r->window)
             pthread_cond_wait(&r->space_cv, &r->mu);
+        size_t consumed = r->consumed;
         if (r->next >= r->n) {
             pthread_mutex_unlock(&r->mu);
             break;
@@ -145,6 +159,10 @@ static void *worker(void *arg)
         size_t first = r->next, end = first + CHUNK < r->n ? first + CHUNK : r->n;
         r->next = end;
         pthread_mutex_unlock(&r->mu);
+        for (; freed < n_mine && mine[freed] + CHUNK <= consumed; freed++)
+            for (size_t i = mine[freed]; i < mine[freed] + CHUNK; i++)
+                free_slot(&r->slots[i]);
+        mine[n_mine++] = first;
         struct slot s[CHUNK];
         memset(s, 0, sizeof s);
         for (size_t i = first; i < end; i++)
@@ -157,6 +175,7 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&r->done_cv);
         pthread_mutex_unlock(&r->mu);
     }
+    free(mine);
     r->cpu[wa->index] = thread_cpu() - t0;
     return NULL;
 }
@@ -210,8 +229,8 @@ static struct result ingest(const struct message *msgs, size_t n, int threads)
             exit(1);
         if (verdict == TLSRPT_AGGREGATE_ADDED)
             res.rows_bytes += strlen(s.rows);
-        tlsrpt_report_free(s.report);
-        tlsrpt_free(s.rows);
+        if (threads == 1)
+            free_slot(&s);
         if (threads > 1) {
             if ((i + 1) % CHUNK == 0 || i + 1 == n) { /* wake the workers once per chunk */
                 pthread_mutex_lock(&r.mu);
@@ -221,9 +240,12 @@ static struct result ingest(const struct message *msgs, size_t n, int threads)
             }
         }
     }
-    if (threads > 1)
+    if (threads > 1) {
         for (int t = 0; t < threads; t++)
             pthread_join(tid[t], NULL);
+        for (size_t i = 0; i < n; i++) /* what the workers had not freed when they ran out of work */
+            free_slot(&r.slots[i]);
+    }
     res.wall = now() - t0;
     res.main_cpu = thread_cpu() - main0 - inline_parse;
     res.parse_cpu = inline_parse;

@@ -1,7 +1,10 @@
 /* tlsrpt report — the parallel pipeline: --jobs worker threads read and parse the items (and write their flat rows),
  * the main thread takes the results strictly in item order, so the output does not depend on the number of threads.
  * At most WINDOW_PER_JOB items per thread are parsed ahead of the main thread, which bounds the memory; workers
- * take CHUNK items at a time and the main thread wakes them once per CHUNK, so that hand-offs stay rare. A progress
+ * take CHUNK items at a time and the main thread wakes them once per CHUNK, so that hand-offs stay rare. A worker
+ * frees the results it made once the main thread has consumed them: each thread frees into its own malloc arena (a
+ * free from the main thread into a worker's arena takes that arena's lock against the worker's mallocs, which cost
+ * the 2-thread run a fifth of its speed; bench/README.md). A progress
  * line goes to standard error when it is a terminal and the run takes longer than a second.
  * SPDX-License-Identifier: MIT */
 #include "cmd_report.h"
@@ -35,6 +38,13 @@ struct pipeline {
     pthread_cond_t done_cv, space_cv;
     size_t next, consumed, window;
     int stop;
+    size_t *rings;   /* per worker, the first items of the chunks it made and has not freed yet */
+    size_t ring_cap; /* entries per worker: window / CHUNK + 2 (a worker holds at most window / CHUNK + 1) */
+};
+
+struct worker_arg {
+    struct pipeline *p;
+    unsigned index;
 };
 
 static double now_seconds(void)
@@ -162,18 +172,31 @@ static void free_item_result(struct item_result *r)
 
 static void *worker(void *arg)
 {
-    struct pipeline *p = arg;
+    struct worker_arg *wa = arg;
+    struct pipeline *p = wa->p;
+    size_t *ring = p->rings + (size_t)wa->index * p->ring_cap, head = 0, count = 0;
     for (;;) {
         pthread_mutex_lock(&p->mu);
         while (!p->stop && p->next < p->items->n && p->next >= p->consumed + p->window)
             pthread_cond_wait(&p->space_cv, &p->mu);
+        size_t consumed = p->consumed;
         if (p->stop || p->next >= p->items->n) {
             pthread_mutex_unlock(&p->mu);
-            return NULL;
+            return NULL; /* the main thread frees what is left after the join */
         }
         size_t first = p->next, end = first + CHUNK < p->items->n ? first + CHUNK : p->items->n;
         p->next = end;
         pthread_mutex_unlock(&p->mu);
+
+        /* The main thread is done with every item below `consumed` and no longer touches it. */
+        while (count > 0 && ring[head] + CHUNK <= consumed) {
+            for (size_t i = ring[head]; i < ring[head] + CHUNK; i++)
+                free_item_result(&p->results[i]);
+            head = (head + 1) % p->ring_cap;
+            count--;
+        }
+        if (count < p->ring_cap) /* always (see ring_cap); a chunk not recorded is freed after the join */
+            ring[(head + count++) % p->ring_cap] = first;
 
         struct item_result r[CHUNK];
         memset(r, 0, sizeof r);
@@ -230,21 +253,29 @@ int report_bulk_run(const struct report_items *items, const struct bulk_options 
     size_t failed = 0;
 
     pthread_t *threads = NULL;
+    struct worker_arg *args = NULL;
     unsigned started = 0;
     if (jobs > 1) {
+        p.ring_cap = p.window / CHUNK + 2;
         p.results = calloc(items->n, sizeof *p.results);
         threads = calloc(jobs, sizeof *threads);
-        if (!p.results || !threads) {
+        args = calloc(jobs, sizeof *args);
+        p.rings = calloc((size_t)jobs * p.ring_cap, sizeof *p.rings);
+        if (!p.results || !threads || !args || !p.rings) {
             free(p.results);
             free(threads);
+            free(args);
+            free(p.rings);
             return fail_library("report", "starting the threads", TLSRPT_ENOMEM);
         }
         pthread_mutex_init(&p.mu, NULL);
         pthread_cond_init(&p.done_cv, NULL);
         pthread_cond_init(&p.space_cv, NULL);
-        for (; started < jobs; started++)
-            if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+        for (; started < jobs; started++) {
+            args[started] = (struct worker_arg){&p, started};
+            if (pthread_create(&threads[started], NULL, worker, &args[started]) != 0)
                 break;
+        }
         if (started == 0)
             jobs = 1; /* no thread could start: the main thread does the work */
     }
@@ -255,8 +286,7 @@ int report_bulk_run(const struct report_items *items, const struct bulk_options 
             pthread_mutex_lock(&p.mu);
             while (!p.results[i].done)
                 pthread_cond_wait(&p.done_cv, &p.mu);
-            r = p.results[i];
-            memset(&p.results[i], 0, sizeof p.results[i]);
+            r = p.results[i]; /* stays there: its worker frees it (consume() may take parts, see free_item_result) */
             pthread_mutex_unlock(&p.mu);
         } else {
             memset(&r, 0, sizeof r);
@@ -278,7 +308,8 @@ int report_bulk_run(const struct report_items *items, const struct bulk_options 
             if (r.subs[k].res.status > status)
                 status = r.subs[k].res.status;
         }
-        free_item_result(&r);
+        if (jobs == 1)
+            free_item_result(&r);
         show_progress(&pr, i + 1, items->n, failed, 0);
         if (jobs > 1 && (stop || (i + 1) % CHUNK == 0 || i + 1 == items->n)) {
             pthread_mutex_lock(&p.mu);
@@ -303,6 +334,8 @@ int report_bulk_run(const struct report_items *items, const struct bulk_options 
         pthread_cond_destroy(&p.space_cv);
         free(p.results);
         free(threads);
+        free(args);
+        free(p.rings);
     }
     return status;
 }

@@ -2,6 +2,7 @@
  * Maildir folders (cur/ and new/, and Maildir++ sub-folders), mbox files (mapped and split into their messages with
  * tlsrpt_mbox_next) and standard input (one report, or an mbox stream).
  * SPDX-License-Identifier: MIT */
+#define _DEFAULT_SOURCE /* struct dirent's d_type (glibc, musl, the BSDs): no stat() per entry of a large Maildir */
 #include "cmd_report.h"
 
 #include "cli.h"
@@ -200,18 +201,46 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
-static int compare_names(const void *x, const void *y)
+/* A directory entry: its name, and what readdir() said it is — ENTRY_OTHER when the file system did not say
+ * (DT_UNKNOWN) or it is a symbolic link, which the callers then stat(). */
+enum entry_type { ENTRY_OTHER, ENTRY_FILE, ENTRY_DIR };
+struct dir_entry {
+    char *name;
+    enum entry_type type;
+};
+
+static int compare_entries(const void *x, const void *y)
 {
-    return strcmp(*(char *const *)x, *(char *const *)y);
+    return strcmp(((const struct dir_entry *)x)->name, ((const struct dir_entry *)y)->name);
 }
 
-/* The entry names of a directory, sorted; NULL with errno on failure. */
-static char **list_directory(const char *path, size_t *count)
+static enum entry_type entry_type_of(const struct dirent *e)
+{
+#ifdef _DIRENT_HAVE_D_TYPE
+    if (e->d_type == DT_REG)
+        return ENTRY_FILE;
+    if (e->d_type == DT_DIR)
+        return ENTRY_DIR;
+#else
+    (void)e;
+#endif
+    return ENTRY_OTHER;
+}
+
+static void free_entries(struct dir_entry *entries, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(entries[i].name);
+    free(entries);
+}
+
+/* The entries of a directory but "." and "..", sorted by name; NULL with errno on failure. */
+static struct dir_entry *list_directory(const char *path, size_t *count)
 {
     DIR *d = opendir(path);
     if (!d)
         return NULL;
-    char **names = NULL;
+    struct dir_entry *entries = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
     errno = 0;
@@ -220,29 +249,28 @@ static char **list_directory(const char *path, size_t *count)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
-            char **grown = realloc(names, cap * sizeof *grown);
+            struct dir_entry *grown = realloc(entries, cap * sizeof *grown);
             if (!grown)
                 goto fail;
-            names = grown;
+            entries = grown;
         }
-        if (!(names[n] = dup_string(e->d_name)))
+        if (!(entries[n].name = dup_string(e->d_name)))
             goto fail;
+        entries[n].type = entry_type_of(e);
         n++;
     }
     if (errno != 0)
         goto fail;
     closedir(d);
     if (n > 0)
-        qsort(names, n, sizeof *names, compare_names);
+        qsort(entries, n, sizeof *entries, compare_entries);
     *count = n;
-    if (!names)
-        names = malloc(sizeof *names); /* an empty list, not a failure */
-    return names;
+    if (!entries)
+        entries = malloc(sizeof *entries); /* an empty list, not a failure */
+    return entries;
 fail:;
     int err = errno ? errno : ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    free_entries(entries, n);
     closedir(d);
     errno = err;
     return NULL;
@@ -277,21 +305,23 @@ static int add_file(struct report_items *list, const char *path)
 static int add_files_of(struct report_items *list, const char *dir)
 {
     size_t n = 0;
-    char **names = list_directory(dir, &n);
-    if (!names)
+    struct dir_entry *entries = list_directory(dir, &n);
+    if (!entries)
         return errno == ENOENT ? 0 : add_failed(list, dir, errno);
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        char *p = rc == 0 ? join_path(dir, names[i]) : NULL;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct dir_entry *e = &entries[i];
+        if (e->name[0] == '.' || e->type == ENTRY_DIR)
+            continue;
+        char *p = join_path(dir, e->name);
         struct stat st;
-        if (rc == 0 && !p)
+        if (!p)
             rc = -1;
-        if (rc == 0 && names[i][0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+        else if (e->type == ENTRY_FILE || (stat(p, &st) == 0 && S_ISREG(st.st_mode)))
             rc = add_file(list, p);
         free(p);
-        free(names[i]);
     }
-    free(names);
+    free_entries(entries, n);
     return rc;
 }
 
@@ -307,19 +337,19 @@ static int walk_maildir(struct report_items *list, const char *path, int depth)
     free(cur);
     free(new_dir);
     size_t n = 0;
-    char **names = rc == 0 ? list_directory(path, &n) : NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0 && names[i][0] == '.') {
-            char *p = join_path(path, names[i]);
-            if (!p)
-                rc = -1;
-            else if (is_directory(p, 0) && is_maildir(p))
-                rc = walk(list, p, depth + 1);
-            free(p);
-        }
-        free(names[i]);
+    struct dir_entry *entries = rc == 0 ? list_directory(path, &n) : NULL;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct dir_entry *e = &entries[i];
+        if (e->name[0] != '.' || e->type == ENTRY_FILE)
+            continue;
+        char *p = join_path(path, e->name);
+        if (!p)
+            rc = -1;
+        else if ((e->type == ENTRY_DIR || is_directory(p, 0)) && is_maildir(p))
+            rc = walk(list, p, depth + 1);
+        free(p);
     }
-    free(names);
+    free_entries(entries, n);
     return rc;
 }
 
@@ -332,26 +362,25 @@ static int walk(struct report_items *list, const char *path, int depth)
     if (is_maildir(path))
         return walk_maildir(list, path, depth);
     size_t n = 0;
-    char **names = list_directory(path, &n);
-    if (!names)
+    struct dir_entry *entries = list_directory(path, &n);
+    if (!entries)
         return add_failed(list, path, errno);
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0 && names[i][0] != '.') {
-            char *p = join_path(path, names[i]);
-            struct stat st;
-            if (!p) {
-                rc = -1;
-            } else if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-                rc = walk(list, p, depth + 1);
-            } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-                rc = add_file(list, p);
-            }
-            free(p);
-        }
-        free(names[i]);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct dir_entry *e = &entries[i];
+        if (e->name[0] == '.')
+            continue;
+        char *p = join_path(path, e->name);
+        struct stat st;
+        if (!p)
+            rc = -1;
+        else if (e->type == ENTRY_DIR || (e->type == ENTRY_OTHER && lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
+            rc = walk(list, p, depth + 1);
+        else if (e->type == ENTRY_FILE || (e->type == ENTRY_OTHER && stat(p, &st) == 0 && S_ISREG(st.st_mode)))
+            rc = add_file(list, p);
+        free(p);
     }
-    free(names);
+    free_entries(entries, n);
     return rc;
 }
 

@@ -48,11 +48,11 @@ COLUMNS = ["row_type", "organization_name", "contact_info", "report_id", "start_
 NUMERIC = {"policy_index", "successful_sessions", "failed_sessions"}
 
 
-def run(args, stdin=b""):
+def run(args, stdin=b"", timeout=300):
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
     p = subprocess.run([EXE] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                       timeout=300)
+                       timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "surrogateescape"), p.stderr.decode("utf-8", "surrogateescape")
 
 
@@ -381,6 +381,37 @@ class Corpus(unittest.TestCase):
         self.assertEqual((rc, doc["unreadable"], doc["reports"], doc["failed-items"][0]["error"]),
                          (2, 1, 1, "No such file or directory"))
         self.assertEqual(err, "tlsrpt report: cannot read '%s': No such file or directory\n" % missing)
+
+    def test_walk_entry_types(self):
+        """The walk takes the file type from readdir() where it can: regular files and symbolic links to regular files
+        are items; links to directories are not followed, FIFOs and sub-directories of a Maildir's cur/ are not
+        items."""
+        root = tempfile.mkdtemp(dir=self.tmp.name)
+        tree = os.path.join(root, "tree")
+        os.makedirs(os.path.join(tree, "real"))
+        with open(os.path.join(DATA, "report-full.json"), "rb") as f:
+            body = f.read()
+        for name in ("real/a.json", "b.json"):
+            with open(os.path.join(tree, name), "wb") as f:
+                f.write(body)
+        os.symlink(os.path.join(tree, "b.json"), os.path.join(tree, "link-to-file.json"))
+        os.symlink(os.path.join(tree, "real"), os.path.join(tree, "link-to-dir"))
+        os.mkfifo(os.path.join(tree, "fifo.json"))
+        rc, out, err = run(["report", tree], timeout=60)  # opening the FIFO would block
+        self.assertEqual(rc, 0, err)
+        files = [line[6:] for line in out.splitlines() if line.startswith("file: ")]
+        self.assertEqual(files, [os.path.join(tree, x) for x in ("b.json", "link-to-file.json", "real/a.json")])
+        md = mailbox.Maildir(os.path.join(root, "md"), create=True)
+        key = md.add(report_email(gzip.compress(library_json(self.reports[0], root), mtime=0), self.reports[0]))
+        cur = os.path.join(root, "md", "cur")
+        new = os.path.join(root, "md", "new")
+        os.rename(os.path.join(new, key), os.path.join(cur, key))
+        os.symlink(os.path.join(cur, key), os.path.join(cur, "linked"))
+        os.makedirs(os.path.join(cur, "not-a-message"))
+        os.mkfifo(os.path.join(new, "fifo"))
+        rc, out, err = run(["report", "--summary", "--json", os.path.join(root, "md")], timeout=60)
+        doc = json.loads(out)
+        self.assertEqual((rc, doc["items"], doc["reports"], doc["duplicates"]), (0, 2, 1, 1), err)
 
     def test_no_progress_line_in_pipes(self):
         rc, out, err = run(["report", "--summary"] + self.inputs)
