@@ -1,6 +1,7 @@
 /* Bulk ingest (issue 15): a receiver's mailbox of N generated report e-mails, read the way `tlsrpt report --summary
  * --ndjson` reads it — T threads parse (tlsrpt_report_parse_any) and write each report's rows (tlsrpt_report_rows),
- * the main thread takes the results in order and adds them to one aggregate (tlsrpt_aggregate_add). Prints, per
+ * the main thread takes the results in order and adds them to one aggregate (tlsrpt_aggregate_add); each worker
+ * frees what it made once the main thread is past it (see free_slot). Prints, per
  * thread count, the wall time, the reports per second, and the CPU seconds the parse threads used (their
  * CLOCK_THREAD_CPUTIME_ID), so that the per-core rate can be read even when other processes share the machine.
  *
