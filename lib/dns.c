@@ -256,9 +256,9 @@ int trpt_dns_chain_check(const tlsrpt_txt_answer *a, const char *qname, tlsrpt_d
     return TLSRPT_OK;
 }
 
-int trpt_dns_answer_too_large(const char *qname, tlsrpt_diag *diag)
+int trpt_dns_answer_too_large(const char *id, const char *qname, tlsrpt_diag *diag)
 {
-    return trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, "dns-answer-too-large", TLSRPT_NO_OFFSET, NULL,
+    return trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, id, TLSRPT_NO_OFFSET, NULL,
                          "The answer for %s holds more than %u TXT records or %u bytes of TXT text.", qname,
                          TLSRPT_MAX_TXT_RRS, TLSRPT_MAX_TXT_ANSWER_SIZE) == TLSRPT_OK
                ? TLSRPT_ELIMIT
@@ -309,7 +309,7 @@ static int conclude(tlsrpt_lookup_result *l, int dns_status)
     } else {
         l->authenticated = a->authenticated;
         if (a->over_limit)
-            rc = trpt_dns_answer_too_large(l->qname, l->diag);
+            rc = trpt_dns_answer_too_large("dns-answer-too-large", l->qname, l->diag);
         else if ((rc = trpt_dns_chain_check(a, l->qname, l->diag)) == TLSRPT_OK && dns_status == TLSRPT_ENOTFOUND)
             rc = trpt_diag_add(l->diag, TLSRPT_SEVERITY_ERROR, "dns-nxdomain", TLSRPT_NO_OFFSET, NULL,
                                "%s does not exist (NXDOMAIN): the domain publishes no TLSRPT policy.",

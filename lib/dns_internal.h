@@ -71,8 +71,9 @@ void trpt_txt_answer_set_server_addr(tlsrpt_txt_answer *a, const struct sockaddr
  * TRPT_DNS_MAX_CNAME_CHAIN CNAMEs) in diag, or TLSRPT_ENOMEM. */
 int trpt_dns_chain_check(const tlsrpt_txt_answer *a, const char *qname, tlsrpt_diag *diag);
 
-/* The ERROR dns-answer-too-large for an answer marked over_limit. TLSRPT_ELIMIT, or TLSRPT_ENOMEM. */
-int trpt_dns_answer_too_large(const char *qname, tlsrpt_diag *diag);
+/* The ERROR id (dns-answer-too-large, sts-dns-answer-too-large) for an answer marked over_limit. TLSRPT_ELIMIT,
+ * or TLSRPT_ENOMEM. */
+int trpt_dns_answer_too_large(const char *id, const char *qname, tlsrpt_diag *diag);
 
 /* Default EDNS0 UDP payload size announced in queries (the DNS flag day 2020 value). */
 #define TRPT_DNS_EDNS_UDP_SIZE 1232u

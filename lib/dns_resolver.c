@@ -194,7 +194,7 @@ int trpt_resolver_query_txt(tlsrpt_resolver *res, const char *qname, tlsrpt_txt_
         return rc;
     int refused = TLSRPT_OK;
     if (answer->over_limit)
-        refused = trpt_dns_answer_too_large(qname, diag);
+        refused = trpt_dns_answer_too_large("dns-answer-too-large", qname, diag);
     else if ((refused = trpt_dns_chain_check(answer, qname, diag)) == TLSRPT_ENOTFOUND)
         refused = TLSRPT_ETEMPFAIL; /* the 1.0 code of this function for a loop or a chain over the bound */
     if (refused != TLSRPT_OK) {

@@ -69,7 +69,14 @@ static const char *scheme_name(int scheme)
     }
 }
 
-/* Runs the writer over a fresh buffer and hands the document to *out. */
+/* An empty document in b, written through w: compact, or indented with TLSRPT_JSON_PRETTY. */
+static void start(trpt_json_writer *w, trpt_buf *b, unsigned int flags)
+{
+    trpt_buf_init(b);
+    trpt_jw_init(w, b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+}
+
+/* Ends the document started by start() and hands it to *out (and its length to *out_len). */
 static int finish(trpt_json_writer *w, trpt_buf *b, char **out, size_t *out_len)
 {
     int rc = trpt_jw_finish(w);
@@ -121,8 +128,7 @@ TLSRPT_API int tlsrpt_diag_to_json(const tlsrpt_diag *d, unsigned int flags, cha
         return rc;
     trpt_buf b;
     trpt_json_writer w;
-    trpt_buf_init(&b);
-    trpt_jw_init(&w, &b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    start(&w, &b, flags);
     write_findings(&w, d);
     return finish(&w, &b, out, out_len);
 }
@@ -229,8 +235,7 @@ TLSRPT_API int tlsrpt_record_to_json(const tlsrpt_record *r, const char *policy_
     }
     trpt_buf b;
     trpt_json_writer w;
-    trpt_buf_init(&b);
-    trpt_jw_init(&w, &b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    start(&w, &b, flags);
     rc = write_record(&w, r, policy_domain);
     if (rc != TLSRPT_OK) {
         trpt_buf_free(&b);
@@ -315,8 +320,7 @@ TLSRPT_API int tlsrpt_lookup_result_to_json(const tlsrpt_lookup_result *l, unsig
         return TLSRPT_EINVAL;
     trpt_buf b;
     trpt_json_writer w;
-    trpt_buf_init(&b);
-    trpt_jw_init(&w, &b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    start(&w, &b, flags);
     trpt_jw_begin_object(&w);
     put_member_text(&w, "qname", tlsrpt_lookup_result_qname(l));
     trpt_jw_member_string(&w, "status", lookup_status_name(tlsrpt_lookup_result_status(l)));
@@ -411,8 +415,7 @@ TLSRPT_API int tlsrpt_sts_lookup_result_to_json(const tlsrpt_sts_lookup_result *
         return TLSRPT_EINVAL;
     trpt_buf b;
     trpt_json_writer w;
-    trpt_buf_init(&b);
-    trpt_jw_init(&w, &b, (flags & TLSRPT_JSON_PRETTY) ? TRPT_JW_PRETTY : 0);
+    start(&w, &b, flags);
     trpt_jw_begin_object(&w);
     put_member_text(&w, "domain", tlsrpt_sts_lookup_result_domain(r));
     trpt_jw_member_string(&w, "status", sts_verdict_name(r));

@@ -138,11 +138,7 @@ static int evaluate_txt(tlsrpt_sts_lookup_result *r, int dns_status, const tlsrp
     if (a->out_of_memory)
         return TLSRPT_ENOMEM;
     if (a->over_limit)
-        return trpt_diag_add(r->diag, TLSRPT_SEVERITY_ERROR, "sts-dns-answer-too-large", TLSRPT_NO_OFFSET, NULL,
-                             "The TXT answer for %s holds more than %u records or %u bytes of text.", r->qname,
-                             TLSRPT_MAX_TXT_RRS, TLSRPT_MAX_TXT_ANSWER_SIZE) == TLSRPT_OK
-                   ? TLSRPT_ELIMIT
-                   : TLSRPT_ENOMEM;
+        return trpt_dns_answer_too_large("sts-dns-answer-too-large", r->qname, r->diag);
     r->authenticated = a->authenticated;
     size_t candidate = 0;
     int sel = trpt_txt_select(&STS_TXT, a, r->qname, &r->txt, &r->txt_len, &r->n_txt, &candidate, r->diag);
