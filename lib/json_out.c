@@ -364,11 +364,11 @@ static const char *sts_mode_name(int mode)
     }
 }
 
+/* The fetch outcome's word; the library sets no other value (a fetch function's unknown one becomes _PROTOCOL). */
 static const char *fetch_name(int fetch)
 {
-    static const char *const NAMES[] = {"none", "ok", "connect", "timeout", "tls", "certificate", "protocol",
-                                        "too-large", "unsupported"};
-    return fetch >= 0 && fetch < (int)(sizeof NAMES / sizeof NAMES[0]) ? NAMES[fetch] : "protocol";
+    const char *name = tlsrpt_sts_fetch_name(fetch);
+    return name ? name : "protocol";
 }
 
 /* The verdict: the TXT stage's when it failed, "fetch-failed" when no response arrived, else the policy's. */

@@ -1,6 +1,7 @@
 /* MTA-STS discovery without a network: tlsrpt_sts_evaluate on the caller's answers, tlsrpt_sts_lookup through a
  * lookup function and a fetch function, the response object, the resolver's HTTPS settings, the names.
  * SPDX-License-Identifier: MIT */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,29 @@ START_TEST(names)
     name[244] = 'a';
     name[245] = '\0';
     ck_assert_int_eq(tlsrpt_sts_txt_qname(name, &s), TLSRPT_EINVAL);
+}
+END_TEST
+
+/* tlsrpt_sts_fetch_name: each outcome's word, as doc/json-output.md lists them; NULL for any other value. */
+START_TEST(fetch_names)
+{
+    static const struct {
+        int fetch;
+        const char *name;
+    } want[] = {{TLSRPT_STS_FETCH_NONE, "none"},
+                {TLSRPT_STS_FETCH_OK, "ok"},
+                {TLSRPT_STS_FETCH_CONNECT, "connect"},
+                {TLSRPT_STS_FETCH_TIMEOUT, "timeout"},
+                {TLSRPT_STS_FETCH_TLS, "tls"},
+                {TLSRPT_STS_FETCH_CERTIFICATE, "certificate"},
+                {TLSRPT_STS_FETCH_PROTOCOL, "protocol"},
+                {TLSRPT_STS_FETCH_TOO_LARGE, "too-large"},
+                {TLSRPT_STS_FETCH_UNSUPPORTED, "unsupported"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_str_eq(tlsrpt_sts_fetch_name(want[i].fetch), want[i].name);
+    ck_assert_ptr_null(tlsrpt_sts_fetch_name(-1));
+    ck_assert_ptr_null(tlsrpt_sts_fetch_name(TLSRPT_STS_FETCH_UNSUPPORTED + 1));
+    ck_assert_ptr_null(tlsrpt_sts_fetch_name(INT32_MIN));
 }
 END_TEST
 
@@ -460,6 +484,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("sts-lookup");
     TCase *tc = tcase_create("evaluate");
     tcase_add_test(tc, names);
+    tcase_add_test(tc, fetch_names);
     tcase_add_test(tc, txt_stage);
     tcase_add_test(tc, fetch_stage);
     tcase_add_test(tc, response_object);

@@ -51,9 +51,8 @@ static const char *status_name(int status)
 
 static const char *fetch_name(int fetch)
 {
-    static const char *const NAMES[] = {"none", "ok", "connect", "timeout", "tls", "certificate", "protocol",
-                                        "too-large", "unsupported"};
-    return fetch >= 0 && fetch < (int)(sizeof NAMES / sizeof NAMES[0]) ? NAMES[fetch] : "other";
+    const char *name = tlsrpt_sts_fetch_name(fetch);
+    return name ? name : "other";
 }
 
 /* The verdict word of the summary line and of "status" in JSON: the TXT stage's when it failed, "fetch-failed" when

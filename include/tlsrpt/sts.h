@@ -251,6 +251,13 @@ typedef struct tlsrpt_sts_lookup_result tlsrpt_sts_lookup_result;
 #define TLSRPT_STS_FETCH_TOO_LARGE 7   /* the body is longer than TLSRPT_MAX_STS_POLICY_SIZE */
 #define TLSRPT_STS_FETCH_UNSUPPORTED 8 /* built without HTTPS (meson -Dhttps=disabled) and no fetch function set */
 
+/**
+ * tlsrpt_sts_fetch_name - the word for a TLSRPT_STS_FETCH_* value, as the library's JSON writes it ("none", "ok",
+ * "connect", "timeout", "tls", "certificate", "protocol", "too-large", "unsupported"; static, never free it). NULL
+ * for a value this library does not define (a later 1.x may add some). Since: 1.1
+ */
+TLSRPT_API const char *tlsrpt_sts_fetch_name(int fetch);
+
 /* Flags of tlsrpt_sts_lookup(). Since: 1.1 */
 #define TLSRPT_STS_LOOKUP_TXT_ONLY 1u     /* look up the TXT record only, do not fetch the policy */
 #define TLSRPT_STS_LOOKUP_FETCH_ALWAYS 2u /* fetch the policy even without a usable TXT record (checkers); what a

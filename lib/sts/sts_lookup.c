@@ -484,6 +484,17 @@ TLSRPT_API const char *tlsrpt_sts_lookup_result_url(const tlsrpt_sts_lookup_resu
     return r ? r->url : NULL;
 }
 
+TLSRPT_API const char *tlsrpt_sts_fetch_name(int fetch)
+{
+    static const char *const names[] = {
+        [TLSRPT_STS_FETCH_NONE] = "none",       [TLSRPT_STS_FETCH_OK] = "ok",
+        [TLSRPT_STS_FETCH_CONNECT] = "connect", [TLSRPT_STS_FETCH_TIMEOUT] = "timeout",
+        [TLSRPT_STS_FETCH_TLS] = "tls",         [TLSRPT_STS_FETCH_CERTIFICATE] = "certificate",
+        [TLSRPT_STS_FETCH_PROTOCOL] = "protocol", [TLSRPT_STS_FETCH_TOO_LARGE] = "too-large",
+        [TLSRPT_STS_FETCH_UNSUPPORTED] = "unsupported"};
+    return fetch >= 0 && (size_t)fetch < sizeof names / sizeof names[0] ? names[fetch] : NULL;
+}
+
 TLSRPT_API int tlsrpt_sts_lookup_result_fetch(const tlsrpt_sts_lookup_result *r)
 {
     return r ? r->fetch : TLSRPT_STS_FETCH_NONE;
