@@ -162,8 +162,10 @@ static int authz_conclude(const authz_query *q, int dns_status, const tlsrpt_txt
     int rc;
     /* An answer too large to look at, or a chain the library does not follow, authorizes nothing (the ERROR
      * says why). */
-    if (a->over_limit)
-        return trpt_dns_answer_too_large("dns-answer-too-large", q->qname, diag) == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : TLSRPT_OK;
+    if (a->over_limit) {
+        rc = trpt_dns_answer_too_large("dns-answer-too-large", q->qname, diag);
+        return rc == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : TLSRPT_OK;
+    }
     rc = trpt_dns_chain_check(a, q->qname, diag);
     if (rc != TLSRPT_OK)
         return rc == TLSRPT_ENOMEM ? TLSRPT_ENOMEM : TLSRPT_OK;

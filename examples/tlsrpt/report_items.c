@@ -202,7 +202,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 /* A directory entry: its name, and what readdir() said it is — ENTRY_OTHER when the file system did not say
- * (DT_UNKNOWN) or it is a symbolic link, which the callers then stat(). */
+ * (DT_UNKNOWN) or it is anything else, a symbolic link included (resolve_entry() then asks lstat/stat). */
 enum entry_type { ENTRY_OTHER, ENTRY_FILE, ENTRY_DIR };
 struct dir_entry {
     char *name;
@@ -276,17 +276,35 @@ fail:;
     return NULL;
 }
 
-static int is_directory(const char *path, int follow)
+/* What entry e of a walked directory is, at path: ENTRY_DIR a directory (not a symbolic link to one: those are not
+ * followed), ENTRY_FILE a regular file or a symbolic link to one, ENTRY_OTHER anything else. readdir() said it
+ * without a system call for most entries; lstat(), and stat() for a link, only where it did not. */
+static enum entry_type resolve_entry(const struct dir_entry *e, const char *path)
+{
+    if (e->type != ENTRY_OTHER)
+        return e->type;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return ENTRY_OTHER;
+    if (S_ISDIR(st.st_mode))
+        return ENTRY_DIR;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+        return ENTRY_OTHER;
+    return S_ISREG(st.st_mode) ? ENTRY_FILE : ENTRY_OTHER;
+}
+
+/* 1 if path is a directory or a symbolic link to one. */
+static int is_directory(const char *path)
 {
     struct stat st;
-    return (follow ? stat(path, &st) : lstat(path, &st)) == 0 && S_ISDIR(st.st_mode);
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* 1 if path is a Maildir: it has the sub-directories cur and new. */
 static int is_maildir(const char *path)
 {
     char *cur = join_path(path, "cur"), *new_dir = join_path(path, "new");
-    int yes = cur && new_dir && is_directory(cur, 1) && is_directory(new_dir, 1);
+    int yes = cur && new_dir && is_directory(cur) && is_directory(new_dir);
     free(cur);
     free(new_dir);
     return yes;
@@ -314,10 +332,9 @@ static int add_files_of(struct report_items *list, const char *dir)
         if (e->name[0] == '.' || e->type == ENTRY_DIR)
             continue;
         char *p = join_path(dir, e->name);
-        struct stat st;
         if (!p)
             rc = -1;
-        else if (e->type == ENTRY_FILE || (stat(p, &st) == 0 && S_ISREG(st.st_mode)))
+        else if (resolve_entry(e, p) == ENTRY_FILE)
             rc = add_file(list, p);
         free(p);
     }
@@ -345,7 +362,7 @@ static int walk_maildir(struct report_items *list, const char *path, int depth)
         char *p = join_path(path, e->name);
         if (!p)
             rc = -1;
-        else if ((e->type == ENTRY_DIR || is_directory(p, 0)) && is_maildir(p))
+        else if (resolve_entry(e, p) == ENTRY_DIR && is_maildir(p))
             rc = walk(list, p, depth + 1);
         free(p);
     }
@@ -371,12 +388,14 @@ static int walk(struct report_items *list, const char *path, int depth)
         if (e->name[0] == '.')
             continue;
         char *p = join_path(path, e->name);
-        struct stat st;
-        if (!p)
+        if (!p) {
             rc = -1;
-        else if (e->type == ENTRY_DIR || (e->type == ENTRY_OTHER && lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
+            break;
+        }
+        enum entry_type type = resolve_entry(e, p);
+        if (type == ENTRY_DIR)
             rc = walk(list, p, depth + 1);
-        else if (e->type == ENTRY_FILE || (e->type == ENTRY_OTHER && stat(p, &st) == 0 && S_ISREG(st.st_mode)))
+        else if (type == ENTRY_FILE)
             rc = add_file(list, p);
         free(p);
     }
