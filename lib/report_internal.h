@@ -173,7 +173,11 @@ typedef struct trpt_parse_stats {
     uint64_t paths_rendered; /* JSON pointers the reader built */
 } trpt_parse_stats;
 
-/* tlsrpt_report_parse, filling *stats (may be NULL). */
+/* A flag of trpt_report_parse_stats only (never of the public functions): read with the general path alone, without
+ * trying the fast path first (report_fast.h), so that tests and fuzz_report_paths can hold the two to each other. */
+#define TRPT_PARSE_GENERAL 0x40000000u
+
+/* tlsrpt_report_parse, filling *stats (may be NULL); flags may include TRPT_PARSE_GENERAL. */
 int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, unsigned flags, tlsrpt_diag *diag,
                             trpt_parse_stats *stats);
 

@@ -14,6 +14,7 @@
 #include "datetime.h"
 #include "gzip.h"
 #include "json_reader.h"
+#include "report_fast.h"
 #include "report_internal.h"
 
 #include <stdio.h>
@@ -260,6 +261,78 @@ static void required_missing(parser *p, size_t container_offset, const char *nam
                       "The member \"%s\" is missing.", name) != TLSRPT_OK)
         fatal_status(p, TLSRPT_ENOMEM);
     error_counted(p);
+}
+
+/* A missing member of the kinds both paths report (report_fast.h): its name and path, in one place. */
+static void missing_member(parser *p, trpt_missing kind, size_t at, size_t pi, size_t fi)
+{
+    switch (kind) {
+    case TRPT_MISSING_ORGANIZATION_NAME:
+        missing(p, at, "organization-name", "/organization-name");
+        break;
+    case TRPT_MISSING_DATE_RANGE:
+        missing(p, at, "date-range", "/date-range");
+        break;
+    case TRPT_MISSING_CONTACT_INFO:
+        missing(p, at, "contact-info", "/contact-info");
+        break;
+    case TRPT_MISSING_REPORT_ID:
+        missing(p, at, "report-id", "/report-id");
+        break;
+    case TRPT_MISSING_START_DATETIME:
+        missing(p, at, "start-datetime", "/date-range/start-datetime");
+        break;
+    case TRPT_MISSING_END_DATETIME:
+        missing(p, at, "end-datetime", "/date-range/end-datetime");
+        break;
+    case TRPT_MISSING_POLICY_DOMAIN:
+        missing(p, at, "policy-domain", "/policies/%zu/policy/policy-domain", pi);
+        break;
+    case TRPT_MISSING_POLICY_STRING:
+        missing(p, at, "policy-string", "/policies/%zu/policy/policy-string", pi);
+        break;
+    case TRPT_MISSING_MX_HOST:
+        missing(p, at, "mx-host", "/policies/%zu/policy/mx-host", pi);
+        break;
+    case TRPT_MISSING_SUMMARY:
+        missing(p, at, "summary", "/policies/%zu/summary", pi);
+        break;
+    case TRPT_MISSING_SUCCESSFUL:
+        missing(p, at, "total-successful-session-count", "/policies/%zu/summary/total-successful-session-count", pi);
+        break;
+    case TRPT_MISSING_FAILED:
+        missing(p, at, "total-failure-session-count", "/policies/%zu/summary/total-failure-session-count", pi);
+        break;
+    case TRPT_MISSING_SESSION_COUNT:
+        missing(p, at, "failed-session-count", "/policies/%zu/failure-details/%zu/failed-session-count", pi, fi);
+        break;
+    case TRPT_MISSING_SENDING_MTA_IP:
+        missing(p, at, "sending-mta-ip", "/policies/%zu/failure-details/%zu/sending-mta-ip", pi, fi);
+        break;
+    case TRPT_MISSING_RECEIVING_MX_HOSTNAME:
+        missing(p, at, "receiving-mx-hostname", "/policies/%zu/failure-details/%zu/receiving-mx-hostname", pi, fi);
+        break;
+    case TRPT_NOTE_SUMMARY_MISMATCH:
+        break; /* summary_check() */
+    }
+}
+
+/* The policy's total-failure-session-count (read, at failed_offset) against the sum of its failure details. */
+static void summary_check(parser *p, const tlsrpt_policy *pol, size_t pi, size_t failed_offset)
+{
+    uint64_t sum;
+    int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
+    if ((over || sum != pol->failed_sessions) && !deviation_dropped(p)) {
+        const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
+        if (over)
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), failed_offset, path,
+                         "The failure details add up to more than 2^64-1 failed sessions.");
+        else
+            deviation_at(p, DIAG_ID("report-summary-mismatch"), failed_offset, path,
+                         "The summary counts %llu failed sessions, but the failure details add up to %llu; "
+                         "both are kept as written.",
+                         (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
+    }
 }
 
 /* Memory could not be had: over the parse's budget (ELIMIT, once, and the walk stops) or out of memory. */
@@ -543,9 +616,9 @@ static void parse_date_range(parser *p, tlsrpt_report *r)
     if (p->stop)
         return;
     if (!seen_start)
-        missing(p, at, "start-datetime", "/date-range/start-datetime");
+        missing_member(p, TRPT_MISSING_START_DATETIME, at, 0, 0);
     if (!seen_end)
-        missing(p, at, "end-datetime", "/date-range/end-datetime");
+        missing_member(p, TRPT_MISSING_END_DATETIME, at, 0, 0);
 }
 
 /* Copies the current STRING into the arena and appends it to p->items. A NUL byte is fatal. */
@@ -798,11 +871,11 @@ static void parse_failure_detail(parser *p, tlsrpt_policy *pol, size_t pi, size_
     if (!seen_type)
         required_missing(p, at, "result-type", "/policies/%zu/failure-details/%zu/result-type", pi, fi);
     if (!seen_count)
-        missing(p, at, "failed-session-count", "/policies/%zu/failure-details/%zu/failed-session-count", pi, fi);
+        missing_member(p, TRPT_MISSING_SESSION_COUNT, at, pi, fi);
     if (!seen_smi)
-        missing(p, at, "sending-mta-ip", "/policies/%zu/failure-details/%zu/sending-mta-ip", pi, fi);
+        missing_member(p, TRPT_MISSING_SENDING_MTA_IP, at, pi, fi);
     if (!seen_rmh)
-        missing(p, at, "receiving-mx-hostname", "/policies/%zu/failure-details/%zu/receiving-mx-hostname", pi, fi);
+        missing_member(p, TRPT_MISSING_RECEIVING_MX_HOSTNAME, at, pi, fi);
     /* receiving-ip is not required: RFC 8460's own example (Appendix B) omits it in its first failure detail. */
     if (trpt_policy_take_failure(pol, f) != TLSRPT_OK)
         no_memory(p);
@@ -896,38 +969,23 @@ static void parse_policy_entry(parser *p, tlsrpt_report *r, size_t pi)
         if (!ps.type)
             required_missing(p, policy_at, "policy-type", "/policies/%zu/policy/policy-type", pi);
         if (!ps.domain)
-            missing(p, policy_at, "policy-domain", "/policies/%zu/policy/policy-domain", pi);
+            missing_member(p, TRPT_MISSING_POLICY_DOMAIN, policy_at, pi, 0);
         /* policy-string is meaningless for no-policy-found and mx-host exists only in MTA-STS policies. */
         if (!ps.strings && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA))
-            missing(p, policy_at, "policy-string", "/policies/%zu/policy/policy-string", pi);
+            missing_member(p, TRPT_MISSING_POLICY_STRING, policy_at, pi, 0);
         if (!ps.mx && pol->type == TLSRPT_POLICY_STS)
-            missing(p, policy_at, "mx-host", "/policies/%zu/policy/mx-host", pi);
+            missing_member(p, TRPT_MISSING_MX_HOST, policy_at, pi, 0);
     }
     if (!seen_summary) {
-        missing(p, at, "summary", "/policies/%zu/summary", pi);
+        missing_member(p, TRPT_MISSING_SUMMARY, at, pi, 0);
     } else if (seen_summary == 1) {
         if (!ss.successful)
-            missing(p, summary_at, "total-successful-session-count",
-                    "/policies/%zu/summary/total-successful-session-count", pi);
+            missing_member(p, TRPT_MISSING_SUCCESSFUL, summary_at, pi, 0);
         if (!ss.failed)
-            missing(p, summary_at, "total-failure-session-count", "/policies/%zu/summary/total-failure-session-count",
-                    pi);
+            missing_member(p, TRPT_MISSING_FAILED, summary_at, pi, 0);
     }
-    if (ss.failed == 1 && pol->n_failures > 0) {
-        uint64_t sum;
-        int over = trpt_policy_details_sum(pol, &sum) != TLSRPT_OK;
-        if ((over || sum != pol->failed_sessions) && !deviation_dropped(p)) {
-            const char *path = member_path(p, "/policies/%zu/summary/total-failure-session-count", pi);
-            if (over)
-                deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
-                             "The failure details add up to more than 2^64-1 failed sessions.");
-            else
-                deviation_at(p, DIAG_ID("report-summary-mismatch"), ss.failed_offset, path,
-                             "The summary counts %llu failed sessions, but the failure details add up to %llu; "
-                             "both are kept as written.",
-                             (unsigned long long)pol->failed_sessions, (unsigned long long)sum);
-        }
-    }
+    if (ss.failed == 1 && pol->n_failures > 0)
+        summary_check(p, pol, pi, ss.failed_offset);
     if (trpt_report_take_policy(r, pol) != TLSRPT_OK)
         no_memory(p);
 }
@@ -995,13 +1053,13 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
     if (p->stop)
         return;
     if (!seen_org)
-        missing(p, at, "organization-name", "/organization-name");
+        missing_member(p, TRPT_MISSING_ORGANIZATION_NAME, at, 0, 0);
     if (!seen_range)
-        missing(p, at, "date-range", "/date-range");
+        missing_member(p, TRPT_MISSING_DATE_RANGE, at, 0, 0);
     if (!seen_contact)
-        missing(p, at, "contact-info", "/contact-info");
+        missing_member(p, TRPT_MISSING_CONTACT_INFO, at, 0, 0);
     if (!seen_id)
-        missing(p, at, "report-id", "/report-id");
+        missing_member(p, TRPT_MISSING_REPORT_ID, at, 0, 0);
     if (!seen_policies)
         fatal_at(p, TLSRPT_ESEMANTIC, DIAG_ID("report-field-missing"), at, "/policies",
                  "The member \"policies\" is missing: this is not a TLS report.");
@@ -1011,15 +1069,54 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
         json_failed(p, t);
 }
 
+/* The fast path (report_fast.h): 1 when it took the report (*out and *rc set, its findings added), else 0. */
+static int parse_fast(tlsrpt_report **out, int *rc, const char *text, size_t len, int strict, tlsrpt_diag *diag,
+                      size_t limit, trpt_parse_stats *stats)
+{
+    trpt_fast_result res; /* 2 KiB: the notes */
+    trpt_fast_result *fr = &res;
+    int taken = trpt_report_read_fast(text, len, strict, limit, fr);
+    if (stats)
+        stats->memory_peak = fr->memory_peak;
+    if (!taken)
+        return 0;
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.diag = diag;
+    p.strict = strict;
+    trpt_buf_init(&p.path);
+    for (size_t i = 0; i < fr->n_notes; i++) {
+        const trpt_fast_note *n = &fr->notes[i];
+        if (n->kind == TRPT_NOTE_SUMMARY_MISMATCH)
+            summary_check(&p, fr->report->policies[n->pi], n->pi, n->offset);
+        else
+            missing_member(&p, (trpt_missing)n->kind, n->offset, n->pi, n->fi);
+    }
+    trpt_buf_free(&p.path);
+    if (stats)
+        stats->memory_limit = limit;
+    *rc = p.rc; /* TLSRPT_OK, or TLSRPT_ENOMEM when a finding could not be stored */
+    if (p.rc != TLSRPT_OK)
+        tlsrpt_report_free(fr->report);
+    else
+        *out = fr->report;
+    return 1;
+}
+
 static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigned flags, tlsrpt_diag *diag,
                       trpt_parse_stats *stats)
 {
+    size_t limit = REPORT_MEMORY_FACTOR * len + REPORT_MEMORY_SLACK; /* len <= 20 MiB: no overflow */
+    int fast_rc;
+    if (!(flags & TRPT_PARSE_GENERAL) &&
+        parse_fast(out, &fast_rc, text, len, (flags & TLSRPT_PARSE_STRICT) != 0, diag, limit, stats))
+        return fast_rc;
     parser p;
     memset(&p, 0, sizeof p);
     p.diag = diag;
     p.strict = (flags & TLSRPT_PARSE_STRICT) != 0;
     trpt_buf_init(&p.path);
-    p.budget.limit = REPORT_MEMORY_FACTOR * len + REPORT_MEMORY_SLACK; /* len <= 20 MiB: no overflow */
+    p.budget.limit = limit;
     int rc = trpt_json_reader_new(&p.json, text, len, p.strict ? TRPT_JSON_STRICT : 0, TLSRPT_MAX_REPORT_SIZE,
                                   diag);
     if (rc != TLSRPT_OK)
@@ -1040,7 +1137,8 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
     trpt_buf_free(&p.path);
     free(p.items);
     if (stats) {
-        stats->memory_peak = p.budget.peak;
+        if (p.budget.peak > stats->memory_peak) /* the fast path's, when it gave up (its memory is freed by now) */
+            stats->memory_peak = p.budget.peak;
         stats->memory_limit = p.budget.limit;
     }
     if (p.rc != TLSRPT_OK) {
@@ -1054,6 +1152,11 @@ static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigne
 TLSRPT_API int tlsrpt_report_parse(tlsrpt_report **out, const void *data, size_t len, unsigned flags,
                                    tlsrpt_diag *diag)
 {
+    if (flags & ~TLSRPT_PARSE_STRICT) {
+        if (out)
+            *out = NULL;
+        return TLSRPT_EINVAL;
+    }
     return trpt_report_parse_stats(out, data, len, flags, diag, NULL);
 }
 
@@ -1065,7 +1168,7 @@ int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, u
     if (!out)
         return TLSRPT_EINVAL;
     *out = NULL;
-    if ((!data && len > 0) || (flags & ~TLSRPT_PARSE_STRICT))
+    if ((!data && len > 0) || (flags & ~(TLSRPT_PARSE_STRICT | TRPT_PARSE_GENERAL)))
         return TLSRPT_EINVAL;
     if (len > TLSRPT_MAX_REPORT_SIZE) {
         (void)trpt_diag_add(diag, TLSRPT_SEVERITY_ERROR, DIAG_ID("report-too-large"), TLSRPT_MAX_REPORT_SIZE, NULL,
