@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__) && defined(__GNUC__)
+#if defined(__AVX2__) && defined(__GNUC__)
+#include <immintrin.h>
+#elif defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #endif
 
@@ -41,6 +43,7 @@ typedef struct fast {
     size_t failure_details; /* in all policies so far */
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1]; /* as in report_parse.c: one copy per type */
     trpt_fast_result *res;
+    struct template *t_detail, *t_policy, *t_summary, *t_entry; /* member templates, see below */
 } fast;
 
 /* The byte at p, or 0 at the end (a NUL byte outside a string is not JSON either: both end the plain path). */
@@ -109,7 +112,21 @@ static cursor string_end_slow(cursor end, cursor s)
 /* s is just after an opening quote: string_end_slow(), with the common case inline (plain bytes up to the quote). */
 static inline cursor string_end(cursor end, cursor s)
 {
-#if defined(__SSE2__) && defined(__GNUC__)
+#if defined(__AVX2__) && defined(__GNUC__)
+    /* 32 bytes at a time: the signed compare with 0x20 also flags every byte >= 0x80 (negative). */
+    const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), space = _mm256_set1_epi8(0x20);
+    while (end - s >= 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
+        __m256i special = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+                                          _mm256_cmpgt_epi8(space, v));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(special);
+        if (mask) {
+            s += __builtin_ctz(mask);
+            return *s == '"' ? s : string_end_slow(end, s);
+        }
+        s += 32;
+    }
+#elif defined(__SSE2__) && defined(__GNUC__)
     /* 16 bytes at a time: the signed compare with 0x20 also flags every byte >= 0x80 (negative). */
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
     while (end - s >= 16) {
@@ -137,6 +154,12 @@ static inline cursor member_name(cursor end, cursor p, cursor *name, size_t *len
         return NULL;
     *name = p + 1;
     *len = (size_t)(q - p - 1);
+    if (end - q >= 4 && q[1] == ':') { /* the common ":" and ": " */
+        if (q[2] > ' ')
+            return q + 2;
+        if (q[2] == ' ' && q[3] > ' ')
+            return q + 3;
+    }
     p = skip_ws(end, q + 1);
     if (peek(end, p) != ':')
         return NULL;
@@ -174,6 +197,18 @@ static inline int name_is(cursor s, const char *lit, size_t n)
  * cursor after it). */
 static inline cursor next_item(cursor end, cursor p, unsigned close, int *more)
 {
+    if (end - p >= 3) { /* the common ",", ", " and the end without whitespace */
+        if (p[0] == ',') {
+            *more = 1;
+            if (p[1] > ' ')
+                return p + 1;
+            if (p[1] == ' ' && p[2] > ' ')
+                return p + 2;
+        } else if (p[0] == close) {
+            *more = 0;
+            return p + 1;
+        }
+    }
     p = skip_ws(end, p);
     unsigned c = peek(end, p);
     if (c == ',') {
@@ -189,6 +224,10 @@ static inline cursor open_container(cursor end, cursor p, unsigned open, int *mo
 {
     if (peek(end, p) != open)
         return NULL;
+    if (end - p >= 2 && p[1] > ' ') {
+        *more = p[1] != open + 2u;
+        return *more ? p + 1 : p + 2;
+    }
     p = skip_ws(end, p + 1);
     *more = peek(end, p) != open + 2u; /* '}' is '{' + 2, ']' is '[' + 2 */
     return *more ? p : p + 1;
@@ -229,12 +268,37 @@ static inline cursor take_count(cursor end, cursor p, uint64_t *out)
     if (c == '0') {
         p++;
     } else if (c >= '1' && c <= '9') {
-        cursor digits = p;
-        while (p < end && *p >= '0' && *p <= '9' && p - digits < 19)
-            v = v * 10u + (unsigned)(*p++ - '0');
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (end - p >= 8) { /* up to 7 digits in one word: 8 bytes, the first non-digit found by bit tricks */
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t x = w ^ UINT64_C(0x3030303030303030); /* digits become 0..9 */
+            /* A byte is not a digit iff it has a high nibble now or reaches one when 6 is added; a carry out of
+             * a byte happens only above 0xF9, which is not a digit, and reaches only later bytes. */
+            uint64_t nondigit = (x | (x + UINT64_C(0x0606060606060606))) & UINT64_C(0xF0F0F0F0F0F0F0F0);
+            if (nondigit) {
+                unsigned n = (unsigned)__builtin_ctzll(nondigit) / 8u; /* 1..7: the first byte is a digit */
+                x <<= 8u * (8u - n); /* the digits in the high bytes, zero bytes (leading zeros) below */
+                x = (x * 10u + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+                x = (x * 100u + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+                x = (x * 10000u + (x >> 32)) & UINT64_C(0xFFFFFFFF);
+                v = x;
+                p += n;
+                goto digits_done;
+            }
+        }
+#endif
+        {
+            cursor digits = p;
+            while (p < end && *p >= '0' && *p <= '9' && p - digits < 19)
+                v = v * 10u + (unsigned)(*p++ - '0');
+        }
     } else {
         return NULL; /* a minus sign, another type, null */
     }
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+digits_done:
+#endif
     c = peek(end, p);
     if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E')
         return NULL; /* a leading zero, a twentieth digit, a fraction, an exponent */
@@ -310,16 +374,206 @@ static cursor string_list(fast *f, cursor end, cursor p, tlsrpt_policy *pol, int
     return set(pol, f->items, n) == TLSRPT_OK ? p : NULL;
 }
 
+/* ---- Member templates -----------------------------------------------------------------------------------------
+ * A sender writes its failure details (policies, summaries) with the members in its own order and with the same
+ * whitespace each time. So the bytes between the end of one member's value and the start of the next member's
+ * value (the "gap": ", " or ",\n    ", the quoted name, ':' and whitespace) repeat from one object to the next, and
+ * so does which member follows which. Each kind of object has a template, learnt from the objects read so far: the
+ * gap of each member (after a value; the first member's after '{'), the gap of the object's end ('}'), and the last
+ * two members that followed each member. The next member is first looked for there: when the bytes at the cursor
+ * are one of those gaps, they are that separator, name and ':' again (or the end), so the member is known without
+ * scanning or looking up its name. Otherwise it is read the general way (next_item(), member_name() and the
+ * kind's lookup) and the template learns from it. The seen bits still catch a member that occurs twice. */
+
+#define TEMPLATE_MEMBERS 8u              /* the most members an object of the schema has (a failure detail) */
+#define GAP_END TEMPLATE_MEMBERS         /* gap index of the object's end */
+#define GAP_FIRST (TEMPLATE_MEMBERS + 1u) /* gap index of the first member (after '{') */
+#define TEMPLATE_GAPS (TEMPLATE_MEMBERS + 2u)
+#define GAP_MAX 64u      /* longer gaps (deep indentation) are not kept: such members are read the general way */
+#define MEMBER_END 255u  /* member id for the object's end */
+#define NO_GAP 255u
+
+typedef struct template {
+    _Alignas(16) unsigned char gap[TEMPLATE_GAPS][GAP_MAX];
+    uint32_t want[TEMPLATE_GAPS]; /* bit i set for each byte i of the gap's last 32-byte half */
+    unsigned char gap_len[TEMPLATE_GAPS]; /* 0: not learnt */
+    unsigned char next[TEMPLATE_MEMBERS][2]; /* the gaps (member or GAP_END) seen after each member, newest first */
+    unsigned char first; /* the member of the GAP_FIRST gap */
+} template;
+
+static void template_init(template *t)
+{
+    memset(t->gap_len, 0, sizeof t->gap_len);
+    memset(t->next, NO_GAP, sizeof t->next);
+}
+
+/* Iterating over one object's members. */
+typedef struct members {
+    template *t;
+    unsigned k;    /* members read so far */
+    unsigned prev; /* the member read last (when k > 0) */
+} members;
+
+static inline void members_begin(members *it, template *t)
+{
+    it->t = t;
+    it->k = 0;
+    it->prev = 0;
+}
+
+/* Learns gap g: the bytes [start, q). */
+static inline void keep_gap(template *t, unsigned g, cursor start, cursor q)
+{
+    size_t len = (size_t)(q - start);
+    if (len > GAP_MAX || len == 0)
+        return;
+    memcpy(t->gap[g], start, len);
+    t->gap_len[g] = (unsigned char)len;
+    size_t tail = len > 32 ? len - 32 : len; /* the bytes of the last 32-byte half (gap_equal) */
+    t->want[g] = tail >= 32 ? UINT32_MAX : (UINT32_C(1) << tail) - 1u;
+}
+
+/* 1 if the bytes at p are gap g of t (a learnt one). */
+static inline int gap_equal(cursor end, cursor p, const template *t, unsigned g)
+{
+    const unsigned char *gap = t->gap[g];
+    unsigned len = t->gap_len[g];
+#if defined(__SSE2__) && defined(__GNUC__)
+    if (len - 1u < 32u && end - p >= 32) { /* the common case (1 to 32 bytes): two compares */
+        __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+        __m128i b0 = _mm_load_si128((const __m128i *)(const void *)gap);
+        __m128i b1 = _mm_load_si128((const __m128i *)(const void *)(gap + 16));
+        unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a0, b0)) |
+                      (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a1, b1)) << 16;
+        return (~eq & t->want[g]) == 0;
+    }
+    if (len - 1u < 64u && end - p >= 64) { /* 33 to 64 bytes: the first 32 whole, the rest masked */
+        for (unsigned i = 0; i < 32; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_load_si128((const __m128i *)(const void *)(gap + i));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) != 0xFFFF)
+                return 0;
+        }
+        __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+        __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+        __m128i b0 = _mm_load_si128((const __m128i *)(const void *)(gap + 32));
+        __m128i b1 = _mm_load_si128((const __m128i *)(const void *)(gap + 48));
+        unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a0, b0)) |
+                      (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a1, b1)) << 16;
+        return (~eq & t->want[g]) == 0;
+    }
+#endif
+    return len && (size_t)(end - p) >= len && memcmp(p, gap, len) == 0;
+}
+
+/* The next member of the object being read: p is just after its '{' or just after the previous member's value.
+ * Sets *m to the member's id (lookup() maps a name to it on the general way) or MEMBER_END; returns the cursor at
+ * the value or after the '}'. */
+static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup)(cursor, size_t), unsigned *m)
+{
+    template *t = it->t;
+    if (it->k == 0) {
+        if (gap_equal(end, p, t, GAP_FIRST)) {
+            it->k = 1;
+            it->prev = *m = t->first;
+            return p + t->gap_len[GAP_FIRST];
+        }
+    } else {
+        for (unsigned j = 0; j < 2; j++) {
+            unsigned g = t->next[it->prev][j];
+            if (g != NO_GAP && gap_equal(end, p, t, g)) {
+                if (j) { /* newest first */
+                    t->next[it->prev][1] = t->next[it->prev][0];
+                    t->next[it->prev][0] = (unsigned char)g;
+                }
+                if (g == GAP_END) {
+                    *m = MEMBER_END;
+                } else {
+                    it->k++;
+                    it->prev = *m = g;
+                }
+                return p + t->gap_len[g];
+            }
+        }
+    }
+    /* The general way. */
+    cursor start = p, q;
+    int more;
+    if (it->k == 0)
+        q = open_container(end, p - 1, '{', &more); /* p - 1 is the '{' */
+    else
+        q = next_item(end, p, '}', &more);
+    if (!q)
+        return NULL;
+    unsigned g;
+    if (!more) {
+        *m = MEMBER_END;
+        g = GAP_END;
+    } else {
+        cursor name;
+        size_t len;
+        if (!(q = member_name(end, q, &name, &len)))
+            return NULL;
+        int id = lookup(name, len);
+        if (id < 0)
+            return NULL; /* not a member of this object (or "failure-error-code"): the general path says what */
+        *m = g = (unsigned)id;
+    }
+    if (it->k == 0) {
+        if (g != GAP_END) {
+            keep_gap(t, GAP_FIRST, start, q);
+            t->first = (unsigned char)g;
+        }
+    } else {
+        keep_gap(t, g, start, q);
+        if (t->next[it->prev][0] != g) {
+            t->next[it->prev][1] = t->next[it->prev][0];
+            t->next[it->prev][0] = (unsigned char)g;
+        }
+    }
+    if (g != GAP_END) {
+        it->k++;
+        it->prev = g;
+    }
+    return q;
+}
+
 /* ---- The schema ------------------------------------------------------------------------------------------------ */
+
+enum { D_TYPE, D_COUNT, D_SMI, D_RMH, D_HELO, D_RIP, D_INFO, D_REASON };
+
+static int detail_member(cursor name, size_t len)
+{
+    switch (len) {
+    case 11:
+        return NAME_IS(name, "result-type") ? D_TYPE : -1;
+    case 20:
+        return NAME_IS(name, "failed-session-count") ? D_COUNT : -1;
+    case 14:
+        return NAME_IS(name, "sending-mta-ip") ? D_SMI : -1;
+    case 21:
+        return NAME_IS(name, "receiving-mx-hostname") ? D_RMH : -1;
+    case 17:
+        return NAME_IS(name, "receiving-mx-helo") ? D_HELO : -1;
+    case 12:
+        return NAME_IS(name, "receiving-ip") ? D_RIP : -1;
+    case 22:
+        return NAME_IS(name, "additional-information") ? D_INFO : -1;
+    case 19:
+        return NAME_IS(name, "failure-reason-code") ? D_REASON : -1;
+    default: /* "failure-error-code" (a deviation) and every unknown member */
+        return -1;
+    }
+}
 
 static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, size_t fi)
 {
     const cursor end = f->end;
-    enum { TYPE = 1, COUNT = 2, SMI = 4, RMH = 8, HELO = 16, RIP = 32, INFO = 64, REASON = 128 };
     cursor at = p;
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    if (peek(end, p) != '{')
         return NULL;
+    p++;
     tlsrpt_failure *d = trpt_arena_alloc(f->arena, sizeof *d);
     if (!d)
         return NULL;
@@ -327,89 +581,65 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
     d->arena = f->arena;
     if (trpt_policy_take_failure(pol, d) != TLSRPT_OK)
         return NULL;
-    unsigned seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        unsigned bit = 0;
-        char **field = NULL;
-        if (!(p = member_name(end, p, &name, &len)))
+    unsigned seen = 0, m;
+    members it;
+    members_begin(&it, f->t_detail);
+    for (;;) {
+        if (!(p = next_member(end, p, &it, detail_member, &m)))
             return NULL;
-        switch (len) {
-        case 11: /* the result type: a registered one, its copy shared by every detail of that type */
-            if (!NAME_IS(name, "result-type") || (seen & TYPE))
-                return NULL;
-            seen |= TYPE;
-            {
-                cursor s;
-                size_t n;
-                if (!(p = string_value(end, p, &s, &n)))
-                    return NULL;
-                int code = trpt_result_code_from_text((const char *)s, n);
-                if (code == TLSRPT_RESULT_OTHER)
-                    return NULL;
-                if (!f->result_type_copy[code] &&
-                    !(f->result_type_copy[code] = trpt_arena_strndup(f->arena, (const char *)s, n)))
-                    return NULL;
-                d->result_type = f->result_type_copy[code];
-                d->result_code = code;
-            }
+        if (m == MEMBER_END)
             break;
-        case 20:
-            if (!NAME_IS(name, "failed-session-count") || (seen & COUNT))
+        if (seen & (1u << m))
+            return NULL;
+        seen |= 1u << m;
+        char **field;
+        switch (m) {
+        case D_TYPE: { /* a registered one, its copy shared by every detail of that type */
+            cursor s;
+            size_t n;
+            if (!(p = string_value(end, p, &s, &n)))
                 return NULL;
-            seen |= COUNT;
+            int code = trpt_result_code_from_text((const char *)s, n);
+            if (code == TLSRPT_RESULT_OTHER)
+                return NULL;
+            if (!f->result_type_copy[code] &&
+                !(f->result_type_copy[code] = trpt_arena_strndup(f->arena, (const char *)s, n)))
+                return NULL;
+            d->result_type = f->result_type_copy[code];
+            d->result_code = code;
+            continue;
+        }
+        case D_COUNT:
             if (!(p = take_count(end, p, &d->session_count)))
                 return NULL;
+            continue;
+        case D_SMI:
+            field = &d->sending_mta_ip;
             break;
-        case 14:
-            bit = SMI, field = &d->sending_mta_ip;
-            if (!NAME_IS(name, "sending-mta-ip"))
-                return NULL;
+        case D_RMH:
+            field = &d->receiving_mx_hostname;
             break;
-        case 21:
-            bit = RMH, field = &d->receiving_mx_hostname;
-            if (!NAME_IS(name, "receiving-mx-hostname"))
-                return NULL;
+        case D_HELO:
+            field = &d->receiving_mx_helo;
             break;
-        case 17:
-            bit = HELO, field = &d->receiving_mx_helo;
-            if (!NAME_IS(name, "receiving-mx-helo"))
-                return NULL;
+        case D_RIP:
+            field = &d->receiving_ip;
             break;
-        case 12:
-            bit = RIP, field = &d->receiving_ip;
-            if (!NAME_IS(name, "receiving-ip"))
-                return NULL;
+        case D_INFO:
+            field = &d->additional_information;
             break;
-        case 22:
-            bit = INFO, field = &d->additional_information;
-            if (!NAME_IS(name, "additional-information"))
-                return NULL;
+        default:
+            field = &d->reason_code;
             break;
-        case 19:
-            bit = REASON, field = &d->reason_code;
-            if (!NAME_IS(name, "failure-reason-code"))
-                return NULL;
-            break;
-        default: /* "failure-error-code" (a deviation) and every unknown member */
-            return NULL;
         }
-        if (field) {
-            if (seen & bit)
-                return NULL;
-            seen |= bit;
-            if (!(p = take_string(f, end, p, field)))
-                return NULL;
-        }
-        if (!(p = next_item(end, p, '}', &more)))
+        if (!(p = take_string(f, end, p, field)))
             return NULL;
     }
-    if (!(seen & TYPE))
+    if (!(seen & (1u << D_TYPE)))
         return NULL; /* an error: the general path says so */
-    if ((!(seen & COUNT) && !note(f, TRPT_MISSING_SESSION_COUNT, at, pi, fi)) ||
-        (!(seen & SMI) && !note(f, TRPT_MISSING_SENDING_MTA_IP, at, pi, fi)) ||
-        (!(seen & RMH) && !note(f, TRPT_MISSING_RECEIVING_MX_HOSTNAME, at, pi, fi)))
+    if ((!(seen & (1u << D_COUNT)) && !note(f, TRPT_MISSING_SESSION_COUNT, at, pi, fi)) ||
+        (!(seen & (1u << D_SMI)) && !note(f, TRPT_MISSING_SENDING_MTA_IP, at, pi, fi)) ||
+        (!(seen & (1u << D_RMH)) && !note(f, TRPT_MISSING_RECEIVING_MX_HOSTNAME, at, pi, fi)))
         return NULL;
     return p;
 }
@@ -429,90 +659,120 @@ static cursor failure_details(fast *f, cursor p, tlsrpt_policy *pol, size_t pi)
     return p;
 }
 
-/* "policy": sets *policy_seen to the members read (bits as below). */
+enum { P_TYPE, P_DOMAIN, P_STRINGS, P_MX };
+
+static int policy_member(cursor name, size_t len)
+{
+    if (len == 11)
+        return NAME_IS(name, "policy-type") ? P_TYPE : -1;
+    if (len == 13)
+        return NAME_IS(name, "policy-domain") ? P_DOMAIN : NAME_IS(name, "policy-string") ? P_STRINGS : -1;
+    if (len == 7)
+        return NAME_IS(name, "mx-host") ? P_MX : -1;
+    return -1;
+}
+
+/* "policy": *seen_out is the members read (bits: 1 << P_*). */
 static cursor policy_object(fast *f, cursor p, tlsrpt_policy *pol, unsigned *seen_out)
 {
     const cursor end = f->end;
-    enum { TYPE = 1, DOMAIN = 2, STRINGS = 4, MX = 8 };
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    if (peek(end, p) != '{')
         return NULL;
-    unsigned seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        if (!(p = member_name(end, p, &name, &len)))
+    p++;
+    unsigned seen = 0, m;
+    members it;
+    members_begin(&it, f->t_policy);
+    for (;;) {
+        if (!(p = next_member(end, p, &it, policy_member, &m)))
             return NULL;
-        if (len == 11 && NAME_IS(name, "policy-type") && !(seen & TYPE)) {
-            seen |= TYPE;
+        if (m == MEMBER_END)
+            break;
+        if (seen & (1u << m))
+            return NULL;
+        seen |= 1u << m;
+        switch (m) {
+        case P_TYPE:
             if (!(p = take_string(f, end, p, &pol->type_name)))
                 return NULL;
             pol->type = trpt_policy_type_from_name(pol->type_name);
             if (pol->type == TLSRPT_POLICY_OTHER)
                 return NULL;
-        } else if (len == 13 && NAME_IS(name, "policy-domain") && !(seen & DOMAIN)) {
-            seen |= DOMAIN;
-            if (!(p = take_string(f, end, p, &pol->domain)))
-                return NULL;
-        } else if (len == 13 && NAME_IS(name, "policy-string") && !(seen & STRINGS)) {
-            seen |= STRINGS;
-            if (!(p = string_list(f, end, p, pol, trpt_policy_set_strings, TLSRPT_MAX_POLICY_STRINGS, 0)))
-                return NULL;
-        } else if (len == 7 && NAME_IS(name, "mx-host") && !(seen & MX)) {
-            seen |= MX;
-            if (!(p = string_list(f, end, p, pol, trpt_policy_set_mx_hosts, TLSRPT_MAX_MX_HOSTS, 1)))
-                return NULL;
-        } else {
-            return NULL;
+            break;
+        case P_DOMAIN:
+            p = take_string(f, end, p, &pol->domain);
+            break;
+        case P_STRINGS:
+            p = string_list(f, end, p, pol, trpt_policy_set_strings, TLSRPT_MAX_POLICY_STRINGS, 0);
+            break;
+        default:
+            p = string_list(f, end, p, pol, trpt_policy_set_mx_hosts, TLSRPT_MAX_MX_HOSTS, 1);
+            break;
         }
-        if (!(p = next_item(end, p, '}', &more)))
+        if (!p)
             return NULL;
     }
     *seen_out = seen;
     return p;
+}
+
+enum { S_SUCCESSFUL, S_FAILED };
+
+static int summary_member(cursor name, size_t len)
+{
+    if (len == 30)
+        return NAME_IS(name, "total-successful-session-count") ? S_SUCCESSFUL : -1;
+    if (len == 27)
+        return NAME_IS(name, "total-failure-session-count") ? S_FAILED : -1;
+    return -1;
 }
 
 /* "summary": *failed_at is the total-failure-session-count's offset when it was read. */
 static cursor summary_object(fast *f, cursor p, tlsrpt_policy *pol, unsigned *seen_out, cursor *failed_at)
 {
     const cursor end = f->end;
-    enum { SUCCESSFUL = 1, FAILED = 2 };
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    if (peek(end, p) != '{')
         return NULL;
-    unsigned seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        if (!(p = member_name(end, p, &name, &len)))
+    p++;
+    unsigned seen = 0, m;
+    members it;
+    members_begin(&it, f->t_summary);
+    for (;;) {
+        if (!(p = next_member(end, p, &it, summary_member, &m)))
             return NULL;
-        if (len == 30 && NAME_IS(name, "total-successful-session-count") && !(seen & SUCCESSFUL)) {
-            seen |= SUCCESSFUL;
-            if (!(p = take_count(end, p, &pol->successful_sessions)))
-                return NULL;
-        } else if (len == 27 && NAME_IS(name, "total-failure-session-count") && !(seen & FAILED)) {
-            seen |= FAILED;
+        if (m == MEMBER_END)
+            break;
+        if (seen & (1u << m))
+            return NULL;
+        seen |= 1u << m;
+        if (m == S_FAILED)
             *failed_at = p;
-            if (!(p = take_count(end, p, &pol->failed_sessions)))
-                return NULL;
-        } else {
-            return NULL;
-        }
-        if (!(p = next_item(end, p, '}', &more)))
+        if (!(p = take_count(end, p, m == S_SUCCESSFUL ? &pol->successful_sessions : &pol->failed_sessions)))
             return NULL;
     }
     *seen_out = seen;
     return p;
 }
 
+enum { E_POLICY, E_SUMMARY, E_DETAILS };
+
+static int entry_member(cursor name, size_t len)
+{
+    if (len == 6)
+        return NAME_IS(name, "policy") ? E_POLICY : -1;
+    if (len == 7)
+        return NAME_IS(name, "summary") ? E_SUMMARY : -1;
+    if (len == 15)
+        return NAME_IS(name, "failure-details") ? E_DETAILS : -1;
+    return -1;
+}
+
 static cursor policy_entry(fast *f, cursor p, size_t pi)
 {
     const cursor end = f->end;
-    enum { POLICY = 1, SUMMARY = 2, DETAILS = 4 };
     cursor at = p, policy_at = p, summary_at = p, failed_at = NULL;
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    if (peek(end, p) != '{')
         return NULL;
+    p++;
     tlsrpt_policy *pol = trpt_arena_alloc(f->arena, sizeof *pol);
     if (!pol)
         return NULL;
@@ -520,45 +780,46 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
     pol->arena = f->arena;
     if (trpt_report_take_policy(f->r, pol) != TLSRPT_OK)
         return NULL;
-    unsigned seen = 0, policy_seen = 0, summary_seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        if (!(p = member_name(end, p, &name, &len)))
+    unsigned seen = 0, policy_seen = 0, summary_seen = 0, m;
+    members it;
+    members_begin(&it, f->t_entry);
+    for (;;) {
+        if (!(p = next_member(end, p, &it, entry_member, &m)))
             return NULL;
-        if (len == 6 && NAME_IS(name, "policy") && !(seen & POLICY)) {
-            seen |= POLICY;
+        if (m == MEMBER_END)
+            break;
+        if (seen & (1u << m))
+            return NULL;
+        seen |= 1u << m;
+        if (m == E_POLICY) {
             policy_at = p;
             p = policy_object(f, p, pol, &policy_seen);
-        } else if (len == 7 && NAME_IS(name, "summary") && !(seen & SUMMARY)) {
-            seen |= SUMMARY;
+        } else if (m == E_SUMMARY) {
             summary_at = p;
             p = summary_object(f, p, pol, &summary_seen, &failed_at);
-        } else if (len == 15 && NAME_IS(name, "failure-details") && !(seen & DETAILS)) {
-            seen |= DETAILS;
-            p = failure_details(f, p, pol, pi);
         } else {
-            return NULL;
+            p = failure_details(f, p, pol, pi);
         }
-        if (!p || !(p = next_item(end, p, '}', &more)))
+        if (!p)
             return NULL;
     }
     /* The checks at the end of a policy, in report_parse.c's order (parse_policy_entry). */
-    if (!(seen & POLICY) || !(policy_seen & 1))
+    if (!(seen & (1u << E_POLICY)) || !(policy_seen & (1u << P_TYPE)))
         return NULL; /* "policy" or "policy-type" missing: errors */
-    if ((!(policy_seen & 2) && !note(f, TRPT_MISSING_POLICY_DOMAIN, policy_at, pi, 0)) ||
-        (!(policy_seen & 4) && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA) &&
+    if ((!(policy_seen & (1u << P_DOMAIN)) && !note(f, TRPT_MISSING_POLICY_DOMAIN, policy_at, pi, 0)) ||
+        (!(policy_seen & (1u << P_STRINGS)) && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA) &&
          !note(f, TRPT_MISSING_POLICY_STRING, policy_at, pi, 0)) ||
-        (!(policy_seen & 8) && pol->type == TLSRPT_POLICY_STS && !note(f, TRPT_MISSING_MX_HOST, policy_at, pi, 0)))
+        (!(policy_seen & (1u << P_MX)) && pol->type == TLSRPT_POLICY_STS &&
+         !note(f, TRPT_MISSING_MX_HOST, policy_at, pi, 0)))
         return NULL;
-    if (!(seen & SUMMARY)) {
+    if (!(seen & (1u << E_SUMMARY))) {
         if (!note(f, TRPT_MISSING_SUMMARY, at, pi, 0))
             return NULL;
-    } else if ((!(summary_seen & 1) && !note(f, TRPT_MISSING_SUCCESSFUL, summary_at, pi, 0)) ||
-               (!(summary_seen & 2) && !note(f, TRPT_MISSING_FAILED, summary_at, pi, 0))) {
+    } else if ((!(summary_seen & (1u << S_SUCCESSFUL)) && !note(f, TRPT_MISSING_SUCCESSFUL, summary_at, pi, 0)) ||
+               (!(summary_seen & (1u << S_FAILED)) && !note(f, TRPT_MISSING_FAILED, summary_at, pi, 0))) {
         return NULL;
     }
-    if ((summary_seen & 2) && pol->n_failures > 0) {
+    if ((summary_seen & (1u << S_FAILED)) && pol->n_failures > 0) {
         uint64_t sum;
         if ((trpt_policy_details_sum(pol, &sum) != TLSRPT_OK || sum != pol->failed_sessions) &&
             !note(f, TRPT_NOTE_SUMMARY_MISMATCH, failed_at, pi, 0))
@@ -675,6 +936,13 @@ int trpt_report_read_fast(const char *text, size_t len, int strict, size_t memor
     f.budget.limit = memory_limit - TRPT_FAST_MEMORY_MARGIN;
     f.arena = &f.r->arena;
     f.r->arena.budget = &f.budget;
+    template templates[4]; /* 2.8 KiB */
+    for (size_t i = 0; i < 4; i++)
+        template_init(&templates[i]);
+    f.t_detail = &templates[0];
+    f.t_policy = &templates[1];
+    f.t_summary = &templates[2];
+    f.t_entry = &templates[3];
     cursor p = report_object(&f, skip_ws(f.end, f.in));
     int taken = p && skip_ws(f.end, p) == f.end;
     f.r->arena.budget = NULL;

@@ -171,6 +171,7 @@ typedef struct trpt_parse_stats {
     size_t memory_limit; /* the budget: REPORT_MEMORY_FACTOR x the JSON size + REPORT_MEMORY_SLACK */
     uint64_t name_work;  /* the JSON reader's duplicate-name work (trpt_json_reader_stats) */
     uint64_t paths_rendered; /* JSON pointers the reader built */
+    int fast_path;           /* 1: the fast path took the report (report_fast.h); 0: the general path read it */
 } trpt_parse_stats;
 
 /* A flag of trpt_report_parse_stats only (never of the public functions): read with the general path alone, without

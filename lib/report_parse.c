@@ -1093,8 +1093,10 @@ static int parse_fast(tlsrpt_report **out, int *rc, const char *text, size_t len
             missing_member(&p, (trpt_missing)n->kind, n->offset, n->pi, n->fi);
     }
     trpt_buf_free(&p.path);
-    if (stats)
+    if (stats) {
         stats->memory_limit = limit;
+        stats->fast_path = 1;
+    }
     *rc = p.rc; /* TLSRPT_OK, or TLSRPT_ENOMEM when a finding could not be stored */
     if (p.rc != TLSRPT_OK)
         tlsrpt_report_free(fr->report);
