@@ -50,6 +50,28 @@ static void *arena_take(trpt_arena *a, size_t size, size_t align)
     return a->head->data;
 }
 
+void *trpt_arena_alloc_aside(trpt_arena *a, size_t size)
+{
+    if (size > SIZE_MAX - sizeof(trpt_arena_block) || !trpt_budget_take(a->budget, sizeof(trpt_arena_block) + size))
+        return NULL;
+    trpt_arena_block *b = malloc(sizeof(trpt_arena_block) + size);
+    if (!b) {
+        trpt_budget_give(a->budget, sizeof(trpt_arena_block) + size);
+        return NULL;
+    }
+    b->size = size;
+    a->total += size;
+    if (a->head) { /* second in the list: freed with the others (trpt_arena_release goes through them all) */
+        b->prev = a->head->prev;
+        a->head->prev = b;
+    } else { /* the only block, and full */
+        b->prev = NULL;
+        a->head = b;
+        a->used = size;
+    }
+    return b->data;
+}
+
 void *trpt_arena_alloc(trpt_arena *a, size_t size)
 {
     return arena_take(a, size, ARENA_ALIGN);

@@ -46,6 +46,10 @@ typedef struct trpt_arena_mark {
 
 /* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
 void *trpt_arena_alloc(trpt_arena *a, size_t size);
+/* size bytes (size > 0) in a block of their own, which is not the head: the head keeps serving small requests (the
+ * fast report reader copies text there in big pieces, report_fast.c). Charged to the budget like any block; NULL
+ * when out of memory or over the budget. */
+void *trpt_arena_alloc_aside(trpt_arena *a, size_t size);
 /* trpt_arena_strndup when the head block has no room: a new block. */
 char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len);
 

@@ -482,6 +482,7 @@ TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
     free(r->policies);
     trpt_index_free(&r->policy_index);
     trpt_arena_free(&r->arena);
+    free(r->text);
     free(r);
 }
 

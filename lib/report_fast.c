@@ -32,7 +32,7 @@
 typedef const unsigned char *cursor;
 
 typedef struct fast {
-    cursor in;  /* the text: offsets count from here */
+    cursor in;  /* the text: offsets count from here; writable (strings are ended in place) */
     cursor end; /* one past its last byte */
     tlsrpt_report *r;
     trpt_arena *arena;
@@ -43,6 +43,14 @@ typedef struct fast {
     size_t failure_details; /* in all policies so far */
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1]; /* as in report_parse.c: one copy per type */
     trpt_fast_result *res;
+    unsigned char *last_nul; /* in place: the last closing quote replaced by a NUL (NULL: none yet) */
+    /* Where strings are kept: the bytes [region, copied_end) of the text are also at region + delta (a copy in the
+     * report's arena), and a string is ended there. In place (a text of the caller's that the report keeps), the
+     * whole text is that region, with delta 0. */
+    uintptr_t delta;
+    cursor copied_end;
+    size_t region; /* the size of the next copy */
+    int in_place;
     struct template *t_detail, *t_policy, *t_summary, *t_entry; /* member templates, see below */
 } fast;
 
@@ -246,17 +254,49 @@ static inline cursor string_value(cursor end, cursor p, cursor *s, size_t *len)
     return q + 1;
 }
 
-/* A string value copied into the report's arena (*field). */
+/* Not in place, the next string [s, s + len] (closing quote included) is past what has been copied: the text from
+ * s on is copied to a block of the arena of its own, one memcpy for many strings. The blocks grow from REGION_FIRST
+ * to REGION_MAX bytes (or the string's size), so a report that is given up early has cost little copying, and only
+ * the part of a string that did not fit the previous block is copied twice. */
+#define REGION_FIRST 4096u
+#define REGION_MAX 65536u
+
+static int copy_region(fast *f, cursor s, size_t len) OUT_OF_LINE;
+static int copy_region(fast *f, cursor s, size_t len)
+{
+    size_t n = (size_t)(f->end - s); /* > len: the closing quote is in the text */
+    size_t want = len + 1u > f->region ? len + 1u : f->region;
+    if (n > want)
+        n = want;
+    unsigned char *b = trpt_arena_alloc_aside(f->arena, n);
+    if (!b)
+        return 0;
+    memcpy(b, s, n);
+    f->delta = (uintptr_t)b - (uintptr_t)s;
+    f->copied_end = s + n;
+    if (f->region < REGION_MAX)
+        f->region *= 2;
+    return 1;
+}
+
+/* The string s[0..len) (its closing quote at s[len]) as a NUL-terminated string of the report. */
+static inline char *keep_string(fast *f, cursor s, size_t len)
+{
+    if (s + len >= f->copied_end && !copy_region(f, s, len))
+        return NULL;
+    unsigned char *d = (unsigned char *)((uintptr_t)s + f->delta);
+    d[len] = '\0';
+    f->last_nul = d + len; /* (used in place only) */
+    return (char *)d;
+}
+
+/* A string value, kept (keep_string) in *field. */
 static inline cursor take_string(fast *f, cursor end, cursor p, char **field)
 {
     cursor s;
     size_t len;
-    if (!(p = string_value(end, p, &s, &len)))
+    if (!(p = string_value(end, p, &s, &len)) || !(*field = keep_string(f, s, len)))
         return NULL;
-    char *copy = trpt_arena_strndup(f->arena, (const char *)s, len);
-    if (!copy)
-        return NULL;
-    *field = copy;
     return p;
 }
 
@@ -602,8 +642,7 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
             int code = trpt_result_code_from_text((const char *)s, n);
             if (code == TLSRPT_RESULT_OTHER)
                 return NULL;
-            if (!f->result_type_copy[code] &&
-                !(f->result_type_copy[code] = trpt_arena_strndup(f->arena, (const char *)s, n)))
+            if (!f->result_type_copy[code] && !(f->result_type_copy[code] = keep_string(f, s, n)))
                 return NULL;
             d->result_type = f->result_type_copy[code];
             d->result_code = code;
@@ -920,17 +959,22 @@ static cursor report_object(fast *f, cursor p)
     return p;
 }
 
-int trpt_report_read_fast(const char *text, size_t len, int strict, size_t memory_limit, trpt_fast_result *res)
+int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, size_t memory_limit,
+                          trpt_fast_result *res)
 {
     fast f;
     memset(&f, 0, sizeof f);
     res->report = NULL;
     res->n_notes = 0;
     res->memory_peak = 0;
+    res->last_nul = NULL;
     if (memory_limit <= TRPT_FAST_MEMORY_MARGIN || trpt_report_create(&f.r) != TLSRPT_OK)
         return 0;
-    f.in = (cursor)text;
+    f.in = (cursor)(own ? own : text);
     f.end = f.in + len;
+    f.in_place = own != NULL;
+    f.copied_end = own ? f.end : f.in; /* in place: all of it, delta 0 */
+    f.region = REGION_FIRST;
     f.strict = strict;
     f.res = res;
     f.budget.limit = memory_limit - TRPT_FAST_MEMORY_MARGIN;
@@ -951,8 +995,18 @@ int trpt_report_read_fast(const char *text, size_t len, int strict, size_t memor
     if (!taken) {
         tlsrpt_report_free(f.r);
         res->n_notes = 0;
+        res->last_nul = f.in_place ? (char *)f.last_nul : NULL;
         return 0;
     }
     res->report = f.r;
     return 1;
+}
+
+void trpt_report_fast_restore(char *text, const trpt_fast_result *res)
+{
+    if (!res->last_nul)
+        return;
+    char *p = text, *last = res->last_nul;
+    while (p <= last && (p = memchr(p, '\0', (size_t)(last - p) + 1u)) != NULL)
+        *p++ = '"';
 }

@@ -26,6 +26,12 @@
 
 #include <tlsrpt/report.h>
 
+/* Strings are not copied one by one. Given a text of the caller's that the report may keep (the decompressed gzip
+ * text), the fast path puts a NUL where each string's closing quote was and the strings point into that text, which
+ * the report then keeps (tlsrpt_report.text); when it gives up, trpt_report_fast_restore() puts the quotes back.
+ * Given a text it must not change, it copies the text to the report's arena a region (2 KiB, or a longer string) at
+ * a time as it reads, and ends the strings in the copy: a report that it gives up early costs only what was read. */
+
 /* A member that RFC 8460 requires and that the report does not have, where missing it is a deviation (a WARNING
  * in lenient mode): report_parse.c's missing_member() has the name and the path of each. */
 typedef enum trpt_missing {
@@ -62,11 +68,14 @@ typedef struct trpt_fast_result {
     trpt_fast_note notes[TRPT_FAST_MAX_NOTES];
     size_t n_notes;
     size_t memory_peak; /* bytes charged to the fast path's budget at most (taken or not) */
+    char *last_nul;     /* not taken: the last quote that was replaced by a NUL (NULL: none) */
 } trpt_fast_result;
 
 /**
  * trpt_report_read_fast - read a plain report in one pass.
  * @text, @len: the JSON text (len <= TLSRPT_MAX_REPORT_SIZE).
+ * @own: NULL, or the same len bytes in a buffer of the caller's that the report may keep: then it is read and
+ *       changed in place (taken: the caller hands it to the report, report->text; not taken: trpt_report_fast_restore).
  * @strict: TLSRPT_PARSE_STRICT given: give up on any finding.
  * @memory_limit: the budget of the general path; the fast path keeps TRPT_FAST_MEMORY_MARGIN below it, so that
  *                what it takes the general path (whose JSON reader needs a little more for a report of this kind)
@@ -74,7 +83,13 @@ typedef struct trpt_fast_result {
  * @res: out; res->report is the report (the caller owns it) when 1 is returned, else NULL.
  * Returns 1 (taken) or 0 (not taken: nothing was allocated that is still held, res->memory_peak says what was used).
  */
-int trpt_report_read_fast(const char *text, size_t len, int strict, size_t memory_limit, trpt_fast_result *res);
+int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, size_t memory_limit,
+                          trpt_fast_result *res);
+
+/* After a fast path that was not taken: every NUL byte of text up to and including res->last_nul is a quote that it
+ * replaced (a NUL byte of the input before that point would have stopped it there), so putting a quote back at each
+ * gives the text as it was. Linear in the bytes up to last_nul. */
+void trpt_report_fast_restore(char *text, const trpt_fast_result *res);
 
 #define TRPT_FAST_MEMORY_MARGIN (16u * 1024u)
 

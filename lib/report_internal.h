@@ -70,6 +70,7 @@ struct tlsrpt_report {
     tlsrpt_policy **policies;
     size_t n_policies, cap_policies;
     trpt_index policy_index;
+    char *text; /* NULL, or the JSON text that the fast path read in place: its strings point into it (report_fast.h) */
 };
 
 /* ---- Names of types ----------------------------------------------------------------------------------------- */

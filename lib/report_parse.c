@@ -1069,17 +1069,25 @@ static void parse_report_object(parser *p, tlsrpt_report *r)
         json_failed(p, t);
 }
 
-/* The fast path (report_fast.h): 1 when it took the report (*out and *rc set, its findings added), else 0. */
-static int parse_fast(tlsrpt_report **out, int *rc, const char *text, size_t len, int strict, tlsrpt_diag *diag,
-                      size_t limit, trpt_parse_stats *stats)
+/* The fast path (report_fast.h): 1 when it took the report (*out and *rc set, its findings added), else 0. own: see
+ * trpt_report_read_fast(); *own_taken is set when the report keeps it. */
+static int parse_fast(tlsrpt_report **out, int *rc, const char *text, size_t len, char *own, int *own_taken,
+                      int strict, tlsrpt_diag *diag, size_t limit, trpt_parse_stats *stats)
 {
     trpt_fast_result res; /* 2 KiB: the notes */
     trpt_fast_result *fr = &res;
-    int taken = trpt_report_read_fast(text, len, strict, limit, fr);
+    int taken = trpt_report_read_fast(text, len, own, strict, limit, fr);
     if (stats)
         stats->memory_peak = fr->memory_peak;
-    if (!taken)
+    if (!taken) {
+        if (own)
+            trpt_report_fast_restore(own, fr);
         return 0;
+    }
+    if (own) {
+        fr->report->text = own; /* freed with the report from now on */
+        *own_taken = 1;
+    }
     parser p;
     memset(&p, 0, sizeof p);
     p.diag = diag;
@@ -1105,13 +1113,15 @@ static int parse_fast(tlsrpt_report **out, int *rc, const char *text, size_t len
     return 1;
 }
 
+/* Reads the report in text: the fast path first, then the general one. own: NULL, or the same bytes in a buffer of
+ * the caller's that the report may keep (*own_taken set then; the caller frees it otherwise). */
 static int parse_json(tlsrpt_report **out, const char *text, size_t len, unsigned flags, tlsrpt_diag *diag,
-                      trpt_parse_stats *stats)
+                      trpt_parse_stats *stats, char *own, int *own_taken)
 {
     size_t limit = REPORT_MEMORY_FACTOR * len + REPORT_MEMORY_SLACK; /* len <= 20 MiB: no overflow */
     int fast_rc;
-    if (!(flags & TRPT_PARSE_GENERAL) &&
-        parse_fast(out, &fast_rc, text, len, (flags & TLSRPT_PARSE_STRICT) != 0, diag, limit, stats))
+    if (!(flags & TRPT_PARSE_GENERAL) && parse_fast(out, &fast_rc, text, len, own, own_taken,
+                                                     (flags & TLSRPT_PARSE_STRICT) != 0, diag, limit, stats))
         return fast_rc;
     parser p;
     memset(&p, 0, sizeof p);
@@ -1179,13 +1189,15 @@ int trpt_report_parse_stats(tlsrpt_report **out, const void *data, size_t len, u
         return TLSRPT_ELIMIT;
     }
     if (!trpt_gzip_detect(data, len))
-        return parse_json(out, data ? data : "", len, flags, diag, stats);
+        return parse_json(out, data ? data : "", len, flags, diag, stats, NULL, NULL);
     unsigned char *text;
     size_t text_len;
     int rc = trpt_gzip_decompress(data, len, TLSRPT_MAX_REPORT_SIZE, &text, &text_len, diag);
     if (rc != TLSRPT_OK)
         return rc;
-    rc = parse_json(out, (const char *)text, text_len, flags, diag, stats);
-    free(text);
+    int own_taken = 0;
+    rc = parse_json(out, (const char *)text, text_len, flags, diag, stats, (char *)text, &own_taken);
+    if (!own_taken)
+        free(text);
     return rc;
 }
