@@ -32,21 +32,27 @@ int trpt_set_string(trpt_arena *arena, char **field, const char *s, size_t len)
 }
 
 /* Returns array grown so that element n fits (array itself when it already does), updating *cap; NULL when the
- * allocation fails (array is then unchanged and still owned by the caller). */
-static void *grow_array(void *array, size_t n, size_t *cap, size_t elem_size, trpt_budget *budget)
+ * allocation fails (array is then unchanged and still owned by the caller). *in_arena: the array is in the arena
+ * (the fast reader made it at its exact size, report_fast.c): it is copied to a heap block, and *in_arena becomes 0. */
+static void *grow_array(void *array, int *in_arena, size_t n, size_t *cap, size_t elem_size, trpt_budget *budget)
 {
     if (n < *cap)
         return array;
     if (*cap > SIZE_MAX / 2 / elem_size)
         return NULL;
     size_t ncap = *cap ? *cap * 2 : 4;
-    if (!trpt_budget_take(budget, (ncap - *cap) * elem_size))
+    size_t charge = *in_arena ? ncap * elem_size : (ncap - *cap) * elem_size;
+    if (!trpt_budget_take(budget, charge))
         return NULL;
-    void *p = realloc(array, ncap * elem_size);
-    if (p)
+    void *p = *in_arena ? malloc(ncap * elem_size) : realloc(array, ncap * elem_size);
+    if (p) {
+        if (*in_arena && n)
+            memcpy(p, array, n * elem_size);
+        *in_arena = 0;
         *cap = ncap;
-    else
-        trpt_budget_give(budget, (ncap - *cap) * elem_size);
+    } else {
+        trpt_budget_give(budget, charge);
+    }
     return p;
 }
 
@@ -192,7 +198,8 @@ void trpt_policy_destroy(tlsrpt_policy *p)
         return;
     for (size_t i = 0; i < p->n_failures; i++)
         trpt_failure_destroy(p->failures[i]);
-    free(p->failures);
+    if (!p->failures_in_arena)
+        free(p->failures);
     trpt_index_free(&p->failure_index);
 }
 
@@ -262,7 +269,8 @@ int trpt_policy_set_mx_hosts(tlsrpt_policy *p, char *const *items, size_t n)
 
 int trpt_policy_take_failure(tlsrpt_policy *p, tlsrpt_failure *f)
 {
-    tlsrpt_failure **grown = grow_array(p->failures, p->n_failures, &p->cap_failures, sizeof *p->failures,
+    tlsrpt_failure **grown = grow_array(p->failures, &p->failures_in_arena, p->n_failures, &p->cap_failures,
+                                         sizeof *p->failures,
                                          p->arena->budget);
     if (!grown) {
         trpt_failure_destroy(f);
@@ -378,7 +386,8 @@ int trpt_report_create(tlsrpt_report **out)
 
 int trpt_report_take_policy(tlsrpt_report *r, tlsrpt_policy *p)
 {
-    tlsrpt_policy **grown = grow_array(r->policies, r->n_policies, &r->cap_policies, sizeof *r->policies,
+    tlsrpt_policy **grown = grow_array(r->policies, &r->policies_in_arena, r->n_policies, &r->cap_policies,
+                                        sizeof *r->policies,
                                         r->arena.budget);
     if (!grown) {
         trpt_policy_destroy(p);
@@ -479,7 +488,8 @@ TLSRPT_API void tlsrpt_report_free(tlsrpt_report *r)
         return;
     for (size_t i = 0; i < r->n_policies; i++)
         trpt_policy_destroy(r->policies[i]);
-    free(r->policies);
+    if (!r->policies_in_arena)
+        free(r->policies);
     trpt_index_free(&r->policy_index);
     trpt_arena_free(&r->arena);
     free(r->text);

@@ -31,6 +31,11 @@
 
 typedef const unsigned char *cursor;
 
+typedef struct ptr_list {
+    void **v;
+    size_t n, cap;
+} ptr_list;
+
 typedef struct fast {
     cursor in;  /* the text: offsets count from here; writable (strings are ended in place) */
     cursor end; /* one past its last byte */
@@ -39,6 +44,9 @@ typedef struct fast {
     trpt_budget budget;
     int strict;
     char **items; /* the strings of the array being read, reused for every array */
+    /* The failure details of the array being read, the policies read so far: each list goes to the arena at its
+     * exact size when its array ends (the report's arrays, marked in_arena: report_internal.h). */
+    ptr_list details, policies;
     size_t cap_items;
     size_t failure_details; /* in all policies so far */
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1]; /* as in report_parse.c: one copy per type */
@@ -579,6 +587,41 @@ static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup
     return q;
 }
 
+/* ---- Lists ----------------------------------------------------------------------------------------------------- */
+
+static int list_grow(fast *f, ptr_list *l) OUT_OF_LINE;
+static int list_grow(fast *f, ptr_list *l)
+{
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    if (!trpt_budget_take(&f->budget, (cap - l->cap) * sizeof *l->v))
+        return 0;
+    void **v = realloc(l->v, cap * sizeof *v);
+    if (!v) {
+        trpt_budget_give(&f->budget, (cap - l->cap) * sizeof *l->v);
+        return 0;
+    }
+    l->v = v;
+    l->cap = cap;
+    return 1;
+}
+
+static inline int list_add(fast *f, ptr_list *l, void *item)
+{
+    if (l->n == l->cap && !list_grow(f, l))
+        return 0;
+    l->v[l->n++] = item;
+    return 1;
+}
+
+/* The list (n > 0) copied to the arena. */
+static void **list_to_arena(fast *f, const ptr_list *l)
+{
+    void **a = trpt_arena_alloc(f->arena, l->n * sizeof *a);
+    if (a)
+        memcpy(a, l->v, l->n * sizeof *a);
+    return a;
+}
+
 /* ---- The schema ------------------------------------------------------------------------------------------------ */
 
 enum { D_TYPE, D_COUNT, D_SMI, D_RMH, D_HELO, D_RIP, D_INFO, D_REASON };
@@ -619,7 +662,7 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
         return NULL;
     memset(d, 0, sizeof *d);
     d->arena = f->arena;
-    if (trpt_policy_take_failure(pol, d) != TLSRPT_OK)
+    if (!list_add(f, &f->details, d))
         return NULL;
     unsigned seen = 0, m;
     members it;
@@ -690,10 +733,17 @@ static cursor failure_details(fast *f, cursor p, tlsrpt_policy *pol, size_t pi)
     if (!(p = open_container(end, p, '[', &more)))
         return NULL;
     pol->has_failures = 1;
+    f->details.n = 0;
     for (size_t fi = 0; more; fi++) {
         if (++f->failure_details > TLSRPT_MAX_FAILURE_DETAILS || !(p = failure_detail(f, p, pol, pi, fi)) ||
             !(p = next_item(end, p, ']', &more)))
             return NULL;
+    }
+    if (f->details.n) {
+        if (!(pol->failures = (tlsrpt_failure **)list_to_arena(f, &f->details)))
+            return NULL;
+        pol->n_failures = pol->cap_failures = f->details.n;
+        pol->failures_in_arena = 1;
     }
     return p;
 }
@@ -817,7 +867,7 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
         return NULL;
     memset(pol, 0, sizeof *pol);
     pol->arena = f->arena;
-    if (trpt_report_take_policy(f->r, pol) != TLSRPT_OK)
+    if (!list_add(f, &f->policies, pol))
         return NULL;
     unsigned seen = 0, policy_seen = 0, summary_seen = 0, m;
     members it;
@@ -910,6 +960,13 @@ static cursor policies(fast *f, cursor p)
         if (pi >= TLSRPT_MAX_POLICIES || !(p = policy_entry(f, p, pi)) || !(p = next_item(end, p, ']', &more)))
             return NULL;
     }
+    tlsrpt_report *r = f->r;
+    if (f->policies.n) {
+        if (r->n_policies || !(r->policies = (tlsrpt_policy **)list_to_arena(f, &f->policies)))
+            return NULL; /* (a second "policies" member is a duplicate: not plain) */
+        r->n_policies = r->cap_policies = f->policies.n;
+        r->policies_in_arena = 1;
+    }
     return p;
 }
 
@@ -991,6 +1048,8 @@ int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, s
     int taken = p && skip_ws(f.end, p) == f.end;
     f.r->arena.budget = NULL;
     free(f.items);
+    free(f.details.v);
+    free(f.policies.v);
     res->memory_peak = f.budget.peak;
     if (!taken) {
         tlsrpt_report_free(f.r);

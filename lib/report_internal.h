@@ -53,8 +53,9 @@ struct tlsrpt_policy {
     int has_mx_hosts; /* 0: member absent; 1: present (a string, or an array, possibly empty) */
     uint64_t successful_sessions;
     uint64_t failed_sessions;
-    tlsrpt_failure **failures;
+    tlsrpt_failure **failures; /* a heap block, or in the arena when failures_in_arena (the fast reader's) */
     size_t n_failures, cap_failures;
+    int failures_in_arena;     /* then growing it copies it to the heap first */
     int has_failures; /* 0: "failure-details" absent; 1: present (possibly empty) */
     trpt_index failure_index;
     uint64_t hash; /* identity hash under the owning report's seed; valid while the report's index exists */
@@ -67,8 +68,9 @@ struct tlsrpt_report {
     char *report_id;
     int64_t start_time, end_time;
     int has_start_time, has_end_time;
-    tlsrpt_policy **policies;
+    tlsrpt_policy **policies; /* a heap block, or in the arena when policies_in_arena (the fast reader's) */
     size_t n_policies, cap_policies;
+    int policies_in_arena;    /* then growing it copies it to the heap first */
     trpt_index policy_index;
     char *text; /* NULL, or the JSON text that the fast path read in place: its strings point into it (report_fast.h) */
 };
