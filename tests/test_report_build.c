@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "gzip.h"
 #include "ip.h"
 #include "report_testutil.h"
 
@@ -725,6 +726,66 @@ START_TEST(merge_allocation_failures_leave_dst_unchanged)
 }
 END_TEST
 
+START_TEST(parsed_report_grows)
+{
+    /* A report the fast path read (report_fast.c) keeps its policy and failure-detail arrays in its arena at their
+     * exact size and its strings in the text: adding a detail and a policy must move the arrays to the heap and
+     * leave every string read before as it was (ASan and valgrind run this too). Once from JSON, once from gzip
+     * (whose decompressed text the report keeps). */
+    static const char json[] =
+        "{\"organization-name\":\"A\",\"date-range\":{\"start-datetime\":\"2024-07-01T00:00:00Z\","
+        "\"end-datetime\":\"2024-07-01T23:59:59Z\"},\"contact-info\":\"a@a.example\",\"report-id\":\"a1\","
+        "\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\"],"
+        "\"policy-domain\":\"x.example\",\"mx-host\":\"mx.x.example\"},\"summary\":{"
+        "\"total-successful-session-count\":1,\"total-failure-session-count\":3},\"failure-details\":[{"
+        "\"result-type\":\"certificate-expired\",\"sending-mta-ip\":\"192.0.2.1\",\"receiving-mx-hostname\":"
+        "\"mx.x.example\",\"failed-session-count\":3}]}]}";
+    for (int gz = 0; gz < 2; gz++) {
+        tlsrpt_report *r;
+        unsigned char *in = (unsigned char *)json;
+        size_t in_len = sizeof json - 1;
+        if (gz)
+            ck_assert_int_eq(trpt_gzip_compress(json, sizeof json - 1, &in, &in_len), TLSRPT_OK);
+        trpt_parse_stats st;
+        ck_assert_int_eq(trpt_report_parse_stats(&r, in, in_len, 0, NULL, &st), TLSRPT_OK);
+        ck_assert_int_eq(st.fast_path, 1);
+        if (gz)
+            free(in);
+        tlsrpt_policy *p = (tlsrpt_policy *)tlsrpt_report_policy(r, 0);
+        for (int i = 0; i < 6; i++) { /* past the arena array and the first heap capacity */
+            char ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%d", 10 + i);
+            tlsrpt_failure *f = failure("starttls-not-supported", ip, "mx.x.example");
+            ck_assert_int_eq(tlsrpt_policy_add_failures(p, f, 1), TLSRPT_OK);
+            tlsrpt_failure_free(f);
+        }
+        for (int i = 0; i < 6; i++) {
+            char domain[32];
+            snprintf(domain, sizeof domain, "y%d.example", i);
+            (void)sts_policy(r, domain);
+        }
+        ck_assert_uint_eq(tlsrpt_report_policy_count(r), 7);
+        ck_assert_uint_eq(tlsrpt_policy_failure_count(p), 7);
+        ck_assert_str_eq(tlsrpt_report_organization_name(r), "A");
+        ck_assert_str_eq(tlsrpt_policy_domain(p), "x.example");
+        ck_assert_str_eq(tlsrpt_policy_string(p, 0), "version: STSv1");
+        ck_assert_str_eq(tlsrpt_policy_mx_host(p, 0), "mx.x.example");
+        const tlsrpt_failure *first = tlsrpt_policy_failure(p, 0);
+        ck_assert_str_eq(tlsrpt_failure_result_type(first), "certificate-expired");
+        ck_assert_str_eq(tlsrpt_failure_sending_mta_ip(first), "192.0.2.1");
+        ck_assert_uint_eq(tlsrpt_failure_session_count(first), 3);
+        ck_assert_str_eq(tlsrpt_failure_sending_mta_ip(tlsrpt_policy_failure(p, 6)), "192.0.2.15");
+        ck_assert_str_eq(tlsrpt_policy_domain(tlsrpt_report_policy(r, 6)), "y5.example");
+        /* A copy of it (merge into an empty report) is independent of it. */
+        tlsrpt_report *c = new_report();
+        ck_assert_int_eq(tlsrpt_report_merge(c, r), TLSRPT_OK);
+        tlsrpt_report_free(r);
+        ck_assert_uint_eq(tlsrpt_report_policy_count(c), 7);
+        tlsrpt_report_free(c);
+    }
+}
+END_TEST
+
 START_TEST(merge_parsed_reports)
 {
     /* Parsed reports carry presence flags the builder never sets (an empty policy-string array, an empty
@@ -784,6 +845,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, merge_overflow_leaves_dst_unchanged);
     tcase_add_test(tc, merge_allocation_failures_leave_dst_unchanged);
     tcase_add_test(tc, merge_parsed_reports);
+    tcase_add_test(tc, parsed_report_grows);
     suite_add_tcase(s, tc);
     return s;
 }
