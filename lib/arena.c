@@ -50,6 +50,13 @@ static void *arena_take(trpt_arena *a, size_t size, size_t align)
     return a->head->data;
 }
 
+int trpt_arena_reserve(trpt_arena *a, size_t size)
+{
+    if (a->head)
+        return TLSRPT_OK;
+    return arena_add_block(a, size > TRPT_ARENA_FIRST_BLOCK ? size : TRPT_ARENA_FIRST_BLOCK);
+}
+
 void *trpt_arena_alloc_aside(trpt_arena *a, size_t size)
 {
     if (size > SIZE_MAX - sizeof(trpt_arena_block) || !trpt_budget_take(a->budget, sizeof(trpt_arena_block) + size))

@@ -46,6 +46,9 @@ typedef struct trpt_arena_mark {
 
 /* size bytes (size > 0) aligned for any object, uninitialized; NULL when out of memory. */
 void *trpt_arena_alloc(trpt_arena *a, size_t size);
+/* Makes the first block of an empty arena `size` bytes (at least TRPT_ARENA_FIRST_BLOCK), for a caller that knows
+ * about how much it will need; nothing when the arena has a block already. Returns TLSRPT_OK or TLSRPT_ENOMEM. */
+int trpt_arena_reserve(trpt_arena *a, size_t size);
 /* size bytes (size > 0) in a block of their own, which is not the head: the head keeps serving small requests (the
  * fast report reader copies text there in big pieces, report_fast.c). Charged to the budget like any block; NULL
  * when out of memory or over the budget. */

@@ -31,9 +31,12 @@
 
 typedef const unsigned char *cursor;
 
+/* A list of pointers: the first LIST_INLINE in the list itself (most reports need no more), then on the heap. */
+#define LIST_INLINE 64u
 typedef struct ptr_list {
-    void **v;
+    void **v; /* in_place or a heap block */
     size_t n, cap;
+    void *in_place[LIST_INLINE];
 } ptr_list;
 
 typedef struct fast {
@@ -43,11 +46,10 @@ typedef struct fast {
     trpt_arena *arena;
     trpt_budget budget;
     int strict;
-    char **items; /* the strings of the array being read, reused for every array */
+    ptr_list items; /* the strings of the array being read, reused for every array */
     /* The failure details of the array being read, the policies read so far: each list goes to the arena at its
      * exact size when its array ends (the report's arrays, marked in_arena: report_internal.h). */
     ptr_list details, policies;
-    size_t cap_items;
     size_t failure_details; /* in all policies so far */
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1]; /* as in report_parse.c: one copy per type */
     trpt_fast_result *res;
@@ -266,8 +268,8 @@ static inline cursor string_value(cursor end, cursor p, cursor *s, size_t *len)
  * s on is copied to a block of the arena of its own, one memcpy for many strings. The blocks grow from REGION_FIRST
  * to REGION_MAX bytes (or the string's size), so a report that is given up early has cost little copying, and only
  * the part of a string that did not fit the previous block is copied twice. */
-#define REGION_FIRST 4096u
-#define REGION_MAX 65536u
+#define REGION_FIRST 16384u
+#define REGION_MAX 262144u
 
 static int copy_region(fast *f, cursor s, size_t len) OUT_OF_LINE;
 static int copy_region(fast *f, cursor s, size_t len)
@@ -381,45 +383,81 @@ static int note(fast *f, trpt_missing kind, cursor at, size_t pi, size_t fi)
     return 1;
 }
 
+/* ---- Lists ----------------------------------------------------------------------------------------------------- */
+
+static int list_grow(fast *f, ptr_list *l) OUT_OF_LINE;
+static int list_grow(fast *f, ptr_list *l)
+{
+    size_t cap = l->cap * 2;
+    int was_inline = l->v == l->in_place;
+    size_t charge = was_inline ? cap * sizeof *l->v : (cap - l->cap) * sizeof *l->v;
+    if (!trpt_budget_take(&f->budget, charge))
+        return 0;
+    void **v = was_inline ? malloc(cap * sizeof *v) : realloc(l->v, cap * sizeof *v);
+    if (!v) {
+        trpt_budget_give(&f->budget, charge);
+        return 0;
+    }
+    if (was_inline)
+        memcpy(v, l->in_place, l->n * sizeof *v);
+    l->v = v;
+    l->cap = cap;
+    return 1;
+}
+
+static void list_init(ptr_list *l)
+{
+    l->v = l->in_place;
+    l->n = 0;
+    l->cap = LIST_INLINE;
+}
+
+static void list_free(ptr_list *l)
+{
+    if (l->v != l->in_place)
+        free(l->v);
+}
+
+static inline int list_add(fast *f, ptr_list *l, void *item)
+{
+    if (l->n == l->cap && !list_grow(f, l))
+        return 0;
+    l->v[l->n++] = item;
+    return 1;
+}
+
+/* The list (n > 0) copied to the arena. */
+static void **list_to_arena(fast *f, const ptr_list *l)
+{
+    void **a = trpt_arena_alloc(f->arena, l->n * sizeof *a);
+    if (a)
+        memcpy(a, l->v, l->n * sizeof *a);
+    return a;
+}
+
 /* An array of strings (policy-string, mx-host; `limit` entries at most), or for mx-host also one string, handed to
  * set() as in report_parse.c. */
-static cursor string_list(fast *f, cursor end, cursor p, tlsrpt_policy *pol, int (*set)(tlsrpt_policy *, char *const *, size_t),
-                          unsigned limit, int one_string_too)
+static cursor string_list(fast *f, cursor end, cursor p, tlsrpt_policy *pol,
+                          int (*set)(tlsrpt_policy *, char *const *, size_t), unsigned limit, int one_string_too)
 {
-    size_t n = 0;
+    ptr_list *l = &f->items;
+    l->n = 0;
     if (one_string_too && peek(end, p) == '"') {
-        if (!f->cap_items) {
-            if (!trpt_budget_take(&f->budget, 16 * sizeof *f->items) || !(f->items = malloc(16 * sizeof *f->items)))
+        char *s;
+        if (!(p = take_string(f, end, p, &s)) || !list_add(f, l, s))
+            return NULL;
+    } else {
+        int more;
+        if (!(p = open_container(end, p, '[', &more)))
+            return NULL;
+        while (more) {
+            char *s;
+            if (l->n == limit || !(p = take_string(f, end, p, &s)) || !list_add(f, l, s) ||
+                !(p = next_item(end, p, ']', &more)))
                 return NULL;
-            f->cap_items = 16;
         }
-        if (!(p = take_string(f, end, p, &f->items[0])))
-            return NULL;
-        return set(pol, f->items, 1) == TLSRPT_OK ? p : NULL;
     }
-    int more;
-    if (!(p = open_container(end, p, '[', &more)))
-        return NULL;
-    while (more) {
-        if (n == limit)
-            return NULL;
-        if (n == f->cap_items) {
-            size_t cap = f->cap_items ? f->cap_items * 2 : 16;
-            if (!trpt_budget_take(&f->budget, (cap - f->cap_items) * sizeof *f->items))
-                return NULL;
-            char **grown = realloc(f->items, cap * sizeof *grown);
-            if (!grown) {
-                trpt_budget_give(&f->budget, (cap - f->cap_items) * sizeof *f->items);
-                return NULL;
-            }
-            f->items = grown;
-            f->cap_items = cap;
-        }
-        if (!(p = take_string(f, end, p, &f->items[n])) || !(p = next_item(end, p, ']', &more)))
-            return NULL;
-        n++;
-    }
-    return set(pol, f->items, n) == TLSRPT_OK ? p : NULL;
+    return set(pol, (char *const *)(void *)l->v, l->n) == TLSRPT_OK ? p : NULL;
 }
 
 /* ---- Member templates -----------------------------------------------------------------------------------------
@@ -585,41 +623,6 @@ static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup
         it->prev = g;
     }
     return q;
-}
-
-/* ---- Lists ----------------------------------------------------------------------------------------------------- */
-
-static int list_grow(fast *f, ptr_list *l) OUT_OF_LINE;
-static int list_grow(fast *f, ptr_list *l)
-{
-    size_t cap = l->cap ? l->cap * 2 : 64;
-    if (!trpt_budget_take(&f->budget, (cap - l->cap) * sizeof *l->v))
-        return 0;
-    void **v = realloc(l->v, cap * sizeof *v);
-    if (!v) {
-        trpt_budget_give(&f->budget, (cap - l->cap) * sizeof *l->v);
-        return 0;
-    }
-    l->v = v;
-    l->cap = cap;
-    return 1;
-}
-
-static inline int list_add(fast *f, ptr_list *l, void *item)
-{
-    if (l->n == l->cap && !list_grow(f, l))
-        return 0;
-    l->v[l->n++] = item;
-    return 1;
-}
-
-/* The list (n > 0) copied to the arena. */
-static void **list_to_arena(fast *f, const ptr_list *l)
-{
-    void **a = trpt_arena_alloc(f->arena, l->n * sizeof *a);
-    if (a)
-        memcpy(a, l->v, l->n * sizeof *a);
-    return a;
 }
 
 /* ---- The schema ------------------------------------------------------------------------------------------------ */
@@ -1037,6 +1040,15 @@ int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, s
     f.budget.limit = memory_limit - TRPT_FAST_MEMORY_MARGIN;
     f.arena = &f.r->arena;
     f.r->arena.budget = &f.budget;
+    list_init(&f.items);
+    list_init(&f.details);
+    list_init(&f.policies);
+    /* The objects take about 0.4 x the JSON (bench/README.md): one block for them in most reports; at most 16 KiB
+     * before anything is known about the text (the arena grows from there). */
+    if (trpt_arena_reserve(f.arena, len / 2 < 16384u ? len / 2 : 16384u) != TLSRPT_OK) {
+        tlsrpt_report_free(f.r);
+        return 0;
+    }
     template templates[4]; /* 2.8 KiB */
     for (size_t i = 0; i < 4; i++)
         template_init(&templates[i]);
@@ -1047,9 +1059,9 @@ int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, s
     cursor p = report_object(&f, skip_ws(f.end, f.in));
     int taken = p && skip_ws(f.end, p) == f.end;
     f.r->arena.budget = NULL;
-    free(f.items);
-    free(f.details.v);
-    free(f.policies.v);
+    list_free(&f.items);
+    list_free(&f.details);
+    list_free(&f.policies);
     res->memory_peak = f.budget.peak;
     if (!taken) {
         tlsrpt_report_free(f.r);
