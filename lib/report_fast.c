@@ -61,7 +61,7 @@ typedef struct fast {
     cursor copied_end;
     size_t region; /* the size of the next copy */
     int in_place;
-    struct template *t_detail, *t_policy, *t_summary, *t_entry; /* member templates, see below */
+    struct template *templates; /* one per kind of object (T_*), see below */
 } fast;
 
 /* The byte at p, or 0 at the end (a NUL byte outside a string is not JSON either: both end the plain path). */
@@ -487,6 +487,9 @@ typedef struct template {
     unsigned char first; /* the member of the GAP_FIRST gap */
 } template;
 
+/* The kinds of object, each with its template. */
+enum { T_REPORT, T_RANGE, T_ENTRY, T_POLICY, T_SUMMARY, T_DETAIL, T_KINDS };
+
 static void template_init(template *t)
 {
     memset(t->gap_len, 0, sizeof t->gap_len);
@@ -498,13 +501,18 @@ typedef struct members {
     template *t;
     unsigned k;    /* members read so far */
     unsigned prev; /* the member read last (when k > 0) */
+    unsigned seen; /* bit m set for each member m read */
 } members;
 
-static inline void members_begin(members *it, template *t)
+/* p is at an object's '{': starts the iteration over its members, with the template of its kind. Returns the cursor
+ * after the '{'. */
+static inline cursor object_begin(cursor end, cursor p, members *it, template *t)
 {
+    if (peek(end, p) != '{')
+        return NULL;
     it->t = t;
-    it->k = 0;
-    it->prev = 0;
+    it->k = it->prev = it->seen = 0;
+    return p + 1;
 }
 
 /* Learns gap g: the bytes [start, q). */
@@ -563,6 +571,7 @@ static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup
         if (gap_equal(end, p, t, GAP_FIRST)) {
             it->k = 1;
             it->prev = *m = t->first;
+            it->seen = 1u << t->first;
             return p + t->gap_len[GAP_FIRST];
         }
     } else {
@@ -576,6 +585,9 @@ static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup
                 if (g == GAP_END) {
                     *m = MEMBER_END;
                 } else {
+                    if (it->seen & (1u << g))
+                        return NULL; /* a member that occurs twice */
+                    it->seen |= 1u << g;
                     it->k++;
                     it->prev = *m = g;
                 }
@@ -602,8 +614,9 @@ static inline cursor next_member(cursor end, cursor p, members *it, int (*lookup
         if (!(q = member_name(end, q, &name, &len)))
             return NULL;
         int id = lookup(name, len);
-        if (id < 0)
-            return NULL; /* not a member of this object (or "failure-error-code"): the general path says what */
+        if (id < 0 || (it->seen & (1u << id)))
+            return NULL; /* not a member of this object (or "failure-error-code"), or one that occurs twice */
+        it->seen |= 1u << id;
         *m = g = (unsigned)id;
     }
     if (it->k == 0) {
@@ -657,9 +670,9 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
 {
     const cursor end = f->end;
     cursor at = p;
-    if (peek(end, p) != '{')
+    members it;
+    if (!(p = object_begin(end, p, &it, &f->templates[T_DETAIL])))
         return NULL;
-    p++;
     tlsrpt_failure *d = trpt_arena_alloc(f->arena, sizeof *d);
     if (!d)
         return NULL;
@@ -667,17 +680,12 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
     d->arena = f->arena;
     if (!list_add(f, &f->details, d))
         return NULL;
-    unsigned seen = 0, m;
-    members it;
-    members_begin(&it, f->t_detail);
+    unsigned m;
     for (;;) {
         if (!(p = next_member(end, p, &it, detail_member, &m)))
             return NULL;
         if (m == MEMBER_END)
             break;
-        if (seen & (1u << m))
-            return NULL;
-        seen |= 1u << m;
         char **field;
         switch (m) {
         case D_TYPE: { /* a registered one, its copy shared by every detail of that type */
@@ -720,11 +728,11 @@ static cursor failure_detail(fast *f, cursor p, tlsrpt_policy *pol, size_t pi, s
         if (!(p = take_string(f, end, p, field)))
             return NULL;
     }
-    if (!(seen & (1u << D_TYPE)))
+    if (!(it.seen & (1u << D_TYPE)))
         return NULL; /* an error: the general path says so */
-    if ((!(seen & (1u << D_COUNT)) && !note(f, TRPT_MISSING_SESSION_COUNT, at, pi, fi)) ||
-        (!(seen & (1u << D_SMI)) && !note(f, TRPT_MISSING_SENDING_MTA_IP, at, pi, fi)) ||
-        (!(seen & (1u << D_RMH)) && !note(f, TRPT_MISSING_RECEIVING_MX_HOSTNAME, at, pi, fi)))
+    if ((!(it.seen & (1u << D_COUNT)) && !note(f, TRPT_MISSING_SESSION_COUNT, at, pi, fi)) ||
+        (!(it.seen & (1u << D_SMI)) && !note(f, TRPT_MISSING_SENDING_MTA_IP, at, pi, fi)) ||
+        (!(it.seen & (1u << D_RMH)) && !note(f, TRPT_MISSING_RECEIVING_MX_HOSTNAME, at, pi, fi)))
         return NULL;
     return p;
 }
@@ -768,20 +776,15 @@ static int policy_member(cursor name, size_t len)
 static cursor policy_object(fast *f, cursor p, tlsrpt_policy *pol, unsigned *seen_out)
 {
     const cursor end = f->end;
-    if (peek(end, p) != '{')
-        return NULL;
-    p++;
-    unsigned seen = 0, m;
     members it;
-    members_begin(&it, f->t_policy);
+    if (!(p = object_begin(end, p, &it, &f->templates[T_POLICY])))
+        return NULL;
+    unsigned m;
     for (;;) {
         if (!(p = next_member(end, p, &it, policy_member, &m)))
             return NULL;
         if (m == MEMBER_END)
             break;
-        if (seen & (1u << m))
-            return NULL;
-        seen |= 1u << m;
         switch (m) {
         case P_TYPE:
             if (!(p = take_string(f, end, p, &pol->type_name)))
@@ -803,7 +806,7 @@ static cursor policy_object(fast *f, cursor p, tlsrpt_policy *pol, unsigned *see
         if (!p)
             return NULL;
     }
-    *seen_out = seen;
+    *seen_out = it.seen;
     return p;
 }
 
@@ -822,26 +825,21 @@ static int summary_member(cursor name, size_t len)
 static cursor summary_object(fast *f, cursor p, tlsrpt_policy *pol, unsigned *seen_out, cursor *failed_at)
 {
     const cursor end = f->end;
-    if (peek(end, p) != '{')
-        return NULL;
-    p++;
-    unsigned seen = 0, m;
     members it;
-    members_begin(&it, f->t_summary);
+    if (!(p = object_begin(end, p, &it, &f->templates[T_SUMMARY])))
+        return NULL;
+    unsigned m;
     for (;;) {
         if (!(p = next_member(end, p, &it, summary_member, &m)))
             return NULL;
         if (m == MEMBER_END)
             break;
-        if (seen & (1u << m))
-            return NULL;
-        seen |= 1u << m;
         if (m == S_FAILED)
             *failed_at = p;
         if (!(p = take_count(end, p, m == S_SUCCESSFUL ? &pol->successful_sessions : &pol->failed_sessions)))
             return NULL;
     }
-    *seen_out = seen;
+    *seen_out = it.seen;
     return p;
 }
 
@@ -862,9 +860,9 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
 {
     const cursor end = f->end;
     cursor at = p, policy_at = p, summary_at = p, failed_at = NULL;
-    if (peek(end, p) != '{')
+    members it;
+    if (!(p = object_begin(end, p, &it, &f->templates[T_ENTRY])))
         return NULL;
-    p++;
     tlsrpt_policy *pol = trpt_arena_alloc(f->arena, sizeof *pol);
     if (!pol)
         return NULL;
@@ -872,17 +870,12 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
     pol->arena = f->arena;
     if (!list_add(f, &f->policies, pol))
         return NULL;
-    unsigned seen = 0, policy_seen = 0, summary_seen = 0, m;
-    members it;
-    members_begin(&it, f->t_entry);
+    unsigned policy_seen = 0, summary_seen = 0, m;
     for (;;) {
         if (!(p = next_member(end, p, &it, entry_member, &m)))
             return NULL;
         if (m == MEMBER_END)
             break;
-        if (seen & (1u << m))
-            return NULL;
-        seen |= 1u << m;
         if (m == E_POLICY) {
             policy_at = p;
             p = policy_object(f, p, pol, &policy_seen);
@@ -896,7 +889,7 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
             return NULL;
     }
     /* The checks at the end of a policy, in report_parse.c's order (parse_policy_entry). */
-    if (!(seen & (1u << E_POLICY)) || !(policy_seen & (1u << P_TYPE)))
+    if (!(it.seen & (1u << E_POLICY)) || !(policy_seen & (1u << P_TYPE)))
         return NULL; /* "policy" or "policy-type" missing: errors */
     if ((!(policy_seen & (1u << P_DOMAIN)) && !note(f, TRPT_MISSING_POLICY_DOMAIN, policy_at, pi, 0)) ||
         (!(policy_seen & (1u << P_STRINGS)) && (pol->type == TLSRPT_POLICY_STS || pol->type == TLSRPT_POLICY_TLSA) &&
@@ -904,7 +897,7 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
         (!(policy_seen & (1u << P_MX)) && pol->type == TLSRPT_POLICY_STS &&
          !note(f, TRPT_MISSING_MX_HOST, policy_at, pi, 0)))
         return NULL;
-    if (!(seen & (1u << E_SUMMARY))) {
+    if (!(it.seen & (1u << E_SUMMARY))) {
         if (!note(f, TRPT_MISSING_SUMMARY, at, pi, 0))
             return NULL;
     } else if ((!(summary_seen & (1u << S_SUCCESSFUL)) && !note(f, TRPT_MISSING_SUCCESSFUL, summary_at, pi, 0)) ||
@@ -920,35 +913,40 @@ static cursor policy_entry(fast *f, cursor p, size_t pi)
     return p;
 }
 
+enum { R_START, R_END };
+
+static int range_member(cursor name, size_t len)
+{
+    if (len == 14)
+        return NAME_IS(name, "start-datetime") ? R_START : -1;
+    if (len == 12)
+        return NAME_IS(name, "end-datetime") ? R_END : -1;
+    return -1;
+}
+
 static cursor date_range(fast *f, cursor p)
 {
     const cursor end = f->end;
-    enum { START = 1, END = 2 };
-    cursor at = p;
     tlsrpt_report *r = f->r;
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    cursor at = p;
+    members it;
+    if (!(p = object_begin(end, p, &it, &f->templates[T_RANGE])))
         return NULL;
-    unsigned seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        if (!(p = member_name(end, p, &name, &len)))
+    for (;;) {
+        unsigned m;
+        if (!(p = next_member(end, p, &it, range_member, &m)))
             return NULL;
-        if (len == 14 && NAME_IS(name, "start-datetime") && !(seen & START)) {
-            seen |= START;
+        if (m == MEMBER_END)
+            break;
+        if (m == R_START)
             p = take_datetime(end, p, &r->start_time, &r->has_start_time);
-        } else if (len == 12 && NAME_IS(name, "end-datetime") && !(seen & END)) {
-            seen |= END;
+        else
             p = take_datetime(end, p, &r->end_time, &r->has_end_time);
-        } else {
-            return NULL;
-        }
-        if (!p || !(p = next_item(end, p, '}', &more)))
+        if (!p)
             return NULL;
     }
-    if ((!(seen & START) && !note(f, TRPT_MISSING_START_DATETIME, at, 0, 0)) ||
-        (!(seen & END) && !note(f, TRPT_MISSING_END_DATETIME, at, 0, 0)))
+    if ((!(it.seen & (1u << R_START)) && !note(f, TRPT_MISSING_START_DATETIME, at, 0, 0)) ||
+        (!(it.seen & (1u << R_END)) && !note(f, TRPT_MISSING_END_DATETIME, at, 0, 0)))
         return NULL;
     return p;
 }
@@ -965,56 +963,74 @@ static cursor policies(fast *f, cursor p)
     }
     tlsrpt_report *r = f->r;
     if (f->policies.n) {
-        if (r->n_policies || !(r->policies = (tlsrpt_policy **)list_to_arena(f, &f->policies)))
-            return NULL; /* (a second "policies" member is a duplicate: not plain) */
+        if (!(r->policies = (tlsrpt_policy **)list_to_arena(f, &f->policies)))
+            return NULL;
         r->n_policies = r->cap_policies = f->policies.n;
         r->policies_in_arena = 1;
     }
     return p;
 }
 
+enum { O_ORG, O_RANGE, O_CONTACT, O_ID, O_POLICIES };
+
+static int report_member(cursor name, size_t len)
+{
+    switch (len) {
+    case 17:
+        return NAME_IS(name, "organization-name") ? O_ORG : -1;
+    case 10:
+        return NAME_IS(name, "date-range") ? O_RANGE : -1;
+    case 12:
+        return NAME_IS(name, "contact-info") ? O_CONTACT : -1;
+    case 9:
+        return NAME_IS(name, "report-id") ? O_ID : -1;
+    case 8:
+        return NAME_IS(name, "policies") ? O_POLICIES : -1;
+    default:
+        return -1;
+    }
+}
+
 static cursor report_object(fast *f, cursor p)
 {
     const cursor end = f->end;
-    enum { ORG = 1, RANGE = 2, CONTACT = 4, ID = 8, POLICIES = 16 };
     tlsrpt_report *r = f->r;
     cursor at = p;
-    int more;
-    if (!(p = open_container(end, p, '{', &more)))
+    members it;
+    if (!(p = object_begin(end, p, &it, &f->templates[T_REPORT])))
         return NULL;
-    unsigned seen = 0;
-    while (more) {
-        cursor name;
-        size_t len;
-        if (!(p = member_name(end, p, &name, &len)))
+    for (;;) {
+        unsigned m;
+        if (!(p = next_member(end, p, &it, report_member, &m)))
             return NULL;
-        if (len == 17 && NAME_IS(name, "organization-name") && !(seen & ORG)) {
-            seen |= ORG;
+        if (m == MEMBER_END)
+            break;
+        switch (m) {
+        case O_ORG:
             p = take_string(f, end, p, &r->organization_name);
-        } else if (len == 10 && NAME_IS(name, "date-range") && !(seen & RANGE)) {
-            seen |= RANGE;
+            break;
+        case O_RANGE:
             p = date_range(f, p);
-        } else if (len == 12 && NAME_IS(name, "contact-info") && !(seen & CONTACT)) {
-            seen |= CONTACT;
+            break;
+        case O_CONTACT:
             p = take_string(f, end, p, &r->contact_info);
-        } else if (len == 9 && NAME_IS(name, "report-id") && !(seen & ID)) {
-            seen |= ID;
+            break;
+        case O_ID:
             p = take_string(f, end, p, &r->report_id);
-        } else if (len == 8 && NAME_IS(name, "policies") && !(seen & POLICIES)) {
-            seen |= POLICIES;
+            break;
+        default:
             p = policies(f, p);
-        } else {
-            return NULL;
+            break;
         }
-        if (!p || !(p = next_item(end, p, '}', &more)))
+        if (!p)
             return NULL;
     }
-    if (!(seen & POLICIES))
+    if (!(it.seen & (1u << O_POLICIES)))
         return NULL; /* an error */
-    if ((!(seen & ORG) && !note(f, TRPT_MISSING_ORGANIZATION_NAME, at, 0, 0)) ||
-        (!(seen & RANGE) && !note(f, TRPT_MISSING_DATE_RANGE, at, 0, 0)) ||
-        (!(seen & CONTACT) && !note(f, TRPT_MISSING_CONTACT_INFO, at, 0, 0)) ||
-        (!(seen & ID) && !note(f, TRPT_MISSING_REPORT_ID, at, 0, 0)))
+    if ((!(it.seen & (1u << O_ORG)) && !note(f, TRPT_MISSING_ORGANIZATION_NAME, at, 0, 0)) ||
+        (!(it.seen & (1u << O_RANGE)) && !note(f, TRPT_MISSING_DATE_RANGE, at, 0, 0)) ||
+        (!(it.seen & (1u << O_CONTACT)) && !note(f, TRPT_MISSING_CONTACT_INFO, at, 0, 0)) ||
+        (!(it.seen & (1u << O_ID)) && !note(f, TRPT_MISSING_REPORT_ID, at, 0, 0)))
         return NULL;
     return p;
 }
@@ -1049,13 +1065,10 @@ int trpt_report_read_fast(const char *text, size_t len, char *own, int strict, s
         tlsrpt_report_free(f.r);
         return 0;
     }
-    template templates[4]; /* 2.8 KiB */
-    for (size_t i = 0; i < 4; i++)
+    template templates[T_KINDS]; /* 4.3 KiB */
+    for (size_t i = 0; i < T_KINDS; i++)
         template_init(&templates[i]);
-    f.t_detail = &templates[0];
-    f.t_policy = &templates[1];
-    f.t_summary = &templates[2];
-    f.t_entry = &templates[3];
+    f.templates = templates;
     cursor p = report_object(&f, skip_ws(f.end, f.in));
     int taken = p && skip_ws(f.end, p) == f.end;
     f.r->arena.budget = NULL;
