@@ -23,10 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__AVX2__) && defined(__GNUC__)
-#include <immintrin.h>
-#elif defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h> /* SSE2 is in every x86-64; elsewhere the scalar loops below do the same */
 #endif
 
 typedef const unsigned char *cursor;
@@ -40,7 +38,7 @@ typedef struct ptr_list {
 } ptr_list;
 
 typedef struct fast {
-    cursor in;  /* the text: offsets count from here; writable (strings are ended in place) */
+    cursor in;  /* the text: offsets count from here (in place, the caller's writable buffer) */
     cursor end; /* one past its last byte */
     tlsrpt_report *r;
     trpt_arena *arena;
@@ -54,9 +52,9 @@ typedef struct fast {
     char *result_type_copy[TLSRPT_RESULT_STS_WEBPKI_INVALID + 1]; /* as in report_parse.c: one copy per type */
     trpt_fast_result *res;
     unsigned char *last_nul; /* in place: the last closing quote replaced by a NUL (NULL: none yet) */
-    /* Where strings are kept: the bytes [region, copied_end) of the text are also at region + delta (a copy in the
-     * report's arena), and a string is ended there. In place (a text of the caller's that the report keeps), the
-     * whole text is that region, with delta 0. */
+    /* Where strings are kept: the bytes of the text from the start of the last copied block up to copied_end are
+     * also at their address + delta (the block, in the report's arena), and a string is ended there. In place (a
+     * text of the caller's that the report keeps), the whole text is that block, with delta 0. */
     uintptr_t delta;
     cursor copied_end;
     int in_place;
@@ -129,21 +127,7 @@ static cursor string_end_slow(cursor end, cursor s)
 /* s is just after an opening quote: string_end_slow(), with the common case inline (plain bytes up to the quote). */
 static inline cursor string_end(cursor end, cursor s)
 {
-#if defined(__AVX2__) && defined(__GNUC__)
-    /* 32 bytes at a time: the signed compare with 0x20 also flags every byte >= 0x80 (negative). */
-    const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), space = _mm256_set1_epi8(0x20);
-    while (end - s >= 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
-        __m256i special = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
-                                          _mm256_cmpgt_epi8(space, v));
-        unsigned mask = (unsigned)_mm256_movemask_epi8(special);
-        if (mask) {
-            s += __builtin_ctz(mask);
-            return *s == '"' ? s : string_end_slow(end, s);
-        }
-        s += 32;
-    }
-#elif defined(__SSE2__) && defined(__GNUC__)
+#if defined(__SSE2__) && defined(__GNUC__)
     /* 16 bytes at a time: the signed compare with 0x20 also flags every byte >= 0x80 (negative). */
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
     while (end - s >= 16) {
