@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gzip.h"
 #include "report_internal.h"
 #include "report_testutil.h"
 #include "testfiles.h"
@@ -998,6 +999,52 @@ static void sweep(const char *name, const char *base, size_t len)
     ck_assert_msg(taken > 0 && taken < inputs, "sweep %s: the fast path took %zu of %zu inputs", name, taken, inputs);
 }
 
+/* A gzip report is read in place (report_fast.h): the fast path ends its strings with NULs in the decompressed text,
+ * and when it gives up it puts the quotes back before the general path reads that text. Every mutation that makes it
+ * give up (at every byte, so at every point of the text) must leave the general path's result exactly that of the
+ * JSON text read by the general path alone. */
+START_TEST(sweep_gzip_in_place)
+{
+    static const char bytes[] = {'\\', 'n', '}', '\x01', '"'};
+    const char *base = sweep_pretty;
+    size_t len = strlen(base);
+    unsigned stride = sweep_stride();
+    char *buf = malloc(len);
+    ck_assert_ptr_nonnull(buf);
+    run a, b;
+    run_init(&a);
+    run_init(&b);
+    size_t given_up = 0, taken = 0;
+    for (size_t pos = 0; pos < len; pos++) {
+        for (size_t m = 0; m < sizeof bytes; m++) {
+            if ((pos + m) % stride != 0 || base[pos] == bytes[m])
+                continue;
+            memcpy(buf, base, len);
+            buf[pos] = bytes[m];
+            unsigned char *gz;
+            size_t gz_len;
+            ck_assert_int_eq(trpt_gzip_compress(buf, len, &gz, &gz_len), TLSRPT_OK);
+            for (int strict = 0; strict < 2; strict++) {
+                unsigned flags = strict ? TLSRPT_PARSE_STRICT : 0;
+                run_parse(&a, (const char *)gz, gz_len, flags);
+                run_parse(&b, buf, len, flags | TRPT_PARSE_GENERAL);
+                const char *why = difference(&a, &b);
+                if (why)
+                    ck_abort_msg("gzip sweep, byte %zu set to 0x%02x, %s: %s", pos, (unsigned char)bytes[m],
+                                 strict ? "strict" : "lenient", why);
+                given_up += !a.st.fast_path;
+                taken += (size_t)a.st.fast_path;
+            }
+            free(gz);
+        }
+    }
+    run_done(&a);
+    run_done(&b);
+    free(buf);
+    ck_assert_msg(given_up > len / stride && taken > 0, "gzip sweep: %zu given up, %zu taken", given_up, taken);
+}
+END_TEST
+
 START_TEST(sweep_pretty_report)
 {
     sweep("sweep_pretty", sweep_pretty, sizeof sweep_pretty - 1);
@@ -1035,6 +1082,7 @@ Suite *make_suite(void)
 
     tc = tcase_create("sweep");
     tcase_add_test(tc, sweep_pretty_report);
+    tcase_add_test(tc, sweep_gzip_in_place);
     tcase_add_test(tc, sweep_missing_members);
     tcase_add_test(tc, sweep_summary_mismatch);
     suite_add_tcase(s, tc);
