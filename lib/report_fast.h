@@ -18,7 +18,7 @@
  * and one compare). Giving up costs at most that pass, so a report that the fast path does not take costs at most
  * twice the general path; the fast path's objects are freed before the general path starts, so the peak memory is
  * the larger of the two, not their sum. Its scratch (the member templates, the first 64 entries of its lists, the
- * notes) is on the stack: about 9 KiB, the one allocation it saves per parse besides the arena's. */
+ * notes) is on the stack, about 9 KiB, so that none of it costs an allocation. */
 #ifndef TLSRPT_REPORT_FAST_H
 #define TLSRPT_REPORT_FAST_H
 
