@@ -51,7 +51,8 @@ void *trpt_arena_alloc(trpt_arena *a, size_t size);
 int trpt_arena_reserve(trpt_arena *a, size_t size);
 /* size bytes (size > 0) in a block of their own, which is not the head: the head keeps serving small requests (the
  * fast report reader copies text there in big pieces, report_fast.c). Charged to the budget like any block; NULL
- * when out of memory or over the budget. */
+ * when out of memory or over the budget. Not between trpt_arena_get_mark() and trpt_arena_release(): the release
+ * frees the blocks that became the head after the mark, so it would keep this one (trpt_arena_free frees it). */
 void *trpt_arena_alloc_aside(trpt_arena *a, size_t size);
 /* trpt_arena_strndup when the head block has no room: a new block. */
 char *trpt_arena_strndup_block(trpt_arena *a, const char *s, size_t len);

@@ -27,6 +27,47 @@ START_TEST(arena_strndup_lengths)
 }
 END_TEST
 
+START_TEST(arena_reserve_and_aside)
+{
+    /* trpt_arena_reserve sizes the first block (and does nothing once there is one); trpt_arena_alloc_aside puts a
+     * block behind the head, so that small allocations go on in the head; both are charged to the budget, given
+     * back by release, and refused over it. */
+    trpt_budget budget = {0, 100000, 0, 0};
+    trpt_arena a = {NULL, 0, 0, &budget};
+    ck_assert_int_eq(trpt_arena_reserve(&a, 10), TLSRPT_OK); /* at least TRPT_ARENA_FIRST_BLOCK */
+    ck_assert_uint_eq(a.head->size, TRPT_ARENA_FIRST_BLOCK);
+    trpt_arena_free(&a);
+    ck_assert_uint_eq(budget.used, 0);
+    ck_assert_int_eq(trpt_arena_reserve(&a, 5000), TLSRPT_OK);
+    trpt_arena_block *first = a.head;
+    ck_assert_uint_eq(first->size, 5000);
+    ck_assert_int_eq(trpt_arena_reserve(&a, 9000), TLSRPT_OK); /* a block exists: nothing */
+    ck_assert_ptr_eq(a.head, first);
+    char *small = trpt_arena_strndup(&a, "abc", 3);
+    unsigned char *big = trpt_arena_alloc_aside(&a, 20000);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 0x5a, 20000);
+    ck_assert_ptr_eq(a.head, first); /* still the head */
+    char *small2 = trpt_arena_strndup(&a, "defg", 4);
+    ck_assert_ptr_eq(small2, small + 4); /* right after the first string, in the head */
+    ck_assert_str_eq(small, "abc");
+    ck_assert_uint_eq(budget.used, 2 * sizeof(trpt_arena_block) + 25000);
+    ck_assert_ptr_null(trpt_arena_alloc_aside(&a, 100000)); /* over the budget */
+    ck_assert_int_eq(budget.exceeded, 1);
+    trpt_arena_free(&a);
+    ck_assert_uint_eq(budget.used, 0);
+    /* On an empty arena the aside block is the only one, and full: the next allocation makes a new head. */
+    unsigned char *only = trpt_arena_alloc_aside(&a, 300);
+    ck_assert_ptr_nonnull(only);
+    ck_assert_uint_eq(a.used, 300);
+    char *after = trpt_arena_strndup(&a, "x", 1);
+    ck_assert_ptr_nonnull(after);
+    ck_assert(after < (char *)only || after >= (char *)only + 300);
+    trpt_arena_free(&a);
+    ck_assert_uint_eq(budget.used, 0);
+}
+END_TEST
+
 START_TEST(arena_blocks_alignment_and_release)
 {
     trpt_arena a = {NULL, 0, 0, NULL};
@@ -97,6 +138,7 @@ Suite *make_suite(void)
     TCase *tc = tcase_create("arena");
     tcase_add_test(tc, arena_blocks_alignment_and_release);
     tcase_add_test(tc, arena_strndup_lengths);
+    tcase_add_test(tc, arena_reserve_and_aside);
     suite_add_tcase(s, tc);
     return s;
 }
